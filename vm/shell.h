@@ -1,8 +1,33 @@
 /* vm/shell.h -- the shell script splitter: cuts a `sh -c` script into its
- * simple commands (on ;, &&, ||, |, newlines), removes quotes and escapes
- * from their words, collects redirections, and flags everything it cannot
- * judge for certain. Never allocates: all output goes into storage the
- * caller provides, and running out of it is reported, not overflowed.
+ * simple commands (on ;, &&, ||, |, |&, &, newlines), removes quotes and
+ * escapes from their words, collects redirections, and flags everything it
+ * cannot judge for certain. Never allocates, never makes a system call, no
+ * locale, no global state, linear in the script: all output goes into
+ * storage the caller provides, and running out of it is reported, not
+ * overflowed.
+ *
+ * What the caller gets (the full list of cases is tests/text/test_shell.c):
+ * - Words are unquoted ('...', "...", \x, $'...' decoded; adjacent parts
+ *   join). An expansion or substitution stays in the word as written
+ *   ("$HOME/x", "$(date)") and flags the command: its value is unknown.
+ *   Globs, braces and ~ stay as written (brace expansion {a,b} is EXPAND).
+ * - Assignments before the command word (NAME=v, NAME+=v, NAME[i]=v,
+ *   NAME=(...)) are dropped from argv and flag ASSIGN; after the command
+ *   word (env a=b, dd of=x) they are ordinary words.
+ * - Keywords that only introduce a command (if then else elif while until
+ *   do ! { ( time coproc) are dropped, so that the command after them is
+ *   judged as itself, flagged CONTROL or SUBSHELL. Every command inside
+ *   ( ), { }, if/while/until/for/select/case and function bodies carries
+ *   SUBSHELL or CONTROL. for/select/case/function/[[/(( keep their words
+ *   (argv[0] is "for", "case", "[[", "((i++))", ...).
+ * - argc can be 0: then the command has redirections (`> f`, `done > f`)
+ *   or flags of its own (`a=b` is ASSIGN). Commands with nothing in them
+ *   are not emitted.
+ * - A stray operator (`;;` outside case, `| |`, leading `&&`, trailing
+ *   `|`) flags SYNTAX on the command next to it.
+ * - out->flags is the union of the flags of every command, emitted or not,
+ *   plus TOOBIG. When TOOBIG is set the split stopped early: the caller
+ *   must treat the script as one it cannot judge.
  */
 #ifndef CPOL_VM_SHELL_H
 #define CPOL_VM_SHELL_H
@@ -10,31 +35,51 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Nesting limit of groups, keywords and substitutions (the splitter's own
+ * fixed storage, on the stack). */
+#define CPOL_SH_MAXDEPTH 64
+
 /* Why a simple command cannot be judged for certain (cpol_shell_cmd.flags). */
 enum {
 	CPOL_SH_SUBST      = 1u << 0,  /* $(...) or `...` command substitution */
 	CPOL_SH_PROCSUBST  = 1u << 1,  /* <(...) or >(...) */
-	CPOL_SH_EXPAND     = 1u << 2,  /* $VAR, ${...}, $((...)) expansion */
+	CPOL_SH_EXPAND     = 1u << 2,  /* $VAR, ${...}, $((...)), {a,b}, $'\u..' */
 	CPOL_SH_HEREDOC    = 1u << 3,  /* << or <<< */
 	CPOL_SH_SUBSHELL   = 1u << 4,  /* ( ... ) or { ...; } grouping */
 	CPOL_SH_BACKGROUND = 1u << 5,  /* & */
 	CPOL_SH_ASSIGN     = 1u << 6,  /* NAME=value before (or as) the command */
 	CPOL_SH_CONTROL    = 1u << 7,  /* if/for/while/until/case/function/[[ ]]/(( )) */
 	CPOL_SH_SYNTAX     = 1u << 8,  /* unterminated quote, stray operator, ... */
-	CPOL_SH_TOOBIG     = 1u << 9,  /* the caller's storage ran out */
+	CPOL_SH_TOOBIG     = 1u << 9,  /* the caller's storage ran out, or nesting
+	                                  deeper than CPOL_SH_MAXDEPTH: stopped */
 	CPOL_SH_REDIR_FD   = 1u << 10, /* redirection to/from an unusual target (e.g. >&file) */
 };
 
 enum cpol_shell_redir_kind {
-	CPOL_REDIR_WRITE,   /* >, >|, &>, N> */
+	CPOL_REDIR_WRITE,   /* >, >|, &>, N>, <> (read-write counts as write),
+	                       >&word / N>&word when word is not a descriptor
+	                       (also flags CPOL_SH_REDIR_FD) */
 	CPOL_REDIR_APPEND,  /* >>, &>>, N>> */
-	CPOL_REDIR_READ,    /* <, N< */
-	CPOL_REDIR_DUP      /* N>&M, N<&M, >&- : no path involved */
+	CPOL_REDIR_READ,    /* <, N<, <&word when word is not a descriptor */
+	CPOL_REDIR_DUP,     /* N>&M, N<&M, >&-, N>&M- : no path involved */
+	CPOL_REDIR_HEREDOC, /* << and <<- : target is the delimiter; no path */
+	CPOL_REDIR_HERESTRING /* <<< : target is the string; no path */
+};
+
+/* cpol_shell_redir.rflags */
+enum {
+	CPOL_REDIR_F_QUOTED    = 1u << 0, /* the target word had quotes or escapes
+	                                     (a quoted here-doc delimiter: the
+	                                     body is not expanded) */
+	CPOL_REDIR_F_STRIPTABS = 1u << 1, /* <<- */
 };
 
 struct cpol_shell_redir {
 	uint8_t kind;       /* enum cpol_shell_redir_kind */
-	uint8_t fd;         /* the redirected descriptor (1 for >, 0 for <) */
+	uint8_t fd;         /* the redirected descriptor (1 for >, >&, &>, &>>;
+	                       0 for <, <>, <<, <<<; N for N>...; 255 when it is
+	                       too large or a {var} name, with CPOL_SH_REDIR_FD) */
+	uint8_t rflags;     /* CPOL_REDIR_F_* */
 	const char *target; /* unquoted target word, NUL-terminated, in out->buf */
 	uint32_t target_len;
 };
@@ -42,8 +87,9 @@ struct cpol_shell_redir {
 struct cpol_shell_cmd {
 	uint32_t flags;     /* CPOL_SH_* */
 	uint32_t argc;      /* words of the command, assignments excluded */
-	const char **argv;  /* points into out->words */
-	const uint32_t *lens;
+	const char **argv;  /* points into out->words (NULL only when out->words is) */
+	const uint32_t *lens; /* lengths of argv[i] (a word may hold a NUL byte
+	                         only when the script did; that flags SYNTAX) */
 	uint32_t nredir;
 	const struct cpol_shell_redir *redir; /* points into out->redirs */
 };
@@ -58,9 +104,11 @@ struct cpol_shell_out {
 	uint32_t flags;                /* CPOL_SH_* that concern the whole script */
 };
 
-/* Split script[0..len). Returns the number of simple commands (0 for an
- * empty script). Never fails: problems are flags on the commands (or on
- * out->flags). */
+/* Split script[0..len) (script need not be NUL-terminated and may be NULL
+ * when len is 0). Resets every count in out, then fills it. Returns the
+ * number of simple commands (out->ncmds; 0 for an empty script). Never
+ * fails: problems are flags on the commands (or on out->flags). Any of the
+ * storage arrays may be NULL when its capacity is 0. */
 uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out *out);
 
 #endif

@@ -1,0 +1,1353 @@
+/* vm/shell.re -- the shell script splitter (re2c input; make turns it into
+ * vm/shell_re.c, which is never committed). See vm/shell.h for what the
+ * caller gets.
+ *
+ * Four small re2c lexers (outside quotes, inside "...", inside $'...', and
+ * the skipper that finds the end of $(...), ${...}, `...`, <(...)) feed a
+ * hand-written state machine that builds words, redirections and commands.
+ *
+ * Must never: allocate, make a system call, touch the locale or any global
+ * mutable state, write outside the caller's storage (every write goes
+ * through room()/push_*(), which set CPOL_SH_TOOBIG and stop), or do more
+ * than linear work: every byte is consumed by exactly one lexer, and the
+ * only look-aheads skip blanks or re-read a `((` that turned out to be two
+ * subshells (at most CPOL_SH_MAXDEPTH times).
+ *
+ * The input is read through YYPEEK, which yields 0 past the end, so the
+ * script needs no terminator and a NUL byte inside it is an ordinary
+ * (flagged) byte.
+ */
+#include <string.h>
+
+#include "vm/shell.h"
+
+typedef unsigned char uch;
+
+/*!re2c
+	re2c:api = custom;
+	re2c:api:style = free-form;
+	re2c:define:YYCTYPE = "uch";
+	re2c:define:YYPEEK = "(S->cur < S->lim ? *S->cur : 0)";
+	re2c:define:YYSKIP = "++S->cur;";
+	re2c:define:YYBACKUP = "S->mar = S->cur;";
+	re2c:define:YYRESTORE = "S->cur = S->mar;";
+	re2c:define:YYLESSTHAN = "(S->lim - S->cur < @@{len})";
+	re2c:yyfill:enable = 0;
+	re2c:eof = 0;
+
+	name    = [A-Za-z_][A-Za-z0-9_]*;
+	special = [0-9@*#?$!-];
+	hex     = [0-9a-fA-F];
+*/
+
+#define GROUPFLAGS (CPOL_SH_SUBSHELL | CPOL_SH_CONTROL)
+
+/* Tokens outside quotes (T_*) and inside "..." (the same codes). */
+enum {
+	T_EOF, T_BLANK, T_NL, T_CONT, T_ESC, T_BSEND, T_NUL, T_WORD, T_HASH,
+	T_SQ, T_DQ, T_DQEND, T_ANSI, T_LOCALE, T_DOLLAR,
+	T_SUBST, T_ARITH, T_PARAM, T_OLDARITH, T_VAR, T_BQ, T_PROC,
+	T_SEMI, T_DSEMI, T_SEMIAMP, T_DSEMIAMP, T_AND, T_OR, T_PIPE, T_PIPEAMP, T_AMP,
+	T_GT, T_DGT, T_CLOBBER, T_GTAMP, T_LT, T_LTGT, T_LTAMP,
+	T_DLT, T_DLTDASH, T_TLT, T_AMPGT, T_AMPDGT, T_LPAREN, T_RPAREN
+};
+
+/* Tokens of the skipper. */
+enum { K_EOF, K_OTHER, K_SUBST, K_ARITH, K_PARAM, K_ANSI, K_VAR,
+       K_LP, K_RP, K_RB, K_SQ, K_DQ, K_BQ };
+
+/* Contexts of the skipper. */
+enum { X_PAREN, X_BRACE, X_DQ, X_BQ, X_SQ, X_ANSI };
+
+/* Groups: what an open construct waits for. */
+enum { G_PAREN = 1, G_BRACE, G_IF, G_LOOP, G_CASE };
+/* States of a G_CASE group. */
+enum { C_WORD, C_IN, C_PAT, C_BODY };
+/* The operator that ended the previous command. */
+enum { OP_NONE, OP_SEMI, OP_NL, OP_ANDOR, OP_PIPE, OP_AMP };
+
+struct group {
+	uint8_t kind, state;
+	uint16_t flag;      /* CPOL_SH_SUBSHELL and/or CPOL_SH_CONTROL */
+};
+
+struct sh {
+	const uch *cur, *lim, *mar, *tok;
+	struct cpol_shell_out *out;
+	int stop;           /* out of storage: nothing more is written */
+
+	/* the command being built */
+	uint32_t own;       /* its own flags (groups add theirs when it ends) */
+	uint32_t carry;     /* SYNTAX of a stray operator, for the next command */
+	uint32_t word0, redir0; /* its first index in out->words, out->redirs */
+	uint32_t ntok;      /* words, keywords, operators consumed in it */
+	uint8_t fresh;      /* the next word is in command position */
+	uint8_t closed;     /* after fi/done/esac/}/): only redirections follow */
+	uint8_t is_function; /* it began with the keyword `function` */
+	uint8_t func_body;  /* the next group is a function body */
+	uint8_t dbracket;   /* inside [[ ... ]] */
+	uint8_t after_time; /* `time` was dropped: drop a `-p` too */
+	uint8_t last_op;
+	uint32_t npat;      /* patterns seen in the current case item */
+
+	/* the word being built, at out->buf + wstart */
+	uint8_t inword;
+	uint8_t wquoted;    /* some part was quoted, escaped or expanded */
+	uint8_t wexp;       /* some part was an expansion or substitution */
+	uint8_t hdword;     /* it is a here-doc delimiter: no expansion */
+	uint8_t bdepth, bsep; /* brace expansion: open `{`, `,` or `..` seen */
+	size_t wstart;
+	size_t wlit;        /* length of its unquoted literal prefix */
+
+	/* a redirection waiting for its target word */
+	uint8_t rpend, rkind, rfd, rdup, rflags;
+
+	/* here-doc bodies follow the next newline */
+	uint32_t hd_next;   /* first redirection whose body is not skipped */
+	uint32_t hd_cmd;    /* the command that owns it, or an earlier one */
+
+	struct group stack[CPOL_SH_MAXDEPTH];
+	uint32_t depth, nsub, nctl;
+};
+
+/* ---- storage ---------------------------------------------------------- */
+
+static void toobig(struct sh *S)
+{
+	S->own |= CPOL_SH_TOOBIG;
+	S->out->flags |= CPOL_SH_TOOBIG;
+	S->stop = 1;
+}
+
+/* Is there room for n more bytes in out->buf, plus the NUL of the word? */
+static int room(struct sh *S, size_t n)
+{
+	struct cpol_shell_out *o = S->out;
+
+	if (S->stop)
+		return 0;
+	if (o->buf == NULL || o->buflen > o->bufcap || o->bufcap - o->buflen <= n
+	    || o->buflen - (S->inword ? S->wstart : o->buflen) + n >= UINT32_MAX) {
+		toobig(S);
+		return 0;
+	}
+	return 1;
+}
+
+static void w_begin(struct sh *S)
+{
+	if (S->inword || !room(S, 0))
+		return;
+	S->inword = 1;
+	S->wstart = S->out->buflen;
+	S->wquoted = S->wexp = 0;
+	S->bdepth = S->bsep = 0;
+	S->wlit = 0;
+}
+
+/* Append n bytes to the word; literal: they are unquoted word text. */
+static void w_put(struct sh *S, const void *p, size_t n, int literal)
+{
+	struct cpol_shell_out *o = S->out;
+
+	w_begin(S);
+	if (!room(S, n))
+		return;
+	if (n > 0)
+		memcpy(o->buf + o->buflen, p, n);
+	o->buflen += n;
+	if (literal && !S->wquoted)
+		S->wlit = o->buflen - S->wstart;
+	else
+		S->wquoted = 1;
+}
+
+static void w_byte(struct sh *S, uch c)
+{
+	w_put(S, &c, 1, 0);
+}
+
+/* An expansion flag of the word being built (none in a here-doc delimiter,
+ * which the shell takes literally). */
+static void wflag(struct sh *S, uint32_t f)
+{
+	if (!S->hdword)
+		S->own |= f;
+	S->wexp = 1;
+}
+
+/* Unquoted word text: also watch for brace expansion, {a,b} or {1..3}. */
+static void w_lit(struct sh *S, const uch *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uch c = p[i];
+		if (c == '{') {
+			if (S->bdepth < 255)
+				S->bdepth++;
+		} else if (S->bdepth && (c == ',' || (c == '.' && i + 1 < n && p[i + 1] == '.'))) {
+			S->bsep = 1;
+		} else if (c == '}' && S->bdepth) {
+			S->bdepth--;
+			if (S->bsep && !S->hdword)
+				S->own |= CPOL_SH_EXPAND;
+		}
+	}
+	w_put(S, p, n, 1);
+}
+
+static void rollback(struct sh *S)
+{
+	S->out->buflen = S->wstart;
+	S->inword = 0;
+}
+
+static int eq(const char *w, size_t n, const char *lit)
+{
+	size_t m = strlen(lit);
+	return n == m && memcmp(w, lit, m) == 0;
+}
+
+static int is_digit(uch c) { return c >= '0' && c <= '9'; }
+static int is_alpha_(uch c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+static int is_blank(uch c) { return c == ' ' || c == '\t'; }
+static int is_special(uch c) { return c != 0 && strchr("@*#?$!-", c) != NULL; }
+
+/* Length of NAME, NAME+, NAME[...] or NAME[...]+ before an `=` at w[ret],
+ * all inside the unquoted prefix w[0..lit); 0 when w is no assignment. */
+static size_t assign_eq(const char *w, size_t lit)
+{
+	size_t i = 0;
+
+	if (lit == 0 || !is_alpha_((uch)w[0]))
+		return 0;
+	while (i < lit && (is_alpha_((uch)w[i]) || is_digit((uch)w[i])))
+		i++;
+	if (i < lit && w[i] == '[') {
+		while (i < lit && w[i] != ']')
+			i++;
+		if (i == lit)
+			return 0;
+		i++;
+	}
+	if (i < lit && w[i] == '+')
+		i++;
+	return i < lit && w[i] == '=' ? i : 0;
+}
+
+static struct group *topg(struct sh *S)
+{
+	return S->depth ? &S->stack[S->depth - 1] : NULL;
+}
+
+static int in_casepat(struct sh *S)
+{
+	struct group *g = topg(S);
+	return g && g->kind == G_CASE && g->state == C_PAT;
+}
+
+/* A SYNTAX error at the current token: on the command when it has anything
+ * in it, else on the next one. */
+static void syntax(struct sh *S)
+{
+	if (S->ntok || S->inword)
+		S->own |= CPOL_SH_SYNTAX;
+	else
+		S->carry |= CPOL_SH_SYNTAX;
+}
+
+/* ---- commands --------------------------------------------------------- */
+
+static void begin_cmd(struct sh *S)
+{
+	S->own = 0;
+	S->word0 = S->out->nwords;
+	S->redir0 = S->out->nredirs;
+	S->ntok = 0;
+	S->fresh = 1;
+	S->closed = S->is_function = S->after_time = 0;
+}
+
+static void end_cmd(struct sh *S)
+{
+	struct cpol_shell_out *o = S->out;
+	uint32_t argc = o->nwords - S->word0, nredir = o->nredirs - S->redir0;
+	uint32_t fl;
+
+	if (S->rpend) {         /* an operator without its target */
+		S->rpend = 0;
+		S->hdword = 0;
+		S->own |= CPOL_SH_SYNTAX;
+	}
+	fl = S->own | (S->nsub ? CPOL_SH_SUBSHELL : 0) | (S->nctl ? CPOL_SH_CONTROL : 0);
+	if (argc || nredir || (S->own & ~GROUPFLAGS)) {
+		fl |= S->carry;
+		S->carry = 0;
+		if (o->ncmds >= o->maxcmds || o->cmds == NULL) {
+			toobig(S);
+		} else {
+			struct cpol_shell_cmd *c = &o->cmds[o->ncmds++];
+			c->flags = fl;
+			c->argc = argc;
+			c->argv = o->words ? o->words + S->word0 : NULL;
+			c->lens = o->wordlens ? o->wordlens + S->word0 : NULL;
+			c->nredir = nredir;
+			c->redir = o->redirs ? o->redirs + S->redir0 : NULL;
+		}
+	}
+	o->flags |= fl;
+	begin_cmd(S);
+}
+
+static void push_group(struct sh *S, uint8_t kind, uint16_t flag)
+{
+	struct group *g;
+
+	if (S->depth >= CPOL_SH_MAXDEPTH) {
+		toobig(S);
+		return;
+	}
+	if (S->func_body && (kind == G_PAREN || kind == G_BRACE))
+		flag |= CPOL_SH_CONTROL;
+	S->func_body = 0;
+	g = &S->stack[S->depth++];
+	g->kind = kind;
+	g->state = C_WORD;
+	g->flag = flag;
+	S->nsub += (flag & CPOL_SH_SUBSHELL) != 0;
+	S->nctl += (flag & CPOL_SH_CONTROL) != 0;
+}
+
+/* fi, done, esac, }, ): end the command inside the group, pop it, and go
+ * on with a command that can only take redirections (`done > log`). */
+static void close_group(struct sh *S, uint8_t kind)
+{
+	struct group *g = topg(S);
+	uint16_t flag;
+
+	if (g == NULL || g->kind != kind) {
+		S->ntok++;
+		syntax(S);
+		return;
+	}
+	end_cmd(S);
+	flag = g->flag;
+	S->depth--;
+	S->nsub -= (flag & CPOL_SH_SUBSHELL) != 0;
+	S->nctl -= (flag & CPOL_SH_CONTROL) != 0;
+	S->own |= flag;
+	S->closed = 1;
+	S->fresh = 0;
+	S->ntok = 1;
+}
+
+static void push_word(struct sh *S, const char *w, size_t n)
+{
+	struct cpol_shell_out *o = S->out;
+	struct group *g;
+	uint32_t argc;
+
+	if (o->nwords >= o->maxwords || o->words == NULL || o->wordlens == NULL) {
+		toobig(S);
+		return;
+	}
+	o->words[o->nwords] = w;
+	o->wordlens[o->nwords] = (uint32_t)n;
+	o->nwords++;
+	o->buflen++;            /* keep the NUL */
+	if (S->closed)
+		S->own |= CPOL_SH_SYNTAX;
+	S->ntok++;
+	S->fresh = 0;
+	S->func_body = 0;
+	S->after_time = 0;
+	argc = o->nwords - S->word0;
+
+	g = topg(S);
+	if (g && g->kind == G_CASE && argc >= 2 && (g->state == C_WORD || g->state == C_IN)) {
+		if (g->state == C_WORD) {
+			g->state = C_IN;
+		} else if (eq(w, n, "in")) {
+			end_cmd(S);
+			g->state = C_PAT;
+			S->npat = 0;
+		} else {
+			S->own |= CPOL_SH_SYNTAX;
+		}
+	}
+	if (S->is_function && argc == 2) {  /* function NAME: the body follows */
+		end_cmd(S);
+		S->func_body = 1;
+	}
+}
+
+/* A reserved word in command position; 1 when it was handled. */
+static int keyword(struct sh *S, const char *w, size_t n)
+{
+	struct group *g = topg(S);
+
+	if (eq(w, n, "if") || eq(w, n, "while") || eq(w, n, "until")) {
+		push_group(S, w[0] == 'i' ? G_IF : G_LOOP, CPOL_SH_CONTROL);
+	} else if (eq(w, n, "then") || eq(w, n, "else") || eq(w, n, "elif")) {
+		if (g == NULL || g->kind != G_IF)
+			S->own |= CPOL_SH_SYNTAX;
+		S->own |= CPOL_SH_CONTROL;
+	} else if (eq(w, n, "do")) {
+		if (g == NULL || g->kind != G_LOOP)
+			S->own |= CPOL_SH_SYNTAX;
+		S->own |= CPOL_SH_CONTROL;
+	} else if (eq(w, n, "fi") || eq(w, n, "done") || eq(w, n, "esac") || eq(w, n, "}")) {
+		rollback(S);
+		close_group(S, w[0] == 'f' ? G_IF : w[0] == 'd' ? G_LOOP : w[0] == 'e' ? G_CASE : G_BRACE);
+		return 1;
+	} else if (eq(w, n, "{")) {
+		push_group(S, G_BRACE, CPOL_SH_SUBSHELL);
+	} else if (eq(w, n, "!")) {
+		/* negates the status only */
+	} else if (eq(w, n, "time")) {
+		S->after_time = 1;
+	} else if (eq(w, n, "coproc")) {
+		S->own |= CPOL_SH_CONTROL | CPOL_SH_BACKGROUND;
+	} else if (eq(w, n, "for") || eq(w, n, "select") || eq(w, n, "case")) {
+		S->own |= CPOL_SH_CONTROL;
+		push_word(S, w, n);
+		push_group(S, w[0] == 'c' ? G_CASE : G_LOOP, CPOL_SH_CONTROL);
+		return 1;
+	} else if (eq(w, n, "function")) {
+		S->own |= CPOL_SH_CONTROL;
+		push_word(S, w, n);
+		S->is_function = 1;
+		return 1;
+	} else if (eq(w, n, "[[")) {
+		S->own |= CPOL_SH_CONTROL;
+		push_word(S, w, n);
+		S->dbracket = 1;
+		return 1;
+	} else {
+		return 0;
+	}
+	/* a word that only introduces the command after it: drop it */
+	if (!S->stop) {
+		uint8_t t = S->after_time;
+		rollback(S);
+		S->ntok++;
+		S->fresh = 1;
+		S->after_time = t;
+	}
+	return 1;
+}
+
+/* The target word of a pending redirection is complete. */
+static void end_redir(struct sh *S, const char *w, size_t n)
+{
+	struct cpol_shell_out *o = S->out;
+	struct cpol_shell_redir *r;
+	uint8_t kind = S->rkind;
+
+	S->rpend = 0;
+	S->hdword = 0;
+	if (S->rdup) {
+		size_t i = 0;
+		while (i < n && is_digit((uch)w[i]))
+			i++;
+		if (!S->wexp && n > 0 && (i == n || (i + 1 == n && w[i] == '-'))) {
+			kind = CPOL_REDIR_DUP;
+		} else {
+			kind = S->rdup == '>' ? CPOL_REDIR_WRITE : CPOL_REDIR_READ;
+			S->own |= CPOL_SH_REDIR_FD;
+		}
+	}
+	if (o->nredirs >= o->maxredirs || o->redirs == NULL) {
+		toobig(S);
+		return;
+	}
+	r = &o->redirs[o->nredirs++];
+	r->kind = kind;
+	r->fd = S->rfd;
+	r->rflags = (uint8_t)(S->rflags | (S->wquoted ? CPOL_REDIR_F_QUOTED : 0));
+	r->target = w;
+	r->target_len = (uint32_t)n;
+	o->buflen++;            /* keep the NUL */
+}
+
+/* A word ends (blank, operator, end of script). */
+static void w_end(struct sh *S)
+{
+	struct cpol_shell_out *o = S->out;
+	const char *w;
+	size_t n;
+	int lit;
+
+	if (!S->inword)
+		return;
+	if (S->stop) {
+		S->inword = 0;
+		return;
+	}
+	S->inword = 0;
+	o->buf[o->buflen] = '\0';       /* room() kept a byte for it */
+	w = o->buf + S->wstart;
+	n = o->buflen - S->wstart;
+	lit = !S->wquoted;
+
+	if (S->rpend) {
+		end_redir(S, w, n);
+		return;
+	}
+	if (in_casepat(S)) {            /* a pattern: not a command word */
+		o->buflen = S->wstart;
+		if (lit && S->npat == 0 && eq(w, n, "esac"))
+			close_group(S, G_CASE);
+		else
+			S->npat++;
+		return;
+	}
+	if (S->dbracket) {
+		if (lit && eq(w, n, "]]"))
+			S->dbracket = 0;
+		push_word(S, w, n);
+		return;
+	}
+	if (S->fresh && lit) {
+		if (S->after_time && eq(w, n, "-p")) {
+			rollback(S);
+			S->after_time = 0;
+			S->ntok++;
+			return;
+		}
+		if (keyword(S, w, n))
+			return;
+	}
+	if (o->nwords == S->word0 && assign_eq(w, S->wlit)) {
+		o->buflen = S->wstart;
+		S->own |= CPOL_SH_ASSIGN;
+		S->ntok++;
+		S->fresh = 0;
+		return;
+	}
+	push_word(S, w, n);
+}
+
+/* ---- lexers ----------------------------------------------------------- */
+
+static int lex_top(struct sh *S)
+{
+	S->tok = S->cur;
+/*!re2c
+	[ \t]+          { return T_BLANK; }
+	"\n"            { return T_NL; }
+	"\\\n"          { return T_CONT; }
+	"\\" [^]        { return T_ESC; }
+	"\\"            { return T_BSEND; }
+	"\x00"          { return T_NUL; }
+	"#"             { return T_HASH; }
+	"'"             { return T_SQ; }
+	"\""            { return T_DQ; }
+	"$'"            { return T_ANSI; }
+	"$\""           { return T_LOCALE; }
+	"$(("           { return T_ARITH; }
+	"$("            { return T_SUBST; }
+	"${"            { return T_PARAM; }
+	"$["            { return T_OLDARITH; }
+	"$" name        { return T_VAR; }
+	"$" special     { return T_VAR; }
+	"$"             { return T_DOLLAR; }
+	"`"             { return T_BQ; }
+	[<>] "("        { return T_PROC; }
+	";;&"           { return T_DSEMIAMP; }
+	";;"            { return T_DSEMI; }
+	";&"            { return T_SEMIAMP; }
+	";"             { return T_SEMI; }
+	"&&"            { return T_AND; }
+	"||"            { return T_OR; }
+	"|&"            { return T_PIPEAMP; }
+	"|"             { return T_PIPE; }
+	"&>>"           { return T_AMPDGT; }
+	"&>"            { return T_AMPGT; }
+	"&"             { return T_AMP; }
+	">>"            { return T_DGT; }
+	">|"            { return T_CLOBBER; }
+	">&"            { return T_GTAMP; }
+	">"             { return T_GT; }
+	"<<<"           { return T_TLT; }
+	"<<-"           { return T_DLTDASH; }
+	"<<"            { return T_DLT; }
+	"<>"            { return T_LTGT; }
+	"<&"            { return T_LTAMP; }
+	"<"             { return T_LT; }
+	"("             { return T_LPAREN; }
+	")"             { return T_RPAREN; }
+	[^ \t\n\\#'"$`<>;&|()\x00]+ { return T_WORD; }
+	$               { return T_EOF; }
+*/
+}
+
+static int lex_dq(struct sh *S)
+{
+	S->tok = S->cur;
+/*!re2c
+	"\""            { return T_DQEND; }
+	"\\" [$`"\\]    { return T_ESC; }
+	"\\\n"          { return T_CONT; }
+	"\\"            { return T_WORD; }
+	"\x00"          { return T_NUL; }
+	"$(("           { return T_ARITH; }
+	"$("            { return T_SUBST; }
+	"${"            { return T_PARAM; }
+	"$["            { return T_OLDARITH; }
+	"$" name        { return T_VAR; }
+	"$" special     { return T_VAR; }
+	"$"             { return T_WORD; }
+	"`"             { return T_BQ; }
+	[^"\\$`\x00]+   { return T_WORD; }
+	$               { return T_EOF; }
+*/
+}
+
+static int lex_skip(struct sh *S)
+{
+	S->tok = S->cur;
+/*!re2c
+	"\\" [^]        { return K_OTHER; }
+	"\\"            { return K_OTHER; }
+	"$(("           { return K_ARITH; }
+	"$("            { return K_SUBST; }
+	"${"            { return K_PARAM; }
+	"$'"            { return K_ANSI; }
+	"$" name        { return K_VAR; }
+	"$" special     { return K_VAR; }
+	"("             { return K_LP; }
+	")"             { return K_RP; }
+	"}"             { return K_RB; }
+	"'"             { return K_SQ; }
+	"\""            { return K_DQ; }
+	"`"             { return K_BQ; }
+	[^\\$()}'"`\x00]+ { return K_OTHER; }
+	[$\x00]         { return K_OTHER; }
+	$               { return K_EOF; }
+*/
+}
+
+/* Skip to the end of a construct whose opening was just consumed: $( or
+ * <( (X_PAREN), ${ (X_BRACE), ` (X_BQ), respecting the quotes and the
+ * constructs nested in it; flag what is inside. Returns 0 at the end of
+ * the script (unterminated: SYNTAX) or when nesting is too deep (TOOBIG). */
+static int skip(struct sh *S, uint8_t first)
+{
+	uint8_t st[CPOL_SH_MAXDEPTH];
+	uint32_t d = 0;
+
+	st[d++] = first;
+	if (first == X_BQ)
+		wflag(S, CPOL_SH_SUBST);
+	while (d > 0) {
+		uint8_t top = st[d - 1], push = 0xff;
+		int in_dq_brace = top == X_BRACE && d >= 2 && st[d - 2] == X_DQ;
+
+		if (top == X_SQ || top == X_BQ || top == X_ANSI) {
+			uch end = top == X_BQ ? '`' : '\'';
+			const uch *p = S->cur;
+			while (p < S->lim && *p != end) {
+				if (top != X_SQ && *p == '\\' && p + 1 < S->lim)
+					p++;
+				p++;
+			}
+			if (p >= S->lim) {
+				S->cur = S->lim;
+				S->own |= CPOL_SH_SYNTAX;
+				return 0;
+			}
+			S->cur = p + 1;
+			d--;
+			continue;
+		}
+		switch (lex_skip(S)) {
+		case K_EOF:
+			S->own |= CPOL_SH_SYNTAX;
+			return 0;
+		case K_OTHER:
+			break;
+		case K_SUBST:
+			wflag(S, CPOL_SH_SUBST);
+			push = X_PAREN;
+			break;
+		case K_ARITH:           /* $(( : two levels */
+			wflag(S, CPOL_SH_EXPAND);
+			if (d + 1 >= CPOL_SH_MAXDEPTH)
+				goto deep;
+			st[d++] = X_PAREN;
+			push = X_PAREN;
+			break;
+		case K_PARAM:
+			wflag(S, CPOL_SH_EXPAND);
+			push = X_BRACE;
+			break;
+		case K_ANSI:
+			if (top != X_DQ)
+				push = X_ANSI;
+			break;
+		case K_VAR:
+			wflag(S, CPOL_SH_EXPAND);
+			break;
+		case K_LP:
+			if (top == X_PAREN)
+				push = X_PAREN;
+			break;
+		case K_RP:
+			if (top == X_PAREN)
+				d--;
+			break;
+		case K_RB:
+			if (top == X_BRACE)
+				d--;
+			break;
+		case K_SQ:
+			if (top == X_PAREN || (top == X_BRACE && !in_dq_brace))
+				push = X_SQ;
+			break;
+		case K_DQ:
+			if (top == X_DQ)
+				d--;
+			else
+				push = X_DQ;
+			break;
+		case K_BQ:
+			wflag(S, CPOL_SH_SUBST);
+			push = X_BQ;
+			break;
+		}
+		if (push != 0xff) {
+			if (d >= CPOL_SH_MAXDEPTH)
+				goto deep;
+			st[d++] = push;
+		}
+	}
+	return 1;
+deep:
+	S->cur = S->lim;
+	toobig(S);
+	return 0;
+}
+
+/* $'...' (ANSI-C quoting), its opening consumed: decode into the word. A
+ * byte that depends on the locale (\u, \U above ASCII) is written as UTF-8
+ * and flags EXPAND; a NUL (\0, \x00) ends the string in bash: it is left
+ * out and flags EXPAND. */
+static void ansi_put(struct sh *S, unsigned long v, int locale)
+{
+	uch b[4];
+	size_t n;
+
+	if (v == 0 || v > 0x10ffff || (locale && v >= 0xd800 && v <= 0xdfff)) {
+		wflag(S, CPOL_SH_EXPAND);
+		return;
+	}
+	if (!locale || v < 0x80) {
+		w_byte(S, (uch)(v & 0xff));
+		return;
+	}
+	wflag(S, CPOL_SH_EXPAND);
+	if (v < 0x800) {
+		b[0] = (uch)(0xc0 | (v >> 6));
+		b[1] = (uch)(0x80 | (v & 0x3f));
+		n = 2;
+	} else if (v < 0x10000) {
+		b[0] = (uch)(0xe0 | (v >> 12));
+		b[1] = (uch)(0x80 | ((v >> 6) & 0x3f));
+		b[2] = (uch)(0x80 | (v & 0x3f));
+		n = 3;
+	} else {
+		b[0] = (uch)(0xf0 | (v >> 18));
+		b[1] = (uch)(0x80 | ((v >> 12) & 0x3f));
+		b[2] = (uch)(0x80 | ((v >> 6) & 0x3f));
+		b[3] = (uch)(0x80 | (v & 0x3f));
+		n = 4;
+	}
+	w_put(S, b, n, 0);
+}
+
+static unsigned long numval(const uch *p, const uch *e, unsigned base)
+{
+	unsigned long v = 0;
+
+	for (; p < e; p++) {
+		uch c = *p;
+		unsigned dgt = is_digit(c) ? (unsigned)(c - '0')
+		             : (c >= 'a' && c <= 'f') ? (unsigned)(c - 'a' + 10)
+		             : (unsigned)(c - 'A' + 10);
+		v = v * base + dgt;
+	}
+	return v;
+}
+
+static void ansi(struct sh *S)
+{
+	w_put(S, "", 0, 0);
+	while (!S->stop) {
+		S->tok = S->cur;
+/*!re2c
+	"'"             { return; }
+	"\\a"           { w_byte(S, 0x07); continue; }
+	"\\b"           { w_byte(S, 0x08); continue; }
+	"\\" [eE]       { w_byte(S, 0x1b); continue; }
+	"\\f"           { w_byte(S, 0x0c); continue; }
+	"\\n"           { w_byte(S, 0x0a); continue; }
+	"\\r"           { w_byte(S, 0x0d); continue; }
+	"\\t"           { w_byte(S, 0x09); continue; }
+	"\\v"           { w_byte(S, 0x0b); continue; }
+	"\\" [\\'"?]    { w_byte(S, S->tok[1]); continue; }
+	"\\" [0-7]{1,3} { ansi_put(S, numval(S->tok + 1, S->cur, 8) & 0xff, 0); continue; }
+	"\\x" hex{1,2}  { ansi_put(S, numval(S->tok + 2, S->cur, 16), 0); continue; }
+	"\\u" hex{1,4}  { ansi_put(S, numval(S->tok + 2, S->cur, 16), 1); continue; }
+	"\\U" hex{1,8}  { ansi_put(S, numval(S->tok + 2, S->cur, 16), 1); continue; }
+	"\\c" [?]       { w_byte(S, 0x7f); continue; }
+	"\\c" [^?\x00]  { ansi_put(S, S->tok[2] & 0x1f, 0); continue; }
+	"\\" [^]        { w_put(S, S->tok, 2, 0); continue; }
+	"\x00"          { S->own |= CPOL_SH_SYNTAX; w_byte(S, 0); continue; }
+	[^'\\\x00]+     { w_put(S, S->tok, (size_t)(S->cur - S->tok), 0); continue; }
+	"\\"            { S->own |= CPOL_SH_SYNTAX; return; }
+	$               { S->own |= CPOL_SH_SYNTAX; return; }
+*/
+	}
+}
+
+/* '...' */
+static void squote(struct sh *S)
+{
+	const uch *p = S->cur;
+
+	while (p < S->lim && *p != '\'')
+		p++;
+	w_put(S, S->cur, (size_t)(p - S->cur), 0);
+	for (const uch *q = S->cur; q < p; q++)
+		if (*q == 0)
+			S->own |= CPOL_SH_SYNTAX;
+	if (p >= S->lim) {
+		S->own |= CPOL_SH_SYNTAX;
+		S->cur = S->lim;
+	} else {
+		S->cur = p + 1;
+	}
+}
+
+/* $((: arithmetic, unless it turns out to be $( (...) ...). */
+static void arith(struct sh *S)
+{
+	if (!skip(S, X_PAREN)) {
+		wflag(S, CPOL_SH_EXPAND);
+	} else if (S->cur < S->lim && *S->cur == ')') {
+		S->cur++;
+		wflag(S, CPOL_SH_EXPAND);
+	} else {
+		wflag(S, CPOL_SH_SUBST);
+		skip(S, X_PAREN);
+	}
+}
+
+/* $..., `...`, <(...): keep the text as written, flag the command. */
+static void expansion(struct sh *S, int t)
+{
+	const uch *start = S->tok;
+
+	switch (t) {
+	case T_SUBST:
+		wflag(S, CPOL_SH_SUBST);
+		skip(S, X_PAREN);
+		break;
+	case T_ARITH:
+		arith(S);
+		break;
+	case T_PARAM:
+		wflag(S, CPOL_SH_EXPAND);
+		skip(S, X_BRACE);
+		break;
+	case T_BQ:
+		skip(S, X_BQ);
+		break;
+	case T_PROC:
+		wflag(S, CPOL_SH_PROCSUBST);
+		skip(S, X_PAREN);
+		break;
+	default:                /* T_VAR, T_OLDARITH */
+		wflag(S, CPOL_SH_EXPAND);
+		break;
+	}
+	w_put(S, start, (size_t)(S->cur - start), 0);
+}
+
+/* "..." and $"...", the opening consumed. */
+static void dquote(struct sh *S)
+{
+	w_put(S, "", 0, 0);
+	while (!S->stop) {
+		int t = lex_dq(S);
+		switch (t) {
+		case T_DQEND:
+			return;
+		case T_EOF:
+			S->own |= CPOL_SH_SYNTAX;
+			return;
+		case T_ESC:
+			w_byte(S, S->tok[1]);
+			break;
+		case T_CONT:
+			break;
+		case T_NUL:
+			S->own |= CPOL_SH_SYNTAX;
+			w_byte(S, 0);
+			break;
+		case T_WORD:
+			w_put(S, S->tok, (size_t)(S->cur - S->tok), 0);
+			break;
+		default:
+			expansion(S, t);
+			break;
+		}
+	}
+}
+
+/* ---- operators -------------------------------------------------------- */
+
+/* A redirection operator. fdok: a word of unquoted digits right before it
+ * is the descriptor (2>x), as is {name} (bash's {fd}>x). */
+static void redir_op(struct sh *S, uint8_t kind, uint8_t fd, int fdok, uint8_t dup, uint8_t rflags)
+{
+	struct cpol_shell_out *o = S->out;
+
+	if (S->inword) {
+		const char *w = o->buf + S->wstart;
+		size_t n = o->buflen - S->wstart, i = 0;
+		int plain = !S->wquoted && !S->rpend && fdok && !S->stop;
+
+		while (i < n && is_digit((uch)w[i]))
+			i++;
+		if (plain && n > 0 && i == n) {
+			unsigned v = 0;
+			for (i = 0; i < n && v <= 255; i++)
+				v = v * 10 + (unsigned)(w[i] - '0');
+			if (v > 255) {
+				v = 255;
+				S->own |= CPOL_SH_REDIR_FD;
+			}
+			fd = (uint8_t)v;
+			rollback(S);
+		} else if (plain && n >= 3 && w[0] == '{' && w[n - 1] == '}'
+		           && is_alpha_((uch)w[1])) {
+			for (i = 2; i + 1 < n && (is_alpha_((uch)w[i]) || is_digit((uch)w[i])); i++)
+				;
+			if (i + 1 == n) {
+				fd = 255;
+				S->own |= CPOL_SH_REDIR_FD;
+				rollback(S);
+			} else {
+				w_end(S);
+			}
+		} else {
+			w_end(S);
+		}
+	}
+	if (S->rpend) {                 /* `> > x`: the first has no target */
+		S->own |= CPOL_SH_SYNTAX;
+		S->hdword = 0;
+	}
+	S->rpend = 1;
+	S->rkind = kind;
+	S->rfd = fd;
+	S->rdup = dup;
+	S->rflags = rflags;
+	S->ntok++;
+	S->fresh = 0;
+	if (kind == CPOL_REDIR_HEREDOC || kind == CPOL_REDIR_HERESTRING)
+		S->own |= CPOL_SH_HEREDOC;
+	if (kind == CPOL_REDIR_HEREDOC)
+		S->hdword = 1;
+}
+
+/* |& is 2>&1 |: record the 2>&1 on the command before it. */
+static void pipe_stderr(struct sh *S)
+{
+	struct cpol_shell_out *o = S->out;
+	struct cpol_shell_redir *r;
+
+	if (!room(S, 1))
+		return;
+	if (o->nredirs >= o->maxredirs || o->redirs == NULL) {
+		toobig(S);
+		return;
+	}
+	r = &o->redirs[o->nredirs++];
+	r->kind = CPOL_REDIR_DUP;
+	r->fd = 2;
+	r->rflags = 0;
+	r->target = o->buf + o->buflen;
+	r->target_len = 1;
+	o->buf[o->buflen++] = '1';
+	o->buf[o->buflen++] = '\0';
+}
+
+/* ; & && || | |& */
+static void separator(struct sh *S, int t)
+{
+	w_end(S);
+	if (S->stop)
+		return;
+	if (S->ntok == 0) {             /* `; ls`, `a && && b`, `| x` */
+		S->carry |= CPOL_SH_SYNTAX;
+		return;
+	}
+	if (S->dbracket) {
+		S->dbracket = 0;
+		S->own |= CPOL_SH_SYNTAX;
+	}
+	if (t == T_AMP)
+		S->own |= CPOL_SH_BACKGROUND;
+	if (t == T_PIPEAMP)
+		pipe_stderr(S);
+	end_cmd(S);
+	S->last_op = t == T_SEMI ? OP_SEMI : t == T_AMP ? OP_AMP
+	           : (t == T_AND || t == T_OR) ? OP_ANDOR : OP_PIPE;
+}
+
+/* ;; ;& ;;& end a case item; anywhere else they are stray. */
+static void case_end(struct sh *S)
+{
+	struct group *g;
+
+	w_end(S);
+	g = topg(S);
+	if (g && g->kind == G_CASE && g->state == C_BODY) {
+		end_cmd(S);
+		g->state = C_PAT;
+		S->npat = 0;
+		return;
+	}
+	syntax(S);
+	if (S->ntok)
+		end_cmd(S);
+	S->last_op = OP_SEMI;
+}
+
+/* Flag expansions in the body of an unquoted here-doc. */
+static void heredoc_scan(struct sh *S, const uch *p, const uch *e, struct cpol_shell_cmd *c)
+{
+	uint32_t f = 0;
+
+	for (; p < e; p++) {
+		if (*p == '\\') {
+			p++;
+		} else if (*p == '`') {
+			f |= CPOL_SH_SUBST;
+		} else if (*p == '$' && p + 1 < e) {
+			uch n = p[1];
+			if (n == '(')
+				f |= p + 2 < e && p[2] == '(' ? CPOL_SH_EXPAND : CPOL_SH_SUBST;
+			else if (n == '{' || n == '[' || is_alpha_(n) || is_digit(n) || is_special(n))
+				f |= CPOL_SH_EXPAND;
+		}
+	}
+	c->flags |= f;
+	S->out->flags |= f;
+}
+
+/* After a newline: skip the bodies of the here-docs of the ended commands,
+ * each up to its delimiter line. */
+static void heredocs(struct sh *S)
+{
+	struct cpol_shell_out *o = S->out;
+
+	for (; S->hd_next < S->redir0 && !S->stop; S->hd_next++) {
+		const struct cpol_shell_redir *r = &o->redirs[S->hd_next];
+		struct cpol_shell_cmd *c;
+
+		if (r->kind != CPOL_REDIR_HEREDOC)
+			continue;
+		while (S->hd_cmd < o->ncmds
+		       && (uint32_t)(o->cmds[S->hd_cmd].redir - o->redirs) + o->cmds[S->hd_cmd].nredir
+		          <= S->hd_next)
+			S->hd_cmd++;
+		if (S->hd_cmd >= o->ncmds)
+			return;
+		c = &o->cmds[S->hd_cmd];
+		while (S->cur < S->lim) {
+			const uch *p = S->cur, *e, *q;
+			e = memchr(p, '\n', (size_t)(S->lim - p));
+			if (e == NULL)
+				e = S->lim;
+			S->cur = e < S->lim ? e + 1 : S->lim;
+			q = p;
+			if (r->rflags & CPOL_REDIR_F_STRIPTABS)
+				while (q < e && *q == '\t')
+					q++;
+			if ((size_t)(e - q) == r->target_len && memcmp(q, r->target, r->target_len) == 0)
+				break;
+			if (!(r->rflags & CPOL_REDIR_F_QUOTED))
+				heredoc_scan(S, p, e, c);
+		}
+	}
+}
+
+static void newline(struct sh *S)
+{
+	w_end(S);
+	if (!in_casepat(S) && S->ntok) {
+		if (S->dbracket) {
+			S->dbracket = 0;
+			S->own |= CPOL_SH_SYNTAX;
+		}
+		end_cmd(S);
+		S->last_op = OP_NL;
+	}
+	heredocs(S);
+}
+
+static int peek_after_blanks(struct sh *S, const uch **at)
+{
+	const uch *p = S->cur;
+
+	while (p < S->lim && is_blank(*p))
+		p++;
+	*at = p;
+	return p < S->lim ? *p : -1;
+}
+
+/* `((...))` as a command, or `for ((...))`: one word, kept as written.
+ * Returns 0 when it is two subshells after all, `( (a) b )`. */
+static int arith_cmd(struct sh *S)
+{
+	const uch *start = S->tok, *save = S->cur;
+
+	S->cur++;                       /* the second ( */
+	if (skip(S, X_PAREN)) {
+		if (S->cur >= S->lim || *S->cur != ')') {
+			S->cur = save;
+			return 0;
+		}
+		S->cur++;
+	}
+	S->own |= CPOL_SH_CONTROL;
+	w_put(S, start, (size_t)(S->cur - start), 0);
+	w_end(S);
+	return 1;
+}
+
+static void lparen(struct sh *S)
+{
+	struct cpol_shell_out *o = S->out;
+	uint32_t argc;
+	const uch *at;
+
+	if (S->inword) {
+		size_t n = o->buflen - S->wstart, e;
+		/* NAME=( ... ): an array assignment, part of the word */
+		if (!S->wquoted && !S->rpend && o->nwords == S->word0 && !S->dbracket
+		    && (e = assign_eq(o->buf + S->wstart, S->wlit)) && e + 1 == n) {
+			const uch *start = S->tok;
+			skip(S, X_PAREN);
+			w_put(S, start, (size_t)(S->cur - start), 0);
+			return;
+		}
+		w_end(S);
+	}
+	if (S->stop)
+		return;
+	if (S->rpend) {
+		S->own |= CPOL_SH_SYNTAX;
+		S->rpend = 0;
+		S->hdword = 0;
+	}
+	argc = o->nwords - S->word0;
+	if (peek_after_blanks(S, &at) == ')') {         /* NAME () : a function */
+		S->cur = at + 1;
+		if ((argc == 1 && S->ntok == 1) || (S->is_function && argc == 2)) {
+			S->own |= CPOL_SH_CONTROL;
+			end_cmd(S);
+			S->func_body = 1;
+		} else if (!(S->func_body && S->ntok == 0)) {
+			S->ntok++;
+			S->own |= CPOL_SH_SYNTAX;
+		}
+		return;
+	}
+	if (S->cur < S->lim && *S->cur == '(') {
+		if (S->fresh && arith_cmd(S))
+			return;
+		if (argc == 1 && S->ntok == 1 && eq(o->words[S->word0], o->wordlens[S->word0], "for")
+		    && arith_cmd(S))
+			return;
+	}
+	if (!S->fresh) {                /* `echo (`: a stray group */
+		S->own |= CPOL_SH_SYNTAX;
+		end_cmd(S);
+	}
+	push_group(S, G_PAREN, CPOL_SH_SUBSHELL);
+	S->ntok++;
+}
+
+/* ---- the splitter ----------------------------------------------------- */
+
+static int is_op(int t)
+{
+	return t >= T_SEMI;
+}
+
+/* Inside [[ ]], < > && || ( ) ! are the test's own words. */
+static int dbracket_word(int t)
+{
+	return t == T_AND || t == T_OR || t == T_PIPE || t == T_PIPEAMP || t == T_AMP
+	    || t == T_GT || t == T_DGT || t == T_LT || t == T_LPAREN || t == T_RPAREN
+	    || t == T_GTAMP || t == T_LTAMP || t == T_LTGT || t == T_CLOBBER
+	    || t == T_AMPGT || t == T_AMPDGT || t == T_DLT || t == T_DLTDASH || t == T_TLT;
+}
+
+uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out *out)
+{
+	struct sh s, *S = &s;
+
+	memset(S, 0, sizeof *S);
+	out->ncmds = out->nwords = out->nredirs = 0;
+	out->buflen = 0;
+	out->flags = 0;
+	if (script == NULL || len == 0)
+		return 0;
+	S->out = out;
+	S->cur = (const uch *)script;
+	S->lim = S->cur + len;
+	begin_cmd(S);
+
+	while (!S->stop) {
+		int t = lex_top(S);
+
+		if (S->dbracket && S->inword && !S->wquoted
+		    && S->out->buflen - S->wstart == 2 && memcmp(S->out->buf + S->wstart, "]]", 2) == 0)
+			w_end(S);               /* `[[ a ]]&& b` */
+		if (S->dbracket && dbracket_word(t)) {
+			w_put(S, S->tok, (size_t)(S->cur - S->tok), 0);
+			continue;
+		}
+		if (in_casepat(S) && is_op(t)) {
+			w_end(S);
+			if (t == T_RPAREN) {            /* patterns done: the body */
+				topg(S)->state = C_BODY;
+				S->fresh = 1;
+			} else if (!(t == T_PIPE || (t == T_LPAREN && S->npat == 0))) {
+				S->own |= CPOL_SH_SYNTAX;
+			}
+			continue;
+		}
+		switch (t) {
+		case T_EOF:
+			goto done;
+		case T_BLANK:
+			w_end(S);
+			break;
+		case T_NL:
+			newline(S);
+			break;
+		case T_CONT:
+			break;
+		case T_ESC:
+			w_byte(S, S->tok[1]);
+			break;
+		case T_BSEND:
+			w_byte(S, '\\');
+			break;
+		case T_NUL:
+			w_byte(S, 0);
+			S->own |= CPOL_SH_SYNTAX;
+			break;
+		case T_WORD:
+			w_lit(S, S->tok, (size_t)(S->cur - S->tok));
+			break;
+		case T_HASH:
+			if (S->inword) {
+				w_lit(S, S->tok, 1);
+			} else {                        /* a comment */
+				const uch *e = memchr(S->cur, '\n', (size_t)(S->lim - S->cur));
+				S->cur = e ? e : S->lim;
+			}
+			break;
+		case T_SQ:
+			squote(S);
+			break;
+		case T_DQ:
+		case T_LOCALE:
+			dquote(S);
+			break;
+		case T_ANSI:
+			ansi(S);
+			break;
+		case T_DOLLAR:
+			w_lit(S, S->tok, 1);
+			break;
+		case T_SUBST: case T_ARITH: case T_PARAM: case T_OLDARITH:
+		case T_VAR: case T_BQ: case T_PROC:
+			expansion(S, t);
+			break;
+		case T_SEMI: case T_AND: case T_OR: case T_PIPE: case T_PIPEAMP: case T_AMP:
+			separator(S, t);
+			break;
+		case T_DSEMI: case T_SEMIAMP: case T_DSEMIAMP:
+			case_end(S);
+			break;
+		case T_GT: case T_CLOBBER:
+			redir_op(S, CPOL_REDIR_WRITE, 1, 1, 0, 0);
+			break;
+		case T_DGT:
+			redir_op(S, CPOL_REDIR_APPEND, 1, 1, 0, 0);
+			break;
+		case T_LT:
+			redir_op(S, CPOL_REDIR_READ, 0, 1, 0, 0);
+			break;
+		case T_LTGT:
+			redir_op(S, CPOL_REDIR_WRITE, 0, 1, 0, 0);
+			break;
+		case T_GTAMP:
+			redir_op(S, CPOL_REDIR_DUP, 1, 1, '>', 0);
+			break;
+		case T_LTAMP:
+			redir_op(S, CPOL_REDIR_DUP, 0, 1, '<', 0);
+			break;
+		case T_AMPGT:
+			redir_op(S, CPOL_REDIR_WRITE, 1, 0, 0, 0);
+			break;
+		case T_AMPDGT:
+			redir_op(S, CPOL_REDIR_APPEND, 1, 0, 0, 0);
+			break;
+		case T_DLT:
+			redir_op(S, CPOL_REDIR_HEREDOC, 0, 1, 0, 0);
+			break;
+		case T_DLTDASH:
+			redir_op(S, CPOL_REDIR_HEREDOC, 0, 1, 0, CPOL_REDIR_F_STRIPTABS);
+			break;
+		case T_TLT:
+			redir_op(S, CPOL_REDIR_HERESTRING, 0, 1, 0, 0);
+			break;
+		case T_LPAREN:
+			lparen(S);
+			break;
+		case T_RPAREN:
+			w_end(S);
+			close_group(S, G_PAREN);
+			break;
+		}
+	}
+done:
+	if (!S->stop) {
+		w_end(S);
+		if (S->dbracket)
+			S->own |= CPOL_SH_SYNTAX;
+		if (S->ntok == 0 && (S->last_op == OP_ANDOR || S->last_op == OP_PIPE))
+			S->carry |= CPOL_SH_SYNTAX;
+		if (S->depth)                   /* unclosed group or keyword */
+			syntax(S);
+	} else {
+		S->inword = 0;
+		S->rpend = 0;
+	}
+	end_cmd(S);
+	if (S->carry) {
+		if (out->ncmds)
+			out->cmds[out->ncmds - 1].flags |= S->carry;
+		out->flags |= S->carry;
+	}
+	return out->ncmds;
+}

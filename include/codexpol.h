@@ -75,6 +75,8 @@ typedef struct cpol_env {
 typedef struct cpol_verdict {
 	cpol_decision decision;
 	const char *rule;    /* rule name; "default" when no rule matched */
+	int index;           /* the rule's number in source order, from 0; -1 for
+	                        the default and for built-in script verdicts */
 	const char *reason;  /* the rule's `because` text, or "" */
 	const char *file;    /* policy source file of the rule, or "" */
 	unsigned line, col;  /* its position there (0 for the default) */

@@ -1,0 +1,696 @@
+/* compiler/codegen.c -- from a resolved model to the image bytes of
+ * vm/image.h: strings, sets (hash tables for membership tests), the program
+ * dispatch table, one substring automaton for every pattern, rule
+ * conditions as forward-jumping bytecode, intents, the sandbox (with the
+ * prebuilt seccomp filter) and debug positions; then the header with the
+ * XXH3-64 checksum. The result is loaded back and verified by the caller. */
+#include "compiler/compiler.h"
+#include "compiler/build.h"
+#include "vm/image.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+struct gset {                /* a set or a group: its strings, by id, in order */
+	uint32_t *ids, n;
+	int hashed;
+};
+
+struct gprog {
+	uint32_t name;           /* string id */
+	uint32_t *rules, nrules, caprules;
+	struct cpol_img_intent *intents;
+	uint32_t nintents, capintents;
+};
+
+struct cg {
+	cpol_unit *u;
+	const struct cpol_model *m;
+	struct cpol_strtab st;
+	struct gset *sets; uint32_t nsets, capsets;
+	struct gset *groups; uint32_t ngroups, capgroups;
+	struct gprog *progs; uint32_t nprogs, capprogs;
+	struct cpol_img_insn *code; uint32_t ncode, capcode;
+	uint32_t maxarg;
+	int oom;
+};
+
+#define GROWV(arr, n, cap, g) \
+	((n) < (cap) ? 0 : grow((void **)&(arr), &(cap), sizeof *(arr), (g)))
+
+static int grow(void **arr, uint32_t *cap, size_t esz, struct cg *g)
+{
+	uint32_t c = *cap ? *cap * 2 : 16;
+	void *p = realloc(*arr, (size_t)c * esz);
+	if (!p) {
+		g->oom = 1;
+		return -1;
+	}
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static uint32_t sid(struct cg *g, const char *s, uint32_t len)
+{
+	return cpol_strtab_id(&g->st, s, len);
+}
+
+/* The distinct string ids of a list (set names expanded), sorted when
+ * `sorted` (groups are compared by content, order-free). */
+static int list_ids(struct cg *g, const cpol_list *l, uint32_t **ids, uint32_t *n, int sorted)
+{
+	struct cpol_str *v;
+	long k = cpol_expand(l, &v);
+	*ids = NULL;
+	*n = 0;
+	if (k < 0) {
+		g->oom = 1;
+		return -1;
+	}
+	uint32_t *a = malloc((size_t)(k ? k : 1) * sizeof *a);
+	if (!a) {
+		free(v);
+		g->oom = 1;
+		return -1;
+	}
+	uint32_t cnt = 0;
+	for (long i = 0; i < k; i++) {
+		uint32_t id = sid(g, v[i].text, v[i].len);
+		int dup = 0;
+		for (uint32_t j = 0; j < cnt && !dup; j++)
+			dup = a[j] == id;
+		if (!dup)
+			a[cnt++] = id;
+	}
+	free(v);
+	if (sorted)
+		for (uint32_t i = 1; i < cnt; i++)
+			for (uint32_t j = i; j > 0 && a[j - 1] > a[j]; j--) {
+				uint32_t t = a[j];
+				a[j] = a[j - 1];
+				a[j - 1] = t;
+			}
+	*ids = a;
+	*n = cnt;
+	return 0;
+}
+
+static uint32_t intern(struct cg *g, struct gset **arr, uint32_t *n, uint32_t *cap,
+                       uint32_t *ids, uint32_t cnt, int hashed)
+{
+	for (uint32_t i = 0; i < *n; i++) {
+		struct gset *s = &(*arr)[i];
+		if (s->n == cnt && !memcmp(s->ids, ids, cnt * sizeof *ids)) {
+			free(ids);
+			s->hashed |= hashed;
+			return i;
+		}
+	}
+	if (GROWV(*arr, *n, *cap, g) < 0) {
+		free(ids);
+		return 0;
+	}
+	(*arr)[*n] = (struct gset){ ids, cnt, hashed };
+	return (*n)++;
+}
+
+static uint32_t set_of(struct cg *g, const cpol_list *l, int hashed)
+{
+	uint32_t *ids, n;
+	if (list_ids(g, l, &ids, &n, 0) < 0)
+		return 0;
+	return intern(g, &g->sets, &g->nsets, &g->capsets, ids, n, hashed);
+}
+
+static uint32_t group_of(struct cg *g, const cpol_list *l)
+{
+	uint32_t *ids, n;
+	if (list_ids(g, l, &ids, &n, 1) < 0)
+		return 0;
+	return intern(g, &g->groups, &g->ngroups, &g->capgroups, ids, n, 0);
+}
+
+static uint32_t emit(struct cg *g, uint8_t op, uint8_t a, uint16_t b, uint32_t c)
+{
+	if (GROWV(g->code, g->ncode, g->capcode, g) < 0)
+		return 0;
+	g->code[g->ncode] = (struct cpol_img_insn){ op, a, b, c };
+	return g->ncode++;
+}
+
+static void patch(struct cg *g, uint32_t at)
+{
+	if (!g->oom)
+		g->code[at].c = g->ncode;
+}
+
+static const uint8_t pred_op[] = {
+	[CPOL_P_IN] = CPOL_PR_IN, [CPOL_P_IS] = CPOL_PR_IN, [CPOL_P_PREFIX] = CPOL_PR_PREFIX,
+	[CPOL_P_SUFFIX] = CPOL_PR_SUFFIX, [CPOL_P_CONTAINS] = CPOL_PR_CONTAINS,
+	[CPOL_P_FLAG] = CPOL_PR_FLAG, [CPOL_P_OPTION] = CPOL_PR_OPTION,
+};
+
+/* Code that leaves the condition's value in r; `skip` (the program test a
+ * rule is dispatched on) counts as true. */
+static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
+{
+	if (!c || c == skip) {
+		emit(g, CPOL_OP_TRUE, 0, 0, 0);
+		return;
+	}
+	switch (c->kind) {
+	case CPOL_C_AND:
+		if (c->a == skip) {
+			emit_cond(g, c->b, skip);
+		} else if (c->b == skip) {
+			emit_cond(g, c->a, skip);
+		} else {
+			emit_cond(g, c->a, skip);
+			uint32_t j = emit(g, CPOL_OP_JF, 0, 0, 0);
+			emit_cond(g, c->b, skip);
+			patch(g, j);
+		}
+		return;
+	case CPOL_C_OR: {
+		emit_cond(g, c->a, skip);
+		uint32_t j = emit(g, CPOL_OP_JT, 0, 0, 0);
+		emit_cond(g, c->b, skip);
+		patch(g, j);
+		return;
+	}
+	case CPOL_C_NOT:
+		emit_cond(g, c->a, skip);
+		emit(g, CPOL_OP_NOT, 0, 0, 0);
+		return;
+	case CPOL_C_TRUE:
+		emit(g, CPOL_OP_TRUE, 0, 0, 0);
+		return;
+	case CPOL_C_PROGRAM:
+		emit(g, CPOL_OP_PROG, 0, 0, set_of(g, &c->list, 1));
+		return;
+	case CPOL_C_SUBSTRING:
+		emit(g, CPOL_OP_SUBSTR, 0, 0, group_of(g, &c->list));
+		return;
+	case CPOL_C_ARG: case CPOL_C_ANYARG: case CPOL_C_NOARG: {
+		uint8_t p = pred_op[c->pred];
+		uint32_t operand = p == CPOL_PR_CONTAINS ? group_of(g, &c->list)
+		                 : set_of(g, &c->list, p == CPOL_PR_IN);
+		if (c->kind == CPOL_C_ARG) {
+			emit(g, CPOL_OP_ARG, p, (uint16_t)c->num, operand);
+			if (c->num > g->maxarg)
+				g->maxarg = c->num;
+		} else {
+			emit(g, CPOL_OP_ANYARG, p, 0, operand);
+			if (c->kind == CPOL_C_NOARG)
+				emit(g, CPOL_OP_NOT, 0, 0, 0);
+		}
+		return;
+	}
+	case CPOL_C_ARGC:
+		emit(g, CPOL_OP_ARGC, c->op, 0, c->num);
+		return;
+	case CPOL_C_WRITES: {
+		static const uint8_t wm[] = { [CPOL_W_ANY] = CPOL_WM_ANY, [CPOL_W_OUTSIDE] = CPOL_WM_OUTSIDE,
+		                              [CPOL_W_INSIDE] = CPOL_WM_INSIDE };
+		emit(g, CPOL_OP_WRITES, wm[c->op], 0, 0);
+		return;
+	}
+	case CPOL_C_NETWORK:
+		emit(g, CPOL_OP_NET, 0, 0, 0);
+		return;
+	}
+}
+
+/* The program test a rule can be dispatched on: a `program` condition that
+ * must hold for the whole condition to hold (a conjunct at the top). */
+static const cpol_cond *dispatch_test(const cpol_cond *c)
+{
+	if (!c)
+		return NULL;
+	if (c->kind == CPOL_C_PROGRAM)
+		return c;
+	if (c->kind == CPOL_C_AND) {
+		const cpol_cond *t = dispatch_test(c->a);
+		return t ? t : dispatch_test(c->b);
+	}
+	return NULL;
+}
+
+static uint32_t prog_of(struct cg *g, uint32_t name)
+{
+	for (uint32_t i = 1; i < g->nprogs; i++)
+		if (g->progs[i].name == name)
+			return i;
+	if (GROWV(g->progs, g->nprogs, g->capprogs, g) < 0)
+		return 0;
+	memset(&g->progs[g->nprogs], 0, sizeof g->progs[0]);
+	g->progs[g->nprogs].name = name;
+	return g->nprogs++;
+}
+
+static void prog_add_rule(struct cg *g, uint32_t p, uint32_t rule)
+{
+	struct gprog *pr = &g->progs[p];
+	if (pr->nrules && pr->rules[pr->nrules - 1] == rule)
+		return;
+	if (GROWV(pr->rules, pr->nrules, pr->caprules, g) < 0)
+		return;
+	pr->rules[pr->nrules++] = rule;
+}
+
+static void prog_add_intent(struct cg *g, uint32_t p, struct cpol_img_intent in)
+{
+	struct gprog *pr = &g->progs[p];
+	if (GROWV(pr->intents, pr->nintents, pr->capintents, g) < 0)
+		return;
+	pr->intents[pr->nintents++] = in;
+}
+
+/* Names listed by a program condition or an intent, each once. */
+static void for_names(struct cg *g, const cpol_list *l, void (*fn)(struct cg *, uint32_t, void *), void *arg)
+{
+	uint32_t *ids, n;
+	if (list_ids(g, l, &ids, &n, 0) < 0)
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		fn(g, prog_of(g, ids[i]), arg);
+	free(ids);
+}
+
+static void add_rule_cb(struct cg *g, uint32_t p, void *arg)
+{
+	prog_add_rule(g, p, *(uint32_t *)arg);
+}
+
+static void add_intent_cb(struct cg *g, uint32_t p, void *arg)
+{
+	prog_add_intent(g, p, *(struct cpol_img_intent *)arg);
+}
+
+static void gen_rules(struct cg *g, struct cpol_buf *rules, struct cpol_buf *debug, int strip)
+{
+	const struct cpol_model *m = g->m;
+	for (uint32_t i = 0; i < m->nrules; i++) {
+		const cpol_stmt *s = m->rules[i];
+		const cpol_cond *when = s->u.rule.when, *unless = s->u.rule.unless;
+		const cpol_cond *disp = dispatch_test(when);
+		struct cpol_img_rule r;
+		memset(&r, 0, sizeof r);
+		r.name = sid(g, s->u.rule.name, s->u.rule.len);
+		r.reason = s->u.rule.because ? sid(g, s->u.rule.because, s->u.rule.because_len) : sid(g, "", 0);
+		r.code = g->ncode;
+		r.dec = s->u.rule.dec;
+		r.action = s->u.rule.action == CPOL_ACT_SCRIPT ? CPOL_RA_SCRIPT : CPOL_RA_DECIDE;
+		r.arg = (uint16_t)s->u.rule.script_arg;
+		if (r.action == CPOL_RA_SCRIPT && s->u.rule.script_arg > g->maxarg)
+			g->maxarg = s->u.rule.script_arg;
+		emit_cond(g, when, disp);
+		if (unless) {
+			uint32_t j = emit(g, CPOL_OP_JF, 0, 0, 0);
+			emit_cond(g, unless, NULL);
+			emit(g, CPOL_OP_NOT, 0, 0, 0);
+			patch(g, j);
+		}
+		emit(g, CPOL_OP_RET, 0, 0, 0);
+		cpol_buf_put(rules, &r, sizeof r);
+		if (disp)
+			for_names(g, &disp->list, add_rule_cb, &i);
+		else
+			prog_add_rule(g, 0, i);
+		const cpol_file *f = g->u->files[s->loc.file];
+		struct cpol_img_debug d = { sid(g, f->path, (uint32_t)strlen(f->path)), s->loc.line, s->loc.col };
+		if (strip)
+			d.line = d.col = 0;
+		cpol_buf_put(debug, &d, sizeof d);
+	}
+}
+
+static void gen_intents(struct cg *g)
+{
+	const struct cpol_model *m = g->m;
+	for (uint32_t i = 0; i < m->nintents; i++) {
+		const cpol_stmt *s = m->intents[i];
+		uint32_t guard = CPOL_NONE;
+		if (s->u.intent.when) {
+			guard = g->ncode;
+			emit_cond(g, s->u.intent.when, NULL);
+			emit(g, CPOL_OP_RET, 0, 0, 0);
+		}
+		if (s->u.intent.kind == CPOL_INTENT_NETWORK) {
+			struct cpol_img_intent in = { CPOL_IK_NETWORK, CPOL_TG_NONE, 0, CPOL_NONE, guard };
+			for_names(g, &s->u.intent.programs, add_intent_cb, &in);
+			continue;
+		}
+		for (const cpol_target *t = s->u.intent.targets; t; t = t->next) {
+			static const uint8_t tg[] = { [CPOL_T_LAST] = CPOL_TG_LAST, [CPOL_T_OPERANDS] = CPOL_TG_OPERANDS,
+			                              [CPOL_T_AFTER] = CPOL_TG_AFTER, [CPOL_T_VALUE] = CPOL_TG_VALUE };
+			struct cpol_img_intent in = { CPOL_IK_WRITE, tg[t->kind], (uint16_t)t->from,
+			                              t->text ? sid(g, t->text, t->len) : CPOL_NONE, guard };
+			for_names(g, &s->u.intent.programs, add_intent_cb, &in);
+		}
+	}
+}
+
+static uint32_t pow2_above(uint32_t n)
+{
+	uint32_t c = 4;
+	while (c <= n * 2)
+		c *= 2;
+	return c;
+}
+
+static void gen_sets(struct cg *g, struct cpol_buf *out)
+{
+	uint32_t nmembers = 0, nslots = 0;
+	for (uint32_t i = 0; i < g->nsets; i++) {
+		nmembers += g->sets[i].n;
+		if (g->sets[i].hashed && g->sets[i].n > 4)
+			nslots += pow2_above(g->sets[i].n);
+	}
+	struct cpol_img_sets_hdr h = { g->nsets, nmembers, nslots, 0 };
+	struct cpol_img_layout l = cpol_layout_sets(g->nsets, nmembers, nslots);
+	size_t base = out->n;
+	cpol_buf_put(out, &h, sizeof h);
+	uint32_t first = 0, slot = 0;
+	for (uint32_t i = 0; i < g->nsets; i++) {
+		struct cpol_img_set s = { first, g->sets[i].n, 0, 0 };
+		if (g->sets[i].hashed && g->sets[i].n > 4) {
+			uint32_t cap = pow2_above(g->sets[i].n);
+			s.slot = slot;
+			s.mask = cap - 1;
+			slot += cap;
+		}
+		first += g->sets[i].n;
+		cpol_buf_put(out, &s, sizeof s);
+	}
+	for (uint32_t i = 0; i < g->nsets; i++)
+		cpol_buf_put(out, g->sets[i].ids, g->sets[i].n * sizeof(uint32_t));
+	cpol_buf_put(out, NULL, base + l.c - out->n);
+	for (uint32_t i = 0; i < g->nsets; i++) {
+		if (!(g->sets[i].hashed && g->sets[i].n > 4))
+			continue;
+		uint32_t cap = pow2_above(g->sets[i].n);
+		struct cpol_img_slot *t = malloc(cap * sizeof *t);
+		if (!t) {
+			g->oom = 1;
+			return;
+		}
+		for (uint32_t k = 0; k < cap; k++)
+			t[k] = (struct cpol_img_slot){ 0, CPOL_NONE };
+		for (uint32_t k = 0; k < g->sets[i].n; k++) {
+			const struct cpol_strent *e = &g->st.v[g->sets[i].ids[k]];
+			uint32_t h32 = (uint32_t)XXH3_64bits(e->s, e->len);
+			uint32_t at = h32 & (cap - 1);
+			while (t[at].str != CPOL_NONE)
+				at = (at + 1) & (cap - 1);
+			t[at] = (struct cpol_img_slot){ h32, g->sets[i].ids[k] };
+		}
+		cpol_buf_put(out, t, cap * sizeof *t);
+		free(t);
+	}
+}
+
+static void gen_dispatch(struct cg *g, struct cpol_buf *out, struct cpol_buf *intents)
+{
+	uint32_t nrefs = 0;
+	for (uint32_t p = 0; p < g->nprogs; p++)
+		nrefs += g->progs[p].nrules;
+	uint32_t nslots = pow2_above(g->nprogs);
+	struct cpol_img_dispatch_hdr h = { g->nprogs, nrefs, nslots, 0 };
+	struct cpol_img_layout l = cpol_layout_dispatch(g->nprogs, nrefs, nslots);
+	size_t base = out->n;
+	cpol_buf_put(out, &h, sizeof h);
+	uint32_t r = 0, in = 0;
+	for (uint32_t p = 0; p < g->nprogs; p++) {
+		struct cpol_img_prog e = { g->progs[p].name, r, g->progs[p].nrules, in, g->progs[p].nintents };
+		cpol_buf_put(out, &e, sizeof e);
+		cpol_buf_put(intents, g->progs[p].intents, g->progs[p].nintents * sizeof(struct cpol_img_intent));
+		r += g->progs[p].nrules;
+		in += g->progs[p].nintents;
+	}
+	for (uint32_t p = 0; p < g->nprogs; p++)
+		cpol_buf_put(out, g->progs[p].rules, g->progs[p].nrules * sizeof(uint32_t));
+	cpol_buf_put(out, NULL, base + l.c - out->n);
+	struct cpol_img_pslot *t = malloc(nslots * sizeof *t);
+	if (!t) {
+		g->oom = 1;
+		return;
+	}
+	for (uint32_t k = 0; k < nslots; k++)
+		t[k] = (struct cpol_img_pslot){ 0, CPOL_NONE, 0 };
+	for (uint32_t p = 1; p < g->nprogs; p++) {
+		const struct cpol_strent *e = &g->st.v[g->progs[p].name];
+		uint64_t hv = XXH3_64bits(e->s, e->len);
+		uint32_t at = (uint32_t)hv & (nslots - 1);
+		while (t[at].prog != CPOL_NONE)
+			at = (at + 1) & (nslots - 1);
+		t[at] = (struct cpol_img_pslot){ hv, p, 0 };
+	}
+	cpol_buf_put(out, t, nslots * sizeof *t);
+	free(t);
+}
+
+static void gen_ac(struct cg *g, struct cpol_buf *out, int *failed)
+{
+	struct cpol_acb *b = cpol_acb_new();
+	if (!b) {
+		g->oom = 1;
+		return;
+	}
+	for (uint32_t gi = 0; gi < g->ngroups; gi++)
+		for (uint32_t k = 0; k < g->groups[gi].n; k++) {
+			uint32_t id = g->groups[gi].ids[k];
+			const struct cpol_strent *e = &g->st.v[id];
+			if (cpol_acb_add(b, e->s, e->len, gi, id) < 0)
+				g->oom = 1;
+		}
+	uint32_t nstates;
+	const char *msg;
+	if (!g->oom && cpol_acb_emit(b, out, &nstates, &msg) < 0) {
+		cpol_error_at(g->u, ((cpol_loc){ g->m->main->index, 0, 0 }), "%s", msg);
+		*failed = 1;
+	}
+	cpol_acb_free(b);
+}
+
+/* Split a root into its variable and the rest. */
+static void root_parts(const struct cpol_str *s, uint8_t *var, const char **rest, uint32_t *len, int protect)
+{
+	static const struct { const char *name; uint8_t var; } vars[] = {
+		{ "$WORKSPACE", CPOL_RV_WORKSPACE }, { "$TMPDIR", CPOL_RV_TMPDIR }, { "$HOME", CPOL_RV_HOME },
+		{ "~", CPOL_RV_HOME },
+	};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		size_t n = strlen(vars[i].name);
+		if (s->len >= n && !memcmp(s->text, vars[i].name, n)) {
+			*var = vars[i].var;
+			*rest = s->text + n;
+			*len = s->len - (uint32_t)n;
+			return;
+		}
+	}
+	*var = (protect && s->text[0] != '/') ? CPOL_RV_RELATIVE : CPOL_RV_NONE;
+	*rest = s->text;
+	*len = s->len;
+}
+
+static void gen_roots(struct cg *g, struct cpol_buf *out, uint8_t kind, cpol_list *const *lists, uint32_t n,
+                      uint32_t *count)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct cpol_str *v;
+		long k = cpol_expand(lists[i], &v);
+		for (long j = 0; j < k; j++) {
+			struct cpol_img_root r = { kind, 0, 0, 0 };
+			const char *rest;
+			uint32_t len;
+			root_parts(&v[j], &r.var, &rest, &len, kind == CPOL_RK_PROTECT);
+			r.path = sid(g, rest, len);
+			cpol_buf_put(out, &r, sizeof r);
+			(*count)++;
+		}
+		free(v);
+	}
+}
+
+static uint32_t gen_ports(struct cpol_buf *out, const cpol_port *p)
+{
+	uint32_t n = 0;
+	for (; p; p = p->next, n++) {
+		struct cpol_img_port x = { (uint16_t)p->lo, (uint16_t)p->hi };
+		cpol_buf_put(out, &x, sizeof x);
+	}
+	return n;
+}
+
+static const uint8_t net_of[] = {
+	[CPOL_NETMODE_UNSET] = CPOL_IN_NONE, [CPOL_NETMODE_NONE] = CPOL_IN_NONE,
+	[CPOL_NETMODE_CONNECT] = CPOL_IN_CONNECT, [CPOL_NETMODE_OUTBOUND] = CPOL_IN_OUTBOUND,
+	[CPOL_NETMODE_ANY] = CPOL_IN_ANY,
+};
+
+static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct cpol_buf *out)
+{
+	const struct cpol_model *m = g->m;
+	struct cpol_buf roots = { 0 }, ports = { 0 }, bports = { 0 }, env = { 0 };
+	struct cpol_img_sandbox_hdr h;
+	memset(&h, 0, sizeof h);
+	h.net = net_of[m->net];
+	gen_roots(g, &roots, CPOL_RK_READ, m->reads, m->nreads, &h.nroots);
+	gen_roots(g, &roots, CPOL_RK_WRITE, m->writes, m->nwrites, &h.nroots);
+	gen_roots(g, &roots, CPOL_RK_PROTECT, m->protects, m->nprotects, &h.nroots);
+	if (!m->trusted) {
+		/* .git inside every write root is always protected */
+		struct cpol_img_root r = { CPOL_RK_PROTECT, CPOL_RV_RELATIVE, 0, sid(g, ".git", 4) };
+		int have = 0;
+		for (size_t k = 0; k < roots.n; k += sizeof r) {
+			const struct cpol_img_root *x = (const void *)(roots.p + k);
+			have |= x->kind == CPOL_RK_PROTECT && x->var == CPOL_RV_RELATIVE && x->path == r.path;
+		}
+		if (!have && h.nroots < 64) {
+			cpol_buf_put(&roots, &r, sizeof r);
+			h.nroots++;
+		}
+	}
+	h.nconnect = m->net == CPOL_NETMODE_CONNECT ? gen_ports(&ports, m->connect) : 0;
+	h.nbind = gen_ports(&bports, m->bind);
+	for (uint32_t i = 0; i < m->nenvkeep; i++) {
+		struct cpol_str *v;
+		long k = cpol_expand(m->envkeep[i], &v);
+		for (long j = 0; j < k; j++) {
+			uint32_t id = sid(g, v[j].text, v[j].len);
+			cpol_buf_put(&env, &id, sizeof id);
+			h.nenv++;
+		}
+		free(v);
+	}
+	void *bpf = NULL;
+	size_t bpflen = 0;
+	uint32_t arch = 0;
+	if (o && o->make_bpf && o->make_bpf(h.net, m->trusted, &bpf, &bpflen, &arch, o->make_bpf_arg) == 0 &&
+	    bpflen % 8 == 0 && bpflen <= 4096 * 8) {
+		h.bpf_arch = arch;
+		h.bpf_len = (uint32_t)bpflen;
+	}
+	struct cpol_img_layout l = cpol_layout_sandbox(h.nroots, h.nconnect, h.nbind, h.nenv, h.bpf_len);
+	size_t base = out->n;
+	cpol_buf_put(out, &h, sizeof h);
+	cpol_buf_put(out, roots.p, roots.n);
+	cpol_buf_put(out, ports.p, ports.n);
+	cpol_buf_put(out, bports.p, bports.n);
+	cpol_buf_put(out, env.p, env.n);
+	cpol_buf_put(out, NULL, base + l.end - h.bpf_len - out->n);
+	if (h.bpf_len)
+		cpol_buf_put(out, bpf, h.bpf_len);
+	free(bpf);
+	g->oom |= roots.oom | ports.oom | bports.oom | env.oom;
+	cpol_buf_free(&roots);
+	cpol_buf_free(&ports);
+	cpol_buf_free(&bports);
+	cpol_buf_free(&env);
+}
+
+int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_compile_opts *o,
+                 uint8_t **outp, size_t *lenp)
+{
+	struct cg g = { .u = u, .m = m };
+	struct cpol_buf sec[CPOL_SEC__COUNT];
+	int failed = 0;
+	memset(sec, 0, sizeof sec);
+	*outp = NULL;
+	*lenp = 0;
+
+	sid(&g, "", 0); /* string 0 is "" */
+	/* generic entry, then programs as rules and intents name them */
+	if (GROWV(g.progs, g.nprogs, g.capprogs, &g) == 0) {
+		memset(&g.progs[0], 0, sizeof g.progs[0]);
+		g.nprogs = 1;
+	}
+	gen_rules(&g, &sec[CPOL_SEC_RULES], &sec[CPOL_SEC_DEBUG], o && o->strip_debug);
+	gen_intents(&g);
+	gen_sets(&g, &sec[CPOL_SEC_SETS]);
+	gen_dispatch(&g, &sec[CPOL_SEC_DISPATCH], &sec[CPOL_SEC_INTENTS]);
+	gen_ac(&g, &sec[CPOL_SEC_AC], &failed);
+	gen_sandbox(&g, o, &sec[CPOL_SEC_SANDBOX]);
+	if (g.ncode == 0)
+		emit(&g, CPOL_OP_RET, 0, 0, 0);
+	cpol_buf_put(&sec[CPOL_SEC_CODE], g.code, (size_t)g.ncode * sizeof *g.code);
+
+	uint32_t nintents = 0;
+	for (uint32_t p = 0; p < g.nprogs; p++)
+		nintents += g.progs[p].nintents;
+	struct cpol_img_meta meta;
+	memset(&meta, 0, sizeof meta);
+	meta.name = sid(&g, m->name, m->namelen);
+	meta.flags = m->trusted ? CPOL_IMGF_TRUSTED : 0;
+	meta.def = m->def;
+	meta.nrules = m->nrules;
+	meta.ngroups = g.ngroups;
+	meta.nsets = g.nsets;
+	meta.nprograms = g.nprogs;
+	meta.nintents = nintents;
+	meta.maxarg = g.maxarg;
+	cpol_buf_put(&sec[CPOL_SEC_META], &meta, sizeof meta);
+	cpol_strtab_emit(&g.st, &sec[CPOL_SEC_STRINGS]);
+
+	/* header, section table, sections (8-aligned) */
+	struct cpol_buf img = { 0 };
+	struct cpol_img_header h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, CPOL_IMG_MAGIC, 8);
+	h.version = CPOL_IMG_VERSION;
+	h.nsections = CPOL_SEC__COUNT - 1;
+	cpol_buf_put(&img, &h, sizeof h);
+	size_t table = cpol_buf_put(&img, NULL, (CPOL_SEC__COUNT - 1) * sizeof(struct cpol_img_section));
+	for (uint32_t k = 1; k < CPOL_SEC__COUNT; k++) {
+		cpol_buf_align8(&img);
+		struct cpol_img_section s = { k, 0, (uint32_t)img.n, (uint32_t)sec[k].n };
+		switch (k) {
+		case CPOL_SEC_STRINGS: s.count = g.st.n; break;
+		case CPOL_SEC_RULES: case CPOL_SEC_DEBUG: s.count = m->nrules; break;
+		case CPOL_SEC_CODE: s.count = g.ncode; break;
+		case CPOL_SEC_INTENTS: s.count = nintents; break;
+		default: s.count = 0; break;
+		}
+		cpol_buf_put(&img, sec[k].p, sec[k].n);
+		if (!img.oom)
+			memcpy(img.p + table + (k - 1) * sizeof s, &s, sizeof s);
+		g.oom |= sec[k].oom;
+		cpol_buf_free(&sec[k]);
+	}
+	if (!img.oom && img.n > CPOL_IMG_MAX_SIZE) {
+		cpol_error_at(u, ((cpol_loc){ m->main->index, 0, 0 }), "the image would be %zu bytes (the limit is %u)",
+		              img.n, CPOL_IMG_MAX_SIZE);
+		failed = 1;
+	}
+	if (!img.oom && !failed) {
+		h.size = img.n;
+		h.checksum = XXH3_64bits(img.p + sizeof h, img.n - sizeof h);
+		memcpy(img.p, &h, sizeof h);
+	}
+	int oom = g.oom || g.st.oom || img.oom;
+	for (uint32_t i = 0; i < g.nsets; i++)
+		free(g.sets[i].ids);
+	for (uint32_t i = 0; i < g.ngroups; i++)
+		free(g.groups[i].ids);
+	for (uint32_t i = 0; i < g.nprogs; i++) {
+		free(g.progs[i].rules);
+		free(g.progs[i].intents);
+	}
+	free(g.sets);
+	free(g.groups);
+	free(g.progs);
+	free(g.code);
+	cpol_strtab_free(&g.st);
+	if (oom || failed) {
+		if (oom)
+			cpol_error_at(u, ((cpol_loc){ m->main->index, 0, 0 }), "out of memory generating the image");
+		cpol_buf_free(&img);
+		return -1;
+	}
+	*outp = img.p;
+	*lenp = img.n;
+	return 0;
+}

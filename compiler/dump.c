@@ -1,0 +1,177 @@
+/* compiler/dump.c -- codexpolc --dump: an image made readable: header,
+ * section table, sandbox, program dispatch, every rule with its source
+ * position and its condition disassembled, intents and automaton figures.
+ * Reads only verified images. */
+#include "compiler/compiler.h"
+#include "vm/vm.h"
+
+#include <string.h>
+
+static const char *const sec_names[CPOL_SEC__COUNT] = {
+	"?", "meta", "strings", "sets", "dispatch", "rules", "code", "automaton", "intents", "sandbox", "debug",
+};
+static const char *const dec_names[] = { "allow", "prompt", "forbid" };
+static const char *const pred_names[] = { "in", "prefix", "suffix", "contains", "flag", "option" };
+static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
+static const char *const wmode_names[] = { "", " outside sandbox.write", " inside sandbox.write" };
+static const char *const net_names[] = { "none", "connect", "outbound", "any" };
+static const char *const var_names[] = { "", "$WORKSPACE", "$TMPDIR", "$HOME", "" };
+static const char *const target_names[] = { "", "last", "operands", "after", "value" };
+
+static void qstr(FILE *out, const struct cpol_image *im, uint32_t id)
+{
+	uint32_t n;
+	const char *s = cpol_img_string(im, id, &n);
+	fputc('"', out);
+	for (uint32_t i = 0; i < n && i < 200; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+	fputs(n > 200 ? "...\"" : "\"", out);
+}
+
+static void set_text(FILE *out, const struct cpol_image *im, uint32_t id)
+{
+	const struct cpol_img_set *s = &im->sets[id];
+	fprintf(out, "set#%u {", id);
+	for (uint32_t k = 0; k < s->n && k < 8; k++) {
+		fputs(k ? ", " : "", out);
+		qstr(out, im, im->members[s->first + k]);
+	}
+	fprintf(out, "%s}%s", s->n > 8 ? ", ..." : "", s->mask ? " (hashed)" : "");
+}
+
+static void group_text(FILE *out, const struct cpol_image *im, uint32_t g)
+{
+	fprintf(out, "group#%u {", g);
+	uint32_t shown = 0;
+	for (uint32_t o = 0; o < im->ac->noutputs && shown < 8; o++)
+		if (im->acouts[o].group == g) {
+			fputs(shown++ ? ", " : "", out);
+			qstr(out, im, im->acouts[o].str);
+		}
+	fputs("}", out);
+}
+
+/* Disassemble from pc to the RET that ends the condition. */
+static void disasm(FILE *out, const struct cpol_image *im, uint32_t pc)
+{
+	for (;; pc++) {
+		const struct cpol_img_insn *i = &im->code[pc];
+		fprintf(out, "      %5u  ", pc);
+		switch (i->op) {
+		case CPOL_OP_RET: fputs("ret\n", out); return;
+		case CPOL_OP_TRUE: fputs("true", out); break;
+		case CPOL_OP_NOT: fputs("not", out); break;
+		case CPOL_OP_JF: fprintf(out, "jump-if-false %u", i->c); break;
+		case CPOL_OP_JT: fprintf(out, "jump-if-true %u", i->c); break;
+		case CPOL_OP_PROG: fputs("program in ", out); set_text(out, im, i->c); break;
+		case CPOL_OP_ARG: case CPOL_OP_ANYARG:
+			if (i->op == CPOL_OP_ARG)
+				fprintf(out, "arg %u %s ", i->b, pred_names[i->a]);
+			else
+				fprintf(out, "any arg %s ", pred_names[i->a]);
+			if (i->a == CPOL_PR_CONTAINS)
+				group_text(out, im, i->c);
+			else
+				set_text(out, im, i->c);
+			break;
+		case CPOL_OP_ARGC: fprintf(out, "argc %s %u", cmp_names[i->a], i->c); break;
+		case CPOL_OP_SUBSTR: fputs("substring ", out); group_text(out, im, i->c); break;
+		case CPOL_OP_WRITES: fprintf(out, "writes%s", wmode_names[i->a]); break;
+		case CPOL_OP_NET: fputs("network", out); break;
+		}
+		fputc('\n', out);
+	}
+}
+
+int cpol_dump(const struct cpol_image *im, FILE *out)
+{
+	const struct cpol_img_header *h = (const void *)im->base;
+	const struct cpol_img_meta *m = im->meta;
+	fprintf(out, "image: codexpol policy image, format %u, %llu bytes, xxh3-64 %s\n", h->version,
+	        (unsigned long long)h->size, im->hash);
+	fprintf(out, "policy: ");
+	qstr(out, im, m->name);
+	fprintf(out, "\ndefault: %s\nflags: %s\n", dec_names[m->def], m->flags & CPOL_IMGF_TRUSTED ? "trusted" : "-");
+
+	fputs("\nsections:\n", out);
+	const struct cpol_img_section *t = (const void *)(im->base + sizeof *h);
+	for (uint32_t i = 0; i < h->nsections; i++)
+		fprintf(out, "  %-10s offset %8u  size %8u  count %u\n", sec_names[t[i].kind], t[i].offset, t[i].size, t[i].count);
+
+	const struct cpol_img_sandbox_hdr *sb = im->sb;
+	fprintf(out, "\nsandbox:\n  network %s", net_names[sb->net]);
+	for (uint32_t i = 0; i < sb->nconnect; i++)
+		fprintf(out, i ? ", %u-%u" : " %u-%u", im->connect[i].lo, im->connect[i].hi);
+	fputc('\n', out);
+	for (uint32_t i = 0; i < sb->nbind; i++)
+		fprintf(out, "  bind %u-%u\n", im->bind[i].lo, im->bind[i].hi);
+	for (uint32_t i = 0; i < sb->nroots; i++) {
+		const struct cpol_img_root *r = &im->roots[i];
+		static const char *const kinds[] = { "read", "write", "protect" };
+		fprintf(out, "  %-7s %s%s\n", kinds[r->kind], var_names[r->var], cpol_img_string(im, r->path, NULL));
+	}
+	for (uint32_t i = 0; i < sb->nenv; i++)
+		fprintf(out, "  env keep %s\n", cpol_img_string(im, im->envkeep[i], NULL));
+	fprintf(out, "  seccomp filter: %s", sb->bpf_len ? "prebuilt" : "built at run time");
+	if (sb->bpf_len)
+		fprintf(out, ", %u instructions, arch 0x%08x", sb->bpf_len / 8, sb->bpf_arch);
+	fputc('\n', out);
+
+	fprintf(out, "\nprograms: %u dispatched by xxh3 of their name, %u generic rules\n", im->nprogs - 1,
+	        im->progs[0].nrules);
+	for (uint32_t p = 1; p < im->nprogs; p++) {
+		const struct cpol_img_prog *g = &im->progs[p];
+		fprintf(out, "  %-16s rules", cpol_img_string(im, g->name, NULL));
+		for (uint32_t k = 0; k < g->nrules; k++)
+			fprintf(out, " %u", im->refs[g->rules + k]);
+		if (!g->nrules)
+			fputs(" -", out);
+		for (uint32_t k = 0; k < g->nintents; k++) {
+			const struct cpol_img_intent *in = &im->intents[g->intents + k];
+			if (in->kind == CPOL_IK_NETWORK) {
+				fputs("; network", out);
+			} else {
+				fprintf(out, "; writes %s", target_names[in->target]);
+				if (in->target == CPOL_TG_OPERANDS && in->from > 1)
+					fprintf(out, " from %u", in->from);
+				if (in->str != CPOL_NONE) {
+					fputc(' ', out);
+					qstr(out, im, in->str);
+				}
+			}
+			if (in->guard != CPOL_NONE)
+				fprintf(out, " when @%u", in->guard);
+		}
+		fputc('\n', out);
+	}
+
+	fprintf(out, "\nrules: %u\n", im->nrules);
+	for (uint32_t r = 0; r < im->nrules; r++) {
+		const struct cpol_img_rule *x = &im->rules[r];
+		const struct cpol_img_debug *d = &im->debug[r];
+		fprintf(out, "  rule %u ", r);
+		qstr(out, im, x->name);
+		if (x->action == CPOL_RA_SCRIPT)
+			fprintf(out, "  evaluate script arg %u", x->arg);
+		else
+			fprintf(out, "  %s", dec_names[x->dec]);
+		if (im->strs[x->reason].len) {
+			fputs(" because ", out);
+			qstr(out, im, x->reason);
+		}
+		fprintf(out, "\n    source %s:%u:%u\n", cpol_img_string(im, d->file, NULL), d->line, d->col);
+		disasm(out, im, x->code);
+	}
+	fprintf(out, "\nautomaton: %u states, %u byte classes, %u outputs, %u substring groups\n",
+	        im->ac->nstates, im->ac->nclasses, im->ac->noutputs, m->ngroups);
+	fprintf(out, "sets: %u, %u members\nstrings: %u\ncode: %u instructions\n", im->nsets, im->nmembers,
+	        im->nstrs, im->ncode);
+	return 0;
+}

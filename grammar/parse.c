@@ -1,0 +1,361 @@
+/* grammar/parse.c -- the front end's driver: reads a source file (with size
+ * limits), feeds the re2c lexer's tokens to the lemon push parser, reports
+ * syntax errors with what was expected, and resolves `include` statements
+ * (the including file's folder first, then each -I folder; cycles, depth
+ * over CPOL_MAX_INCLUDE and missing files are errors naming the chain). */
+#include "grammar/parser.h"
+#include "grammar/grammar.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static cpol_file *add_file(cpol_unit *u, const char *path, const char *real)
+{
+	if (u->nfiles >= CPOL_MAX_FILES)
+		return NULL;
+	if (u->nfiles == u->capfiles) {
+		uint32_t cap = u->capfiles ? u->capfiles * 2 : 8;
+		cpol_file **f = realloc(u->files, cap * sizeof *f);
+		if (!f)
+			return NULL;
+		u->files = f;
+		u->capfiles = cap;
+	}
+	cpol_file *f = cpol_arena_alloc(u->arena, sizeof *f);
+	if (!f)
+		return NULL;
+	f->index = u->nfiles;
+	f->path = cpol_arena_strndup(u->arena, path, strlen(path));
+	f->real = real ? cpol_arena_strndup(u->arena, real, strlen(real)) : f->path;
+	if (!f->path || !f->real)
+		return NULL;
+	u->files[u->nfiles++] = f;
+	return f;
+}
+
+/* Read a whole regular file, NUL-terminated. Reports errors at `at`. */
+static int read_source(cpol_unit *u, cpol_file *f, cpol_loc at)
+{
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	if (fd < 0) {
+		cpol_error_at(u, at, "cannot open %s: %s", f->path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		cpol_error_at(u, at, "%s is not a regular file", f->path);
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > CPOL_MAX_FILE_SIZE) {
+		cpol_error_at(u, at, "%s is too large (%lld bytes; the limit is %u)", f->path,
+		              (long long)st.st_size, CPOL_MAX_FILE_SIZE);
+		close(fd);
+		return -1;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *buf = malloc(cap + 1);
+	if (!buf) {
+		cpol_error_at(u, at, "out of memory reading %s", f->path);
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			cpol_error_at(u, at, "cannot read %s: %s", f->path, strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == cap) { /* the file grew while we read it */
+			cpol_error_at(u, at, "%s changed while it was read", f->path);
+			free(buf);
+			close(fd);
+			return -1;
+		}
+	}
+	close(fd);
+	buf[n] = 0;
+	f->text = buf;
+	f->size = n;
+	return 0;
+}
+
+/* Sources from memory are copied: the lexer needs a NUL after the end. */
+static int copy_text(cpol_unit *u, cpol_file *f, const char *text, size_t size, cpol_loc at)
+{
+	char *buf = malloc(size + 1);
+	if (!buf) {
+		cpol_error_at(u, at, "out of memory reading %s", f->path);
+		return -1;
+	}
+	memcpy(buf, text, size);
+	buf[size] = 0;
+	f->text = buf;
+	f->size = size;
+	return 0;
+}
+
+void cpol_parse_syntax_error(struct cpol_parser *P, const cpol_token *t,
+                             const int *expected, int n)
+{
+	char exp[512] = "";
+	size_t len = 0;
+	/* Name what could have come, when that is a short list. */
+	if (n > 0 && n <= 6) {
+		len += (size_t)snprintf(exp, sizeof exp, ", expected ");
+		for (int i = 0; i < n && len < sizeof exp; i++)
+			len += (size_t)snprintf(exp + len, sizeof exp - len, "%s%s",
+			                        i == 0 ? "" : i == n - 1 ? " or " : ", ",
+			                        cpol_token_name(expected[i]));
+	}
+	if (t->type == 0) {
+		cpol_error_at(P->u, t->loc, "unexpected end of file%s", exp);
+	} else if (t->type == CPOL_TK_IDENT || (t->len && t->type != CPOL_TK_STRING && t->type != CPOL_TK_INT &&
+	           t->type >= CPOL_TK_POLICY && t->type <= CPOL_TK_CWD)) {
+		cpol_error_at(P->u, t->loc, "unexpected '%.*s'%s", (int)(t->len > 40 ? 40 : t->len), t->text, exp);
+	} else {
+		cpol_error_at(P->u, t->loc, "unexpected %s%s", cpol_token_name(t->type), exp);
+	}
+}
+
+void cpol_parse_overflow(struct cpol_parser *P)
+{
+	P->overflow = 1;
+}
+
+/* Lex and parse one file's text into f->stmts. */
+static void parse_text(cpol_unit *u, cpol_file *f)
+{
+	struct cpol_parser P = { .u = u, .f = f, .tail = &f->stmts };
+	cpol_lexer lx;
+	cpol_token t;
+	void *parser = cpolParseAlloc(malloc, &P);
+	if (!parser) {
+		cpol_error_at(u, ((cpol_loc){ f->index, 0, 0 }), "out of memory");
+		return;
+	}
+	cpol_lexer_init(&lx, u, f);
+	int depth = 0;
+	do {
+		cpol_lex(&lx, &t);
+		if (t.type == CPOL_TK_LPAREN || t.type == CPOL_TK_NOT) {
+			if (++depth > CPOL_MAX_NESTING) {
+				cpol_error_at(u, t.loc, "condition nested too deeply (the limit is %d levels of '(' and 'not')",
+				              CPOL_MAX_NESTING);
+				break;
+			}
+		} else if (t.type == CPOL_TK_SEMI || t.type == CPOL_TK_LBRACE || t.type == CPOL_TK_RBRACE) {
+			depth = 0;
+		} else if (t.type == CPOL_TK_RPAREN && depth > 0) {
+			depth--;
+		}
+		cpolParse(parser, t.type, t);
+		if (P.overflow) {
+			cpol_error_at(u, t.loc, "policy nested too deeply for the parser");
+			break;
+		}
+		if (u->gave_up || cpol_arena_oom(u->arena))
+			break;
+	} while (t.type != 0);
+	cpolParseFree(parser, free);
+	if (cpol_arena_oom(u->arena))
+		cpol_error_at(u, ((cpol_loc){ f->index, 0, 0 }), "out of memory");
+}
+
+/* The folder part of a path ("" when it has none), in the arena. */
+static const char *dir_of(cpol_unit *u, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return "";
+	return cpol_arena_strndup(u->arena, path, (size_t)(slash - path) + 1);
+}
+
+static const char *join(cpol_unit *u, const char *dir, const char *name)
+{
+	if (name[0] == '/' || !dir[0])
+		return cpol_arena_strndup(u->arena, name, strlen(name));
+	size_t dl = strlen(dir), nl = strlen(name);
+	int slash = dir[dl - 1] != '/';
+	char *p = cpol_arena_alloc(u->arena, dl + (size_t)slash + nl + 1);
+	if (p) {
+		memcpy(p, dir, dl);
+		if (slash)
+			p[dl] = '/';
+		memcpy(p + dl + (size_t)slash, name, nl + 1);
+	}
+	return p;
+}
+
+static int mem_lookup(const cpol_unit *u, const char *path)
+{
+	if (!strncmp(path, "./", 2))
+		path += 2;
+	for (uint32_t i = 0; i < u->nmem; i++) {
+		const char *m = u->mem_paths[i];
+		if (!strncmp(m, "./", 2))
+			m += 2;
+		if (!strcmp(m, path))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int exists(const cpol_unit *u, const char *path)
+{
+	if (u->nmem)
+		return mem_lookup(u, path) >= 0;
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static cpol_file *find_file(cpol_unit *u, const char *real)
+{
+	for (uint32_t i = 0; i < u->nfiles; i++)
+		if (!strcmp(u->files[i]->real, real))
+			return u->files[i];
+	return NULL;
+}
+
+/* The chain of includes from the main file to f, for messages. */
+static void chain_text(cpol_unit *u, cpol_file **stack, uint32_t n, const char *last, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = 0;
+	for (uint32_t i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s -> ", stack[i]->path);
+	if (len < cap)
+		snprintf(out + len, cap - len, "%s", last);
+	(void)u;
+}
+
+static void resolve_includes(cpol_unit *u, cpol_file *f, cpol_file **stack, uint32_t depth);
+
+static cpol_file *load(cpol_unit *u, const char *path, cpol_loc at, uint32_t depth)
+{
+	char realbuf[PATH_MAX];
+	const char *real = path;
+	if (!u->nmem && realpath(path, realbuf))
+		real = realbuf;
+	cpol_file *f = add_file(u, path, real);
+	if (!f) {
+		cpol_error_at(u, at, u->nfiles >= CPOL_MAX_FILES ? "too many source files (the limit is %d)" : "out of memory",
+		              CPOL_MAX_FILES);
+		return NULL;
+	}
+	f->depth = depth;
+	f->included_at = at;
+	if (at.line == 0)
+		at.file = f->index;
+	if (u->nmem) {
+		int m = mem_lookup(u, path);
+		if (m < 0) {
+			cpol_error_at(u, at, "cannot open %s: No such file or directory", path);
+			return f;
+		}
+		if (u->mem_sizes[m] > CPOL_MAX_FILE_SIZE) {
+			cpol_error_at(u, at, "%s is too large (the limit is %u bytes)", path, CPOL_MAX_FILE_SIZE);
+			return f;
+		}
+		if (copy_text(u, f, u->mem_texts[m], u->mem_sizes[m], at) < 0)
+			return f;
+	} else if (read_source(u, f, at) < 0) {
+		return f;
+	}
+	parse_text(u, f);
+	return f;
+}
+
+static void resolve_includes(cpol_unit *u, cpol_file *f, cpol_file **stack, uint32_t depth)
+{
+	stack[depth] = f;
+	for (cpol_stmt *s = f->stmts; s; s = s->next) {
+		if (s->kind != CPOL_S_INCLUDE)
+			continue;
+		const char *name = s->u.include.path;
+		if (!name[0]) {
+			cpol_error_at(u, s->loc, "include of an empty path");
+			continue;
+		}
+		/* The including file's folder first, then each -I folder. */
+		const char *path = join(u, dir_of(u, f->path), name);
+		for (uint32_t i = 0; path && name[0] != '/' && !exists(u, path) && i < u->nincdirs; i++) {
+			const char *alt = join(u, u->incdirs[i], name);
+			if (alt && exists(u, alt))
+				path = alt;
+		}
+		if (!path)
+			continue;
+		char realbuf[PATH_MAX];
+		const char *real = path;
+		if (!u->nmem && realpath(path, realbuf))
+			real = realbuf;
+		/* A file on the current chain: a cycle. */
+		for (uint32_t i = 0; i <= depth; i++) {
+			if (!strcmp(stack[i]->real, real)) {
+				char chain[1024];
+				chain_text(u, stack, depth + 1, path, chain, sizeof chain);
+				cpol_error_at(u, s->loc, "include cycle: %s", chain);
+				goto next;
+			}
+		}
+		cpol_file *seen = find_file(u, real);
+		if (seen) {
+			cpol_warn_at(u, s->loc, CPOL_WARN_DUP_INCLUDE, "%s is already included; skipped", path);
+			continue;
+		}
+		if (depth + 1 >= CPOL_MAX_INCLUDE) {
+			char chain[1024];
+			chain_text(u, stack, depth + 1, path, chain, sizeof chain);
+			cpol_error_at(u, s->loc, "includes nested too deeply (the limit is %d): %s", CPOL_MAX_INCLUDE, chain);
+			continue;
+		}
+		cpol_file *inc = load(u, path, s->loc, depth + 1);
+		if (inc && inc->text) {
+			s->u.include.file = inc;
+			resolve_includes(u, inc, stack, depth + 1);
+		}
+	next:;
+	}
+}
+
+cpol_file *cpol_parse_file(cpol_unit *u, const char *path)
+{
+	cpol_loc none = { 0, 0, 0 };
+	cpol_file *f = load(u, path, none, 0);
+	if (!f || !f->text)
+		return NULL;
+	cpol_file *stack[CPOL_MAX_INCLUDE + 1];
+	resolve_includes(u, f, stack, 0);
+	return f;
+}
+
+cpol_file *cpol_parse_buffer(cpol_unit *u, const char *path, const char *text, size_t size)
+{
+	cpol_file *f = add_file(u, path, path);
+	if (!f)
+		return NULL;
+	if (size > CPOL_MAX_FILE_SIZE) {
+		cpol_error_at(u, ((cpol_loc){ f->index, 0, 0 }), "%s is too large (the limit is %u bytes)", path,
+		              CPOL_MAX_FILE_SIZE);
+		return NULL;
+	}
+	if (copy_text(u, f, text, size, ((cpol_loc){ f->index, 0, 0 })) < 0)
+		return NULL;
+	parse_text(u, f);
+	cpol_file *stack[CPOL_MAX_INCLUDE + 1];
+	resolve_includes(u, f, stack, 0);
+	return f;
+}

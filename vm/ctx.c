@@ -1,0 +1,250 @@
+/* vm/ctx.c -- evaluation contexts (the only allocation of the runtime, done
+ * once per context), their environment and expanded roots, the public
+ * cpol_eval()/cpol_eval_line() entry points, and turning internal verdicts
+ * into the strings callers read. */
+#include "vm/eval.h"
+#include "common/error.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+/* Copy s (absolute, at most CPOL_PATH_BUF - 1 bytes) into the env buffer. */
+static const char *put_env(struct cpol_ctx *ctx, size_t *used, const char *s, const char *what, cpol_error *err)
+{
+	size_t n = strlen(s);
+	if (s[0] != '/') {
+		cpol_fail(err, EINVAL, "%s must be an absolute path: %s", what, s);
+		return NULL;
+	}
+	if (n >= CPOL_PATH_BUF || *used + n + 1 > sizeof ctx->envbuf) {
+		cpol_fail(err, ENAMETOOLONG, "%s is too long", what);
+		return NULL;
+	}
+	/* stored normalised, so comparisons with normalised paths work */
+	char *out = ctx->envbuf + *used;
+	long m = cpol_path_normalize("/", 1, "/", 1, s, n, out, CPOL_PATH_BUF);
+	if (m < 0) {
+		cpol_fail(err, ENAMETOOLONG, "%s is too long", what);
+		return NULL;
+	}
+	*used += (size_t)m + 1;
+	return out;
+}
+
+static int add_root(struct cpol_ctx *ctx, struct cpol_root_exp *list, uint32_t *n,
+                    const char *a, size_t alen, const char *b, size_t blen)
+{
+	char tmp[CPOL_PATH_BUF];
+	if (alen + blen + 2 > sizeof tmp || *n >= CPOL_MAX_ROOTS)
+		return -1;
+	memcpy(tmp, a, alen);
+	size_t len = alen;
+	if (blen) {
+		if (len && tmp[len - 1] != '/' && b[0] != '/')
+			tmp[len++] = '/';
+		memcpy(tmp + len, b, blen);
+		len += blen;
+	}
+	size_t room = sizeof ctx->rootbuf - ctx->rootlen;
+	if (room < 2)
+		return -1;
+	char *out = ctx->rootbuf + ctx->rootlen;
+	long m = cpol_path_normalize("/", 1, "/", 1, tmp, len, out, room);
+	if (m < 0)
+		return -1;
+	ctx->rootlen += (size_t)m + 1;
+	list[*n].path = out;
+	list[*n].len = (uint32_t)m;
+	(*n)++;
+	return 0;
+}
+
+static int expand_roots(struct cpol_ctx *ctx, cpol_error *err)
+{
+	const struct cpol_image *im = ctx->img;
+	ctx->nwroots = ctx->nproots = 0;
+	ctx->rootlen = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		/* write roots first: relative protected names are placed in each */
+		uint8_t kind = pass == 0 ? CPOL_RK_WRITE : CPOL_RK_PROTECT;
+		for (uint32_t i = 0; i < im->sb->nroots; i++) {
+			const struct cpol_img_root *r = &im->roots[i];
+			if (r->kind != kind)
+				continue;
+			uint32_t pl;
+			const char *p = cpol_img_string(im, r->path, &pl);
+			const char *base = "";
+			switch (r->var) {
+			case CPOL_RV_WORKSPACE: base = ctx->workspace; break;
+			case CPOL_RV_TMPDIR: base = ctx->tmpdir; break;
+			case CPOL_RV_HOME: base = ctx->home; break;
+			default: break;
+			}
+			struct cpol_root_exp *list = pass == 0 ? ctx->wroots : ctx->proots;
+			uint32_t *n = pass == 0 ? &ctx->nwroots : &ctx->nproots;
+			int rc = 0;
+			if (r->var == CPOL_RV_RELATIVE) {
+				uint32_t nw = ctx->nwroots;
+				for (uint32_t w = 0; w < nw && rc == 0; w++)
+					rc = add_root(ctx, list, n, ctx->wroots[w].path, ctx->wroots[w].len, p, pl);
+			} else {
+				rc = add_root(ctx, list, n, base, strlen(base), p, pl);
+			}
+			if (rc < 0)
+				return cpol_fail(err, ENAMETOOLONG, "too many or too long sandbox roots");
+		}
+	}
+	return 0;
+}
+
+int cpol_ctx_set_env(cpol_ctx *ctx, const cpol_env *env, cpol_error *err)
+{
+	cpol_env e = env ? *env : (cpol_env){ 0 };
+	size_t used = 0;
+	if (!e.cwd)
+		e.cwd = "/";
+	if (!e.workspace)
+		e.workspace = e.cwd;
+	if (!e.tmpdir)
+		e.tmpdir = "/tmp";
+	if (!e.home)
+		e.home = "/root";
+	if (!(ctx->cwd = put_env(ctx, &used, e.cwd, "the working directory", err)) ||
+	    !(ctx->workspace = put_env(ctx, &used, e.workspace, "the workspace", err)) ||
+	    !(ctx->tmpdir = put_env(ctx, &used, e.tmpdir, "TMPDIR", err)) ||
+	    !(ctx->home = put_env(ctx, &used, e.home, "HOME", err)))
+		return -1;
+	ctx->cwdlen = (uint32_t)strlen(ctx->cwd);
+	ctx->homelen = (uint32_t)strlen(ctx->home);
+	return expand_roots(ctx, err);
+}
+
+cpol_ctx *cpol_ctx_new(const cpol_image *img, const cpol_env *env, cpol_error *err)
+{
+	cpol_ctx *ctx = calloc(1, sizeof *ctx);
+	if (!ctx) {
+		cpol_fail(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	ctx->img = img;
+	size_t ng = (size_t)img->meta->ngroups * (CPOL_MAX_DEPTH + 1);
+	ctx->groups = calloc(ng ? ng : 1, sizeof *ctx->groups);
+	ctx->sh = calloc(CPOL_MAX_DEPTH + 1, sizeof *ctx->sh);
+	if (!ctx->groups || !ctx->sh) {
+		cpol_ctx_free(ctx);
+		cpol_fail(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (cpol_ctx_set_env(ctx, env, err) < 0) {
+		cpol_ctx_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void cpol_ctx_free(cpol_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	free(ctx->groups);
+	free(ctx->sh);
+	free(ctx);
+}
+
+/* A NUL-terminated copy of the matched text, in the context's text buffer. */
+static const char *copy_text(struct cpol_ctx *ctx, const char *s, uint32_t n)
+{
+	if (!s)
+		return "";
+	size_t room = sizeof ctx->text - ctx->textlen;
+	if (room < 8)
+		return "";
+	int cut = n > room - 4;
+	if (cut)
+		n = (uint32_t)(room - 4);
+	char *out = ctx->text + ctx->textlen;
+	memcpy(out, s, n);
+	if (cut) {
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n] = 0;
+	ctx->textlen += n + 1;
+	return out;
+}
+
+void cpol_iv_to_verdict(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_verdict *out)
+{
+	const struct cpol_image *im = ctx->img;
+	out->decision = (cpol_decision)v->dec;
+	out->matched = copy_text(ctx, v->m, v->mlen);
+	out->index = v->rule == CPOL_NONE ? -1 : (int)v->rule;
+	if (v->rule == CPOL_NONE) {
+		out->rule = v->bname;
+		out->reason = v->breason;
+		out->file = "";
+		out->line = out->col = 0;
+		return;
+	}
+	const struct cpol_img_rule *r = &im->rules[v->rule];
+	const struct cpol_img_debug *d = &im->debug[v->rule];
+	out->rule = cpol_img_string(im, r->name, NULL);
+	out->reason = cpol_img_string(im, r->reason, NULL);
+	out->file = cpol_img_string(im, d->file, NULL);
+	out->line = d->line;
+	out->col = d->col;
+}
+
+static cpol_decision finish(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_result *res)
+{
+	if (res) {
+		cpol_iv_to_verdict(ctx, v, &res->verdict);
+		res->ncommands = ctx->nsubs;
+		res->commands = ctx->subs;
+		res->truncated = ctx->subs_dropped;
+	}
+	return (cpol_decision)v->dec;
+}
+
+cpol_decision cpol_eval(cpol_ctx *ctx, int argc, const char *const *argv, cpol_result *res)
+{
+	struct cpol_frame f;
+	struct cpol_iv v;
+	ctx->nsubs = ctx->subs_dropped = 0;
+	ctx->textlen = 0;
+	cpol_frame_init(ctx, &f, 0, argc > 0 ? (uint32_t)argc : 0, argv, NULL);
+	cpol_eval_frame(ctx, &f, &v);
+	return finish(ctx, &v, res);
+}
+
+cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_result *res)
+{
+	struct cpol_frame f;
+	struct cpol_iv v;
+	ctx->nsubs = ctx->subs_dropped = 0;
+	ctx->textlen = 0;
+	struct cpol_shell_store *st = &ctx->sh[0];
+	struct cpol_shell_out so = {
+		.cmds = st->cmds, .maxcmds = CPOL_SH_CMDS,
+		.words = st->words, .maxwords = CPOL_SH_WORDS, .wordlens = st->wordlens,
+		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
+		.buf = st->buf, .bufcap = sizeof st->buf,
+	};
+	uint32_t n = len > UINT32_MAX ? 0 : cpol_shell_split(line, len, &so);
+	if (n == 1 && so.flags == 0 && so.cmds[0].flags == 0 && so.cmds[0].nredir == 0 && so.cmds[0].argc > 0) {
+		/* One simple command: judge its words as an argv. */
+		cpol_frame_init(ctx, &f, 0, so.cmds[0].argc, so.cmds[0].argv, so.cmds[0].lens);
+	} else {
+		/* Anything more is what a shell would run: judge `sh -c LINE`. */
+		static const uint32_t shlens[3] = { 2, 2, 0 };
+		ctx->sh_argv[0] = "sh";
+		ctx->sh_argv[1] = "-c";
+		ctx->sh_argv[2] = line;
+		ctx->sh_lens[0] = shlens[0];
+		ctx->sh_lens[1] = shlens[1];
+		ctx->sh_lens[2] = (uint32_t)(len > UINT32_MAX ? UINT32_MAX : len);
+		cpol_frame_init(ctx, &f, 0, 3, ctx->sh_argv, ctx->sh_lens);
+	}
+	cpol_eval_frame(ctx, &f, &v);
+	return finish(ctx, &v, res);
+}

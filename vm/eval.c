@@ -1,0 +1,365 @@
+/* vm/eval.c -- the evaluator's core: find the program's rules through the
+ * dispatch table, run the substring automaton over the command line, and
+ * run the rules' condition code in source order, strictest decision first.
+ *
+ * Runs only on verified images: no bounds checks on image data, never
+ * allocates, never makes a system call, keeps no global state.
+ */
+#include "vm/eval.h"
+
+#include <xxhash.h>
+
+/* Directories whose programs are the trusted tools of their name. */
+static const struct { const char *dir; uint32_t len; } sysdirs[] = {
+	{ "/bin", 4 }, { "/sbin", 5 }, { "/usr/bin", 8 }, { "/usr/sbin", 9 },
+	{ "/usr/local/bin", 14 }, { "/usr/local/sbin", 15 },
+};
+
+static int str_eq(const struct cpol_image *im, uint32_t id, const char *s, uint32_t n)
+{
+	return im->strs[id].len == n && memcmp(im->strbase + im->strs[id].off, s, n) == 0;
+}
+
+/* Is s in set `id`? Hash table when the set has one, else a scan. */
+static int set_has(const struct cpol_image *im, uint32_t id, const char *s, uint32_t n)
+{
+	const struct cpol_img_set *set = &im->sets[id];
+	if (set->mask) {
+		uint32_t h = (uint32_t)XXH3_64bits(s, n);
+		for (uint32_t i = h & set->mask;; i = (i + 1) & set->mask) {
+			const struct cpol_img_slot *sl = &im->slots[set->slot + i];
+			if (sl->str == CPOL_NONE)
+				return 0;
+			if (sl->hash == h && str_eq(im, sl->str, s, n))
+				return 1;
+		}
+	}
+	for (uint32_t k = 0; k < set->n; k++)
+		if (str_eq(im, im->members[set->first + k], s, n))
+			return 1;
+	return 0;
+}
+
+/* A short-option cluster ("-la", not "--x", not "-") holding the letter c. */
+static int cluster_has(const char *s, uint32_t n, char c)
+{
+	if (n < 2 || s[0] != '-' || s[1] == '-')
+		return 0;
+	return memchr(s + 1, c, n - 1) != NULL;
+}
+
+static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, uint32_t c,
+                uint32_t argi, const char *s, uint32_t n)
+{
+	if (p == CPOL_PR_IN)
+		return set_has(im, c, s, n);
+	if (p == CPOL_PR_CONTAINS) {
+		const struct cpol_gstate *g = &f->gs[c];
+		return g->tag == f->tag && (g->argmask >> (argi < 63 ? argi : 63) & 1);
+	}
+	const struct cpol_img_set *set = &im->sets[c];
+	for (uint32_t k = 0; k < set->n; k++) {
+		uint32_t ml;
+		const char *m = cpol_img_string(im, im->members[set->first + k], &ml);
+		switch (p) {
+		case CPOL_PR_PREFIX:
+			if (n >= ml && memcmp(s, m, ml) == 0)
+				return 1;
+			break;
+		case CPOL_PR_SUFFIX:
+			if (n >= ml && memcmp(s + n - ml, m, ml) == 0)
+				return 1;
+			break;
+		case CPOL_PR_FLAG:
+			if (cluster_has(s, n, m[0]))
+				return 1;
+			break;
+		case CPOL_PR_OPTION:
+			if (n == ml && memcmp(s, m, ml) == 0)
+				return 1;
+			if (ml == 2 && m[0] == '-' && m[1] != '-') {
+				/* -x: glued value (-xVALUE) or inside a cluster (-ax) */
+				if ((n > 2 && s[0] == '-' && s[1] == m[1]) || cluster_has(s, n, m[1]))
+					return 1;
+			} else if (n > ml && s[ml] == '=' && memcmp(s, m, ml) == 0) {
+				return 1;
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
+static int cmp(uint8_t op, uint32_t a, uint32_t b)
+{
+	switch (op) {
+	case 0: return a == b;
+	case 1: return a != b;
+	case 2: return a < b;
+	case 3: return a <= b;
+	case 4: return a > b;
+	default: return a >= b;
+	}
+}
+
+int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
+{
+	const struct cpol_image *im = ctx->img;
+	int r = 0;
+	for (;;) {
+		const struct cpol_img_insn *i = &im->code[pc++];
+		switch (i->op) {
+		case CPOL_OP_RET:
+			return r;
+		case CPOL_OP_TRUE:
+			r = 1;
+			break;
+		case CPOL_OP_NOT:
+			r = !r;
+			break;
+		case CPOL_OP_JF:
+			if (!r)
+				pc = i->c;
+			break;
+		case CPOL_OP_JT:
+			if (r)
+				pc = i->c;
+			break;
+		case CPOL_OP_PROG:
+			r = f->pname && set_has(im, i->c, f->pname, f->pnamelen);
+			if (r) {
+				f->m = f->pname;
+				f->mlen = f->pnamelen;
+			}
+			break;
+		case CPOL_OP_ARG:
+			r = 0;
+			if (i->b < f->argc) {
+				uint32_t n = cpol_alen(f, i->b);
+				r = pred(im, f, i->a, i->c, i->b, f->argv[i->b], n);
+				if (r) {
+					f->m = f->argv[i->b];
+					f->mlen = n;
+				}
+			}
+			break;
+		case CPOL_OP_ANYARG:
+			r = 0;
+			for (uint32_t k = 1; k < f->argc; k++) {
+				uint32_t n = cpol_alen(f, k);
+				if (pred(im, f, i->a, i->c, k, f->argv[k], n)) {
+					r = 1;
+					f->m = f->argv[k];
+					f->mlen = n;
+					break;
+				}
+			}
+			break;
+		case CPOL_OP_ARGC:
+			r = cmp(i->a, f->argc, i->c);
+			break;
+		case CPOL_OP_SUBSTR:
+			r = f->gs[i->c].tag == f->tag;
+			if (r)
+				f->m = cpol_img_string(im, f->gs[i->c].pat, &f->mlen);
+			break;
+		case CPOL_OP_WRITES:
+			cpol_intents(ctx, f);
+			if (f->istate != 2)
+				r = 0; /* a write test inside an intent's own condition */
+			else if (i->a == CPOL_WM_ANY)
+				r = f->nwrite > 0;
+			else if (i->a == CPOL_WM_OUTSIDE)
+				r = f->outside > 0;
+			else
+				r = f->nwrite > 0 && f->outside == 0;
+			if (r && f->wm) {
+				f->m = f->wm;
+				f->mlen = f->wmlen;
+			}
+			break;
+		case CPOL_OP_NET:
+			cpol_intents(ctx, f);
+			r = f->istate == 2 && f->net;
+			break;
+		}
+	}
+}
+
+/* Record what the automaton found at `row`: every output on its chain. */
+static void report(const struct cpol_image *im, struct cpol_frame *f, uint32_t row, uint32_t argi, uint32_t pos)
+{
+	uint32_t bit = argi < 63 ? argi : 63;
+	for (uint32_t s = row / im->ac->nclasses; s != CPOL_NONE; s = im->acstates[s].dict) {
+		const struct cpol_img_acstate *st = &im->acstates[s];
+		for (uint32_t o = st->out; o < st->out + st->nout; o++) {
+			const struct cpol_img_acout *out = &im->acouts[o];
+			struct cpol_gstate *g = &f->gs[out->group];
+			if (g->tag != f->tag) {
+				g->tag = f->tag;
+				g->pat = out->str;
+				g->argmask = 0;
+			}
+			if (pos >= out->len)
+				g->argmask |= (uint64_t)1 << bit;
+		}
+	}
+}
+
+/* One pass of the automaton over the arguments joined by single spaces. */
+static void scan(const struct cpol_image *im, struct cpol_frame *f)
+{
+	const uint8_t *cls = im->ac->classmap;
+	const uint32_t *tr = im->trans;
+	const uint32_t space = cls[' '];
+	uint32_t s = 0;
+	for (uint32_t i = 0; i < f->argc; i++) {
+		const uint8_t *p = (const uint8_t *)f->argv[i];
+		if (f->lens) {
+			for (uint32_t j = 0, n = f->lens[i]; j < n; j++) {
+				s = tr[s + cls[p[j]]];
+				if (s & CPOL_AC_OUT) {
+					s &= ~CPOL_AC_OUT;
+					report(im, f, s, i, j + 1);
+				}
+			}
+		} else {
+			for (uint32_t j = 0; p[j]; j++) {
+				s = tr[s + cls[p[j]]];
+				if (s & CPOL_AC_OUT) {
+					s &= ~CPOL_AC_OUT;
+					report(im, f, s, i, j + 1);
+				}
+			}
+		}
+		if (i + 1 < f->argc) {
+			s = tr[s + space];
+			if (s & CPOL_AC_OUT) {
+				s &= ~CPOL_AC_OUT;
+				report(im, f, s, i + 1, 0);
+			}
+		}
+	}
+}
+
+/* The program name rules see: argv[0] itself when it is a bare name; its
+ * basename when it is an absolute path into a system directory that is not
+ * writable; none otherwise (./ls, a tool inside the workspace). */
+static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
+{
+	const struct cpol_image *im = ctx->img;
+	f->pname = NULL;
+	f->prog = 0;
+	if (f->argc == 0)
+		return;
+	const char *a0 = f->argv[0];
+	uint32_t n = cpol_alen(f, 0);
+	if (n == 0)
+		return;
+	if (!memchr(a0, '/', n)) {
+		f->pname = a0;
+		f->pnamelen = n;
+	} else if (a0[0] == '/') {
+		char path[CPOL_PATH_BUF];
+		long m = cpol_path_normalize("/", 1, "/", 1, a0, n, path, sizeof path);
+		if (m <= 1)
+			return;
+		const char *slash = memrchr(path, '/', (size_t)m);
+		uint32_t dlen = (uint32_t)(slash - path), blen = (uint32_t)m - dlen - 1;
+		if (blen == 0 || blen >= sizeof f->pbuf)
+			return;
+		int sys = 0;
+		for (size_t k = 0; k < sizeof sysdirs / sizeof sysdirs[0]; k++)
+			if (sysdirs[k].len == dlen && memcmp(sysdirs[k].dir, path, dlen) == 0)
+				sys = 1;
+		if (!sys)
+			return;
+		for (uint32_t k = 0; k < ctx->nwroots; k++)
+			if (cpol_path_within(ctx->wroots[k].path, ctx->wroots[k].len, path, dlen))
+				return;
+		memcpy(f->pbuf, slash + 1, blen);
+		f->pbuf[blen] = 0;
+		f->pname = f->pbuf;
+		f->pnamelen = blen;
+	} else {
+		return;
+	}
+	uint64_t h = XXH3_64bits(f->pname, f->pnamelen);
+	uint32_t mask = im->npslots - 1;
+	for (uint32_t i = (uint32_t)h & mask;; i = (i + 1) & mask) {
+		const struct cpol_img_pslot *sl = &im->pslots[i];
+		if (sl->prog == CPOL_NONE)
+			return;
+		if (sl->hash == h && str_eq(im, im->progs[sl->prog].name, f->pname, f->pnamelen)) {
+			f->prog = sl->prog;
+			return;
+		}
+	}
+}
+
+void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint32_t argc,
+                     const char *const *argv, const uint32_t *lens)
+{
+	const struct cpol_image *im = ctx->img;
+	memset(f, 0, offsetof(struct cpol_frame, pbuf));
+	f->depth = depth;
+	f->argc = argc;
+	f->argv = argv;
+	f->lens = lens;
+	f->gs = ctx->groups + (size_t)depth * im->meta->ngroups;
+	if (++ctx->serial == 0) {
+		/* After 2^32 frames: forget every stale tag once. */
+		memset(ctx->groups, 0, sizeof *ctx->groups * (size_t)(CPOL_MAX_DEPTH + 1) * im->meta->ngroups);
+		ctx->serial = 1;
+	}
+	f->tag = ctx->serial;
+}
+
+void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv *best)
+{
+	const struct cpol_image *im = ctx->img;
+	resolve_program(ctx, f);
+	if (im->ac->nstates > 1)
+		scan(im, f);
+
+	memset(best, 0, sizeof *best);
+	const struct cpol_img_prog *gp = &im->progs[0], *pp = &im->progs[f->prog];
+	const uint32_t *gr = im->refs + gp->rules, *ge = gr + gp->nrules;
+	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
+	while (gr < ge || pr < pe) {
+		uint32_t r;
+		if (pr >= pe || (gr < ge && *gr < *pr))
+			r = *gr++;
+		else
+			r = *pr++;
+		const struct cpol_img_rule *rule = &im->rules[r];
+		/* A rule that cannot beat the best so far need not run. */
+		if (best->set && rule->action == CPOL_RA_DECIDE && rule->dec <= best->dec)
+			continue;
+		f->m = NULL;
+		f->mlen = 0;
+		if (!cpol_run(ctx, f, rule->code))
+			continue;
+		struct cpol_iv v;
+		if (rule->action == CPOL_RA_SCRIPT) {
+			cpol_eval_script(ctx, f, rule->arg, &v);
+		} else {
+			memset(&v, 0, sizeof v);
+			v.dec = rule->dec;
+			v.rule = r;
+			v.m = f->m;
+			v.mlen = f->mlen;
+		}
+		v.set = 1;
+		cpol_iv_merge(best, &v);
+		if (best->dec == CPOL_FORBID)
+			break;
+	}
+	if (!best->set) {
+		best->set = 1;
+		best->dec = im->meta->def;
+		best->rule = CPOL_NONE;
+		best->bname = "default";
+		best->breason = "no rule matched";
+	}
+}

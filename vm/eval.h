@@ -1,0 +1,75 @@
+/* vm/eval.h -- what the evaluator's files share: the frame (one command
+ * being judged: a top-level argv or one simple command of a script) and the
+ * internal verdict. Frames live on the C stack; nothing here allocates. */
+#ifndef CPOL_VM_EVAL_H
+#define CPOL_VM_EVAL_H
+
+#include <string.h>
+
+#include "vm/path.h"
+#include "vm/vm.h"
+
+/* A verdict before it is turned into strings for the caller. */
+struct cpol_iv {
+	uint8_t dec;
+	uint8_t set;            /* 0: nothing decided yet */
+	uint32_t rule;          /* image rule index, or CPOL_NONE for a built-in verdict */
+	const char *bname;      /* built-in: rule name ("default", "script") */
+	const char *breason;    /* built-in: reason */
+	const char *m;          /* matched text (not NUL-terminated), or NULL */
+	uint32_t mlen;
+};
+
+struct cpol_frame {
+	int depth;
+	uint32_t argc;
+	const char *const *argv;
+	const uint32_t *lens;   /* NULL: the words are NUL-terminated */
+	const struct cpol_shell_redir *redir;
+	uint32_t nredir;
+	uint32_t prog;          /* program table index; 0 when no program rule applies */
+	const char *pname;      /* the program name rules see, or NULL */
+	uint32_t pnamelen;
+	struct cpol_gstate *gs; /* this depth's group states */
+	uint32_t tag;
+	uint8_t istate;         /* intents: 0 not yet, 1 computing, 2 done */
+	uint8_t net;
+	uint32_t nwrite, outside;
+	const char *m;          /* text the last true test matched */
+	uint32_t mlen;
+	const char *wm;         /* first write target outside the roots */
+	uint32_t wmlen;
+	char pbuf[256];         /* program basename when taken from a path */
+};
+
+static inline uint32_t cpol_alen(const struct cpol_frame *f, uint32_t i)
+{
+	return f->lens ? f->lens[i] : (uint32_t)strlen(f->argv[i]);
+}
+
+/* eval.c */
+void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint32_t argc,
+                     const char *const *argv, const uint32_t *lens);
+void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv *out);
+int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc);
+
+/* intent.c */
+void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f);
+/* Is the (unnormalised) path inside a write root and outside every
+ * protected path? */
+int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n);
+
+/* ctx.c */
+void cpol_iv_to_verdict(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_verdict *out);
+
+/* script.c */
+void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out);
+
+/* Keep the stricter of two verdicts; the earlier one among equals. */
+static inline void cpol_iv_merge(struct cpol_iv *best, const struct cpol_iv *v)
+{
+	if (!best->set || v->dec > best->dec)
+		*best = *v;
+}
+
+#endif

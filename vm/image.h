@@ -1,0 +1,264 @@
+/* vm/image.h -- the compiled policy image, defined once: codegen writes it,
+ * the loader and verifier check it, the evaluator and --dump read it.
+ *
+ * Layout (little-endian, every section 8-byte aligned):
+ *
+ *   struct cpol_img_header      fixed, 32 bytes, checked by value
+ *   struct cpol_img_section[n]  the section table  \
+ *   sections ...                                    } covered by XXH3-64
+ *
+ * The checksum catches corruption, not tampering; an image's integrity
+ * against an attacker comes from the permissions of the file that holds it.
+ * After cpol_verify() has accepted an image, every offset, length, index and
+ * jump target in it is known to be in range, so the evaluator reads it
+ * without further checks.
+ */
+#ifndef CPOL_VM_IMAGE_H
+#define CPOL_VM_IMAGE_H
+
+#include <stdint.h>
+
+#define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
+#define CPOL_IMG_VERSION  1u
+#define CPOL_IMG_MAX_SIZE (1u << 30)
+#define CPOL_NONE         0xffffffffu    /* "no index" in u32 fields */
+
+struct cpol_img_header {
+	uint8_t  magic[8];
+	uint32_t version;
+	uint32_t nsections;
+	uint64_t size;       /* whole image, header included */
+	uint64_t checksum;   /* XXH3-64 of bytes [sizeof header, size) */
+};
+
+enum cpol_img_kind {
+	CPOL_SEC_META = 1, CPOL_SEC_STRINGS, CPOL_SEC_SETS, CPOL_SEC_DISPATCH,
+	CPOL_SEC_RULES, CPOL_SEC_CODE, CPOL_SEC_AC, CPOL_SEC_INTENTS,
+	CPOL_SEC_SANDBOX, CPOL_SEC_DEBUG,
+	CPOL_SEC__COUNT
+};
+
+struct cpol_img_section {
+	uint32_t kind;       /* enum cpol_img_kind; each exactly once */
+	uint32_t count;      /* entries, where the section is an array */
+	uint32_t offset;     /* from the start of the image */
+	uint32_t size;       /* bytes */
+};
+
+/* ---- META: one struct ---- */
+enum { CPOL_IMGF_TRUSTED = 1u << 0 }; /* grants everything: codexrun wants --trusted */
+
+struct cpol_img_meta {
+	uint32_t name;       /* string: the policy's name */
+	uint32_t flags;      /* CPOL_IMGF_* */
+	uint8_t  def;        /* default decision (enum cpol_decision) */
+	uint8_t  pad[3];
+	uint32_t nrules, ngroups, nsets, nprograms, nintents;
+	uint32_t maxarg;     /* highest argv index a rule looks at */
+};
+
+/* ---- STRINGS: count entries, then the bytes; each string NUL-terminated ---- */
+struct cpol_img_str {
+	uint32_t off;        /* from the start of the section */
+	uint32_t len;        /* bytes[off + len] == 0 */
+};
+
+/* ---- SETS: struct cpol_img_set[count], members (u32 string), slots ---- */
+struct cpol_img_set {
+	uint32_t first, n;   /* members[first .. first+n) */
+	uint32_t slot, mask; /* hash slots[slot .. slot+mask+1); mask == 0: no table */
+};
+struct cpol_img_slot {
+	uint32_t hash;       /* low 32 bits of XXH3-64 of the string */
+	uint32_t str;        /* member string, or CPOL_NONE for an empty slot */
+};
+struct cpol_img_sets_hdr {
+	uint32_t nsets, nmembers, nslots, pad;
+	/* then cpol_img_set[nsets], uint32_t members[nmembers], cpol_img_slot[nslots] */
+};
+
+/* ---- DISPATCH: program table ---- */
+struct cpol_img_prog {
+	uint32_t name;                 /* string; "" for entry 0, the generic rules */
+	uint32_t rules, nrules;        /* rule refs[rules .. rules+nrules), ascending */
+	uint32_t intents, nintents;    /* INTENTS[intents .. +nintents) */
+};
+struct cpol_img_pslot {
+	uint64_t hash;       /* XXH3-64 of the program name */
+	uint32_t prog;       /* index in progs, CPOL_NONE for an empty slot */
+	uint32_t pad;
+};
+struct cpol_img_dispatch_hdr {
+	uint32_t nprogs, nrefs, nslots, pad; /* nslots: power of two, > nprogs */
+	/* then cpol_img_prog[nprogs], uint32_t refs[nrefs], cpol_img_pslot[nslots] */
+};
+
+/* ---- RULES: struct cpol_img_rule[count] ---- */
+enum cpol_img_action { CPOL_RA_DECIDE = 0, CPOL_RA_SCRIPT = 1 };
+
+struct cpol_img_rule {
+	uint32_t name;       /* string */
+	uint32_t reason;     /* string ("" when none) */
+	uint32_t code;       /* pc of its condition in CODE */
+	uint8_t  dec;        /* enum cpol_decision, for DECIDE */
+	uint8_t  action;     /* enum cpol_img_action */
+	uint16_t arg;        /* SCRIPT: argv index of the script */
+};
+
+/* ---- CODE: struct cpol_img_insn[count]; conditions end with RET ----
+ * One boolean register r. Jumps only go forward, and the last instruction
+ * is RET, so every run ends. */
+enum cpol_op {
+	CPOL_OP_RET = 0,     /* return r */
+	CPOL_OP_TRUE,        /* r = 1 */
+	CPOL_OP_NOT,         /* r = !r */
+	CPOL_OP_JF,          /* if !r: pc = c */
+	CPOL_OP_JT,          /* if r: pc = c */
+	CPOL_OP_PROG,        /* r = program name in set c */
+	CPOL_OP_ARG,         /* r = argv[b] exists and pred a holds for it, operand c */
+	CPOL_OP_ANYARG,      /* r = pred a holds for some argv[1..], operand c */
+	CPOL_OP_ARGC,        /* r = argc (cmp a) c */
+	CPOL_OP_SUBSTR,      /* r = group c occurs in the joined command line */
+	CPOL_OP_WRITES,      /* r = write intent, mode a (enum cpol_img_wmode) */
+	CPOL_OP_NET,         /* r = network intent */
+	CPOL_OP__COUNT
+};
+
+/* Predicates of ARG/ANYARG (a); operand c is a set, or a group for CONTAINS. */
+enum cpol_img_pred {
+	CPOL_PR_IN = 0, CPOL_PR_PREFIX, CPOL_PR_SUFFIX, CPOL_PR_CONTAINS, CPOL_PR_FLAG,
+	CPOL_PR_OPTION, CPOL_PR__COUNT
+};
+
+/* WRITES modes (a). */
+enum cpol_img_wmode { CPOL_WM_ANY = 0, CPOL_WM_OUTSIDE, CPOL_WM_INSIDE };
+
+struct cpol_img_insn {
+	uint8_t  op;
+	uint8_t  a;
+	uint16_t b;
+	uint32_t c;
+};
+
+/* ---- AC: the Aho-Corasick automaton of every substring in the policy ----
+ * A dense DFA over byte classes. trans[row + class[byte]] holds the next
+ * state's row (state * nclasses); bit 31 says that state has outputs.
+ * States are numbered in breadth-first order, so every dictionary link
+ * points to a smaller state and every chain ends. */
+#define CPOL_AC_OUT 0x80000000u
+
+struct cpol_img_ac_hdr {
+	uint32_t nstates, nclasses, noutputs, pad;
+	uint8_t  classmap[256];
+	/* then uint32_t trans[nstates * nclasses], cpol_img_acstate[nstates],
+	 * cpol_img_acout[noutputs] */
+};
+struct cpol_img_acstate {
+	uint32_t out, nout;  /* own outputs[out .. out+nout) */
+	uint32_t dict;       /* next state (index) on the suffix chain with outputs, or CPOL_NONE */
+};
+struct cpol_img_acout {
+	uint32_t group;      /* < meta.ngroups */
+	uint32_t str;        /* the pattern (for explanations) */
+	uint32_t len;        /* its length, >= 1 */
+};
+
+/* ---- INTENTS: struct cpol_img_intent[count] ---- */
+enum cpol_img_intent_kind { CPOL_IK_NETWORK = 0, CPOL_IK_WRITE = 1 };
+enum cpol_img_target { CPOL_TG_NONE = 0, CPOL_TG_LAST, CPOL_TG_OPERANDS, CPOL_TG_AFTER, CPOL_TG_VALUE };
+
+struct cpol_img_intent {
+	uint8_t  kind;       /* enum cpol_img_intent_kind */
+	uint8_t  target;     /* enum cpol_img_target (WRITE) */
+	uint16_t from;       /* OPERANDS: first operand counted, 1-based */
+	uint32_t str;        /* AFTER option / VALUE prefix, else CPOL_NONE */
+	uint32_t guard;      /* pc of a condition in CODE, or CPOL_NONE */
+};
+
+/* ---- SANDBOX ---- */
+enum cpol_img_root_kind { CPOL_RK_READ = 0, CPOL_RK_WRITE, CPOL_RK_PROTECT };
+enum cpol_img_root_var { CPOL_RV_NONE = 0, CPOL_RV_WORKSPACE, CPOL_RV_TMPDIR, CPOL_RV_HOME,
+                         CPOL_RV_RELATIVE /* protect: a name inside every write root */ };
+enum cpol_img_net { CPOL_IN_NONE = 0, CPOL_IN_CONNECT, CPOL_IN_OUTBOUND, CPOL_IN_ANY };
+
+struct cpol_img_root {
+	uint8_t  kind;       /* enum cpol_img_root_kind */
+	uint8_t  var;        /* enum cpol_img_root_var: what the path starts with */
+	uint16_t pad;
+	uint32_t path;       /* string: the rest ("" or "/sub") or the whole path */
+};
+struct cpol_img_port { uint16_t lo, hi; };
+
+struct cpol_img_sandbox_hdr {
+	uint8_t  net;        /* enum cpol_img_net */
+	uint8_t  pad[3];
+	uint32_t nroots, nconnect, nbind, nenv;
+	uint32_t bpf_arch;   /* AUDIT_ARCH_* of the prebuilt seccomp filter, 0 when none */
+	uint32_t bpf_len;    /* bytes, a multiple of 8 */
+	uint32_t pad2;
+	/* then cpol_img_root[nroots], cpol_img_port[nconnect], cpol_img_port[nbind],
+	 * uint32_t env_keep[nenv] (strings), then bpf_len bytes at an 8-aligned offset */
+};
+
+/* ---- DEBUG: rule i -> source position; file names are strings ---- */
+struct cpol_img_debug {
+	uint32_t file;       /* string */
+	uint32_t line, col;
+};
+
+/* ---- where the arrays of a section start (writer and verifier agree) ---- */
+static inline uint64_t cpol_img_align8(uint64_t x) { return (x + 7) & ~(uint64_t)7; }
+
+struct cpol_img_layout { uint64_t a, b, c, d, end; };
+
+static inline struct cpol_img_layout
+cpol_layout_sets(uint64_t nsets, uint64_t nmembers, uint64_t nslots)
+{
+	struct cpol_img_layout l;
+	l.a = sizeof(struct cpol_img_sets_hdr);
+	l.b = l.a + nsets * sizeof(struct cpol_img_set);
+	l.c = cpol_img_align8(l.b + nmembers * 4);
+	l.d = 0;
+	l.end = l.c + nslots * sizeof(struct cpol_img_slot);
+	return l;
+}
+
+static inline struct cpol_img_layout
+cpol_layout_dispatch(uint64_t nprogs, uint64_t nrefs, uint64_t nslots)
+{
+	struct cpol_img_layout l;
+	l.a = sizeof(struct cpol_img_dispatch_hdr);
+	l.b = l.a + nprogs * sizeof(struct cpol_img_prog);
+	l.c = cpol_img_align8(l.b + nrefs * 4);
+	l.d = 0;
+	l.end = l.c + nslots * sizeof(struct cpol_img_pslot);
+	return l;
+}
+
+static inline struct cpol_img_layout
+cpol_layout_ac(uint64_t nstates, uint64_t nclasses, uint64_t noutputs)
+{
+	struct cpol_img_layout l;
+	l.a = sizeof(struct cpol_img_ac_hdr);
+	l.b = l.a + nstates * nclasses * 4;
+	l.c = l.b + nstates * sizeof(struct cpol_img_acstate);
+	l.d = 0;
+	l.end = l.c + noutputs * sizeof(struct cpol_img_acout);
+	return l;
+}
+
+/* sandbox: a = roots, b = connect ports, c = bind ports, d = env names; bpf at end */
+static inline struct cpol_img_layout
+cpol_layout_sandbox(uint64_t nroots, uint64_t nconnect, uint64_t nbind, uint64_t nenv, uint64_t bpf_len)
+{
+	struct cpol_img_layout l;
+	l.a = sizeof(struct cpol_img_sandbox_hdr);
+	l.b = l.a + nroots * sizeof(struct cpol_img_root);
+	l.c = l.b + nconnect * sizeof(struct cpol_img_port);
+	l.d = l.c + nbind * sizeof(struct cpol_img_port);
+	uint64_t bpf = cpol_img_align8(l.d + nenv * 4);
+	l.end = bpf + bpf_len;
+	return l;
+}
+
+#endif

@@ -1,0 +1,129 @@
+/* vm/intent.c -- path and network intents of one command: which arguments
+ * (and, in scripts, which redirections) a known writer writes to, whether
+ * they all lie inside the writable roots, and whether the command reaches
+ * the network (a network program, or an argument that is a URL with a host).
+ * Computed lazily, once per frame, the first time a rule asks. Never
+ * allocates; paths are normalised lexically into stack buffers.
+ */
+#include "vm/eval.h"
+
+int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n)
+{
+	char path[CPOL_PATH_BUF];
+	long m = cpol_path_normalize(ctx->cwd, ctx->cwdlen, ctx->home, ctx->homelen, s, n, path, sizeof path);
+	if (m < 0)
+		return 0; /* cannot tell where it goes: not inside */
+	for (uint32_t k = 0; k < ctx->nproots; k++)
+		if (cpol_path_within(ctx->proots[k].path, ctx->proots[k].len, path, (size_t)m))
+			return 0;
+	for (uint32_t k = 0; k < ctx->nwroots; k++)
+		if (cpol_path_within(ctx->wroots[k].path, ctx->wroots[k].len, path, (size_t)m))
+			return 1;
+	return 0;
+}
+
+static void target(const struct cpol_ctx *ctx, struct cpol_frame *f, const char *s, uint32_t n)
+{
+	f->nwrite++;
+	if (!cpol_target_inside(ctx, s, n)) {
+		if (!f->outside) {
+			f->wm = s;
+			f->wmlen = n;
+		}
+		f->outside++;
+	}
+}
+
+/* Arguments that are operands: not options ("-" is stdin/stdout), and
+ * everything after "--". */
+static int is_operand(const char *s, uint32_t n, int after_ddash)
+{
+	return n > 0 && (after_ddash || s[0] != '-');
+}
+
+static void write_targets(const struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_intent *in)
+{
+	const struct cpol_image *im = ctx->img;
+	uint32_t sl = 0;
+	const char *str = in->str != CPOL_NONE ? cpol_img_string(im, in->str, &sl) : NULL;
+	int ddash = 0;
+	uint32_t nop = 0;
+	const char *last = NULL;
+	uint32_t lastlen = 0;
+	for (uint32_t i = 1; i < f->argc; i++) {
+		const char *s = f->argv[i];
+		uint32_t n = cpol_alen(f, i);
+		switch (in->target) {
+		case CPOL_TG_OPERANDS:
+		case CPOL_TG_LAST:
+			if (!ddash && n == 2 && s[0] == '-' && s[1] == '-') {
+				ddash = 1;
+				continue;
+			}
+			if (!is_operand(s, n, ddash))
+				continue;
+			nop++;
+			if (in->target == CPOL_TG_OPERANDS) {
+				if (nop >= in->from)
+					target(ctx, f, s, n);
+			} else {
+				last = s;
+				lastlen = n;
+			}
+			break;
+		case CPOL_TG_AFTER:
+			if (n == sl && memcmp(s, str, sl) == 0) {
+				if (i + 1 < f->argc)
+					target(ctx, f, f->argv[i + 1], cpol_alen(f, i + 1));
+			} else if (sl == 2 && str[0] == '-' && str[1] != '-' && n > 2 && s[0] == '-' && s[1] == str[1]) {
+				target(ctx, f, s + 2, n - 2);                /* -oFILE */
+			} else if (sl > 2 && n > sl && s[sl] == '=' && memcmp(s, str, sl) == 0) {
+				target(ctx, f, s + sl + 1, n - sl - 1);      /* --output=FILE */
+			}
+			break;
+		case CPOL_TG_VALUE:
+			if (n >= sl && memcmp(s, str, sl) == 0)
+				target(ctx, f, s + sl, n - sl);
+			break;
+		}
+	}
+	if (last)
+		target(ctx, f, last, lastlen);
+}
+
+void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f)
+{
+	const struct cpol_image *im = ctx->img;
+	if (f->istate)
+		return;
+	f->istate = 1;
+	const char *m = f->m;
+	uint32_t mlen = f->mlen;
+	if (f->prog) {
+		const struct cpol_img_prog *p = &im->progs[f->prog];
+		for (uint32_t k = p->intents; k < p->intents + p->nintents; k++) {
+			const struct cpol_img_intent *in = &im->intents[k];
+			if (in->guard != CPOL_NONE && !cpol_run(ctx, f, in->guard))
+				continue;
+			if (in->kind == CPOL_IK_NETWORK)
+				f->net = 1;
+			else
+				write_targets(ctx, f, in);
+		}
+	}
+	for (uint32_t i = 1; i < f->argc && !f->net; i++) {
+		const char *host;
+		size_t hl;
+		if (cpol_url_host(f->argv[i], cpol_alen(f, i), &host, &hl))
+			f->net = 1;
+	}
+	for (uint32_t k = 0; k < f->nredir; k++) {
+		const struct cpol_shell_redir *r = &f->redir[k];
+		if (r->kind == CPOL_REDIR_WRITE || r->kind == CPOL_REDIR_APPEND)
+			target(ctx, f, r->target, r->target_len);
+	}
+	/* Guards ran on this frame: the caller's match text is its own. */
+	f->m = m;
+	f->mlen = mlen;
+	f->istate = 2;
+}

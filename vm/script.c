@@ -1,0 +1,159 @@
+/* vm/script.c -- judging shell scripts (`bash -c SCRIPT` and command lines):
+ * split the script into simple commands, judge each as its own command, and
+ * keep the strictest verdict. Whatever the splitter cannot judge for
+ * certain (substitutions, expansions, here-docs, subshells, background
+ * jobs, assignments, control structures, eval/source, redirections outside
+ * the writable roots) is at least `prompt`, never `allow`.
+ * Never allocates: each nesting depth has its own storage in the context.
+ */
+#include "vm/eval.h"
+
+static const struct { uint32_t flag; const char *reason; } uncertain[] = {
+	{ CPOL_SH_SUBST,      "command substitution cannot be judged before it runs" },
+	{ CPOL_SH_PROCSUBST,  "process substitution cannot be judged before it runs" },
+	{ CPOL_SH_EXPAND,     "variable expansion cannot be judged before it runs" },
+	{ CPOL_SH_HEREDOC,    "here-document input cannot be judged" },
+	{ CPOL_SH_SUBSHELL,   "subshells and command groups cannot be judged" },
+	{ CPOL_SH_BACKGROUND, "background jobs cannot be judged" },
+	{ CPOL_SH_ASSIGN,     "variable assignments change what commands do" },
+	{ CPOL_SH_CONTROL,    "shell control structures cannot be judged" },
+	{ CPOL_SH_SYNTAX,     "shell syntax that cannot be parsed for certain" },
+	{ CPOL_SH_TOOBIG,     "script too large to judge" },
+	{ CPOL_SH_REDIR_FD,   "unusual redirection cannot be judged" },
+};
+
+static void builtin(struct cpol_iv *v, uint8_t dec, const char *reason, const char *m, uint32_t mlen)
+{
+	memset(v, 0, sizeof *v);
+	v->set = 1;
+	v->dec = dec;
+	v->rule = CPOL_NONE;
+	v->bname = "script";
+	v->breason = reason;
+	v->m = m;
+	v->mlen = mlen;
+}
+
+/* Raise v to at least prompt, for `reason`. */
+static void at_least_prompt(struct cpol_iv *v, const char *reason, const char *m, uint32_t mlen)
+{
+	if (v->dec < CPOL_PROMPT)
+		builtin(v, CPOL_PROMPT, reason, m, mlen);
+}
+
+/* Append the words of a command, joined by spaces, to the context's text
+ * buffer; returns the NUL-terminated copy (truncated when the buffer is full). */
+static const char *join_words(struct cpol_ctx *ctx, const struct cpol_shell_cmd *c)
+{
+	size_t room = sizeof ctx->text - ctx->textlen;
+	if (room < 8)
+		return "...";
+	char *out = ctx->text + ctx->textlen, *p = out, *end = out + room - 4;
+	for (uint32_t i = 0; i < c->argc; i++) {
+		if (i && p < end)
+			*p++ = ' ';
+		uint32_t n = c->lens[i];
+		if (n > (uint32_t)(end - p)) {
+			n = (uint32_t)(end - p);
+			memcpy(p, c->argv[i], n);
+			p += n;
+			memcpy(p, "...", 3);
+			p += 3;
+			break;
+		}
+		memcpy(p, c->argv[i], n);
+		p += n;
+	}
+	*p++ = 0;
+	ctx->textlen += (size_t)(p - out);
+	return out;
+}
+
+static int is_word(const struct cpol_shell_cmd *c, uint32_t i, const char *w)
+{
+	size_t n = strlen(w);
+	return c->lens[i] == n && memcmp(c->argv[i], w, n) == 0;
+}
+
+static void judge_command(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c, struct cpol_iv *v)
+{
+	uint32_t skip = 0;
+	/* `exec CMD` runs CMD in place of the shell: judge CMD. */
+	while (skip < c->argc && is_word(c, skip, "exec"))
+		skip++;
+	if (skip >= c->argc) {
+		builtin(v, CPOL_ALLOW, "nothing to run", NULL, 0);
+	} else if (is_word(c, skip, "eval") || is_word(c, skip, "source") || is_word(c, skip, ".")) {
+		builtin(v, CPOL_PROMPT, "eval and source run code that cannot be judged before it runs",
+		        c->argv[skip], c->lens[skip]);
+	} else {
+		struct cpol_frame f;
+		cpol_frame_init(ctx, &f, depth, c->argc - skip, c->argv + skip, c->lens + skip);
+		f.redir = c->redir;
+		f.nredir = c->nredir;
+		cpol_eval_frame(ctx, &f, v);
+	}
+	for (size_t k = 0; k < sizeof uncertain / sizeof uncertain[0]; k++)
+		if (c->flags & uncertain[k].flag) {
+			at_least_prompt(v, uncertain[k].reason, NULL, 0);
+			break;
+		}
+	for (uint32_t k = 0; k < c->nredir; k++) {
+		const struct cpol_shell_redir *r = &c->redir[k];
+		if ((r->kind == CPOL_REDIR_WRITE || r->kind == CPOL_REDIR_APPEND) &&
+		    !cpol_target_inside(ctx, r->target, r->target_len)) {
+			at_least_prompt(v, "redirection to a path outside the writable roots", r->target, r->target_len);
+			break;
+		}
+	}
+}
+
+void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out)
+{
+	int depth = f->depth + 1;
+	if (arg >= f->argc) {
+		builtin(out, CPOL_PROMPT, "the script argument is missing", NULL, 0);
+		return;
+	}
+	if (depth > CPOL_MAX_DEPTH) {
+		builtin(out, CPOL_PROMPT, "scripts nested too deeply to judge", NULL, 0);
+		return;
+	}
+	struct cpol_shell_store *st = &ctx->sh[depth];
+	struct cpol_shell_out so = {
+		.cmds = st->cmds, .maxcmds = CPOL_SH_CMDS,
+		.words = st->words, .maxwords = CPOL_SH_WORDS, .wordlens = st->wordlens,
+		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
+		.buf = st->buf, .bufcap = sizeof st->buf,
+	};
+	uint32_t n = cpol_shell_split(f->argv[arg], cpol_alen(f, arg), &so);
+	if (so.flags & CPOL_SH_TOOBIG) {
+		builtin(out, CPOL_PROMPT, "script too large to judge", NULL, 0);
+		return;
+	}
+	memset(out, 0, sizeof *out);
+	if (n == 0) {
+		builtin(out, CPOL_ALLOW, "empty script", NULL, 0);
+		return;
+	}
+	for (uint32_t k = 0; k < n; k++) {
+		const struct cpol_shell_cmd *c = &so.cmds[k];
+		/* Reserve the slot first: a command is listed before its own parts. */
+		cpol_subcommand *sub = NULL;
+		if (ctx->nsubs < CPOL_MAX_SUBCMDS) {
+			sub = &ctx->subs[ctx->nsubs++];
+			sub->text = join_words(ctx, c);
+			sub->depth = (unsigned)depth;
+		} else {
+			ctx->subs_dropped++;
+		}
+		struct cpol_iv v;
+		judge_command(ctx, depth, c, &v);
+		if (sub)
+			cpol_iv_to_verdict(ctx, &v, &sub->verdict);
+		v.set = 1;
+		cpol_iv_merge(out, &v);
+	}
+	if (so.flags & ~(uint32_t)CPOL_SH_TOOBIG)
+		at_least_prompt(out, "shell syntax that cannot be parsed for certain", NULL, 0);
+}

@@ -1,0 +1,338 @@
+/* vm/verify.c -- the image verifier: decodes the section table and checks
+ * every offset, length, count, index, string reference and jump target, so
+ * that the evaluator can trust the image completely. Runs once per load;
+ * a corrupt or hostile image is refused here with the first problem named,
+ * never by a crash later. All size arithmetic is done in 64 bits. */
+#include "vm/vm.h"
+#include "common/error.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define BAD(...) cpol_fail(err, EINVAL, "invalid policy image: " __VA_ARGS__)
+
+struct sec { uint64_t off, size, count; int seen; };
+
+static int is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
+
+static int str_ok(const struct cpol_image *im, uint32_t id)
+{
+	return id < im->nstrs;
+}
+
+static int verify_strings(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	if (s->count * sizeof(struct cpol_img_str) > s->size)
+		return BAD("string table of %llu entries does not fit its section", (unsigned long long)s->count);
+	im->strs = (const void *)(im->base + s->off);
+	im->nstrs = (uint32_t)s->count;
+	im->strbase = (const char *)(im->base + s->off);
+	uint64_t table = s->count * sizeof(struct cpol_img_str);
+	for (uint32_t i = 0; i < im->nstrs; i++) {
+		uint64_t off = im->strs[i].off, len = im->strs[i].len;
+		if (off < table || off + len >= s->size)
+			return BAD("string %u lies outside the string section", i);
+		if (im->strbase[off + len] != 0)
+			return BAD("string %u is not NUL-terminated", i);
+	}
+	return 0;
+}
+
+static int verify_sets(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	const struct cpol_img_sets_hdr *h = (const void *)(im->base + s->off);
+	if (s->size < sizeof *h)
+		return BAD("set section too small");
+	struct cpol_img_layout l = cpol_layout_sets(h->nsets, h->nmembers, h->nslots);
+	if (l.end != s->size)
+		return BAD("set section size %llu does not match its counts", (unsigned long long)s->size);
+	im->sets = (const void *)(im->base + s->off + l.a);
+	im->nsets = h->nsets;
+	im->members = (const void *)(im->base + s->off + l.b);
+	im->nmembers = h->nmembers;
+	im->slots = (const void *)(im->base + s->off + l.c);
+	im->nslots = h->nslots;
+	for (uint32_t i = 0; i < im->nmembers; i++)
+		if (!str_ok(im, im->members[i]))
+			return BAD("set member %u names string %u that does not exist", i, im->members[i]);
+	for (uint32_t i = 0; i < im->nslots; i++)
+		if (im->slots[i].str != CPOL_NONE && !str_ok(im, im->slots[i].str))
+			return BAD("set slot %u names string %u that does not exist", i, im->slots[i].str);
+	for (uint32_t i = 0; i < im->nsets; i++) {
+		const struct cpol_img_set *t = &im->sets[i];
+		if ((uint64_t)t->first + t->n > im->nmembers)
+			return BAD("set %u runs past the member list", i);
+		if (t->mask) {
+			uint64_t cap = (uint64_t)t->mask + 1;
+			if (!is_pow2(cap) || (uint64_t)t->slot + cap > im->nslots)
+				return BAD("set %u has a bad hash table", i);
+			/* at least one empty slot, so every probe sequence ends */
+			uint64_t empty = 0;
+			for (uint64_t k = 0; k < cap; k++)
+				empty += im->slots[t->slot + k].str == CPOL_NONE;
+			if (!empty)
+				return BAD("set %u has a full hash table", i);
+		}
+	}
+	return 0;
+}
+
+static int verify_code(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	if (s->count == 0 || s->count * sizeof(struct cpol_img_insn) != s->size)
+		return BAD("code section size does not match its count");
+	im->code = (const void *)(im->base + s->off);
+	im->ncode = (uint32_t)s->count;
+	if (im->code[im->ncode - 1].op != CPOL_OP_RET)
+		return BAD("code does not end with RET");
+	uint32_t ngroups = im->meta->ngroups;
+	for (uint32_t pc = 0; pc < im->ncode; pc++) {
+		const struct cpol_img_insn *i = &im->code[pc];
+		switch (i->op) {
+		case CPOL_OP_RET: case CPOL_OP_TRUE: case CPOL_OP_NOT: case CPOL_OP_NET:
+			break;
+		case CPOL_OP_JF: case CPOL_OP_JT:
+			if (i->c <= pc || i->c >= im->ncode)
+				return BAD("instruction %u jumps to %u (jumps must go forward, inside the code)", pc, i->c);
+			break;
+		case CPOL_OP_PROG:
+			if (i->c >= im->nsets)
+				return BAD("instruction %u names set %u that does not exist", pc, i->c);
+			break;
+		case CPOL_OP_ARG: case CPOL_OP_ANYARG:
+			if (i->a >= CPOL_PR__COUNT)
+				return BAD("instruction %u has unknown predicate %u", pc, i->a);
+			if (i->a == CPOL_PR_CONTAINS ? i->c >= ngroups : i->c >= im->nsets)
+				return BAD("instruction %u has operand %u out of range", pc, i->c);
+			break;
+		case CPOL_OP_ARGC:
+			if (i->a > 5)
+				return BAD("instruction %u has unknown comparison %u", pc, i->a);
+			break;
+		case CPOL_OP_SUBSTR:
+			if (i->c >= ngroups)
+				return BAD("instruction %u names substring group %u that does not exist", pc, i->c);
+			break;
+		case CPOL_OP_WRITES:
+			if (i->a > 2)
+				return BAD("instruction %u has unknown write mode %u", pc, i->a);
+			break;
+		default:
+			return BAD("instruction %u has unknown opcode %u", pc, i->op);
+		}
+	}
+	return 0;
+}
+
+static int verify_rules(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	if (s->count * sizeof(struct cpol_img_rule) != s->size || s->count != im->meta->nrules)
+		return BAD("rule section size does not match its count");
+	im->rules = (const void *)(im->base + s->off);
+	im->nrules = (uint32_t)s->count;
+	for (uint32_t r = 0; r < im->nrules; r++) {
+		const struct cpol_img_rule *x = &im->rules[r];
+		if (!str_ok(im, x->name) || !str_ok(im, x->reason))
+			return BAD("rule %u names a string that does not exist", r);
+		if (x->code >= im->ncode)
+			return BAD("rule %u starts outside the code", r);
+		if (x->dec > CPOL_FORBID || x->action > CPOL_RA_SCRIPT)
+			return BAD("rule %u has an unknown decision or action", r);
+	}
+	return 0;
+}
+
+static int verify_dispatch(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	const struct cpol_img_dispatch_hdr *h = (const void *)(im->base + s->off);
+	if (s->size < sizeof *h)
+		return BAD("dispatch section too small");
+	struct cpol_img_layout l = cpol_layout_dispatch(h->nprogs, h->nrefs, h->nslots);
+	if (l.end != s->size)
+		return BAD("dispatch section size does not match its counts");
+	if (h->nprogs < 1 || h->nprogs != im->meta->nprograms)
+		return BAD("dispatch table has no generic entry");
+	if (!is_pow2(h->nslots) || h->nslots <= h->nprogs)
+		return BAD("dispatch hash table has a bad size");
+	im->progs = (const void *)(im->base + s->off + l.a);
+	im->nprogs = h->nprogs;
+	im->refs = (const void *)(im->base + s->off + l.b);
+	im->nrefs = h->nrefs;
+	im->pslots = (const void *)(im->base + s->off + l.c);
+	im->npslots = h->nslots;
+	for (uint32_t i = 0; i < im->nrefs; i++)
+		if (im->refs[i] >= im->nrules)
+			return BAD("rule reference %u names rule %u that does not exist", i, im->refs[i]);
+	for (uint32_t p = 0; p < im->nprogs; p++) {
+		const struct cpol_img_prog *g = &im->progs[p];
+		if (!str_ok(im, g->name))
+			return BAD("program %u names a string that does not exist", p);
+		if ((uint64_t)g->rules + g->nrules > im->nrefs)
+			return BAD("program %u's rule list runs past the references", p);
+		for (uint32_t k = 1; k < g->nrules; k++)
+			if (im->refs[g->rules + k] <= im->refs[g->rules + k - 1])
+				return BAD("program %u's rules are not in source order", p);
+		if ((uint64_t)g->intents + g->nintents > im->nintents)
+			return BAD("program %u's intent list runs past the intents", p);
+	}
+	uint32_t empty = 0;
+	for (uint32_t i = 0; i < im->npslots; i++) {
+		uint32_t p = im->pslots[i].prog;
+		if (p == CPOL_NONE)
+			empty++;
+		else if (p == 0 || p >= im->nprogs)
+			return BAD("dispatch slot %u names program %u that does not exist", i, p);
+	}
+	if (!empty)
+		return BAD("dispatch hash table is full");
+	return 0;
+}
+
+static int verify_ac(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	const struct cpol_img_ac_hdr *h = (const void *)(im->base + s->off);
+	if (s->size < sizeof *h)
+		return BAD("automaton section too small");
+	if (h->nstates < 1 || h->nclasses < 1 || h->nclasses > 256 ||
+	    (uint64_t)h->nstates * h->nclasses >= CPOL_AC_OUT)
+		return BAD("automaton has %u states of %u classes", h->nstates, h->nclasses);
+	struct cpol_img_layout l = cpol_layout_ac(h->nstates, h->nclasses, h->noutputs);
+	if (l.end != s->size)
+		return BAD("automaton section size does not match its counts");
+	im->ac = h;
+	im->trans = (const void *)(im->base + s->off + l.a);
+	im->acstates = (const void *)(im->base + s->off + l.b);
+	im->acouts = (const void *)(im->base + s->off + l.c);
+	for (int c = 0; c < 256; c++)
+		if (h->classmap[c] >= h->nclasses)
+			return BAD("automaton byte class %u out of range", c);
+	for (uint32_t st = 0; st < h->nstates; st++) {
+		const struct cpol_img_acstate *x = &im->acstates[st];
+		if ((uint64_t)x->out + x->nout > h->noutputs)
+			return BAD("automaton state %u's outputs run past the list", st);
+		if (x->dict != CPOL_NONE && x->dict >= st)
+			return BAD("automaton state %u has a dictionary link that does not go back", st);
+	}
+	uint64_t ntrans = (uint64_t)h->nstates * h->nclasses;
+	for (uint64_t t = 0; t < ntrans; t++) {
+		uint32_t v = im->trans[t], row = v & ~CPOL_AC_OUT;
+		if (row >= ntrans || row % h->nclasses)
+			return BAD("automaton transition %llu goes nowhere", (unsigned long long)t);
+		const struct cpol_img_acstate *x = &im->acstates[row / h->nclasses];
+		int has = x->nout || x->dict != CPOL_NONE;
+		if (!!(v & CPOL_AC_OUT) != has)
+			return BAD("automaton transition %llu has a wrong output flag", (unsigned long long)t);
+	}
+	for (uint32_t o = 0; o < h->noutputs; o++) {
+		const struct cpol_img_acout *x = &im->acouts[o];
+		if (x->group >= im->meta->ngroups || !str_ok(im, x->str) || x->len < 1)
+			return BAD("automaton output %u is out of range", o);
+	}
+	return 0;
+}
+
+static int verify_intents(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	if (s->count * sizeof(struct cpol_img_intent) != s->size || s->count != im->meta->nintents)
+		return BAD("intent section size does not match its count");
+	im->intents = (const void *)(im->base + s->off);
+	im->nintents = (uint32_t)s->count;
+	for (uint32_t i = 0; i < im->nintents; i++) {
+		const struct cpol_img_intent *x = &im->intents[i];
+		if (x->kind > CPOL_IK_WRITE || x->target > CPOL_TG_VALUE)
+			return BAD("intent %u has an unknown kind or target", i);
+		if ((x->target == CPOL_TG_AFTER || x->target == CPOL_TG_VALUE) ? !str_ok(im, x->str)
+		    : (x->str != CPOL_NONE && !str_ok(im, x->str)))
+			return BAD("intent %u names a string that does not exist", i);
+		if (x->guard != CPOL_NONE && x->guard >= im->ncode)
+			return BAD("intent %u's condition starts outside the code", i);
+	}
+	return 0;
+}
+
+static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	const struct cpol_img_sandbox_hdr *h = (const void *)(im->base + s->off);
+	if (s->size < sizeof *h)
+		return BAD("sandbox section too small");
+	if (h->bpf_len % 8 || h->bpf_len > 4096 * 8)
+		return BAD("sandbox filter of %u bytes is not a whole BPF program", h->bpf_len);
+	struct cpol_img_layout l = cpol_layout_sandbox(h->nroots, h->nconnect, h->nbind, h->nenv, h->bpf_len);
+	if (l.end != s->size)
+		return BAD("sandbox section size does not match its counts");
+	if (h->net > CPOL_IN_ANY)
+		return BAD("sandbox has unknown network mode %u", h->net);
+	im->sb = h;
+	im->roots = (const void *)(im->base + s->off + l.a);
+	im->connect = (const void *)(im->base + s->off + l.b);
+	im->bind = (const void *)(im->base + s->off + l.c);
+	im->envkeep = (const void *)(im->base + s->off + l.d);
+	im->bpf = h->bpf_len ? im->base + s->off + l.end - h->bpf_len : NULL;
+	if (h->nroots > CPOL_MAX_ROOTS)
+		return BAD("sandbox has %u roots (the limit is %u)", h->nroots, CPOL_MAX_ROOTS);
+	for (uint32_t i = 0; i < h->nroots; i++) {
+		const struct cpol_img_root *r = &im->roots[i];
+		if (r->kind > CPOL_RK_PROTECT || r->var > CPOL_RV_RELATIVE || !str_ok(im, r->path))
+			return BAD("sandbox root %u is out of range", i);
+		if (im->strs[r->path].len > 255)
+			return BAD("sandbox root %u is too long", i);
+	}
+	for (uint32_t i = 0; i < h->nconnect + h->nbind; i++) {
+		const struct cpol_img_port *p = i < h->nconnect ? &im->connect[i] : &im->bind[i - h->nconnect];
+		if (p->lo == 0 || p->lo > p->hi)
+			return BAD("sandbox port range %u is empty", i);
+	}
+	for (uint32_t i = 0; i < h->nenv; i++)
+		if (!str_ok(im, im->envkeep[i]))
+			return BAD("sandbox environment name %u does not exist", i);
+	return 0;
+}
+
+int cpol_verify(struct cpol_image *im, cpol_error *err)
+{
+	const struct cpol_img_header *h = (const void *)im->base;
+	struct sec secs[CPOL_SEC__COUNT];
+	memset(secs, 0, sizeof secs);
+	if (h->nsections != CPOL_SEC__COUNT - 1)
+		return BAD("%u sections (expected %u)", h->nsections, CPOL_SEC__COUNT - 1);
+	uint64_t first = sizeof *h + (uint64_t)h->nsections * sizeof(struct cpol_img_section);
+	if (first > im->size)
+		return BAD("section table runs past the end");
+	const struct cpol_img_section *t = (const void *)(im->base + sizeof *h);
+	for (uint32_t i = 0; i < h->nsections; i++) {
+		uint32_t k = t[i].kind;
+		if (k < 1 || k >= CPOL_SEC__COUNT || secs[k].seen)
+			return BAD("section %u has an unknown or repeated kind %u", i, k);
+		if (t[i].offset % 8 || t[i].offset < first || (uint64_t)t[i].offset + t[i].size > im->size)
+			return BAD("section %u lies outside the image", i);
+		secs[k] = (struct sec){ t[i].offset, t[i].size, t[i].count, 1 };
+	}
+	if (secs[CPOL_SEC_META].size != sizeof(struct cpol_img_meta))
+		return BAD("meta section has the wrong size");
+	im->meta = (const void *)(im->base + secs[CPOL_SEC_META].off);
+	if (im->meta->def > CPOL_FORBID || (im->meta->flags & ~(uint32_t)CPOL_IMGF_TRUSTED))
+		return BAD("meta section has an unknown default or flags");
+	if (im->meta->ngroups > (1u << 24))
+		return BAD("too many substring groups");
+	if (verify_strings(im, &secs[CPOL_SEC_STRINGS], err) < 0 ||
+	    verify_sets(im, &secs[CPOL_SEC_SETS], err) < 0 ||
+	    verify_code(im, &secs[CPOL_SEC_CODE], err) < 0 ||
+	    verify_rules(im, &secs[CPOL_SEC_RULES], err) < 0 ||
+	    verify_intents(im, &secs[CPOL_SEC_INTENTS], err) < 0 ||
+	    verify_dispatch(im, &secs[CPOL_SEC_DISPATCH], err) < 0 ||
+	    verify_ac(im, &secs[CPOL_SEC_AC], err) < 0 ||
+	    verify_sandbox(im, &secs[CPOL_SEC_SANDBOX], err) < 0)
+		return -1;
+	if (!str_ok(im, im->meta->name))
+		return BAD("policy name is not a string");
+	if (im->meta->nsets != im->nsets)
+		return BAD("meta and set section disagree");
+	const struct sec *d = &secs[CPOL_SEC_DEBUG];
+	if (d->count != im->nrules || d->count * sizeof(struct cpol_img_debug) != d->size)
+		return BAD("debug section does not match the rules");
+	im->debug = (const void *)(im->base + d->off);
+	for (uint32_t r = 0; r < im->nrules; r++)
+		if (!str_ok(im, im->debug[r].file))
+			return BAD("debug entry %u names a string that does not exist", r);
+	return 0;
+}

@@ -1,0 +1,112 @@
+/* vm/vm.h -- the runtime's internal view: a loaded and verified image with
+ * its sections decoded into typed pointers, and the evaluation context.
+ * Shared by load.c, verify.c, eval.c, intent.c and the compiler's dump. */
+#ifndef CPOL_VM_VM_H
+#define CPOL_VM_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codexpol.h"
+#include "vm/image.h"
+#include "vm/shell.h"
+
+struct cpol_image {
+	const uint8_t *base;
+	size_t size;
+	void *owned;         /* malloc'd copy to free, or NULL */
+	size_t mapped;       /* mmap length to unmap, or 0 */
+	char hash[17];
+
+	const struct cpol_img_meta *meta;
+	const struct cpol_img_str *strs;    uint32_t nstrs;
+	const char *strbase;
+	const struct cpol_img_set *sets;    uint32_t nsets;
+	const uint32_t *members;            uint32_t nmembers;
+	const struct cpol_img_slot *slots;  uint32_t nslots;
+	const struct cpol_img_prog *progs;  uint32_t nprogs;
+	const uint32_t *refs;               uint32_t nrefs;
+	const struct cpol_img_pslot *pslots; uint32_t npslots;
+	const struct cpol_img_rule *rules;  uint32_t nrules;
+	const struct cpol_img_insn *code;   uint32_t ncode;
+	const struct cpol_img_ac_hdr *ac;
+	const uint32_t *trans;
+	const struct cpol_img_acstate *acstates;
+	const struct cpol_img_acout *acouts;
+	const struct cpol_img_intent *intents; uint32_t nintents;
+	const struct cpol_img_sandbox_hdr *sb;
+	const struct cpol_img_root *roots;
+	const struct cpol_img_port *connect, *bind;
+	const uint32_t *envkeep;
+	const void *bpf;
+	const struct cpol_img_debug *debug;
+};
+
+static inline const char *cpol_img_string(const struct cpol_image *im, uint32_t id, uint32_t *len)
+{
+	if (len)
+		*len = im->strs[id].len;
+	return im->strbase + im->strs[id].off;
+}
+
+/* Decode the section table and verify everything (verify.c). Fills the
+ * typed pointers of im. -1 with a message naming the first problem. */
+int cpol_verify(struct cpol_image *im, cpol_error *err);
+
+/* ---- evaluation context ---- */
+
+#define CPOL_MAX_DEPTH    4      /* scripts inside scripts */
+#define CPOL_SH_CMDS      256    /* per script */
+#define CPOL_SH_WORDS     4096
+#define CPOL_SH_REDIRS    256
+#define CPOL_SH_BUF       (64u << 10)
+#define CPOL_MAX_SUBCMDS  64     /* listed in a result */
+#define CPOL_TEXT_BUF     (16u << 10)
+#define CPOL_MAX_ROOTS    64
+#define CPOL_PATH_BUF     4096
+
+/* What the substring automaton found for one group in one frame. */
+struct cpol_gstate {
+	uint32_t tag;        /* == the frame's tag when the rest is valid */
+	uint32_t pat;        /* the first pattern that matched (string) */
+	uint64_t argmask;    /* bit i: matched inside argument i (bit 63: i >= 63) */
+};
+
+struct cpol_shell_store {
+	struct cpol_shell_cmd cmds[CPOL_SH_CMDS];
+	const char *words[CPOL_SH_WORDS];
+	uint32_t wordlens[CPOL_SH_WORDS];
+	struct cpol_shell_redir redirs[CPOL_SH_REDIRS];
+	char buf[CPOL_SH_BUF];
+};
+
+struct cpol_root_exp {
+	const char *path;
+	uint32_t len;
+};
+
+struct cpol_ctx {
+	const struct cpol_image *img;
+	char envbuf[4 * CPOL_PATH_BUF + 256];
+	const char *cwd, *workspace, *tmpdir, *home, *user;
+	uint32_t cwdlen, homelen;
+	struct cpol_root_exp wroots[CPOL_MAX_ROOTS];  /* write roots, expanded */
+	struct cpol_root_exp proots[CPOL_MAX_ROOTS];  /* protected paths, expanded */
+	uint32_t nwroots, nproots;
+	char rootbuf[2 * CPOL_MAX_ROOTS * (CPOL_PATH_BUF / 8)];
+	size_t rootlen;
+
+	struct cpol_gstate *groups;   /* (CPOL_MAX_DEPTH + 1) * ngroups */
+	uint32_t serial;
+
+	struct cpol_shell_store *sh;  /* CPOL_MAX_DEPTH + 1: [0] for eval_line, [d] for depth d */
+
+	cpol_subcommand subs[CPOL_MAX_SUBCMDS];
+	unsigned nsubs, subs_dropped;
+	char text[CPOL_TEXT_BUF];
+	size_t textlen;
+	const char *sh_argv[3];       /* eval_line: sh -c LINE */
+	uint32_t sh_lens[3];
+};
+
+#endif

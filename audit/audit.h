@@ -103,8 +103,8 @@ struct cpol_audit;
  *   "./syslog"). A relative file is made absolute against the working
  *   directory (lexically, symbolic links are not resolved).
  *   session NULL: $CODEXPOL_SESSION when set and non-empty, else a fresh
- *   random UUID. A session id has 1..CPOL_AUDIT_SESSION_MAX bytes and no
- *   control characters. */
+ *   random UUID. A session id has 1..CPOL_AUDIT_SESSION_MAX bytes of
+ *   printable ASCII without spaces ('!'..'~'). */
 struct cpol_audit *cpol_audit_open(const struct cpol_audit_opts *opts, cpol_error *err);
 /* The path of a file sink, or NULL. */
 const char *cpol_audit_path(const struct cpol_audit *a);

@@ -1,0 +1,830 @@
+/* audit/redact.c -- sanitisation of audit records: the one redaction table
+ * and the two passes that apply it (secrets, then home folder and user
+ * name). See redact.h for what each pass does.
+ *
+ * Every rule is an entry of `rules` below, and every entry has a case in
+ * tests/audit/test_redact.c (a test checks that each entry fires at least
+ * once). Adding a secret pattern means adding a row here and a case there.
+ * Never writes anything unsanitised: on out-of-memory it returns NULL.
+ */
+#include "audit/redact.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum kind {
+	/* Names that say "secret" (option names, variable names, header
+	 * names, URL query keys). A name is split into components at '_',
+	 * '-', '.' and lower-to-upper case changes (keyStorePassword: KEY,
+	 * STORE, PASSWORD), compared without case. */
+	K_NAME_SUFFIX, /* a component ends with pat (DBPASSWORD, GITHUB_TOKEN) */
+	K_NAME_WORD,   /* a component equals pat; F_NOT_ALONE: not the whole name */
+	K_NAME_PAIR,   /* two adjacent components pat, pat2 (API KEY) */
+	K_NAME_LAST,   /* the last component equals pat (NPM_CONFIG__AUTH) */
+	/* Where a secret name makes the value secret. */
+	K_OPT_EQ,      /* --NAME=VALUE or -NAME=VALUE at a word start */
+	K_OPT_NEXT,    /* the argument --NAME or -NAME: the next argument */
+	K_ENV,         /* NAME=VALUE at a word start */
+	K_URL_QUERY,   /* ?NAME=VALUE or &NAME=VALUE */
+	K_HEADER,      /* NAME: VALUE */
+	/* Secrets recognised by their shape. */
+	K_HEADER_AUTH, /* Authorization: SCHEME CREDENTIALS (scheme kept) */
+	K_URL_USERINFO,/* scheme://user:PASSWORD@host (user kept) */
+	K_PEM,         /* -----BEGIN … PRIVATE KEY----- body -----END … */
+	K_TOKEN,       /* pat followed by >= min characters of class cls */
+	K_JWT,         /* eyJ….….… */
+	/* Program-specific options (argv only). pat: the options,
+	 * pat2: the programs (basenames), both space-separated. */
+	K_PROG_OPT,
+	/* Pass 2. */
+	K_HOME,
+	K_USER,
+};
+
+enum cls { C_NONE, C_UPNUM, C_ALNUM, C_ALNUM_, C_B64URL };
+
+/* flags */
+#define F_NOT_ALONE 1u /* K_NAME_WORD: not when it is the only component */
+#define F_DIGIT     2u /* K_TOKEN: the token holds a digit (fewer false hits) */
+#define F_NEXT      4u /* K_PROG_OPT: the option alone, value in the next argument */
+#define F_ATTACHED  8u /* K_PROG_OPT: value attached to a short option: -pVALUE */
+#define F_USERPASS 16u /* K_PROG_OPT: the value is user:password, keep the user */
+#define F_LOGIN    32u /* K_PROG_OPT: only after a "login" argument */
+
+struct rule {
+	const char *name;
+	enum kind kind;
+	const char *pat, *pat2;
+	enum cls cls;
+	unsigned char min;
+	unsigned flags;
+};
+
+#define MYSQLS "mysql mariadb mysqldump mysqladmin mysqlimport mysqlshow mysqlcheck " \
+	"mysqlbinlog mysqlslap mysqlpump mariadb-dump mariadb-admin mariadb-import "    \
+	"mariadb-show mariadb-check mariadb-binlog mariadb-slap"
+
+/* THE table. Order matters within a kind: the first matching entry wins
+ * (longer token prefixes before shorter ones). */
+static const struct rule rules[] = {
+	/* secret names */
+	{ "name-password",       K_NAME_SUFFIX, "PASSWORD",    NULL, C_NONE, 0, 0 },
+	{ "name-passwd",         K_NAME_SUFFIX, "PASSWD",      NULL, C_NONE, 0, 0 },
+	{ "name-passphrase",     K_NAME_SUFFIX, "PASSPHRASE",  NULL, C_NONE, 0, 0 },
+	{ "name-pass",           K_NAME_WORD,   "PASS",        NULL, C_NONE, 0, 0 },
+	{ "name-pwd",            K_NAME_WORD,   "PWD",         NULL, C_NONE, 0, F_NOT_ALONE },
+	{ "name-secret",         K_NAME_SUFFIX, "SECRET",      NULL, C_NONE, 0, 0 },
+	{ "name-secrets",        K_NAME_WORD,   "SECRETS",     NULL, C_NONE, 0, 0 },
+	{ "name-token",          K_NAME_SUFFIX, "TOKEN",       NULL, C_NONE, 0, 0 },
+	{ "name-credential",     K_NAME_SUFFIX, "CREDENTIAL",  NULL, C_NONE, 0, 0 },
+	{ "name-credentials",    K_NAME_SUFFIX, "CREDENTIALS", NULL, C_NONE, 0, 0 },
+	{ "name-creds",          K_NAME_WORD,   "CREDS",       NULL, C_NONE, 0, 0 },
+	{ "name-apikey",         K_NAME_SUFFIX, "APIKEY",      NULL, C_NONE, 0, 0 },
+	{ "name-api-key",        K_NAME_PAIR,   "API", "KEY",        C_NONE, 0, 0 },
+	{ "name-accesskey",      K_NAME_SUFFIX, "ACCESSKEY",   NULL, C_NONE, 0, 0 },
+	{ "name-access-key",     K_NAME_PAIR,   "ACCESS", "KEY",     C_NONE, 0, 0 },
+	{ "name-privatekey",     K_NAME_SUFFIX, "PRIVATEKEY",  NULL, C_NONE, 0, 0 },
+	{ "name-private-key",    K_NAME_PAIR,   "PRIVATE", "KEY",    C_NONE, 0, 0 },
+	{ "name-encryption-key", K_NAME_PAIR,   "ENCRYPTION", "KEY", C_NONE, 0, 0 },
+	{ "name-signing-key",    K_NAME_PAIR,   "SIGNING", "KEY",    C_NONE, 0, 0 },
+	{ "name-master-key",     K_NAME_PAIR,   "MASTER", "KEY",     C_NONE, 0, 0 },
+	{ "name-account-key",    K_NAME_PAIR,   "ACCOUNT", "KEY",    C_NONE, 0, 0 },
+	{ "name-signature",      K_NAME_SUFFIX, "SIGNATURE",   NULL, C_NONE, 0, 0 },
+	{ "name-sig",            K_NAME_WORD,   "SIG",         NULL, C_NONE, 0, 0 },
+	{ "name-auth",           K_NAME_LAST,   "AUTH",        NULL, C_NONE, 0, 0 },
+	{ "name-authorization",  K_NAME_LAST,   "AUTHORIZATION", NULL, C_NONE, 0, 0 },
+	{ "name-cookie",         K_NAME_LAST,   "COOKIE",      NULL, C_NONE, 0, 0 },
+
+	/* where a secret name hides a value */
+	{ "option-value",        K_OPT_EQ,      NULL, NULL, C_NONE, 0, 0 },
+	{ "option-next-arg",     K_OPT_NEXT,    NULL, NULL, C_NONE, 0, 0 },
+	{ "env-assignment",      K_ENV,         NULL, NULL, C_NONE, 0, 0 },
+	{ "url-query",           K_URL_QUERY,   NULL, NULL, C_NONE, 0, 0 },
+	{ "header",              K_HEADER,      NULL, NULL, C_NONE, 0, 0 },
+
+	/* shapes */
+	{ "authorization",       K_HEADER_AUTH, NULL, NULL, C_NONE, 0, 0 },
+	{ "url-userinfo",        K_URL_USERINFO,NULL, NULL, C_NONE, 0, 0 },
+	{ "private-key-block",   K_PEM,         NULL, NULL, C_NONE, 0, 0 },
+	{ "aws-access-key-id",   K_TOKEN, "AKIA",     NULL, C_UPNUM,  16, 0 },
+	{ "aws-temp-access-key-id", K_TOKEN, "ASIA",  NULL, C_UPNUM,  16, 0 },
+	{ "github-pat",          K_TOKEN, "ghp_",     NULL, C_ALNUM,  20, 0 },
+	{ "github-oauth",        K_TOKEN, "gho_",     NULL, C_ALNUM,  20, 0 },
+	{ "github-user-to-server", K_TOKEN, "ghu_",   NULL, C_ALNUM,  20, 0 },
+	{ "github-server-to-server", K_TOKEN, "ghs_", NULL, C_ALNUM,  20, 0 },
+	{ "github-refresh",      K_TOKEN, "ghr_",     NULL, C_ALNUM,  20, 0 },
+	{ "github-fine-grained", K_TOKEN, "github_pat_", NULL, C_ALNUM_, 20, 0 },
+	{ "gitlab-pat",          K_TOKEN, "glpat-",   NULL, C_B64URL, 20, 0 },
+	{ "slack-bot",           K_TOKEN, "xoxb-",    NULL, C_B64URL, 10, 0 },
+	{ "slack-user",          K_TOKEN, "xoxp-",    NULL, C_B64URL, 10, 0 },
+	{ "slack-workspace",     K_TOKEN, "xoxa-",    NULL, C_B64URL, 10, 0 },
+	{ "slack-app",           K_TOKEN, "xapp-",    NULL, C_B64URL, 10, 0 },
+	{ "anthropic",           K_TOKEN, "sk-ant-",  NULL, C_B64URL, 20, 0 },
+	{ "openai-project",      K_TOKEN, "sk-proj-", NULL, C_B64URL, 20, 0 },
+	{ "openai",              K_TOKEN, "sk-",      NULL, C_B64URL, 20, F_DIGIT },
+	{ "stripe-live",         K_TOKEN, "sk_live_", NULL, C_ALNUM,  16, 0 },
+	{ "stripe-test",         K_TOKEN, "sk_test_", NULL, C_ALNUM,  16, 0 },
+	{ "stripe-restricted",   K_TOKEN, "rk_live_", NULL, C_ALNUM,  16, 0 },
+	{ "google-api-key",      K_TOKEN, "AIza",     NULL, C_B64URL, 30, 0 },
+	{ "npm",                 K_TOKEN, "npm_",     NULL, C_ALNUM,  30, 0 },
+	{ "huggingface",         K_TOKEN, "hf_",      NULL, C_ALNUM,  30, 0 },
+	{ "pypi",                K_TOKEN, "pypi-AgEIcHlwaS5vcmc", NULL, C_B64URL, 16, 0 },
+	{ "jwt",                 K_JWT,   "eyJ",      NULL, C_B64URL, 10, 0 },
+
+	/* program-specific options */
+	{ "mysql-p",             K_PROG_OPT, "-p", MYSQLS, C_NONE, 0, F_ATTACHED },
+	{ "sshpass-p",           K_PROG_OPT, "-p", "sshpass", C_NONE, 0, F_NEXT | F_ATTACHED },
+	{ "registry-login-p",    K_PROG_OPT, "-p", "docker podman nerdctl buildah skopeo helm",
+	                         C_NONE, 0, F_NEXT | F_ATTACHED | F_LOGIN },
+	{ "redis-cli-a",         K_PROG_OPT, "-a", "redis-cli", C_NONE, 0, F_NEXT | F_ATTACHED },
+	{ "curl-user",           K_PROG_OPT, "-u --user -U --proxy-user", "curl",
+	                         C_NONE, 0, F_NEXT | F_ATTACHED | F_USERPASS },
+	{ "httpie-auth",         K_PROG_OPT, "-a --auth", "http https httpie",
+	                         C_NONE, 0, F_NEXT | F_ATTACHED | F_USERPASS },
+
+	/* pass 2 */
+	{ "home",                K_HOME, NULL, NULL, C_NONE, 0, 0 },
+	{ "user",                K_USER, NULL, NULL, C_NONE, 0, 0 },
+};
+
+#define NRULES (sizeof rules / sizeof rules[0])
+_Static_assert(NRULES <= CPOL_REDACT_MAX_RULES, "too many redaction rules for the hit set");
+
+size_t cpol_redact_nrules(void) { return NRULES; }
+
+const char *cpol_redact_rule_name(size_t i) { return i < NRULES ? rules[i].name : NULL; }
+
+int cpol_redact_rule_index(const char *name)
+{
+	for (size_t i = 0; i < NRULES; i++)
+		if (strcmp(rules[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int cpol_redact_hit(const struct cpol_redact_hits *h, size_t i)
+{
+	return i < NRULES && (h->bits[i / 64] >> (i % 64)) & 1;
+}
+
+static void hit(struct cpol_redact_hits *h, size_t i)
+{
+	if (h)
+		h->bits[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static size_t rule_of(enum kind k)
+{
+	for (size_t i = 0; i < NRULES; i++)
+		if (rules[i].kind == k)
+			return i;
+	return 0; /* not reached: every kind has an entry */
+}
+
+void cpol_redact_who_init(struct cpol_redact_who *w, const char *user, const char *home)
+{
+	w->user = user && *user ? user : NULL;
+	w->user_len = w->user ? strlen(user) : 0;
+	w->home = NULL;
+	w->home_len = 0;
+	if (home && home[0] == '/') {
+		size_t n = strlen(home);
+		while (n > 1 && home[n - 1] == '/')
+			n--;
+		if (n > 1) {
+			w->home = home;
+			w->home_len = n;
+		}
+	}
+}
+
+/* ---- growing output ---- */
+
+struct out {
+	char *p;
+	size_t len, cap;
+	int oom;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+	if (o->oom)
+		return;
+	if (n >= o->cap - o->len) {
+		size_t cap = o->cap ? o->cap : 64;
+		while (n >= cap - o->len) {
+			if (cap > SIZE_MAX / 2) {
+				o->oom = 1;
+				return;
+			}
+			cap *= 2;
+		}
+		char *p = realloc(o->p, cap);
+		if (!p) {
+			o->oom = 1;
+			return;
+		}
+		o->p = p;
+		o->cap = cap;
+	}
+	memcpy(o->p + o->len, s, n);
+	o->len += n;
+	o->p[o->len] = '\0';
+}
+
+static void putc1(struct out *o, char c) { put(o, &c, 1); }
+
+static void put_redacted(struct out *o) { put(o, CPOL_REDACTED, sizeof CPOL_REDACTED - 1); }
+
+/* ---- character classes ---- */
+
+static int is_alpha(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+static int is_alnum(int c) { return is_alpha(c) || is_digit(c); }
+static int is_upper(int c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(int c) { return c >= 'a' && c <= 'z'; }
+static int is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+static int is_quote(int c) { return c == '"' || c == '\''; }
+/* characters of a name: option, variable, header, query key */
+static int is_namec(int c) { return is_alnum(c) || c == '_' || c == '-' || c == '.'; }
+
+static int in_cls(int c, enum cls k)
+{
+	switch (k) {
+	case C_UPNUM: return is_upper(c) || is_digit(c);
+	case C_ALNUM: return is_alnum(c);
+	case C_ALNUM_: return is_alnum(c) || c == '_';
+	case C_B64URL: return is_alnum(c) || c == '_' || c == '-';
+	case C_NONE: break;
+	}
+	return 0;
+}
+
+/* Where a shell word may start: after these characters (or at 0). */
+static int is_word_sep(int c)
+{
+	return is_space(c) || c == ';' || c == '&' || c == '|' || c == '(' || c == '`' ||
+	       c == '"' || c == '\'' || c == '=' || c == ',' || c == '{';
+}
+
+/* Where an unquoted value ends. */
+static int ends_value(int c)
+{
+	return is_space(c) || c == ';' || c == '&' || c == '|' || c == ')' || c == '`' ||
+	       c == '"' || c == '\'' || c == '<' || c == '>';
+}
+
+/* ---- secret names ---- */
+
+#define MAXCOMP 32
+
+static int comp_eq(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && strncasecmp(s, w, n) == 0;
+}
+
+static int comp_ends(const char *s, size_t n, const char *w)
+{
+	size_t k = strlen(w);
+	return n >= k && strncasecmp(s + n - k, w, k) == 0;
+}
+
+/* Does the name s[0..n) say secret? Marks the name rule that decided. */
+static int secret_name(const char *s, size_t n, struct cpol_redact_hits *h)
+{
+	size_t st[MAXCOMP], ln[MAXCOMP], nc = 0, i = 0;
+	if (n < 3) /* the shortest word is three letters */
+		return 0;
+	while (i < n && nc < MAXCOMP) {
+		while (i < n && (s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			i++;
+		if (i >= n)
+			break;
+		size_t b = i++;
+		while (i < n && s[i] != '_' && s[i] != '-' && s[i] != '.' &&
+		       !(is_upper(s[i]) && is_lower(s[i - 1])))
+			i++;
+		st[nc] = b;
+		ln[nc++] = i - b;
+	}
+	for (size_t r = 0; r < NRULES; r++) {
+		const struct rule *ru = &rules[r];
+		for (size_t c = 0; c < nc; c++) {
+			const char *cs = s + st[c];
+			int m = 0;
+			switch (ru->kind) {
+			case K_NAME_SUFFIX: m = comp_ends(cs, ln[c], ru->pat); break;
+			case K_NAME_WORD:
+				m = comp_eq(cs, ln[c], ru->pat) && !(ru->flags & F_NOT_ALONE && nc == 1);
+				break;
+			case K_NAME_PAIR:
+				m = c + 1 < nc && comp_eq(cs, ln[c], ru->pat) &&
+				    comp_eq(s + st[c + 1], ln[c + 1], ru->pat2);
+				break;
+			case K_NAME_LAST: m = c + 1 == nc && comp_eq(cs, ln[c], ru->pat); break;
+			default: break;
+			}
+			if (m) {
+				hit(h, r);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static void merge(struct cpol_redact_hits *h, const struct cpol_redact_hits *t)
+{
+	if (h)
+		for (size_t k = 0; k < CPOL_REDACT_MAX_RULES / 64; k++)
+			h->bits[k] |= t->bits[k];
+}
+
+/* ---- pass 1: text rules ---- */
+
+/* The extent [*vs, *ve) of the value that starts at v, for a match that
+ * started at m: inside its quotes when the value is quoted; else the rest
+ * of the line when the match opens the string (an argument such as
+ * "TOKEN=a b" that a shell has already unquoted); up to the closing quote
+ * when the match follows a quote; else one shell word. */
+static void value_extent(const char *s, size_t n, size_t m, size_t v, size_t *vs, size_t *ve)
+{
+	size_t e = v;
+	int in_quotes = m > 0 && is_quote(s[m - 1]);
+	if (v < n && is_quote(s[v]) && !in_quotes) {
+		char q = s[v++];
+		e = v;
+		while (e < n && s[e] != q)
+			e++;
+	} else if (m == 0) {
+		while (e < n && s[e] != '\n')
+			e++;
+	} else if (in_quotes) {
+		while (e < n && s[e] != s[m - 1] && s[e] != '\n')
+			e++;
+	} else {
+		while (e < n && !ends_value((unsigned char)s[e]))
+			e++;
+	}
+	*vs = v;
+	*ve = e;
+}
+
+/* Emit s[from..vs), then [REDACTED] for [vs, ve) when it is not empty;
+ * returns where to go on (ve). */
+static size_t emit_redact(struct out *o, const char *s, size_t from, size_t vs, size_t ve,
+                          struct cpol_redact_hits *h, size_t rule)
+{
+	put(o, s + from, vs - from);
+	if (ve > vs) {
+		put_redacted(o);
+		hit(h, rule);
+	}
+	return ve;
+}
+
+/* -----BEGIN X PRIVATE KEY----- … -----END X PRIVATE KEY----- */
+static size_t try_pem(const char *s, size_t n, size_t i, struct out *o,
+                      struct cpol_redact_hits *h)
+{
+	static const char begin[] = "-----BEGIN ", end[] = "-----END ";
+	if (n - i < sizeof begin - 1 || memcmp(s + i, begin, sizeof begin - 1) != 0)
+		return 0;
+	size_t l = i + sizeof begin - 1, e = l;
+	while (e < n && e - l < 64 && (is_upper(s[e]) || is_digit(s[e]) || s[e] == ' '))
+		e++;
+	if (n - e < 5 || memcmp(s + e, "-----", 5) != 0)
+		return 0;
+	const char *label = s + l;
+	size_t ll = e - l;
+	int priv = 0;
+	for (size_t k = 0; k + 11 <= ll; k++)
+		if (memcmp(label + k, "PRIVATE KEY", 11) == 0)
+			priv = 1;
+	if (!priv)
+		return 0;
+	size_t body = e + 5;
+	put(o, s + i, body - i);
+	put_redacted(o);
+	hit(h, rule_of(K_PEM));
+	for (size_t k = body; k + sizeof end - 1 + ll + 5 <= n; k++) {
+		if (s[k] == '-' && memcmp(s + k, end, sizeof end - 1) == 0 &&
+		    memcmp(s + k + sizeof end - 1, label, ll) == 0 &&
+		    memcmp(s + k + sizeof end - 1 + ll, "-----", 5) == 0) {
+			size_t stop = k + sizeof end - 1 + ll + 5;
+			put(o, s + k, stop - k);
+			return stop;
+		}
+	}
+	return n; /* no END line: everything after BEGIN is hidden */
+}
+
+/* NAME: VALUE at a word start: Authorization (scheme kept) or a secret
+ * name. */
+static size_t try_header(const char *s, size_t n, size_t i, struct out *o,
+                         struct cpol_redact_hits *h)
+{
+	if (!is_alpha(s[i]) || (i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '-')))
+		return 0;
+	size_t e = i;
+	while (e < n && (is_alnum(s[e]) || s[e] == '_' || s[e] == '-'))
+		e++;
+	if (e >= n || s[e] != ':')
+		return 0;
+	int auth = comp_eq(s + i, e - i, "authorization") ||
+	           comp_eq(s + i, e - i, "proxy-authorization");
+	size_t v = e + 1;
+	while (v < n && (s[v] == ' ' || s[v] == '\t'))
+		v++;
+	if (!auth) {
+		if (v == e + 1) /* "name:value" is not a header (URLs, urns) */
+			return 0;
+		struct cpol_redact_hits tmp = { { 0 } };
+		if (!secret_name(s + i, e - i, &tmp))
+			return 0;
+		size_t vs, ve;
+		value_extent(s, n, i, v, &vs, &ve);
+		if (ve == vs)
+			return 0;
+		merge(h, &tmp);
+		return emit_redact(o, s, i, vs, ve, h, rule_of(K_HEADER));
+	}
+	/* Authorization: keep a scheme word followed by a space. */
+	size_t sch = v;
+	while (sch < n && (is_alnum(s[sch]) || s[sch] == '-' || s[sch] == '_'))
+		sch++;
+	size_t c = sch;
+	if (sch > v && is_alpha(s[v]) && c < n && s[c] == ' ') {
+		while (c < n && s[c] == ' ')
+			c++;
+		v = c;
+	}
+	size_t vs, ve;
+	value_extent(s, n, i, v, &vs, &ve);
+	if (ve == vs)
+		return 0;
+	return emit_redact(o, s, i, vs, ve, h, rule_of(K_HEADER_AUTH));
+}
+
+/* scheme://user:PASSWORD@host: at the "://". */
+static size_t try_userinfo(const char *s, size_t n, size_t i, struct out *o,
+                           struct cpol_redact_hits *h)
+{
+	if (i == 0 || !is_alnum(s[i - 1]) || n - i < 3 || memcmp(s + i, "://", 3) != 0)
+		return 0;
+	size_t a = i + 3, e = a, at = 0, colon = 0;
+	int have_at = 0;
+	while (e < n && s[e] != '/' && s[e] != '?' && s[e] != '#' && !is_space(s[e]) &&
+	       !is_quote(s[e]) && s[e] != '<' && s[e] != '>') {
+		if (s[e] == '@') {
+			at = e;
+			have_at = 1;
+		}
+		e++;
+	}
+	if (!have_at)
+		return 0;
+	for (colon = a; colon < at && s[colon] != ':'; colon++)
+		;
+	if (colon >= at || colon + 1 == at)
+		return 0;
+	return emit_redact(o, s, i, colon + 1, at, h, rule_of(K_URL_USERINFO));
+}
+
+static size_t try_tokens(const char *s, size_t n, size_t i, struct out *o,
+                         struct cpol_redact_hits *h)
+{
+	if (i > 0 && is_alnum(s[i - 1]))
+		return 0;
+	for (size_t r = 0; r < NRULES; r++) {
+		const struct rule *ru = &rules[r];
+		if (ru->kind != K_TOKEN && ru->kind != K_JWT)
+			continue;
+		size_t pl = strlen(ru->pat);
+		if (n - i < pl || memcmp(s + i, ru->pat, pl) != 0)
+			continue;
+		size_t e = i + pl;
+		int digit = 0;
+		while (e < n && in_cls(s[e], ru->cls)) {
+			digit |= is_digit(s[e]);
+			e++;
+		}
+		if (ru->kind == K_JWT) {
+			/* header.payload[.signature]: two dots, segments >= min */
+			if (e - i < ru->min || e >= n || s[e] != '.')
+				continue;
+			size_t p = ++e;
+			while (e < n && in_cls(s[e], ru->cls))
+				e++;
+			if (e - p < ru->min || e >= n || s[e] != '.')
+				continue;
+			e++;
+			while (e < n && in_cls(s[e], ru->cls))
+				e++;
+		} else if (e - i - pl < ru->min || (ru->flags & F_DIGIT && !digit)) {
+			continue;
+		}
+		put_redacted(o);
+		hit(h, r);
+		return e;
+	}
+	return 0;
+}
+
+/* At a word start: -NAME=VALUE, --NAME=VALUE, NAME=VALUE. */
+static size_t try_assign(const char *s, size_t n, size_t i, struct out *o,
+                         struct cpol_redact_hits *h)
+{
+	if (i > 0 && !is_word_sep(s[i - 1]))
+		return 0;
+	size_t b = i;
+	int opt = 0;
+	while (b < n && b - i < 2 && s[b] == '-') {
+		b++;
+		opt = 1;
+	}
+	if (b >= n || !(is_alpha(s[b]) || s[b] == '_'))
+		return 0;
+	size_t e = b;
+	while (e < n && is_namec(s[e]))
+		e++;
+	struct cpol_redact_hits tmp = { { 0 } };
+	if (e >= n || s[e] != '=' || !secret_name(s + b, e - b, &tmp))
+		return 0;
+	size_t vs, ve;
+	value_extent(s, n, i, e + 1, &vs, &ve);
+	if (ve == vs) {
+		put(o, s + i, e + 1 - i);
+		return e + 1;
+	}
+	merge(h, &tmp);
+	return emit_redact(o, s, i, vs, ve, h, rule_of(opt ? K_OPT_EQ : K_ENV));
+}
+
+/* ?NAME=VALUE and &NAME=VALUE in URLs. */
+static size_t try_query(const char *s, size_t n, size_t i, struct out *o,
+                        struct cpol_redact_hits *h)
+{
+	if (s[i] != '?' && s[i] != '&')
+		return 0;
+	size_t e = i + 1;
+	while (e < n && is_namec(s[e]))
+		e++;
+	struct cpol_redact_hits tmp = { { 0 } };
+	if (e == i + 1 || e >= n || s[e] != '=' || !secret_name(s + i + 1, e - i - 1, &tmp))
+		return 0;
+	size_t ve = e + 1;
+	while (ve < n && s[ve] != '&' && s[ve] != '#' && !is_space(s[ve]) && !is_quote(s[ve]))
+		ve++;
+	if (ve == e + 1) {
+		put(o, s + i, e + 1 - i);
+		return e + 1;
+	}
+	merge(h, &tmp);
+	return emit_redact(o, s, i, e + 1, ve, h, rule_of(K_URL_QUERY));
+}
+
+static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hits *h)
+{
+	size_t i = 0;
+	while (i < n && !o->oom) {
+		size_t j = 0;
+		switch (s[i]) {
+		case '-':
+			j = try_pem(s, n, i, o, h);
+			break;
+		case ':':
+			j = try_userinfo(s, n, i, o, h);
+			break;
+		case '?':
+		case '&':
+			j = try_query(s, n, i, o, h);
+			break;
+		default:
+			break;
+		}
+		if (!j && is_alpha(s[i]))
+			j = try_header(s, n, i, o, h);
+		if (!j && (is_alpha(s[i]) || s[i] == '_'))
+			j = try_tokens(s, n, i, o, h);
+		if (!j && (is_alpha(s[i]) || s[i] == '_' || s[i] == '-'))
+			j = try_assign(s, n, i, o, h);
+		if (j) {
+			i = j;
+		} else {
+			putc1(o, s[i]);
+			i++;
+		}
+	}
+}
+
+/* ---- pass 2: home folder and user name ---- */
+
+static int is_pathc(int c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; }
+static int is_wordc(int c) { return is_alnum(c) || c == '_'; }
+
+static void pass2(const struct cpol_redact_who *w, const char *s, size_t n, struct out *o,
+                  struct cpol_redact_hits *h)
+{
+	size_t i = 0, plain = 0;
+	while (i < n) {
+		int before = i > 0 ? (unsigned char)s[i - 1] : -1;
+		if (w->home_len && n - i >= w->home_len && (before < 0 || (!is_pathc(before) && before != '/')) &&
+		    memcmp(s + i, w->home, w->home_len) == 0 &&
+		    (i + w->home_len == n || !is_pathc((unsigned char)s[i + w->home_len]))) {
+			put(o, s + plain, i - plain);
+			putc1(o, '~');
+			hit(h, rule_of(K_HOME));
+			i += w->home_len;
+			plain = i;
+			continue;
+		}
+		if (w->user_len && n - i >= w->user_len && (before < 0 || !is_wordc(before)) &&
+		    memcmp(s + i, w->user, w->user_len) == 0 &&
+		    (i + w->user_len == n || !is_wordc((unsigned char)s[i + w->user_len]))) {
+			put(o, s + plain, i - plain);
+			put(o, CPOL_USER_MARK, sizeof CPOL_USER_MARK - 1);
+			hit(h, rule_of(K_USER));
+			i += w->user_len;
+			plain = i;
+			continue;
+		}
+		i++;
+	}
+	put(o, s + plain, n - plain);
+}
+
+/* Pass 2 over what pass 1 produced; returns the final string or NULL. */
+static char *finish(const struct cpol_redact_who *w, struct out *o1, struct cpol_redact_hits *h)
+{
+	struct out o2 = { 0 };
+	if (o1->oom) {
+		free(o1->p);
+		return NULL;
+	}
+	pass2(w, o1->p ? o1->p : "", o1->len, &o2, h);
+	free(o1->p);
+	if (!o2.oom && !o2.p)
+		put(&o2, "", 0);
+	if (o2.oom) {
+		free(o2.p);
+		return NULL;
+	}
+	return o2.p;
+}
+
+char *cpol_redact_str(const struct cpol_redact_who *w, const char *s,
+                      struct cpol_redact_hits *h)
+{
+	struct out o = { 0 };
+	pass1(s, strlen(s), &o, h);
+	return finish(w, &o, h);
+}
+
+/* ---- argv ---- */
+
+/* Is word (of length n) one of the space-separated words in list? */
+static int in_list(const char *list, const char *word, size_t n)
+{
+	const char *p = list;
+	while (*p) {
+		size_t k = strcspn(p, " ");
+		if (k == n && memcmp(p, word, n) == 0)
+			return 1;
+		p += k;
+		while (*p == ' ')
+			p++;
+	}
+	return 0;
+}
+
+static const char *base_name(const char *s)
+{
+	const char *b = strrchr(s, '/');
+	return b ? b + 1 : s;
+}
+
+/* The argument --NAME / -NAME that takes the secret in the next argument. */
+static int opt_takes_secret(const char *a, struct cpol_redact_hits *h)
+{
+	if (a[0] != '-')
+		return 0;
+	const char *b = a + (a[1] == '-' ? 2 : 1);
+	size_t n = strlen(b);
+	if (n < 2 || !is_alpha(b[0]))
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (!is_namec(b[k]))
+			return 0;
+	/* flags that say "no secret follows" */
+	if ((n > 3 && strncasecmp(b, "no-", 3) == 0) || (n > 3 && strncasecmp(b, "no_", 3) == 0) ||
+	    (n > 6 && strcasecmp(b + n - 6, "-stdin") == 0) ||
+	    (n > 6 && strcasecmp(b + n - 6, "_stdin") == 0))
+		return 0;
+	return secret_name(b, n, h);
+}
+
+/* user:password -> user:[REDACTED] (nothing to hide without a colon). */
+static void userpass(const char *v, struct out *o, struct cpol_redact_hits *h, size_t rule)
+{
+	const char *c = strchr(v, ':');
+	if (!c || !c[1]) {
+		pass1(v, strlen(v), o, h);
+		return;
+	}
+	put(o, v, (size_t)(c - v) + 1);
+	put_redacted(o);
+	hit(h, rule);
+}
+
+char **cpol_redact_argv(const struct cpol_redact_who *w, char *const *argv, int argc,
+                        struct cpol_redact_hits *h)
+{
+	if (argc < 0)
+		argc = 0;
+	char **v = calloc((size_t)argc + 1, sizeof *v);
+	if (!v)
+		return NULL;
+	unsigned char seen[NRULES] = { 0 }; /* program of a K_PROG_OPT rule seen */
+	int login = 0;
+	size_t next = NRULES;               /* rule that hides the next argument */
+	int next_userpass = 0;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i] ? argv[i] : "";
+		struct out o = { 0 };
+		if (next < NRULES) {
+			if (next_userpass) {
+				userpass(a, &o, h, next);
+			} else if (*a) {
+				put_redacted(&o);
+				hit(h, next);
+			}
+			next = NRULES;
+			v[i] = finish(w, &o, h);
+			if (!v[i])
+				goto oom;
+			continue;
+		}
+		int done = 0;
+		for (size_t r = 0; r < NRULES && !done; r++) {
+			const struct rule *ru = &rules[r];
+			if (ru->kind != K_PROG_OPT || !seen[r] || (ru->flags & F_LOGIN && !login))
+				continue;
+			const char *p = ru->pat;
+			while (*p && !done) {
+				size_t k = strcspn(p, " ");
+				if (ru->flags & F_NEXT && strlen(a) == k && memcmp(a, p, k) == 0) {
+					put(&o, a, k);
+					next = r;
+					next_userpass = !!(ru->flags & F_USERPASS);
+					done = 1;
+				} else if (ru->flags & F_ATTACHED && k == 2 && a[0] == '-' &&
+				           memcmp(a, p, 2) == 0 && a[2]) {
+					put(&o, a, 2);
+					if (ru->flags & F_USERPASS) {
+						userpass(a + 2, &o, h, r);
+					} else {
+						put_redacted(&o);
+						hit(h, r);
+					}
+					done = 1;
+				}
+				p += k;
+				while (*p == ' ')
+					p++;
+			}
+		}
+		if (!done) {
+			if (opt_takes_secret(a, h)) {
+				next = rule_of(K_OPT_NEXT);
+				next_userpass = 0;
+			}
+			pass1(a, strlen(a), &o, h);
+		}
+		v[i] = finish(w, &o, h);
+		if (!v[i])
+			goto oom;
+		/* what later arguments may depend on */
+		const char *bn = base_name(a);
+		for (size_t r = 0; r < NRULES; r++)
+			if (rules[r].kind == K_PROG_OPT && in_list(rules[r].pat2, bn, strlen(bn)))
+				seen[r] = 1;
+		if (strcmp(a, "login") == 0)
+			login = 1;
+	}
+	return v;
+oom:
+	cpol_redact_argv_free(v, argc);
+	return NULL;
+}
+
+void cpol_redact_argv_free(char **v, int argc)
+{
+	if (!v)
+		return;
+	for (int i = 0; i < argc; i++)
+		free(v[i]);
+	free(v);
+}

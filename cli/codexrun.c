@@ -1,3 +1,506 @@
-/* cli/codexrun.c -- placeholder until the runtime lands. */
+/* cli/codexrun.c -- the runtime: decide, record, confine, run.
+ *
+ *   codexrun [-p POLICY.bin | --profile NAME] [OPTION]... [--] CMD [ARG]...
+ *
+ * 1. load the image (verified), or the built-in offline policy;
+ * 2. resolve CMD through PATH and evaluate the argv in the VM;
+ * 3. write the audit records (fail closed);
+ * 4. forbid -> 126; prompt -> ask on the terminal (or --approve);
+ * 5. apply the sandbox in a child (Landlock, seccomp, no_new_privs,
+ *    capabilities, protected paths) and exec; report its exit status.
+ * Exit status: the command's; 126 forbidden or refused; 125 codexrun
+ * failed; 127 command not found; 128+N killed by signal N.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { fputs("codexrun: not yet\n", stderr); return 125; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "cli/run.h"
+#include "vm/vm.h"
+
+const unsigned char *cpol_offline_data(size_t *len);
+
+static const char usage_text[] =
+	"Usage: codexrun [OPTION]... [--] COMMAND [ARG]...\n"
+	"Decide whether COMMAND may run under a codexpol policy, then run it inside a\n"
+	"Linux sandbox (Landlock, seccomp, no_new_privs) and record the decision.\n"
+	"\n"
+	"  -p, --policy=FILE        use the compiled policy image FILE\n"
+	"                           (default: the built-in offline policy)\n"
+	"      --profile=NAME       use an installed profile: offline, net-read-only,\n"
+	"                           workspace-write (or workspace), workspace-net, trusted\n"
+	"  -w, --workspace=DIR      the workspace ($WORKSPACE; default: the working directory)\n"
+	"      --explain            print the decision and why, run nothing\n"
+	"      --json               with --explain (or --audit-tail): JSON output\n"
+	"      --approve=WHEN       prompt decisions: ask (default: on the terminal;\n"
+	"                           refused without one), never, always\n"
+	"      --audit=DEST         audit records to DEST: a FILE, syslog or none\n"
+	"                           (default: $CODEXPOL_AUDIT, else\n"
+	"                           $XDG_STATE_HOME/codexpol/audit.jsonl)\n"
+	"      --audit-best-effort  run the command even when its record cannot be written\n"
+	"      --session=ID         session id of the records (default: $CODEXPOL_SESSION\n"
+	"                           or a fresh random id)\n"
+	"      --require-sandbox    fail (125) when the kernel cannot enforce all of it\n"
+	"      --trusted            accept a policy that grants everything\n"
+	"      --audit-tail[=N]     print the last N audit records (all without N) and exit;\n"
+	"                           filter with --session and --decision\n"
+	"      --decision=D         with --audit-tail: only allow, prompt or forbid records\n"
+	"  -h, --help               show this help and exit\n"
+	"  -V, --version            show the version and exit\n"
+	"\n"
+	"Exit status: the command's own; 126 if the policy forbids it or approval is\n"
+	"refused; 125 if codexrun fails; 127 if the command is not found; 128+N if it\n"
+	"is killed by signal N.\n";
+
+static const char *const profiles[] = { "offline", "net-read-only", "workspace-write", "workspace-net", "trusted" };
+
+__attribute__((format(printf, 1, 2)))
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("codexrun: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return RUN_EXIT_FAIL;
+}
+
+static int usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "codexrun: ");
+	fprintf(stderr, "%s", fmt);
+	if (arg)
+		fprintf(stderr, " '%s'", arg);
+	fprintf(stderr, "\nTry 'codexrun --help' for more information.\n");
+	return RUN_EXIT_FAIL;
+}
+
+/* Where installed profiles live: $CODEXPOL_DATADIR, the build tree next to
+ * this program, then the installed data folder. */
+static cpol_image *open_profile(const char *name, cpol_error *err)
+{
+	if (!strcmp(name, "workspace"))
+		name = "workspace-write";
+	int known = 0;
+	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
+		known |= !strcmp(profiles[i], name);
+	if (!known) {
+		fprintf(stderr, "codexrun: unknown profile '%s'; the profiles are:", name);
+		for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
+			fprintf(stderr, " %s", profiles[i]);
+		fprintf(stderr, " (workspace = workspace-write)\n");
+		return NULL;
+	}
+	char path[PATH_MAX], self[PATH_MAX];
+	const char *dirs[3] = { getenv("CODEXPOL_DATADIR"), NULL, PKGDATADIR };
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			snprintf(slash, sizeof self - (size_t)(slash - self), "/stdlib-policies");
+			dirs[1] = self;
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		snprintf(path, sizeof path, "%s/%s.bin", dirs[i], name);
+		if (access(path, R_OK) == 0)
+			return cpol_image_open(path, err);
+	}
+	cpol_fail(err, ENOENT, "profile '%s' is not installed (looked in $CODEXPOL_DATADIR and %s)", name, PKGDATADIR);
+	return NULL;
+}
+
+static int parse_approve(const char *s, enum run_approve *a)
+{
+	if (!strcmp(s, "ask"))
+		*a = APPROVE_ASK;
+	else if (!strcmp(s, "never"))
+		*a = APPROVE_NEVER;
+	else if (!strcmp(s, "always"))
+		*a = APPROVE_ALWAYS;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+	enum { O_PROFILE = 256, O_EXPLAIN, O_JSON, O_APPROVE, O_AUDIT, O_BEST, O_SESSION, O_REQUIRE, O_TRUSTED,
+	       O_TAIL, O_DECISION };
+	static const struct option longopts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "workspace", required_argument, NULL, 'w' },
+		{ "explain", no_argument, NULL, O_EXPLAIN },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "approve", required_argument, NULL, O_APPROVE },
+		{ "audit", required_argument, NULL, O_AUDIT },
+		{ "audit-best-effort", no_argument, NULL, O_BEST },
+		{ "session", required_argument, NULL, O_SESSION },
+		{ "require-sandbox", no_argument, NULL, O_REQUIRE },
+		{ "trusted", no_argument, NULL, O_TRUSTED },
+		{ "audit-tail", optional_argument, NULL, O_TAIL },
+		{ "decision", required_argument, NULL, O_DECISION },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:p:w:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->policy = optarg; break;
+		case O_PROFILE: o->profile = optarg; break;
+		case 'w': o->workspace = optarg; break;
+		case O_EXPLAIN: o->explain = 1; break;
+		case O_JSON: o->json = 1; break;
+		case O_APPROVE:
+			if (parse_approve(optarg, &o->approve) < 0)
+				return usage("--approve takes ask, never or always, not", optarg);
+			break;
+		case O_AUDIT:
+			/* --audit=best-effort is the design's spelling of --audit-best-effort */
+			if (!strcmp(optarg, "best-effort"))
+				o->audit_best_effort = 1;
+			else
+				o->audit = optarg;
+			break;
+		case O_BEST: o->audit_best_effort = 1; break;
+		case O_SESSION: o->session = optarg; break;
+		case O_REQUIRE: o->require_sandbox = 1; break;
+		case O_TRUSTED: o->trusted = 1; break;
+		case O_TAIL: {
+			o->tail = 1;
+			if (optarg) {
+				char *end;
+				unsigned long n = strtoul(optarg, &end, 10);
+				if (*end || !*optarg || n > 1000000000ul)
+					return usage("--audit-tail takes a number of records, not", optarg);
+				o->tail_n = (unsigned)n;
+			}
+			break;
+		}
+		case O_DECISION:
+			if (strcmp(optarg, "allow") && strcmp(optarg, "prompt") && strcmp(optarg, "forbid"))
+				return usage("--decision takes allow, prompt or forbid, not", optarg);
+			o->decision = optarg;
+			break;
+		case 'h': fputs(usage_text, stdout); exit(0);
+		case 'V': printf("codexrun (codexpol) %s\n", PACKAGE_VERSION); exit(0);
+		case ':': return usage("option needs an argument:", argv[optind - 1]);
+		default: return usage("unknown option", argv[optind - 1]);
+		}
+	}
+	if (o->policy && o->profile)
+		return usage("give -p or --profile, not both", NULL);
+	o->argc = argc - optind;
+	o->argv = argv + optind;
+	if (!o->tail && o->argc == 0)
+		return usage("no command given", NULL);
+	return 0;
+}
+
+struct run {
+	struct run_opts o;
+	cpol_image *im;
+	cpol_env env;
+	char cwd[PATH_MAX], ws[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX], user[256];
+	char path[PATH_MAX];      /* the command, resolved through PATH */
+	int found;
+	struct cpol_audit *audit;
+	int audit_failed;
+};
+
+/* Write one record; a failure is fatal unless --audit-best-effort. */
+static int record(struct run *r, const struct cpol_audit_record *rec)
+{
+	cpol_error err;
+	if (!r->audit)
+		return 0;
+	if (cpol_audit_write(r->audit, rec, &err) == 0)
+		return 0;
+	if (r->o.audit_best_effort) {
+		if (!r->audit_failed)
+			fprintf(stderr, "codexrun: %s; running anyway (--audit-best-effort)\n", err.msg);
+		r->audit_failed = 1;
+		return 0;
+	}
+	fprintf(stderr, "codexrun: %s; not running the command\n", err.msg);
+	return -1;
+}
+
+static void exit_record(struct run *r, int status, int sig, int64_t ms)
+{
+	struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
+	rec.op = "exit";
+	rec.status = status;
+	rec.signal = sig;
+	rec.duration_ms = ms;
+	(void)record(r, &rec);
+}
+
+static int setup_env(struct run *r)
+{
+	if (!getcwd(r->cwd, sizeof r->cwd))
+		return fail("cannot find the working directory: %s", strerror(errno));
+	if (r->o.workspace) {
+		if (!realpath(r->o.workspace, r->ws))
+			return fail("workspace %s: %s", r->o.workspace, strerror(errno));
+	} else {
+		strcpy(r->ws, r->cwd);
+	}
+	const char *t = getenv("TMPDIR");
+	snprintf(r->tmp, sizeof r->tmp, "%s", t && t[0] == '/' ? t : "/tmp");
+	struct passwd *pw = getpwuid(getuid());
+	const char *h = getenv("HOME");
+	snprintf(r->home, sizeof r->home, "%s", h && h[0] == '/' ? h : pw && pw->pw_dir ? pw->pw_dir : "/");
+	snprintf(r->user, sizeof r->user, "%s", pw && pw->pw_name ? pw->pw_name : "");
+	r->env = (cpol_env){ r->cwd, r->ws, r->tmp, r->home, r->user };
+	return 0;
+}
+
+static cpol_image *load_policy(struct run *r, cpol_error *err)
+{
+	if (r->o.policy)
+		return cpol_image_open(r->o.policy, err);
+	if (r->o.profile)
+		return open_profile(r->o.profile, err);
+	size_t len;
+	const unsigned char *data = cpol_offline_data(&len);
+	return cpol_image_load(data, len, 1, err);
+}
+
+static int audit_tail(const struct run_opts *o)
+{
+	cpol_error err;
+	int rc = cpol_audit_tail(o->audit, o->tail_n, o->session, o->decision, o->json, stdout, &err);
+	if (rc < 0)
+		return fail("%s", err.msg);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r;
+	cpol_error err;
+	memset(&r, 0, sizeof r);
+	if (parse_args(argc, argv, &r.o))
+		return RUN_EXIT_FAIL;
+	if (r.o.tail)
+		return audit_tail(&r.o);
+	if (setup_env(&r))
+		return RUN_EXIT_FAIL;
+
+	/* The audit sink first: even a policy that cannot be loaded is recorded. */
+	if (!r.o.explain) {
+		struct cpol_audit_opts ao = { .spec = r.o.audit, .session = r.o.session, .user = r.user, .home = r.home };
+		r.audit = cpol_audit_open(&ao, &err);
+		if (!r.audit) {
+			if (!r.o.audit_best_effort)
+				return fail("%s; not running the command", err.msg);
+			fprintf(stderr, "codexrun: %s; running anyway (--audit-best-effort)\n", err.msg);
+		}
+	}
+	r.im = load_policy(&r, &err);
+	if (!r.im) {
+		if (r.audit) {
+			struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
+			rec.op = "policy_load";
+			rec.reason = err.msg;
+			(void)record(&r, &rec);
+			exit_record(&r, RUN_EXIT_FAIL, 0, 0);
+			cpol_audit_close(r.audit);
+		}
+		return fail("%s", err.msg);
+	}
+	int rc = RUN_EXIT_FAIL;
+	struct run_spec rs = { 0 };
+	struct cpol_sandbox *sb = NULL;
+	char **envp = NULL;
+	cpol_ctx *ctx = NULL;
+	const int trusted_image = (r.im->meta->flags & CPOL_IMGF_TRUSTED) != 0;
+
+	if (r.audit) {
+		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
+		rec.op = "policy_load";
+		rec.profile = cpol_image_name(r.im);
+		rec.policy = cpol_image_hash(r.im);
+		if (record(&r, &rec) < 0)
+			goto out;
+	}
+
+	/* Decide on the program as it will really run: through PATH. */
+	r.found = run_which(r.o.argv[0], r.path, sizeof r.path) == 0;
+	const char **eargv = calloc((size_t)r.o.argc + 1, sizeof *eargv);
+	if (!eargv) {
+		rc = fail("out of memory");
+		goto out;
+	}
+	for (int i = 0; i < r.o.argc; i++)
+		eargv[i] = r.o.argv[i];
+	if (r.found && r.path[0] == '/')
+		eargv[0] = r.path;
+	ctx = cpol_ctx_new(r.im, &r.env, &err);
+	if (!ctx) {
+		free(eargv);
+		rc = fail("%s", err.msg);
+		goto out;
+	}
+	cpol_result res;
+	cpol_decision d = cpol_eval(ctx, r.o.argc, eargv, &res);
+	free(eargv);
+
+	if (r.o.explain) {
+		rc = run_explain(r.im, &res, r.o.json, r.o.argv, r.o.argc) < 0 ? fail("cannot print the explanation") : 0;
+		if (fflush(stdout) != 0)
+			rc = fail("cannot write the explanation: %s", strerror(errno));
+		goto out;
+	}
+
+	char src[4200];
+	run_source(&res.verdict, src, sizeof src);
+	{
+		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
+		rec.op = "exec";
+		rec.argv = r.o.argv;
+		rec.argc = r.o.argc;
+		rec.cwd = r.cwd;
+		rec.decision = cpol_decision_name(d);
+		rec.rule = res.verdict.rule;
+		rec.reason = res.verdict.reason;
+		rec.source = src;
+		rec.profile = cpol_image_name(r.im);
+		rec.policy = cpol_image_hash(r.im);
+		if (record(&r, &rec) < 0)
+			goto out;
+	}
+
+	if (d == CPOL_FORBID) {
+		fprintf(stderr, "codexrun: forbidden by rule \"%s\"%s%s%s%s%s\n", res.verdict.rule,
+		        src[0] ? " (" : "", src, src[0] ? ")" : "", res.verdict.reason[0] ? ": " : "", res.verdict.reason);
+		rc = RUN_EXIT_FORBID;
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	if (d == CPOL_PROMPT) {
+		const char *how;
+		int ok;
+		if (r.o.approve == APPROVE_ALWAYS) {
+			ok = 1;
+			how = "accepted (--approve=always)";
+		} else if (r.o.approve == APPROVE_NEVER) {
+			ok = 0;
+			how = "refused (--approve=never)";
+		} else {
+			char what[4096];
+			size_t n = 0;
+			for (int i = 0; i < r.o.argc && n < sizeof what - 1; i++)
+				n += (size_t)snprintf(what + n, sizeof what - n, "%s%s", i ? " " : "", r.o.argv[i]);
+			ok = run_ask(what, &res.verdict);
+			how = ok ? "accepted on the terminal" : "refused on the terminal (or no terminal)";
+		}
+		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
+		rec.op = "approval";
+		rec.approval = how;
+		rec.rule = res.verdict.rule;
+		if (record(&r, &rec) < 0)
+			goto out;
+		if (!ok) {
+			fprintf(stderr, "codexrun: not approved: rule \"%s\"%s%s\n", res.verdict.rule,
+			        res.verdict.reason[0] ? ": " : "", res.verdict.reason);
+			rc = RUN_EXIT_FORBID;
+			exit_record(&r, rc, 0, 0);
+			goto out;
+		}
+	}
+	if (trusted_image && !r.o.trusted) {
+		rc = fail("policy \"%s\" grants everything (no sandbox); give --trusted to use it", cpol_image_name(r.im));
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	if (!r.found) {
+		fprintf(stderr, "codexrun: %s: command not found\n", r.o.argv[0]);
+		rc = RUN_EXIT_NOTFOUND;
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+
+	if (run_spec_build(r.im, &r.env, r.o.require_sandbox, &rs, &err) < 0) {
+		rc = fail("%s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	/* The sandboxed command must not be able to rewrite its own history. */
+	const char *apath = r.audit ? cpol_audit_path(r.audit) : NULL;
+	char areal[PATH_MAX];
+	if (apath && !trusted_image &&
+	    (run_spec_writable(&rs, apath) || (realpath(apath, areal) && run_spec_writable(&rs, areal)))) {
+		rc = fail("the audit log %s is inside a writable root of the policy; choose another with --audit", apath);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	struct cpol_sandbox_report rep;
+	memset(&rep, 0, sizeof rep);
+	if (!trusted_image || !r.o.trusted) {
+		sb = cpol_sandbox_prepare(&rs.spec, &rep, &err);
+		if (!sb) {
+			rc = fail("cannot set up the sandbox: %s", err.msg);
+			exit_record(&r, rc, 0, 0);
+			goto out;
+		}
+		if (rep.degraded[0])
+			fprintf(stderr, "codexrun: warning: not enforced: %s\n", rep.degraded);
+	}
+	static const char *const nokeep[] = { NULL };
+	const char **keep = NULL;
+	size_t nkeep = 0;
+	if (r.im->sb->nenv) {
+		keep = calloc(r.im->sb->nenv, sizeof *keep);
+		for (uint32_t i = 0; keep && i < r.im->sb->nenv; i++)
+			keep[nkeep++] = cpol_img_string(r.im, r.im->envkeep[i], NULL);
+	}
+	extern char **environ;
+	char removed[1024] = "";
+	envp = cpol_env_scrub(environ, keep ? keep : nokeep, nkeep, removed, sizeof removed, &err);
+	free(keep);
+	if (!envp) {
+		rc = fail("%s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	{
+		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
+		rec.op = "sandbox";
+		rec.landlock_abi = rep.landlock_abi;
+		rec.degraded = rep.degraded[0] ? rep.degraded : NULL;
+		rec.env_removed = removed[0] ? removed : NULL;
+		if (record(&r, &rec) < 0)
+			goto out;
+	}
+	int sig;
+	int64_t ms;
+	char **cargv = r.o.argv;
+	rc = run_child(sb, r.path, cargv, envp, &sig, &ms);
+	exit_record(&r, rc, sig, ms);
+out:
+	cpol_env_free(envp);
+	cpol_sandbox_free(sb);
+	run_spec_free(&rs);
+	cpol_ctx_free(ctx);
+	cpol_image_close(r.im);
+	cpol_audit_close(r.audit);
+	return rc;
+}

@@ -32,24 +32,15 @@ static const char *put_env(struct cpol_ctx *ctx, size_t *used, const char *s, co
 }
 
 static int add_root(struct cpol_ctx *ctx, struct cpol_root_exp *list, uint32_t *n,
-                    const char *a, size_t alen, const char *b, size_t blen)
+                    const struct cpol_img_root *r, const char *wroot)
 {
-	char tmp[CPOL_PATH_BUF];
-	if (alen + blen + 2 > sizeof tmp || *n >= CPOL_MAX_ROOTS)
-		return -1;
-	memcpy(tmp, a, alen);
-	size_t len = alen;
-	if (blen) {
-		if (len && tmp[len - 1] != '/' && b[0] != '/')
-			tmp[len++] = '/';
-		memcpy(tmp + len, b, blen);
-		len += blen;
-	}
+	uint32_t pl;
+	const char *p = cpol_img_string(ctx->img, r->path, &pl);
 	size_t room = sizeof ctx->rootbuf - ctx->rootlen;
-	if (room < 2)
+	if (*n >= CPOL_MAX_ROOTS || room < 2)
 		return -1;
 	char *out = ctx->rootbuf + ctx->rootlen;
-	long m = cpol_path_normalize("/", 1, "/", 1, tmp, len, out, room);
+	long m = cpol_root_expand(r, p, pl, ctx->workspace, ctx->tmpdir, ctx->home, wroot, out, room);
 	if (m < 0)
 		return -1;
 	ctx->rootlen += (size_t)m + 1;
@@ -71,25 +62,14 @@ static int expand_roots(struct cpol_ctx *ctx, cpol_error *err)
 			const struct cpol_img_root *r = &im->roots[i];
 			if (r->kind != kind)
 				continue;
-			uint32_t pl;
-			const char *p = cpol_img_string(im, r->path, &pl);
-			const char *base = "";
-			switch (r->var) {
-			case CPOL_RV_WORKSPACE: base = ctx->workspace; break;
-			case CPOL_RV_TMPDIR: base = ctx->tmpdir; break;
-			case CPOL_RV_HOME: base = ctx->home; break;
-			default: break;
-			}
-			struct cpol_root_exp *list = pass == 0 ? ctx->wroots : ctx->proots;
-			uint32_t *n = pass == 0 ? &ctx->nwroots : &ctx->nproots;
 			int rc = 0;
-			if (r->var == CPOL_RV_RELATIVE) {
-				uint32_t nw = ctx->nwroots;
-				for (uint32_t w = 0; w < nw && rc == 0; w++)
-					rc = add_root(ctx, list, n, ctx->wroots[w].path, ctx->wroots[w].len, p, pl);
-			} else {
-				rc = add_root(ctx, list, n, base, strlen(base), p, pl);
-			}
+			if (pass == 0)
+				rc = add_root(ctx, ctx->wroots, &ctx->nwroots, r, "");
+			else if (r->var == CPOL_RV_RELATIVE)
+				for (uint32_t w = 0, nw = ctx->nwroots; w < nw && rc == 0; w++)
+					rc = add_root(ctx, ctx->proots, &ctx->nproots, r, ctx->wroots[w].path);
+			else
+				rc = add_root(ctx, ctx->proots, &ctx->nproots, r, "");
 			if (rc < 0)
 				return cpol_fail(err, ENAMETOOLONG, "too many or too long sandbox roots");
 		}

@@ -49,6 +49,13 @@ static inline const char *cpol_img_string(const struct cpol_image *im, uint32_t 
 	return im->strbase + im->strs[id].off;
 }
 
+/* Expand one sandbox root (roots.c) against the environment; `wroot` is the
+ * write root a relative protected name is placed in. Returns the length of
+ * the normalised path written to out, or -1 when it does not fit. */
+long cpol_root_expand(const struct cpol_img_root *r, const char *path, uint32_t pathlen,
+                      const char *workspace, const char *tmpdir, const char *home, const char *wroot,
+                      char *out, size_t cap);
+
 /* Decode the section table and verify everything (verify.c). Fills the
  * typed pointers of im. -1 with a message naming the first problem. */
 int cpol_verify(struct cpol_image *im, cpol_error *err);

@@ -1,0 +1,111 @@
+/* cli/run_explain.c -- codexrun --explain: the decision and why, as text
+ * for people or as one JSON object for programs (decision, rule, reason,
+ * source, matched, and for scripts every sub-command with its own). */
+#include "cli/run.h"
+#include "audit/jsonl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *run_source(const cpol_verdict *v, char *buf, size_t cap)
+{
+	if (!v->line)
+		snprintf(buf, cap, "%s", "");
+	else
+		snprintf(buf, cap, "%s:%u:%u", v->file, v->line, v->col);
+	return buf;
+}
+
+static void jfield(struct cpol_jbuf *b, const char *key, const char *val)
+{
+	cpol_jbuf_raw(b, ",\"", 2);
+	cpol_jbuf_cstr(b, key);
+	cpol_jbuf_raw(b, "\":", 2);
+	cpol_jbuf_str(b, val, strlen(val), 4096);
+}
+
+static void jverdict(struct cpol_jbuf *b, const cpol_verdict *v)
+{
+	char src[4200];
+	cpol_jbuf_raw(b, "\"decision\":", 11);
+	cpol_jbuf_str(b, cpol_decision_name(v->decision), strlen(cpol_decision_name(v->decision)), 16);
+	jfield(b, "rule", v->rule);
+	jfield(b, "reason", v->reason);
+	jfield(b, "source", run_source(v, src, sizeof src));
+	jfield(b, "matched", v->matched);
+}
+
+int run_explain(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc)
+{
+	char src[4200];
+	if (json) {
+		size_t cap = 1u << 20;
+		char *buf = malloc(cap);
+		if (!buf)
+			return -1;
+		struct cpol_jbuf b;
+		cpol_jbuf_init(&b, buf, cap);
+		cpol_jbuf_raw(&b, "{", 1);
+		jverdict(&b, &res->verdict);
+		jfield(&b, "policy", cpol_image_name(im));
+		jfield(&b, "image", cpol_image_hash(im));
+		cpol_jbuf_raw(&b, ",\"argv\":[", 9);
+		for (int i = 0; i < argc; i++) {
+			if (i)
+				cpol_jbuf_raw(&b, ",", 1);
+			cpol_jbuf_str(&b, argv[i], strlen(argv[i]), 4096);
+		}
+		cpol_jbuf_raw(&b, "]", 1);
+		if (res->ncommands) {
+			cpol_jbuf_raw(&b, ",\"commands\":[", 13);
+			for (unsigned i = 0; i < res->ncommands; i++) {
+				const cpol_subcommand *c = &res->commands[i];
+				cpol_jbuf_raw(&b, i ? ",{\"command\":" : "{\"command\":", i ? 12 : 11);
+				cpol_jbuf_str(&b, c->text, strlen(c->text), 4096);
+				cpol_jbuf_raw(&b, ",\"depth\":", 9);
+				cpol_jbuf_int(&b, c->depth);
+				cpol_jbuf_raw(&b, ",", 1);
+				jverdict(&b, &c->verdict);
+				cpol_jbuf_raw(&b, "}", 1);
+			}
+			cpol_jbuf_raw(&b, "]", 1);
+			if (res->truncated) {
+				cpol_jbuf_raw(&b, ",\"commands_not_listed\":", 23);
+				cpol_jbuf_int(&b, res->truncated);
+			}
+		}
+		cpol_jbuf_raw(&b, "}\n", 2);
+		int rc = b.full ? -1 : 0;
+		if (!b.full)
+			fwrite(b.p, 1, b.len, stdout);
+		free(buf);
+		return rc;
+	}
+	const cpol_verdict *v = &res->verdict;
+	printf("decision: %s\n", cpol_decision_name(v->decision));
+	printf("rule:     %s\n", v->rule);
+	if (v->reason[0])
+		printf("reason:   %s\n", v->reason);
+	if (v->line)
+		printf("source:   %s\n", run_source(v, src, sizeof src));
+	if (v->matched[0])
+		printf("matched:  %s\n", v->matched);
+	printf("policy:   %s (%s)\n", cpol_image_name(im), cpol_image_hash(im));
+	if (res->ncommands) {
+		printf("commands:\n");
+		for (unsigned i = 0; i < res->ncommands; i++) {
+			const cpol_subcommand *c = &res->commands[i];
+			printf("  %*s%-6s %s\n", (int)(c->depth - 1) * 2, "", cpol_decision_name(c->verdict.decision), c->text);
+			printf("  %*s       rule %s", (int)(c->depth - 1) * 2, "", c->verdict.rule);
+			if (c->verdict.line)
+				printf(" (%s)", run_source(&c->verdict, src, sizeof src));
+			if (c->verdict.reason[0])
+				printf(": %s", c->verdict.reason);
+			putchar('\n');
+		}
+		if (res->truncated)
+			printf("  ... and %u more\n", res->truncated);
+	}
+	return 0;
+}

@@ -1,0 +1,143 @@
+/* cli/run_spec.c -- from an image and the environment to the sandbox spec
+ * codexrun applies: roots expanded exactly as the VM expands them (same
+ * function), port ranges unrolled into the port lists Landlock wants, the
+ * prebuilt seccomp filter. Also PATH resolution of the command. */
+#include "cli/run.h"
+#include "common/error.h"
+#include "vm/path.h"
+#include "vm/vm.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struct run_spec *rs,
+                   cpol_error *err)
+{
+	const struct cpol_img_sandbox_hdr *sb = im->sb;
+	memset(rs, 0, sizeof *rs);
+	size_t nroots = sb->nroots, nwrite = 0;
+	for (uint32_t i = 0; i < sb->nroots; i++)
+		nwrite += im->roots[i].kind == CPOL_RK_WRITE;
+	/* a relative protected name becomes one path per write root */
+	size_t maxpaths = nroots * (nwrite + 1) + 1;
+	rs->paths = calloc(3 * maxpaths, sizeof *rs->paths);
+	rs->strs = malloc(maxpaths * CPOL_PATH_BUF);
+	size_t nports = 0;
+	for (uint32_t i = 0; i < sb->nconnect; i++)
+		nports += (size_t)im->connect[i].hi - im->connect[i].lo + 1;
+	for (uint32_t i = 0; i < sb->nbind; i++)
+		nports += (size_t)im->bind[i].hi - im->bind[i].lo + 1;
+	rs->ports = malloc((nports ? nports : 1) * sizeof *rs->ports);
+	if (!rs->paths || !rs->strs || !rs->ports) {
+		run_spec_free(rs);
+		return cpol_fail(err, ENOMEM, "out of memory");
+	}
+	const char **reads = rs->paths, **writes = rs->paths + maxpaths, **prot = rs->paths + 2 * maxpaths;
+	size_t nr = 0, nw = 0, np = 0, used = 0;
+	for (int pass = 0; pass < 3; pass++) {
+		static const uint8_t kinds[] = { CPOL_RK_READ, CPOL_RK_WRITE, CPOL_RK_PROTECT };
+		for (uint32_t i = 0; i < sb->nroots; i++) {
+			const struct cpol_img_root *r = &im->roots[i];
+			if (r->kind != kinds[pass])
+				continue;
+			uint32_t pl;
+			const char *p = cpol_img_string(im, r->path, &pl);
+			size_t reps = r->var == CPOL_RV_RELATIVE ? nw : 1;
+			for (size_t k = 0; k < reps; k++) {
+				char *out = rs->strs + used;
+				long m = cpol_root_expand(r, p, pl, env->workspace, env->tmpdir, env->home,
+				                          r->var == CPOL_RV_RELATIVE ? writes[k] : "", out, CPOL_PATH_BUF);
+				if (m < 0) {
+					run_spec_free(rs);
+					return cpol_fail(err, ENAMETOOLONG, "sandbox path too long");
+				}
+				used += (size_t)m + 1;
+				if (pass == 0)
+					reads[nr++] = out;
+				else if (pass == 1)
+					writes[nw++] = out;
+				else
+					prot[np++] = out;
+			}
+		}
+	}
+	size_t nc = 0;
+	for (uint32_t i = 0; i < sb->nconnect; i++)
+		for (uint32_t p = im->connect[i].lo; p <= im->connect[i].hi; p++)
+			rs->ports[nc++] = (uint16_t)p;
+	size_t nb = 0;
+	for (uint32_t i = 0; i < sb->nbind; i++)
+		for (uint32_t p = im->bind[i].lo; p <= im->bind[i].hi; p++)
+			rs->ports[nc + nb++] = (uint16_t)p;
+	struct cpol_sandbox_spec *s = &rs->spec;
+	s->read_roots = reads;
+	s->nread = nr;
+	s->write_roots = writes;
+	s->nwrite = nw;
+	s->protect = prot;
+	s->nprotect = np;
+	static const enum cpol_net_mode nets[] = { CPOL_NET_NONE, CPOL_NET_CONNECT, CPOL_NET_OUTBOUND, CPOL_NET_ANY };
+	s->net = nets[sb->net];
+	s->connect_ports = rs->ports;
+	s->nconnect = nc;
+	s->bind_ports = rs->ports + nc;
+	s->nbind = nb;
+	s->trusted = (im->meta->flags & CPOL_IMGF_TRUSTED) != 0;
+	s->require = require;
+	s->bpf = im->bpf;
+	s->bpf_len = sb->bpf_len;
+	s->bpf_arch = sb->bpf_arch;
+	return 0;
+}
+
+void run_spec_free(struct run_spec *rs)
+{
+	free(rs->strs);
+	free(rs->paths);
+	free(rs->ports);
+	memset(rs, 0, sizeof *rs);
+}
+
+int run_spec_writable(const struct run_spec *rs, const char *path)
+{
+	char norm[CPOL_PATH_BUF];
+	long n = cpol_path_normalize("/", 1, "/", 1, path, strlen(path), norm, sizeof norm);
+	if (n < 0)
+		return 1; /* cannot tell: treat as writable */
+	for (size_t i = 0; i < rs->spec.nwrite; i++)
+		if (cpol_path_within(rs->spec.write_roots[i], strlen(rs->spec.write_roots[i]), norm, (size_t)n))
+			return 1;
+	return 0;
+}
+
+int run_which(const char *name, char *buf, size_t cap)
+{
+	if (strchr(name, '/')) {
+		if (strlen(name) >= cap)
+			return -1;
+		strcpy(buf, name);
+		return 0;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path;;) {
+		const char *colon = strchr(p, ':');
+		size_t dl = colon ? (size_t)(colon - p) : strlen(p);
+		const char *dir = dl ? p : ".";
+		if (!dl)
+			dl = 1;
+		if (dl + 1 + strlen(name) < cap) {
+			memcpy(buf, dir, dl);
+			buf[dl] = '/';
+			strcpy(buf + dl + 1, name);
+			if (access(buf, X_OK) == 0)
+				return 0;
+		}
+		if (!colon)
+			return -1;
+		p = colon + 1;
+	}
+}

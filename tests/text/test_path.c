@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "tests/text/lsan.h"
 #include "vm/path.h"
 
 #define CWD "/home/u/proj"

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tests/text/lsan.h"
 #include "vm/shell.h"
 
 struct scase {

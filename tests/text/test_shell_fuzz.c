@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/text/lsan.h"
 #include "vm/shell.h"
 
 static uint64_t rng_state;

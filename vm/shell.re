@@ -93,6 +93,7 @@ struct sh {
 	/* the word being built, at out->buf + wstart */
 	uint8_t inword;
 	uint8_t wquoted;    /* some part was quoted, escaped or expanded */
+	uint8_t wqchar;     /* some part was quoted or escaped (not expanded) */
 	uint8_t wexp;       /* some part was an expansion or substitution */
 	uint8_t hdword;     /* it is a here-doc delimiter: no expansion */
 	uint8_t bdepth, bsep; /* brace expansion: open `{`, `,` or `..` seen */
@@ -140,7 +141,7 @@ static void w_begin(struct sh *S)
 		return;
 	S->inword = 1;
 	S->wstart = S->out->buflen;
-	S->wquoted = S->wexp = 0;
+	S->wquoted = S->wqchar = S->wexp = 0;
 	S->bdepth = S->bsep = 0;
 	S->wlit = 0;
 }
@@ -165,6 +166,13 @@ static void w_put(struct sh *S, const void *p, size_t n, int literal)
 static void w_byte(struct sh *S, uch c)
 {
 	w_put(S, &c, 1, 0);
+}
+
+/* Quoted or escaped text (the shell's quoting, not an expansion). */
+static void w_quoted(struct sh *S, const void *p, size_t n)
+{
+	w_put(S, p, n, 0);
+	S->wqchar = 1;
 }
 
 /* An expansion flag of the word being built (none in a here-doc delimiter,
@@ -245,11 +253,14 @@ static int in_casepat(struct sh *S)
 	return g && g->kind == G_CASE && g->state == C_PAT;
 }
 
-/* A SYNTAX error at the current token: on the command when it has anything
- * in it, else on the next one. */
+/* A SYNTAX error at the current token: on the command when it has words
+ * or redirections, else on the next command emitted (or the last one, at
+ * the end): an error never makes an empty command of its own. */
 static void syntax(struct sh *S)
 {
-	if (S->ntok || S->inword)
+	struct cpol_shell_out *o = S->out;
+
+	if (S->inword || S->rpend || o->nwords > S->word0 || o->nredirs > S->redir0)
 		S->own |= CPOL_SH_SYNTAX;
 	else
 		S->carry |= CPOL_SH_SYNTAX;
@@ -276,7 +287,10 @@ static void end_cmd(struct sh *S)
 	if (S->rpend) {         /* an operator without its target */
 		S->rpend = 0;
 		S->hdword = 0;
-		S->own |= CPOL_SH_SYNTAX;
+		if (argc || nredir)
+			S->own |= CPOL_SH_SYNTAX;
+		else
+			S->carry |= CPOL_SH_SYNTAX;
 	}
 	fl = S->own | (S->nsub ? CPOL_SH_SUBSHELL : 0) | (S->nctl ? CPOL_SH_CONTROL : 0);
 	if (argc || nredir || (S->own & ~GROUPFLAGS)) {
@@ -389,11 +403,11 @@ static int keyword(struct sh *S, const char *w, size_t n)
 		push_group(S, w[0] == 'i' ? G_IF : G_LOOP, CPOL_SH_CONTROL);
 	} else if (eq(w, n, "then") || eq(w, n, "else") || eq(w, n, "elif")) {
 		if (g == NULL || g->kind != G_IF)
-			S->own |= CPOL_SH_SYNTAX;
+			syntax(S);
 		S->own |= CPOL_SH_CONTROL;
 	} else if (eq(w, n, "do")) {
 		if (g == NULL || g->kind != G_LOOP)
-			S->own |= CPOL_SH_SYNTAX;
+			syntax(S);
 		S->own |= CPOL_SH_CONTROL;
 	} else if (eq(w, n, "fi") || eq(w, n, "done") || eq(w, n, "esac") || eq(w, n, "}")) {
 		rollback(S);
@@ -463,7 +477,7 @@ static void end_redir(struct sh *S, const char *w, size_t n)
 	r = &o->redirs[o->nredirs++];
 	r->kind = kind;
 	r->fd = S->rfd;
-	r->rflags = (uint8_t)(S->rflags | (S->wquoted ? CPOL_REDIR_F_QUOTED : 0));
+	r->rflags = (uint8_t)(S->rflags | (S->wqchar ? CPOL_REDIR_F_QUOTED : 0));
 	r->target = w;
 	r->target_len = (uint32_t)n;
 	o->buflen++;            /* keep the NUL */
@@ -781,7 +795,7 @@ static unsigned long numval(const uch *p, const uch *e, unsigned base)
 
 static void ansi(struct sh *S)
 {
-	w_put(S, "", 0, 0);
+	w_quoted(S, "", 0);
 	while (!S->stop) {
 		S->tok = S->cur;
 /*!re2c
@@ -817,7 +831,7 @@ static void squote(struct sh *S)
 
 	while (p < S->lim && *p != '\'')
 		p++;
-	w_put(S, S->cur, (size_t)(p - S->cur), 0);
+	w_quoted(S, S->cur, (size_t)(p - S->cur));
 	for (const uch *q = S->cur; q < p; q++)
 		if (*q == 0)
 			S->own |= CPOL_SH_SYNTAX;
@@ -877,7 +891,7 @@ static void expansion(struct sh *S, int t)
 /* "..." and $"...", the opening consumed. */
 static void dquote(struct sh *S)
 {
-	w_put(S, "", 0, 0);
+	w_quoted(S, "", 0);
 	while (!S->stop) {
 		int t = lex_dq(S);
 		switch (t) {
@@ -996,7 +1010,7 @@ static void separator(struct sh *S, int t)
 	}
 	if (S->dbracket) {
 		S->dbracket = 0;
-		S->own |= CPOL_SH_SYNTAX;
+		syntax(S);
 	}
 	if (t == T_AMP)
 		S->own |= CPOL_SH_BACKGROUND;
@@ -1091,7 +1105,7 @@ static void newline(struct sh *S)
 	if (!in_casepat(S) && S->ntok) {
 		if (S->dbracket) {
 			S->dbracket = 0;
-			S->own |= CPOL_SH_SYNTAX;
+			syntax(S);
 		}
 		end_cmd(S);
 		S->last_op = OP_NL;
@@ -1150,7 +1164,7 @@ static void lparen(struct sh *S)
 	if (S->stop)
 		return;
 	if (S->rpend) {
-		S->own |= CPOL_SH_SYNTAX;
+		syntax(S);
 		S->rpend = 0;
 		S->hdword = 0;
 	}
@@ -1163,7 +1177,7 @@ static void lparen(struct sh *S)
 			S->func_body = 1;
 		} else if (!(S->func_body && S->ntok == 0)) {
 			S->ntok++;
-			S->own |= CPOL_SH_SYNTAX;
+			syntax(S);
 		}
 		return;
 	}
@@ -1175,7 +1189,7 @@ static void lparen(struct sh *S)
 			return;
 	}
 	if (!S->fresh) {                /* `echo (`: a stray group */
-		S->own |= CPOL_SH_SYNTAX;
+		syntax(S);
 		end_cmd(S);
 	}
 	push_group(S, G_PAREN, CPOL_SH_SUBSHELL);
@@ -1224,12 +1238,14 @@ uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out 
 			continue;
 		}
 		if (in_casepat(S) && is_op(t)) {
-			w_end(S);
-			if (t == T_RPAREN) {            /* patterns done: the body */
+			w_end(S);               /* may be `esac`, which ends the case */
+		}
+		if (in_casepat(S) && is_op(t)) {
+			if (t == T_RPAREN) {    /* patterns done: the body */
 				topg(S)->state = C_BODY;
 				S->fresh = 1;
 			} else if (!(t == T_PIPE || (t == T_LPAREN && S->npat == 0))) {
-				S->own |= CPOL_SH_SYNTAX;
+				syntax(S);
 			}
 			continue;
 		}
@@ -1245,10 +1261,10 @@ uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out 
 		case T_CONT:
 			break;
 		case T_ESC:
-			w_byte(S, S->tok[1]);
+			w_quoted(S, S->tok + 1, 1);
 			break;
 		case T_BSEND:
-			w_byte(S, '\\');
+			w_quoted(S, S->tok, 1);
 			break;
 		case T_NUL:
 			w_byte(S, 0);
@@ -1334,10 +1350,10 @@ done:
 	if (!S->stop) {
 		w_end(S);
 		if (S->dbracket)
-			S->own |= CPOL_SH_SYNTAX;
+			syntax(S);
 		if (S->ntok == 0 && (S->last_op == OP_ANDOR || S->last_op == OP_PIPE))
 			S->carry |= CPOL_SH_SYNTAX;
-		if (S->depth)                   /* unclosed group or keyword */
+		if (S->depth || S->func_body)   /* unclosed group or keyword */
 			syntax(S);
 	} else {
 		S->inword = 0;

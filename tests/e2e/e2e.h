@@ -1,0 +1,43 @@
+/* tests/e2e/e2e.h -- helpers for the end-to-end tests: run the real
+ * codexrun and codexpolc binaries with captured output, compile policies
+ * written inline, make workspaces, and listen on 127.0.0.1. */
+#ifndef CPOL_TESTS_E2E_H
+#define CPOL_TESTS_E2E_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct e2e_out {
+	int status;          /* exit status, or 128+N for a signal */
+	char out[65536];     /* stdout, NUL-terminated (truncated) */
+	char err[65536];     /* stderr */
+};
+
+/* Paths of the built programs (from $top_builddir, else "."). */
+const char *e2e_codexrun(void);
+const char *e2e_codexpolc(void);
+const char *e2e_srcdir(void);
+
+/* Run argv (argv[0] a path) in cwd (NULL: current) with stdin from
+ * /dev/null and no controlling terminal; wait; capture output. */
+void e2e_run(const char *cwd, char *const argv[], struct e2e_out *o);
+/* Start argv in the background (same conditions); returns its pid. */
+pid_t e2e_start(const char *cwd, char *const argv[]);
+int e2e_wait(pid_t pid);
+
+/* A fresh folder under base ("/tmp" or "/var/tmp"); out has room for 256. */
+void e2e_tmpdir(const char *base, char out[256]);
+void e2e_rm_rf(const char *path);
+int e2e_exists(const char *path);
+void e2e_write_file(const char *path, const char *text);
+
+/* Compile policy text into dir/name.bin; returns the path (static per
+ * call site: copy it). Fails the test on a compile error. */
+void e2e_compile(const char *dir, const char *name, const char *text, char out[512]);
+
+/* A TCP listener on 127.0.0.1 that accepts and answers "HTTP/1.0 200 OK"
+ * in a thread; returns the port. Counts connections. */
+int e2e_listen(void);
+int e2e_accepted(void);
+
+#endif

@@ -111,7 +111,7 @@ Test(exit_codes, a_bad_image_is_125)
 	RUN("-p", "/nonexistent/cpol.bin", "--", "true");
 	cr_assert_eq(out.status, 125, "%s", out.err);
 	/* a truncated real image */
-	char cut[600];
+	char cut[1200];
 	snprintf(cut, sizeof cut, "head -c 100 '%s' > '%s'", img, bad);
 	cr_assert_eq(system(cut), 0);
 	RUN("-p", bad, "--", "true");

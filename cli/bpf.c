@@ -1,13 +1,24 @@
 /* cli/bpf.c -- how codexpolc builds the seccomp filter it stores in an
- * image: until the sandbox library lands, none is stored and codexrun
- * builds it at run time. */
+ * image: the sandbox library's filter for the policy's network mode,
+ * exported as classic BPF for this machine's architecture, so that
+ * codexrun only has to load it. */
 #include <stddef.h>
 #include <stdint.h>
+
+#include "sandbox/sandbox.h"
+#include "vm/image.h"
 
 int cpol_codexpolc_bpf(int net, int trusted, void **bpf, size_t *len, uint32_t *arch, void *arg);
 
 int cpol_codexpolc_bpf(int net, int trusted, void **bpf, size_t *len, uint32_t *arch, void *arg)
 {
-	(void)net; (void)trusted; (void)bpf; (void)len; (void)arch; (void)arg;
-	return -1;
+	static const enum cpol_net_mode modes[] = {
+		[CPOL_IN_NONE] = CPOL_NET_NONE, [CPOL_IN_CONNECT] = CPOL_NET_CONNECT,
+		[CPOL_IN_OUTBOUND] = CPOL_NET_OUTBOUND, [CPOL_IN_ANY] = CPOL_NET_ANY,
+	};
+	cpol_error err;
+	(void)arg;
+	if (net < 0 || net > CPOL_IN_ANY || trusted)
+		return -1;
+	return cpol_seccomp_export(modes[net], trusted, bpf, len, arch, &err);
 }

@@ -58,7 +58,7 @@ void cpol_jbuf_int(struct cpol_jbuf *b, int64_t v)
 /* Length of the well-formed UTF-8 sequence at s[0..n) and its code point,
  * or 0 when s[0] does not start one (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
+size_t cpol_utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
 {
 	unsigned c = s[0];
 	if (c < 0x80) {
@@ -99,7 +99,7 @@ static int unsafe_cp(unsigned cp)
 
 size_t cpol_json_unsafe_char(const unsigned char *s, size_t n, unsigned *cp)
 {
-	size_t k = utf8_seq(s, n, cp);
+	size_t k = cpol_utf8_seq(s, n, cp);
 	return k > 1 && unsafe_cp(*cp) ? k : 0;
 }
 
@@ -119,7 +119,7 @@ static size_t u_escape(unsigned cp, char out[12])
 size_t cpol_json_escape_unit(const unsigned char *s, size_t n, char out[12], size_t *used)
 {
 	unsigned cp;
-	size_t k = utf8_seq(s, n, &cp);
+	size_t k = cpol_utf8_seq(s, n, &cp);
 	if (k == 0) {
 		*used = 1;
 		return u_escape(0xfffd, out);

@@ -74,6 +74,10 @@ struct cpol_audit_meta {
 size_t cpol_audit_format(char *buf, size_t cap, const struct cpol_audit_meta *m,
                          const struct cpol_audit_record *r, int *truncated);
 
+/* Length (1..4) of the well-formed UTF-8 sequence at s[0..n), n > 0, and
+ * its code point, or 0 when s[0] does not start one. */
+size_t cpol_utf8_seq(const unsigned char *s, size_t n, unsigned *cp);
+
 /* Is the character at s[0..n) one that the writer escapes although JSON
  * allows it raw (C1 controls, U+2028/9, bidi controls)? Returns its length
  * in bytes (2 or 3) and the code point in *cp, or 0. Used by the reader to

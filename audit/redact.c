@@ -344,22 +344,24 @@ static void merge(struct cpol_redact_hits *h, const struct cpol_redact_hits *t)
 /* ---- pass 1: text rules ---- */
 
 /* The extent [*vs, *ve) of the value that starts at v, for a match that
- * started at m: the rest of the line when the match opens the string; up
- * to the closing quote when the match follows a quote; else one shell word
- * (inside its quotes when it is quoted). */
+ * started at m: inside its quotes when the value is quoted; else the rest
+ * of the line when the match opens the string (an argument such as
+ * "TOKEN=a b" that a shell has already unquoted); up to the closing quote
+ * when the match follows a quote; else one shell word. */
 static void value_extent(const char *s, size_t n, size_t m, size_t v, size_t *vs, size_t *ve)
 {
 	size_t e = v;
-	if (m == 0) {
-		while (e < n && s[e] != '\n')
-			e++;
-	} else if (is_quote(s[m - 1])) {
-		while (e < n && s[e] != s[m - 1] && s[e] != '\n')
-			e++;
-	} else if (v < n && is_quote(s[v])) {
+	int in_quotes = m > 0 && is_quote(s[m - 1]);
+	if (v < n && is_quote(s[v]) && !in_quotes) {
 		char q = s[v++];
 		e = v;
 		while (e < n && s[e] != q)
+			e++;
+	} else if (m == 0) {
+		while (e < n && s[e] != '\n')
+			e++;
+	} else if (in_quotes) {
+		while (e < n && s[e] != s[m - 1] && s[e] != '\n')
 			e++;
 	} else {
 		while (e < n && !ends_value((unsigned char)s[e]))

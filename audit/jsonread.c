@@ -1,0 +1,408 @@
+/* audit/jsonread.c -- the small strict JSON reader behind cpol_audit_tail
+ * (see jsonread.h). Reads what it is given and nothing else: malformed
+ * input is a -1, never a crash or a read past the end.
+ */
+#include "audit/jsonread.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/jsonl.h"
+
+#define MAX_DEPTH 32
+
+struct rd {
+	const unsigned char *s;
+	size_t n, i;
+	char *out; /* arena for decoded strings: never longer than the input */
+	size_t olen;
+	int depth;
+	int oom;
+};
+
+static void ws(struct rd *r)
+{
+	while (r->i < r->n && (r->s[r->i] == ' ' || r->s[r->i] == '\t' || r->s[r->i] == '\n' ||
+	                       r->s[r->i] == '\r'))
+		r->i++;
+}
+
+static int lit(struct rd *r, const char *w)
+{
+	size_t k = strlen(w);
+	if (r->n - r->i < k || memcmp(r->s + r->i, w, k) != 0)
+		return -1;
+	r->i += k;
+	return 0;
+}
+
+static int hex4(struct rd *r, unsigned *v)
+{
+	if (r->n - r->i < 4)
+		return -1;
+	*v = 0;
+	for (int k = 0; k < 4; k++) {
+		unsigned c = r->s[r->i++], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		*v = *v << 4 | d;
+	}
+	return 0;
+}
+
+static void emit_cp(struct rd *r, unsigned cp)
+{
+	char *o = r->out + r->olen;
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		r->olen += 1;
+	} else if (cp < 0x800) {
+		o[0] = (char)(0xc0 | cp >> 6);
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		r->olen += 2;
+	} else if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | cp >> 12);
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		r->olen += 3;
+	} else {
+		o[0] = (char)(0xf0 | cp >> 18);
+		o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[3] = (char)(0x80 | (cp & 0x3f));
+		r->olen += 4;
+	}
+}
+
+/* A string at r->i (on its '"'); decoded into the arena when out != NULL.
+ * Decoding never grows: an escape is at least as long as its UTF-8. */
+static int string(struct rd *r, struct cpol_jstr *out)
+{
+	if (r->i >= r->n || r->s[r->i] != '"')
+		return -1;
+	r->i++;
+	size_t start = r->olen;
+	for (;;) {
+		if (r->i >= r->n)
+			return -1;
+		unsigned c = r->s[r->i];
+		if (c == '"') {
+			r->i++;
+			break;
+		}
+		if (c < 0x20)
+			return -1;
+		if (c != '\\') {
+			unsigned cp;
+			size_t k = cpol_utf8_seq(r->s + r->i, r->n - r->i, &cp);
+			if (!k)
+				return -1;
+			memcpy(r->out + r->olen, r->s + r->i, k);
+			r->olen += k;
+			r->i += k;
+			continue;
+		}
+		if (++r->i >= r->n)
+			return -1;
+		c = r->s[r->i++];
+		switch (c) {
+		case '"': case '\\': case '/': r->out[r->olen++] = (char)c; break;
+		case 'b': r->out[r->olen++] = '\b'; break;
+		case 'f': r->out[r->olen++] = '\f'; break;
+		case 'n': r->out[r->olen++] = '\n'; break;
+		case 'r': r->out[r->olen++] = '\r'; break;
+		case 't': r->out[r->olen++] = '\t'; break;
+		case 'u': {
+			unsigned cp, lo;
+			if (hex4(r, &cp) < 0)
+				return -1;
+			if (cp >= 0xdc00 && cp <= 0xdfff)
+				return -1;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (r->n - r->i < 2 || r->s[r->i] != '\\' || r->s[r->i + 1] != 'u')
+					return -1;
+				r->i += 2;
+				if (hex4(r, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
+					return -1;
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			}
+			emit_cp(r, cp);
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	if (out) {
+		out->s = r->out + start;
+		out->n = r->olen - start;
+	} else {
+		r->olen = start; /* not kept */
+	}
+	return 0;
+}
+
+/* A number; *iv and *isint when it is an integer that fits int64_t. */
+static int number(struct rd *r, int64_t *iv, int *isint)
+{
+	size_t b = r->i;
+	int neg = 0, frac = 0;
+	if (r->i < r->n && r->s[r->i] == '-') {
+		neg = 1;
+		r->i++;
+	}
+	if (r->i >= r->n)
+		return -1;
+	if (r->s[r->i] == '0') {
+		r->i++;
+	} else if (r->s[r->i] >= '1' && r->s[r->i] <= '9') {
+		while (r->i < r->n && r->s[r->i] >= '0' && r->s[r->i] <= '9')
+			r->i++;
+	} else {
+		return -1;
+	}
+	size_t int_end = r->i;
+	if (r->i < r->n && r->s[r->i] == '.') {
+		r->i++;
+		size_t d = r->i;
+		while (r->i < r->n && r->s[r->i] >= '0' && r->s[r->i] <= '9')
+			r->i++;
+		if (r->i == d)
+			return -1;
+		frac = 1;
+	}
+	if (r->i < r->n && (r->s[r->i] == 'e' || r->s[r->i] == 'E')) {
+		r->i++;
+		if (r->i < r->n && (r->s[r->i] == '+' || r->s[r->i] == '-'))
+			r->i++;
+		size_t d = r->i;
+		while (r->i < r->n && r->s[r->i] >= '0' && r->s[r->i] <= '9')
+			r->i++;
+		if (r->i == d)
+			return -1;
+		frac = 1;
+	}
+	*isint = 0;
+	if (!frac) {
+		uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+		for (size_t k = b + (size_t)neg; k < int_end; k++) {
+			unsigned d = r->s[k] - '0';
+			if (v > (lim - d) / 10)
+				return 0; /* valid JSON, just not an int64 */
+			v = v * 10 + d;
+		}
+		*iv = neg ? (int64_t)(0 - v) : (int64_t)v;
+		*isint = 1;
+	}
+	return 0;
+}
+
+static int value(struct rd *r);
+
+static int array(struct rd *r, struct cpol_jstr **items, size_t *nitems, int *all_strings)
+{
+	r->i++; /* '[' */
+	if (++r->depth > MAX_DEPTH)
+		return -1;
+	size_t cap = 0;
+	ws(r);
+	if (r->i < r->n && r->s[r->i] == ']') {
+		r->i++;
+		r->depth--;
+		return 0;
+	}
+	for (;;) {
+		ws(r);
+		if (items && r->i < r->n && r->s[r->i] == '"') {
+			if (*nitems == cap) {
+				size_t nc = cap ? cap * 2 : 8;
+				struct cpol_jstr *p = realloc(*items, nc * sizeof *p);
+				if (!p) {
+					r->oom = 1;
+					return -1;
+				}
+				*items = p;
+				cap = nc;
+			}
+			if (string(r, &(*items)[*nitems]) < 0)
+				return -1;
+			(*nitems)++;
+		} else {
+			if (items)
+				*all_strings = 0;
+			if (value(r) < 0)
+				return -1;
+		}
+		ws(r);
+		if (r->i >= r->n)
+			return -1;
+		if (r->s[r->i] == ',') {
+			r->i++;
+			continue;
+		}
+		if (r->s[r->i] != ']')
+			return -1;
+		r->i++;
+		r->depth--;
+		return 0;
+	}
+}
+
+static int object(struct rd *r, struct cpol_audit_view *v);
+
+static int value(struct rd *r)
+{
+	int64_t iv;
+	int isint;
+	if (r->i >= r->n)
+		return -1;
+	switch (r->s[r->i]) {
+	case '{': return object(r, NULL);
+	case '[': return array(r, NULL, NULL, NULL);
+	case '"': return string(r, NULL);
+	case 't': return lit(r, "true");
+	case 'f': return lit(r, "false");
+	case 'n': return lit(r, "null");
+	default: return number(r, &iv, &isint);
+	}
+}
+
+struct strkey { const char *k; size_t off; };
+#define SK(f) { #f, offsetof(struct cpol_audit_view, f) }
+static const struct strkey strkeys[] = {
+	SK(ts), SK(session), SK(run), SK(op), SK(cwd), SK(decision), SK(rule), SK(reason),
+	SK(source), SK(profile), SK(policy), SK(approval), SK(degraded), SK(env_removed),
+};
+
+static int key_is(const struct cpol_jstr *k, const char *w)
+{
+	return strlen(w) == k->n && memcmp(k->s, w, k->n) == 0;
+}
+
+/* An integer field: sets *dst and returns 1 when key k names one. */
+static int int_field(struct cpol_audit_view *v, const struct cpol_jstr *k, int64_t iv)
+{
+#define IF(f) if (key_is(k, #f)) { v->f = iv; v->has_##f = 1; return 1; }
+	IF(seq) IF(pid) IF(landlock_abi) IF(status) IF(signal) IF(duration_ms) IF(argc)
+#undef IF
+	return 0;
+}
+
+/* An object; the record's fields go to v when v != NULL (top level). */
+static int object(struct rd *r, struct cpol_audit_view *v)
+{
+	r->i++; /* '{' */
+	if (++r->depth > MAX_DEPTH)
+		return -1;
+	ws(r);
+	if (r->i < r->n && r->s[r->i] == '}') {
+		r->i++;
+		r->depth--;
+		return 0;
+	}
+	for (;;) {
+		struct cpol_jstr k;
+		ws(r);
+		if (string(r, &k) < 0)
+			return -1;
+		ws(r);
+		if (r->i >= r->n || r->s[r->i] != ':')
+			return -1;
+		r->i++;
+		ws(r);
+		if (r->i >= r->n)
+			return -1;
+		int done = 0;
+		if (v) {
+			unsigned char c = r->s[r->i];
+			if (c == '"') {
+				for (size_t q = 0; q < sizeof strkeys / sizeof strkeys[0]; q++) {
+					if (key_is(&k, strkeys[q].k)) {
+						struct cpol_jstr *f =
+							(struct cpol_jstr *)((char *)v + strkeys[q].off);
+						if (string(r, f) < 0)
+							return -1;
+						done = 1;
+						break;
+					}
+				}
+			} else if (c == '-' || (c >= '0' && c <= '9')) {
+				int64_t iv;
+				int isint;
+				if (number(r, &iv, &isint) < 0)
+					return -1;
+				if (isint)
+					int_field(v, &k, iv);
+				done = 1;
+			} else if (c == '[' && key_is(&k, "argv")) {
+				int all = 1;
+				free(v->argv);
+				v->argv = NULL;
+				v->nargv = 0;
+				if (array(r, &v->argv, &v->nargv, &all) < 0)
+					return -1;
+				if (!all) /* argv is strings only */
+					return -1;
+				v->has_argv = 1;
+				done = 1;
+			} else if (c == 't' && key_is(&k, "truncated")) {
+				if (lit(r, "true") < 0)
+					return -1;
+				v->truncated = 1;
+				done = 1;
+			}
+		}
+		if (!done && value(r) < 0)
+			return -1;
+		ws(r);
+		if (r->i >= r->n)
+			return -1;
+		if (r->s[r->i] == ',') {
+			r->i++;
+			continue;
+		}
+		if (r->s[r->i] != '}')
+			return -1;
+		r->i++;
+		r->depth--;
+		return 0;
+	}
+}
+
+int cpol_audit_view_parse(struct cpol_audit_view *v, const char *line, size_t n)
+{
+	memset(v, 0, sizeof *v);
+	v->mem = malloc(n + 1);
+	if (!v->mem)
+		return -2;
+	struct rd r = { (const unsigned char *)line, n, 0, v->mem, 0, 0, 0 };
+	ws(&r);
+	if (r.i >= r.n || r.s[r.i] != '{')
+		return -1;
+	int rc = object(&r, v);
+	if (r.oom)
+		return -2;
+	if (rc < 0)
+		return -1;
+	ws(&r);
+	if (r.i != r.n)
+		return -1;
+	if (!v->ts.s || !v->session.s || !v->op.s)
+		return -1;
+	return 0;
+}
+
+void cpol_audit_view_free(struct cpol_audit_view *v)
+{
+	free(v->mem);
+	free(v->argv);
+	v->mem = NULL;
+	v->argv = NULL;
+}

@@ -133,8 +133,10 @@ int cpol_audit_resolve(const char *spec, const char *home, char **path, cpol_err
  *   TS SESSION RUN#SEQ OP DECISION RULE -- ARGV [status=…] [signal=…] …
  * (missing fields are "-", control characters shown as \xNN), or, when
  * json != 0, the records' JSON lines themselves. Lines that are not records
- * (malformed, torn, too deep) are skipped. Returns how many lines it
- * skipped (0 for a clean log), or -1 with err set. */
+ * (malformed, torn, too deep, longer than 4 * CPOL_AUDIT_RECORD_MAX) are
+ * skipped. Returns how many lines it skipped (0 for a clean log), or -1
+ * with err set. With n > 0 it reads from the end back only as far as it
+ * needs, so it counts the skipped lines among those. */
 int cpol_audit_tail(const char *path, unsigned n, const char *session, const char *decision,
                     int json, FILE *out, cpol_error *err);
 

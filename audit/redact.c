@@ -499,7 +499,7 @@ static size_t try_tokens(const char *s, size_t n, size_t i, struct out *o,
 		return 0;
 	for (size_t r = 0; r < NRULES; r++) {
 		const struct rule *ru = &rules[r];
-		if (ru->kind != K_TOKEN && ru->kind != K_JWT)
+		if ((ru->kind != K_TOKEN && ru->kind != K_JWT) || ru->pat[0] != s[i])
 			continue;
 		size_t pl = strlen(ru->pat);
 		if (n - i < pl || memcmp(s + i, ru->pat, pl) != 0)

@@ -476,7 +476,7 @@ static void check_runs(const char *path, size_t want_lines, int want_runs, int p
 	free(text);
 }
 
-Test(sink, eight_processes_append_whole_lines, .timeout = 120)
+Test(sink, eight_processes_append_whole_lines)
 {
 	char path[300];
 	snprintf(path, sizeof path, "%s/c.jsonl", dir);
@@ -496,7 +496,7 @@ Test(sink, eight_processes_append_whole_lines, .timeout = 120)
 }
 
 /* Children of fork() writing through the parent's handle: a run each. */
-Test(sink, forked_children_get_runs_of_their_own, .timeout = 60)
+Test(sink, forked_children_get_runs_of_their_own)
 {
 	char path[300];
 	snprintf(path, sizeof path, "%s/f.jsonl", dir);

@@ -345,6 +345,8 @@ static void merge(struct cpol_redact_hits *h, const struct cpol_redact_hits *t)
 
 /* ---- pass 1: text rules ---- */
 
+static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hits *h);
+
 /* The extent [*vs, *ve) of the value that starts at v, for a match that
  * started at m: inside its quotes when the value is quoted; else the rest
  * of the line when the match opens the string (an argument such as
@@ -502,7 +504,10 @@ static size_t try_userinfo(const char *s, size_t n, size_t i, struct out *o,
 		;
 	if (colon >= at || colon + 1 == at)
 		return 0;
-	return emit_redact(o, s, i, colon + 1, at, h, rule_of(K_URL_USERINFO));
+	/* the user part may be a token itself (https://ghp_…:x@github.com) */
+	put(o, s + i, 3);
+	pass1(s + a, colon - a, o, h);
+	return emit_redact(o, s, colon, colon + 1, at, h, rule_of(K_URL_USERINFO));
 }
 
 static size_t try_tokens(const char *s, size_t n, size_t i, struct out *o,
@@ -787,7 +792,8 @@ static void userpass(const char *v, struct out *o, struct cpol_redact_hits *h, s
 		pass1(v, strlen(v), o, h);
 		return;
 	}
-	put(o, v, (size_t)(c - v) + 1);
+	pass1(v, (size_t)(c - v), o, h); /* the user part may be a token itself */
+	put(o, ":", 1);
 	put_redacted(o);
 	hit(h, rule);
 }

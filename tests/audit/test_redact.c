@@ -136,6 +136,8 @@ static const struct rcase cases[] = {
 	{ "url-userinfo", { "postgres://u:p@ss@db:5432/x" }, { "postgres://u:" R "@db:5432/x" } },
 	{ "url-userinfo", { "bash", "-c", "pip install -i https://u:tok@pypi.example/simple x" },
 	                  { "bash", "-c", "pip install -i https://u:" R "@pypi.example/simple x" } },
+	{ "url-userinfo", { "https://ghp_0123456789abcdefghijABCDEFGHIJ012345:x-oauth-basic@github.com/o/r" },
+	                  { "https://" R ":" R "@github.com/o/r" } },
 	{ NULL, { "git", "clone", "https://bob@example.com/r.git" } },
 	{ NULL, { "git", "clone", "git@github.com:o/r.git" } },
 	{ NULL, { "https://example.com:8443/a@b" } },
@@ -201,6 +203,8 @@ static const struct rcase cases[] = {
 	{ "curl-user", { "curl", "-u", "bob:hunter2", "https://x" }, { "curl", "-u", "bob:" R, "https://x" } },
 	{ "curl-user", { "curl", "-ubob:pw", "https://x" }, { "curl", "-ubob:" R, "https://x" } },
 	{ "curl-user", { "curl", "--proxy-user", "p:q", "https://x" }, { "curl", "--proxy-user", "p:" R, "https://x" } },
+	{ "curl-user", { "curl", "-u", "ghp_0123456789abcdefghijABCDEFGHIJ012345:x", "https://x" },
+	               { "curl", "-u", R ":" R, "https://x" } },
 	{ NULL, { "curl", "--user", "bob", "https://x" } },
 	{ "httpie-auth", { "http", "-a", "bob:pw", "https://x" }, { "http", "-a", "bob:" R, "https://x" } },
 

@@ -28,6 +28,7 @@ enum kind {
 	K_ENV,         /* NAME=VALUE at a word start */
 	K_URL_QUERY,   /* ?NAME=VALUE or &NAME=VALUE */
 	K_HEADER,      /* NAME: VALUE */
+	K_JSON_FIELD,  /* "NAME": "VALUE" (or with single quotes) */
 	/* Secrets recognised by their shape. */
 	K_HEADER_AUTH, /* Authorization: SCHEME CREDENTIALS (scheme kept) */
 	K_URL_USERINFO,/* scheme://user:PASSWORD@host (user kept) */
@@ -102,6 +103,7 @@ static const struct rule rules[] = {
 	{ "env-assignment",      K_ENV,         NULL, NULL, C_NONE, 0, 0 },
 	{ "url-query",           K_URL_QUERY,   NULL, NULL, C_NONE, 0, 0 },
 	{ "header",              K_HEADER,      NULL, NULL, C_NONE, 0, 0 },
+	{ "json-field",          K_JSON_FIELD,  NULL, NULL, C_NONE, 0, 0 },
 
 	/* shapes */
 	{ "authorization",       K_HEADER_AUTH, NULL, NULL, C_NONE, 0, 0 },
@@ -343,6 +345,8 @@ static void merge(struct cpol_redact_hits *h, const struct cpol_redact_hits *t)
 
 /* ---- pass 1: text rules ---- */
 
+static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hits *h);
+
 /* The extent [*vs, *ve) of the value that starts at v, for a match that
  * started at m: inside its quotes when the value is quoted; else the rest
  * of the line when the match opens the string (an argument such as
@@ -369,6 +373,17 @@ static void value_extent(const char *s, size_t n, size_t m, size_t v, size_t *vs
 	}
 	*vs = v;
 	*ve = e;
+}
+
+/* Values that a secret name may carry without being secret: flags such as
+ * PasswordAuthentication=no. Kept, so that the log stays readable. */
+static int harmless_value(const char *v, size_t n)
+{
+	static const char *const words[] = { "yes", "no", "true", "false", "on", "off" };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (comp_eq(v, n, words[i]))
+			return 1;
+	return 0;
 }
 
 /* Emit s[from..vs), then [REDACTED] for [vs, ve) when it is not empty;
@@ -445,7 +460,7 @@ static size_t try_header(const char *s, size_t n, size_t i, struct out *o,
 			return 0;
 		size_t vs, ve;
 		value_extent(s, n, i, v, &vs, &ve);
-		if (ve == vs)
+		if (ve == vs || harmless_value(s + vs, ve - vs))
 			return 0;
 		merge(h, &tmp);
 		return emit_redact(o, s, i, vs, ve, h, rule_of(K_HEADER));
@@ -489,7 +504,10 @@ static size_t try_userinfo(const char *s, size_t n, size_t i, struct out *o,
 		;
 	if (colon >= at || colon + 1 == at)
 		return 0;
-	return emit_redact(o, s, i, colon + 1, at, h, rule_of(K_URL_USERINFO));
+	/* the user part may be a token itself (https://ghp_…:x@github.com) */
+	put(o, s + i, 3);
+	pass1(s + a, colon - a, o, h);
+	return emit_redact(o, s, colon, colon + 1, at, h, rule_of(K_URL_USERINFO));
 }
 
 static size_t try_tokens(const char *s, size_t n, size_t i, struct out *o,
@@ -554,7 +572,7 @@ static size_t try_assign(const char *s, size_t n, size_t i, struct out *o,
 		return 0;
 	size_t vs, ve;
 	value_extent(s, n, i, e + 1, &vs, &ve);
-	if (ve == vs) {
+	if (ve == vs || harmless_value(s + vs, ve - vs)) {
 		put(o, s + i, e + 1 - i);
 		return e + 1;
 	}
@@ -577,12 +595,49 @@ static size_t try_query(const char *s, size_t n, size_t i, struct out *o,
 	size_t ve = e + 1;
 	while (ve < n && s[ve] != '&' && s[ve] != '#' && !is_space(s[ve]) && !is_quote(s[ve]))
 		ve++;
-	if (ve == e + 1) {
+	if (ve == e + 1 || harmless_value(s + e + 1, ve - e - 1)) {
 		put(o, s + i, e + 1 - i);
 		return e + 1;
 	}
 	merge(h, &tmp);
 	return emit_redact(o, s, i, e + 1, ve, h, rule_of(K_URL_QUERY));
+}
+
+/* "NAME": "VALUE" in JSON (or 'NAME': 'VALUE' in Python and YAML), at the
+ * quote that opens NAME: the string VALUE is hidden. */
+static size_t try_json_field(const char *s, size_t n, size_t i, struct out *o,
+                             struct cpol_redact_hits *h)
+{
+	char q = s[i];
+	size_t e = i + 1;
+	while (e < n && is_namec(s[e]))
+		e++;
+	if (e == i + 1 || e >= n || s[e] != q)
+		return 0;
+	struct cpol_redact_hits tmp = { { 0 } };
+	if (!secret_name(s + i + 1, e - i - 1, &tmp))
+		return 0;
+	size_t c = e + 1;
+	while (c < n && (s[c] == ' ' || s[c] == '\t'))
+		c++;
+	if (c >= n || s[c] != ':')
+		return 0;
+	c++;
+	while (c < n && (s[c] == ' ' || s[c] == '\t'))
+		c++;
+	if (c >= n || !is_quote(s[c]))
+		return 0;
+	char vq = s[c];
+	size_t vs = c + 1, ve = vs;
+	while (ve < n && s[ve] != vq) {
+		if (s[ve] == '\\' && ve + 1 < n)
+			ve++;
+		ve++;
+	}
+	if (ve == vs || harmless_value(s + vs, ve - vs))
+		return 0;
+	merge(h, &tmp);
+	return emit_redact(o, s, i, vs, ve, h, rule_of(K_JSON_FIELD));
 }
 
 static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hits *h)
@@ -600,6 +655,10 @@ static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hit
 		case '?':
 		case '&':
 			j = try_query(s, n, i, o, h);
+			break;
+		case '"':
+		case '\'':
+			j = try_json_field(s, n, i, o, h);
 			break;
 		default:
 			break;
@@ -733,7 +792,8 @@ static void userpass(const char *v, struct out *o, struct cpol_redact_hits *h, s
 		pass1(v, strlen(v), o, h);
 		return;
 	}
-	put(o, v, (size_t)(c - v) + 1);
+	pass1(v, (size_t)(c - v), o, h); /* the user part may be a token itself */
+	put(o, ":", 1);
 	put_redacted(o);
 	hit(h, rule);
 }
@@ -757,6 +817,8 @@ char **cpol_redact_argv(const struct cpol_redact_who *w, char *const *argv, int 
 		if (next < NRULES) {
 			if (next_userpass) {
 				userpass(a, &o, h, next);
+			} else if (harmless_value(a, strlen(a))) {
+				pass1(a, strlen(a), &o, h);
 			} else if (*a) {
 				put_redacted(&o);
 				hit(h, next);

@@ -4,11 +4,13 @@
  * Two passes over every string the caller gives a record (argv, cwd, rule,
  * reason, source, profile, policy, approval, degraded, env_removed):
  *   1. secrets become [REDACTED]: the rules of the one table in redact.c
- *      (options and environment assignments whose name says secret, the
- *      value after --password-style options, Authorization and other secret
- *      headers, user:password@ in URLs, tokens with well-known prefixes,
- *      JWTs, private-key blocks, program-specific options such as
- *      mysql -pSECRET);
+ *      (options, environment assignments, URL query keys, header names and
+ *      JSON keys whose name says secret; the argument after a
+ *      --password-style option; Authorization headers (scheme kept);
+ *      user:PASSWORD@ in URLs (user kept); tokens with well-known prefixes;
+ *      JWTs; private-key blocks; program-specific options such as
+ *      mysql -pSECRET or curl -u user:SECRET). A value that is only
+ *      yes/no/true/false/on/off stays (PasswordAuthentication=no);
  *   2. the home folder becomes ~ (where it stands as a whole path: not
  *      preceded by a path character, followed by '/', the end or a
  *      character that cannot be in a file name component) and the user

@@ -108,6 +108,17 @@ static const struct rcase cases[] = {
 	{ "header", { "curl", "--header", "Private-Token: abc", "https://x" },
 	            { "curl", "--header", "Private-Token: " R, "https://x" } },
 	{ NULL, { "urn:token:abc" } },
+	{ "json-field", { "curl", "-d", "{\"user\":\"bob\",\"password\": \"hu\\\"nter2\"}", "https://x/login" },
+	                { "curl", "-d", "{\"user\":\"bob\",\"password\": \"" R "\"}", "https://x/login" } },
+	{ "json-field", { "python3", "-c", "login({'api_key': 'abc'})" },
+	                { "python3", "-c", "login({'api_key': '" R "'})" } },
+	/* a secret word anywhere in the name is enough: this hides too much, on purpose */
+	{ "name-token", { "curl", "-d", "{\"token_type\":\"bearer\"}" },
+	                { "curl", "-d", "{\"token_type\":\"" R "\"}" } },
+	{ NULL, { "curl", "-d", "{\"remember_password\": true}" } },
+	/* flags named like secrets keep their yes/no */
+	{ NULL, { "ssh", "-o", "PasswordAuthentication=no", "host" } },
+	{ NULL, { "app", "--token-auth=true", "--password", "false" } },
 	{ NULL, { "curl", "-H", "Content-Type: application/json", "https://x" } },
 
 	/* ---- shapes ---- */
@@ -125,6 +136,8 @@ static const struct rcase cases[] = {
 	{ "url-userinfo", { "postgres://u:p@ss@db:5432/x" }, { "postgres://u:" R "@db:5432/x" } },
 	{ "url-userinfo", { "bash", "-c", "pip install -i https://u:tok@pypi.example/simple x" },
 	                  { "bash", "-c", "pip install -i https://u:" R "@pypi.example/simple x" } },
+	{ "url-userinfo", { "https://ghp_0123456789abcdefghijABCDEFGHIJ012345:x-oauth-basic@github.com/o/r" },
+	                  { "https://" R ":" R "@github.com/o/r" } },
 	{ NULL, { "git", "clone", "https://bob@example.com/r.git" } },
 	{ NULL, { "git", "clone", "git@github.com:o/r.git" } },
 	{ NULL, { "https://example.com:8443/a@b" } },
@@ -190,6 +203,8 @@ static const struct rcase cases[] = {
 	{ "curl-user", { "curl", "-u", "bob:hunter2", "https://x" }, { "curl", "-u", "bob:" R, "https://x" } },
 	{ "curl-user", { "curl", "-ubob:pw", "https://x" }, { "curl", "-ubob:" R, "https://x" } },
 	{ "curl-user", { "curl", "--proxy-user", "p:q", "https://x" }, { "curl", "--proxy-user", "p:" R, "https://x" } },
+	{ "curl-user", { "curl", "-u", "ghp_0123456789abcdefghijABCDEFGHIJ012345:x", "https://x" },
+	               { "curl", "-u", R ":" R, "https://x" } },
 	{ NULL, { "curl", "--user", "bob", "https://x" } },
 	{ "httpie-auth", { "http", "-a", "bob:pw", "https://x" }, { "http", "-a", "bob:" R, "https://x" } },
 
@@ -304,26 +319,39 @@ Test(redact, odd_homes)
 	free(s);
 }
 
-/* Long and hostile inputs stay linear: a 1 MiB argument of every shape
- * the scanner looks at, in well under a second each. */
-Test(redact, large_inputs_are_fast, .init = setup)
+/* Long and hostile inputs stay linear: for every shape the scanner looks
+ * at, 1 MiB takes about 8 times as long as 128 KiB (a quadratic scan would
+ * take 64 times as long). Measured in CPU time, best of three. */
+static double cpu_time(const char *unit, size_t size)
 {
-	static const char *units[] = { "a=", "-", "--a", "://", "?a", "&", "ab:", "x.",
-	                               "-----BEGIN ", "A", "_", "a_b_c_d_e_f_g_h_password=" };
-	size_t big = 1 << 20;
-	char *s = malloc(big + 1);
-	for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
-		size_t k = strlen(units[u]);
-		for (size_t i = 0; i < big; i++)
-			s[i] = units[u][i % k];
-		s[big] = 0;
+	size_t k = strlen(unit);
+	char *s = malloc(size + 1);
+	for (size_t i = 0; i < size; i++)
+		s[i] = unit[i % k];
+	s[size] = 0;
+	char *argv[] = { "x", s, NULL };
+	double best = 1e9;
+	for (int round = 0; round < 3; round++) {
 		clock_t t0 = clock();
-		char *argv[] = { "x", s, NULL };
 		char **v = cpol_redact_argv(&who, argv, 2, NULL);
-		double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+		double t = (double)(clock() - t0) / CLOCKS_PER_SEC;
 		cr_assert(v);
-		cr_expect_lt(secs, 2.0, "unit %s took %.2fs", units[u], secs);
 		cpol_redact_argv_free(v, 2);
+		if (t < best)
+			best = t;
 	}
 	free(s);
+	return best;
+}
+
+Test(redact, large_inputs_are_linear, .init = setup)
+{
+	static const char *units[] = { "a=", "-", "--a", "://", "?a", "&", "ab:", "x.", "\"a",
+	                               "-----BEGIN ", "A", "_", "a_b_c_d_e_f_g_h_password=",
+	                               "\"password\":\"", "plain words " };
+	for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+		double small = cpu_time(units[u], 1 << 17), big = cpu_time(units[u], 1 << 20);
+		cr_expect_lt(big, 20 * small + 0.05, "unit %s: %.3fs for 128 KiB, %.3fs for 1 MiB",
+		             units[u], small, big);
+	}
 }

@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +298,11 @@ int main(int argc, char **argv)
 	struct run r;
 	cpol_error err;
 	memset(&r, 0, sizeof r);
+	/* A closed pipe or a file-size limit on our own output or audit log is
+	 * an error to report, not a reason to die unrecorded. (The child gets
+	 * the default dispositions back before exec.) */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	if (parse_args(argc, argv, &r.o))
 		return RUN_EXIT_FAIL;
 	if (r.o.tail)

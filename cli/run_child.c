@@ -60,6 +60,8 @@ int run_child(const struct cpol_sandbox *sb, const char *path, char *const *argv
 		/* default dispositions and the caller's mask for the command */
 		for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
 			signal(forwarded[i], SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGXFSZ, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		cpol_error err;
 		if (sb && cpol_sandbox_enter(sb, &err) < 0) {

@@ -90,7 +90,7 @@ Test(audit, one_run_leaves_its_records_in_order)
 	free(buf);
 }
 
-Test(audit, eight_writers_times_a_thousand_runs_lose_nothing, .timeout = 600)
+Test(audit, eight_writers_times_a_thousand_runs_lose_nothing)
 {
 	enum { P = 8, N = 1000 };
 	pid_t kids[P];

@@ -1,0 +1,101 @@
+/* sandbox/internal.h -- what the files of sandbox/ share and nobody else
+ * sees: the prepared state (struct cpol_sandbox) and the entry points of each
+ * part. Functions named *_enter / *_apply / *_load / *_drop run in the child
+ * after fork(): they only make system calls on prepared data (no malloc, no
+ * stdio) and are async-signal-safe. Everything else runs in the parent.
+ */
+#ifndef CPOL_SANDBOX_INTERNAL_H
+#define CPOL_SANDBOX_INTERNAL_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sandbox/sandbox.h"
+
+/* How the child gets a mount namespace for the protected paths. */
+enum cpol_mount_mode {
+	CPOL_MNT_NONE = 0,   /* nothing to protect */
+	CPOL_MNT_DIRECT = 1, /* we hold CAP_SYS_ADMIN: unshare(CLONE_NEWNS) */
+	CPOL_MNT_USERNS = 2  /* unprivileged: unshare(CLONE_NEWUSER|CLONE_NEWNS) */
+};
+
+/* One path kept read-only inside a writable root. */
+struct cpol_protect_target {
+	char *path;          /* absolute, no symlink before the last component */
+	dev_t dev;           /* identity found by prepare; the child checks */
+	ino_t ino;           /*   it before and after mounting */
+	mode_t type;         /* S_IFDIR, S_IFREG, S_IFLNK, ... */
+	unsigned long mnt_flags; /* MS_NOSUID|MS_NODEV|... of the mount holding it,
+	                          * kept by the mount(2) fallback's remount */
+	int placeholder;     /* an empty directory standing for a missing path */
+	int created;         /* this run made the placeholder */
+	int marked;          /* it carries the placeholder marker (xattr) */
+	int lock_fd;         /* placeholder: directory fd holding LOCK_SH, else -1 */
+};
+
+struct cpol_sandbox {
+	pid_t owner;                 /* the process that prepared (cleans up) */
+	int trusted;
+
+	int ruleset_fd;              /* Landlock ruleset, -1 when none */
+
+	struct sock_filter *bpf;     /* seccomp program, NULL when none */
+	unsigned short bpf_insns;
+
+	int drop_caps;               /* clear every capability set */
+	int drop_bounding;           /* ... the bounding set too (needs CAP_SETPCAP) */
+	int cap_last;                /* highest capability the kernel knows */
+
+	enum cpol_mount_mode mount_mode;
+	int classic_mount;           /* use mount(2) even if open_tree() exists */
+	char uid_map[48], gid_map[48]; /* CPOL_MNT_USERNS: "ID ID 1\n" */
+	struct cpol_protect_target *targets;
+	size_t ntargets;
+};
+
+/* report helpers (sandbox.c) */
+void cpol_report_add(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* landlock.c */
+int cpol_landlock_abi(void);
+/* What the ABI cannot enforce for this spec, appended to buf ("; "-separated). */
+void cpol_landlock_degraded(int abi, const struct cpol_sandbox_spec *spec,
+                            char *buf, size_t len);
+/* Create the ruleset and add the rules; returns the ruleset fd or -1. */
+int cpol_landlock_build(const struct cpol_sandbox_spec *spec, int abi,
+                        struct cpol_sandbox_report *report, cpol_error *err);
+int cpol_landlock_apply(int ruleset_fd, cpol_error *err);
+
+/* seccomp.c */
+uint32_t cpol_seccomp_native_arch(void);
+int cpol_seccomp_available(void);
+int cpol_seccomp_check(const void *bpf, size_t len, cpol_error *err);
+int cpol_seccomp_load(const struct sock_filter *prog, unsigned short n, cpol_error *err);
+
+/* caps.c */
+int cpol_caps_last(void);
+int cpol_caps_effective(int cap);
+int cpol_caps_drop(int cap_last, int bounding, cpol_error *err);
+
+/* protect.c */
+int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
+                      struct cpol_sandbox *sb, struct cpol_sandbox_report *report,
+                      cpol_error *err);
+int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err);
+
+/* placeholder.c */
+int cpol_placeholder_acquire(struct cpol_protect_target *t, cpol_error *err);
+void cpol_placeholder_release(struct cpol_protect_target *t);
+
+/* envscrub.c: the scrub table's entries, for the tests. Returns its size. */
+size_t cpol_env_scrub_table(const char **names, int *prefix, size_t max);
+
+/* Test hook (not part of the contract): make the child use mount(2) and
+ * remount instead of open_tree()/mount_setattr()/move_mount(), so the tests
+ * can run the fallback path on a new kernel. */
+void cpol_sandbox_set_classic_mount(struct cpol_sandbox *sb, int on);
+
+#endif

@@ -50,6 +50,15 @@ struct cpol_sandbox {
 
 	enum cpol_mount_mode mount_mode;
 	int classic_mount;           /* use mount(2) even if open_tree() exists */
+	/* Read-only view: the whole tree read-only in the child's namespace but
+	 * for the write roots, which are re-attached writable on top. It stops
+	 * what Landlock does not (chmod, chown, utimes, xattrs outside the write
+	 * roots, which root may do to the system's files it owns). */
+	int ro_view;
+	struct cpol_protect_target *rw; /* the write roots (path, identity) */
+	size_t nrw;
+	int *rw_fds;                 /* child's scratch: their clones */
+	char *cwd;                   /* re-entered after mounting, else NULL */
 	char uid_map[48], gid_map[48]; /* CPOL_MNT_USERNS: "ID ID 1\n" */
 	struct cpol_protect_target *targets;
 	size_t ntargets;
@@ -85,6 +94,7 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
                       struct cpol_sandbox *sb, struct cpol_sandbox_report *report,
                       cpol_error *err);
 int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err);
+int cpol_protect_have_mount_api(void);
 
 /* placeholder.c */
 int cpol_placeholder_acquire(struct cpol_protect_target *t, cpol_error *err);

@@ -1,28 +1,36 @@
-/* sandbox/protect.c -- protected paths: in the parent, which paths inside the
- * writable roots stay read-only (each protect entry, the `.git` a gitdir
- * file and its commondir point to, the symlinks on the way); in the child,
- * a private mount namespace where each of them is a read-only bind mount of
- * itself. It never changes the parent's mount namespace, and the child side
- * never allocates.
+/* sandbox/protect.c -- the child's mount namespace: in the parent, which
+ * paths inside the writable roots stay read-only (each protect entry, what a
+ * `.git` gitfile and its commondir point to, the symlinks on the way) and
+ * which roots are writable; in the child, a private mount namespace where
+ * the whole tree is read-only but for the write roots, and each protected
+ * path is a read-only bind mount of itself. It never changes the parent's
+ * mount namespace, and the child side never allocates.
  *
  * Why a mount namespace: Landlock rules only add rights to whole subtrees,
  * so nothing under a writable root can be taken back with Landlock. A
  * read-only bind mount can: writes, creation, truncation and chmod inside it
  * fail with EROFS, and the mount point itself cannot be renamed, removed or
- * replaced (EBUSY) from inside the namespace. As root we unshare(CLONE_NEWNS)
- * directly; otherwise through a user namespace (CLONE_NEWUSER, mapping our
- * own uid and gid only), which keeps the flags of the mounts it copies
- * (nosuid, nodev, noexec) locked, as they should be.
+ * replaced (EBUSY) from inside the namespace. The read-only view of the rest
+ * (Linux >= 5.12: mount_setattr) stops what Landlock does not cover -- chmod,
+ * chown, utimes, xattrs -- which root could otherwise do to every system
+ * file it owns. As root (CAP_SYS_ADMIN) we unshare(CLONE_NEWNS) directly;
+ * otherwise through a user namespace (CLONE_NEWUSER, mapping our own uid and
+ * gid only), which keeps the flags of the mounts it copies (nosuid, nodev,
+ * noexec) locked, as they should be. Without root and without protected
+ * paths there is no namespace (and no read-only view).
  *
  * A path that does not exist has no inode to mount on; see placeholder.c
  * for how it is made non-creatable. Paths outside every writable root are
  * left to Landlock (they are read-only already) unless Landlock is
- * unavailable, in which case every protect entry is bound read-only.
+ * unavailable, in which case every protect entry is bound read-only. After
+ * mounting, the child walks to its working directory again, so a cwd inside
+ * a protected path does not keep pointing at the writable mount underneath.
  *
  * Limits: only the paths named (and .git of each write root) are protected,
  * not a nested repository's .git; a write root inside another write root can
  * itself be renamed by the command; hard links made earlier to a protected
- * file from elsewhere stay writable through that other name.
+ * file from elsewhere stay writable through that other name, and so do
+ * descriptors the caller leaks into the child.
  */
 #include "sandbox/internal.h"
 
@@ -370,12 +378,46 @@ static int by_length(const void *a, const void *b)
 	return la < lb ? -1 : la > lb;
 }
 
+int cpol_protect_have_mount_api(void)
+{
+	/* An invalid call: EBADF/EINVAL when the kernel has it. */
+	return !(syscall(__NR_mount_setattr, -1, "", 0, NULL, (size_t)0) < 0 && errno == ENOSYS);
+}
+
+/* The write roots, for the read-only view: outer ones first. */
+static int plan_ro_view(struct plan *p, cpol_error *err)
+{
+	struct cpol_sandbox *sb = p->sb;
+	for (size_t i = 0; i < p->nw; i++)
+		if (strcmp(p->wroots[i], "/") == 0)
+			return 0; /* everything is writable: no view to make */
+	sb->rw = calloc(p->nw + 1, sizeof *sb->rw);
+	sb->rw_fds = calloc(p->nw + 1, sizeof *sb->rw_fds);
+	if (!sb->rw || !sb->rw_fds)
+		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
+	for (size_t i = 0; i < p->nw; i++) {
+		struct stat st;
+		if (lstat(p->wroots[i], &st) < 0)
+			continue;
+		struct cpol_protect_target *t = &sb->rw[sb->nrw];
+		t->path = strdup(p->wroots[i]);
+		if (!t->path)
+			return cpol_fail(err, ENOMEM, "sandbox: out of memory");
+		t->dev = st.st_dev;
+		t->ino = st.st_ino;
+		t->type = st.st_mode & S_IFMT;
+		t->lock_fd = -1;
+		sb->nrw++;
+	}
+	qsort(sb->rw, sb->nrw, sizeof *sb->rw, by_length);
+	sb->ro_view = 1;
+	return 0;
+}
+
 int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
                       struct cpol_sandbox *sb, struct cpol_sandbox_report *report,
                       cpol_error *err)
 {
-	if (spec->nprotect == 0)
-		return 0;
 	struct plan p = { .fs_enforced = fs_enforced, .sb = sb, .report = report, .err = err };
 	int r = -1;
 	p.wroots = calloc(spec->nwrite + 1, sizeof *p.wroots);
@@ -418,22 +460,31 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 				goto out;
 		}
 	}
-	if (sb->ntargets > 0) {
-		qsort(sb->targets, sb->ntargets, sizeof *sb->targets, by_length);
-		if (cpol_caps_effective(CAP_SYS_ADMIN)) {
-			sb->mount_mode = CPOL_MNT_DIRECT;
-		} else if (userns_allowed()) {
-			sb->mount_mode = CPOL_MNT_USERNS;
-			snprintf(sb->uid_map, sizeof sb->uid_map, "%lu %lu 1\n",
-			         (unsigned long)geteuid(), (unsigned long)geteuid());
-			snprintf(sb->gid_map, sizeof sb->gid_map, "%lu %lu 1\n",
-			         (unsigned long)getegid(), (unsigned long)getegid());
-		} else {
-			cpol_fail(err, EPERM, "sandbox: protected paths need a mount namespace: "
-			          "not root and this kernel refuses unprivileged user namespaces");
-			goto out;
-		}
+	qsort(sb->targets, sb->ntargets, sizeof *sb->targets, by_length);
+
+	/* A mount namespace for the protected paths, and as root for the
+	 * read-only view even without them. */
+	int root = geteuid() == 0;
+	if (sb->ntargets == 0 && !root) {
+		r = 0;
+		goto out;
 	}
+	if (cpol_caps_effective(CAP_SYS_ADMIN)) {
+		sb->mount_mode = CPOL_MNT_DIRECT;
+	} else if (userns_allowed()) {
+		sb->mount_mode = CPOL_MNT_USERNS;
+		snprintf(sb->uid_map, sizeof sb->uid_map, "%lu %lu 1\n",
+		         (unsigned long)geteuid(), (unsigned long)geteuid());
+		snprintf(sb->gid_map, sizeof sb->gid_map, "%lu %lu 1\n",
+		         (unsigned long)getegid(), (unsigned long)getegid());
+	} else {
+		cpol_fail(err, EPERM, "sandbox: protected paths need a mount namespace: "
+		          "no CAP_SYS_ADMIN and this kernel refuses unprivileged user namespaces");
+		goto out;
+	}
+	if (cpol_protect_have_mount_api() && plan_ro_view(&p, err) < 0)
+		goto out;
+	sb->cwd = getcwd(NULL, 0); /* NULL when it is gone: nothing to re-enter */
 	r = 0;
 out:
 	for (size_t i = 0; i < p.nw; i++)
@@ -533,6 +584,51 @@ static int bind_ro_classic(const struct cpol_protect_target *t, cpol_error *err)
 	return 0;
 }
 
+/* Clone every write root (writable, with what is mounted below it), make the
+ * whole tree read-only, put the clones back on top. */
+static int ro_view(const struct cpol_sandbox *sb, cpol_error *err)
+{
+	struct cpol_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	struct stat st;
+	struct statfs sfs;
+	size_t n = 0;
+	int r = -1;
+	for (; n < sb->nrw; n++) {
+		const struct cpol_protect_target *t = &sb->rw[n];
+		sb->rw_fds[n] = (int)syscall(__NR_open_tree, AT_FDCWD, t->path,
+		                             OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (sb->rw_fds[n] < 0) {
+			cpol_fail_errno(err, "sandbox: open_tree %s", t->path);
+			goto out;
+		}
+		if (fstat(sb->rw_fds[n], &st) < 0 || !same_file(&st, t)) {
+			cpol_fail(err, EBUSY, "sandbox: write root %s was replaced", t->path);
+			n++;
+			goto out;
+		}
+	}
+	if (syscall(__NR_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &attr, sizeof attr) < 0) {
+		cpol_fail_errno(err, "sandbox: making the filesystem read-only");
+		goto out;
+	}
+	for (size_t i = 0; i < sb->nrw; i++)
+		if (syscall(__NR_move_mount, sb->rw_fds[i], "", AT_FDCWD, sb->rw[i].path,
+		            MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			cpol_fail_errno(err, "sandbox: write root %s", sb->rw[i].path);
+			goto out;
+		}
+	if (statfs("/", &sfs) < 0 || !(sfs.f_flags & ST_RDONLY)) {
+		cpol_fail(err, EROFS, "sandbox: / did not become read-only");
+		goto out;
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		if (sb->rw_fds[i] >= 0)
+			close(sb->rw_fds[i]);
+	return r;
+}
+
 int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err)
 {
 	if (sb->mount_mode == CPOL_MNT_NONE)
@@ -560,6 +656,8 @@ int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err)
 	/* Nothing we mount may propagate back to the parent's namespace. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return cpol_fail_errno(err, "sandbox: making the mounts private");
+	if (sb->ro_view && !sb->classic_mount && ro_view(sb, err) < 0)
+		return -1;
 	for (size_t i = 0; i < sb->ntargets; i++) {
 		const struct cpol_protect_target *t = &sb->targets[i];
 		int r = sb->classic_mount ? 1 : bind_ro_fd(t, err);
@@ -568,5 +666,9 @@ int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err)
 		if (r < 0 || verify(t, err) < 0)
 			return -1;
 	}
+	/* The working directory still points into the mounts underneath (a
+	 * writable .git, say): walk to it again through the new ones. */
+	if (sb->cwd && chdir(sb->cwd) < 0)
+		return cpol_fail_errno(err, "sandbox: re-entering the working directory %s", sb->cwd);
 	return 0;
 }

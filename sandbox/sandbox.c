@@ -106,6 +106,10 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 		                "seccomp unavailable: %ssocket families, io_uring, ptrace, "
 		                "mount and module calls not blocked",
 		                spec->net == CPOL_NET_NONE && abi < 4 ? "TCP, " : "");
+	if (geteuid() == 0 && !cpol_protect_have_mount_api())
+		cpol_report_add(report->degraded, sizeof report->degraded,
+		                "chmod, chown, utimes and xattrs outside the write roots not "
+		                "blocked for root (no mount_setattr: Linux < 5.12)");
 	if (spec->require && report->degraded[0]) {
 		cpol_fail(err, ENOTSUP, "sandbox required but not fully enforceable: %s",
 		          report->degraded);
@@ -187,6 +191,11 @@ void cpol_sandbox_free(struct cpol_sandbox *sb)
 		free(t->path);
 	}
 	free(sb->targets);
+	for (size_t i = 0; i < sb->nrw; i++)
+		free(sb->rw[i].path);
+	free(sb->rw);
+	free(sb->rw_fds);
+	free(sb->cwd);
 	if (sb->ruleset_fd >= 0)
 		close(sb->ruleset_fd);
 	free(sb->bpf);

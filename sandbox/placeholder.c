@@ -59,6 +59,12 @@ static int has_marker(int fd)
 	return fgetxattr(fd, MARKER, v, sizeof v) >= 0;
 }
 
+int cpol_placeholder_marked(const char *path)
+{
+	char v[8];
+	return lgetxattr(path, MARKER, v, sizeof v) >= 0;
+}
+
 /* 0: t is a locked placeholder (or an existing directory, if one appeared);
  * 1: something that is not a directory appeared at the path; -1: error. */
 int cpol_placeholder_acquire(struct cpol_protect_target *t, cpol_error *err)

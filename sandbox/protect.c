@@ -342,6 +342,13 @@ static int walk(struct plan *p, const char *path, int depth)
 				cur[0] = '\0';
 			continue;
 		}
+		if (S_ISDIR(st.st_mode) && cpol_placeholder_marked(next)) {
+			/* a placeholder left by an earlier run: ours to use */
+			int r = add_missing(p, next);
+			if (r == 1 && ++again < 8)
+				continue;
+			return r < 0 ? -1 : 0;
+		}
 		memcpy(cur, next, strlen(next) + 1);
 		s = e;
 		if (!S_ISDIR(st.st_mode) && *rest)
@@ -485,6 +492,12 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 	if (cpol_protect_have_mount_api() && plan_ro_view(&p, err) < 0)
 		goto out;
 	sb->cwd = getcwd(NULL, 0); /* NULL when it is gone: nothing to re-enter */
+	for (size_t i = 0; sb->cwd && i < sb->ntargets; i++) {
+		size_t n = strlen(sb->targets[i].path);
+		if (strncmp(sb->cwd, sb->targets[i].path, n) == 0 &&
+		    (sb->cwd[n] == '\0' || sb->cwd[n] == '/'))
+			sb->cwd_protected = 1;
+	}
 	r = 0;
 out:
 	for (size_t i = 0; i < p.nw; i++)
@@ -667,8 +680,11 @@ int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err)
 			return -1;
 	}
 	/* The working directory still points into the mounts underneath (a
-	 * writable .git, say): walk to it again through the new ones. */
-	if (sb->cwd && chdir(sb->cwd) < 0)
+	 * writable .git, say): walk to it again through the new ones. If that
+	 * fails (we may not be allowed to walk there by name), staying put is
+	 * only harmful inside a protected path: elsewhere the mount underneath
+	 * grants no more than Landlock does (or is the read-only view). */
+	if (sb->cwd && chdir(sb->cwd) < 0 && sb->cwd_protected)
 		return cpol_fail_errno(err, "sandbox: re-entering the working directory %s", sb->cwd);
 	return 0;
 }

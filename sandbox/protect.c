@@ -207,6 +207,11 @@ static int add_missing(struct plan *p, const char *path)
 	if (r != 0) { /* drop the slot again */
 		free(t->path);
 		p->sb->ntargets--;
+		if (r == 2) {
+			cpol_report_add(p->report->notes, sizeof p->report->notes,
+			                "protected path %s cannot be created there", path);
+			return 0;
+		}
 		return r;
 	}
 	t->mnt_flags = mount_flags_of(path, 0);
@@ -404,7 +409,10 @@ static int plan_ro_view(struct plan *p, cpol_error *err)
 		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
 	for (size_t i = 0; i < p->nw; i++) {
 		struct stat st;
-		if (lstat(p->wroots[i], &st) < 0)
+		/* Only directories and regular files need a writable mount: a
+		 * device, fifo or socket is written on a read-only one too (and a
+		 * bind mount of /dev/ptmx would cut it off from its devpts). */
+		if (lstat(p->wroots[i], &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
 			continue;
 		struct cpol_protect_target *t = &sb->rw[sb->nrw];
 		t->path = strdup(p->wroots[i]);

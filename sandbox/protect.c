@@ -424,7 +424,8 @@ static int plan_ro_view(struct plan *p, cpol_error *err)
 		t->lock_fd = -1;
 		sb->nrw++;
 	}
-	qsort(sb->rw, sb->nrw, sizeof *sb->rw, by_length);
+	if (sb->nrw > 1)
+		qsort(sb->rw, sb->nrw, sizeof *sb->rw, by_length);
 	sb->ro_view = 1;
 	return 0;
 }
@@ -475,7 +476,8 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 				goto out;
 		}
 	}
-	qsort(sb->targets, sb->ntargets, sizeof *sb->targets, by_length);
+	if (sb->ntargets > 1)
+		qsort(sb->targets, sb->ntargets, sizeof *sb->targets, by_length);
 
 	/* A mount namespace for the protected paths, and as root for the
 	 * read-only view even without them. */

@@ -494,13 +494,25 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 		         (unsigned long)geteuid(), (unsigned long)geteuid());
 		snprintf(sb->gid_map, sizeof sb->gid_map, "%lu %lu 1\n",
 		         (unsigned long)getegid(), (unsigned long)getegid());
+	} else if (sb->ntargets == 0) { /* only the read-only view is lost */
+		cpol_report_add(report->degraded, sizeof report->degraded,
+		                "chmod, chown, utimes and xattrs outside the write roots not "
+		                "blocked for root (no mount namespace)");
+		r = 0;
+		goto out;
 	} else {
 		cpol_fail(err, EPERM, "sandbox: protected paths need a mount namespace: "
 		          "no CAP_SYS_ADMIN and this kernel refuses unprivileged user namespaces");
 		goto out;
 	}
-	if (cpol_protect_have_mount_api() && plan_ro_view(&p, err) < 0)
+	if (!cpol_protect_have_mount_api()) {
+		if (root)
+			cpol_report_add(report->degraded, sizeof report->degraded,
+			                "chmod, chown, utimes and xattrs outside the write roots not "
+			                "blocked for root (no mount_setattr: Linux < 5.12)");
+	} else if (plan_ro_view(&p, err) < 0) {
 		goto out;
+	}
 	sb->cwd = getcwd(NULL, 0); /* NULL when it is gone: nothing to re-enter */
 	for (size_t i = 0; sb->cwd && i < sb->ntargets; i++) {
 		size_t n = strlen(sb->targets[i].path);

@@ -59,6 +59,8 @@ struct cpol_sandbox {
 	size_t nrw;
 	int *rw_fds;                 /* child's scratch: their clones */
 	char *cwd;                   /* re-entered after mounting, else NULL */
+	int cwd_protected;           /* cwd is in a protected path: re-entering it
+	                              * must not fail */
 	char uid_map[48], gid_map[48]; /* CPOL_MNT_USERNS: "ID ID 1\n" */
 	struct cpol_protect_target *targets;
 	size_t ntargets;
@@ -97,6 +99,7 @@ int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err);
 int cpol_protect_have_mount_api(void);
 
 /* placeholder.c */
+int cpol_placeholder_marked(const char *path);
 int cpol_placeholder_acquire(struct cpol_protect_target *t, cpol_error *err);
 void cpol_placeholder_release(struct cpol_protect_target *t);
 

@@ -59,14 +59,26 @@ static int has_marker(int fd)
 	return fgetxattr(fd, MARKER, v, sizeof v) >= 0;
 }
 
+int cpol_placeholder_marked(const char *path)
+{
+	char v[8];
+	return lgetxattr(path, MARKER, v, sizeof v) >= 0;
+}
+
 /* 0: t is a locked placeholder (or an existing directory, if one appeared);
- * 1: something that is not a directory appeared at the path; -1: error. */
+ * 1: something that is not a directory appeared at the path; 2: nothing can
+ * be created there (EROFS: a read-only filesystem; EPERM: one without
+ * directories such as devpts, or an immutable directory), not by us and so
+ * not by the less privileged child either; -1: error, including EACCES (the
+ * permissions might change during the run: fail closed). */
 int cpol_placeholder_acquire(struct cpol_protect_target *t, cpol_error *err)
 {
 	for (int tries = 0; tries < 100; tries++) {
 		int created = 0;
 		if (mkdir(t->path, 0755) == 0)
 			created = 1;
+		else if (errno == EROFS || errno == EPERM)
+			return 2;
 		else if (errno != EEXIST)
 			return cpol_fail_errno(err, "sandbox: cannot make a placeholder for the "
 			                       "missing protected path %s", t->path);

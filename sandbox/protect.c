@@ -207,6 +207,11 @@ static int add_missing(struct plan *p, const char *path)
 	if (r != 0) { /* drop the slot again */
 		free(t->path);
 		p->sb->ntargets--;
+		if (r == 2) {
+			cpol_report_add(p->report->notes, sizeof p->report->notes,
+			                "protected path %s cannot be created there", path);
+			return 0;
+		}
 		return r;
 	}
 	t->mnt_flags = mount_flags_of(path, 0);
@@ -342,6 +347,13 @@ static int walk(struct plan *p, const char *path, int depth)
 				cur[0] = '\0';
 			continue;
 		}
+		if (S_ISDIR(st.st_mode) && cpol_placeholder_marked(next)) {
+			/* a placeholder left by an earlier run: ours to use */
+			int r = add_missing(p, next);
+			if (r == 1 && ++again < 8)
+				continue;
+			return r < 0 ? -1 : 0;
+		}
 		memcpy(cur, next, strlen(next) + 1);
 		s = e;
 		if (!S_ISDIR(st.st_mode) && *rest)
@@ -397,7 +409,10 @@ static int plan_ro_view(struct plan *p, cpol_error *err)
 		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
 	for (size_t i = 0; i < p->nw; i++) {
 		struct stat st;
-		if (lstat(p->wroots[i], &st) < 0)
+		/* Only directories and regular files need a writable mount: a
+		 * device, fifo or socket is written on a read-only one too (and a
+		 * bind mount of /dev/ptmx would cut it off from its devpts). */
+		if (lstat(p->wroots[i], &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
 			continue;
 		struct cpol_protect_target *t = &sb->rw[sb->nrw];
 		t->path = strdup(p->wroots[i]);
@@ -409,7 +424,8 @@ static int plan_ro_view(struct plan *p, cpol_error *err)
 		t->lock_fd = -1;
 		sb->nrw++;
 	}
-	qsort(sb->rw, sb->nrw, sizeof *sb->rw, by_length);
+	if (sb->nrw > 1)
+		qsort(sb->rw, sb->nrw, sizeof *sb->rw, by_length);
 	sb->ro_view = 1;
 	return 0;
 }
@@ -460,7 +476,8 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 				goto out;
 		}
 	}
-	qsort(sb->targets, sb->ntargets, sizeof *sb->targets, by_length);
+	if (sb->ntargets > 1)
+		qsort(sb->targets, sb->ntargets, sizeof *sb->targets, by_length);
 
 	/* A mount namespace for the protected paths, and as root for the
 	 * read-only view even without them. */
@@ -477,14 +494,32 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 		         (unsigned long)geteuid(), (unsigned long)geteuid());
 		snprintf(sb->gid_map, sizeof sb->gid_map, "%lu %lu 1\n",
 		         (unsigned long)getegid(), (unsigned long)getegid());
+	} else if (sb->ntargets == 0) { /* only the read-only view is lost */
+		cpol_report_add(report->degraded, sizeof report->degraded,
+		                "chmod, chown, utimes and xattrs outside the write roots not "
+		                "blocked for root (no mount namespace)");
+		r = 0;
+		goto out;
 	} else {
 		cpol_fail(err, EPERM, "sandbox: protected paths need a mount namespace: "
 		          "no CAP_SYS_ADMIN and this kernel refuses unprivileged user namespaces");
 		goto out;
 	}
-	if (cpol_protect_have_mount_api() && plan_ro_view(&p, err) < 0)
+	if (!cpol_protect_have_mount_api()) {
+		if (root)
+			cpol_report_add(report->degraded, sizeof report->degraded,
+			                "chmod, chown, utimes and xattrs outside the write roots not "
+			                "blocked for root (no mount_setattr: Linux < 5.12)");
+	} else if (plan_ro_view(&p, err) < 0) {
 		goto out;
+	}
 	sb->cwd = getcwd(NULL, 0); /* NULL when it is gone: nothing to re-enter */
+	for (size_t i = 0; sb->cwd && i < sb->ntargets; i++) {
+		size_t n = strlen(sb->targets[i].path);
+		if (strncmp(sb->cwd, sb->targets[i].path, n) == 0 &&
+		    (sb->cwd[n] == '\0' || sb->cwd[n] == '/'))
+			sb->cwd_protected = 1;
+	}
 	r = 0;
 out:
 	for (size_t i = 0; i < p.nw; i++)
@@ -667,8 +702,11 @@ int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err)
 			return -1;
 	}
 	/* The working directory still points into the mounts underneath (a
-	 * writable .git, say): walk to it again through the new ones. */
-	if (sb->cwd && chdir(sb->cwd) < 0)
+	 * writable .git, say): walk to it again through the new ones. If that
+	 * fails (we may not be allowed to walk there by name), staying put is
+	 * only harmful inside a protected path: elsewhere the mount underneath
+	 * grants no more than Landlock does (or is the read-only view). */
+	if (sb->cwd && chdir(sb->cwd) < 0 && sb->cwd_protected)
 		return cpol_fail_errno(err, "sandbox: re-entering the working directory %s", sb->cwd);
 	return 0;
 }

@@ -106,22 +106,13 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 		                "seccomp unavailable: %ssocket families, io_uring, ptrace, "
 		                "mount and module calls not blocked",
 		                spec->net == CPOL_NET_NONE && abi < 4 ? "TCP, " : "");
-	if (geteuid() == 0 && !cpol_protect_have_mount_api())
-		cpol_report_add(report->degraded, sizeof report->degraded,
-		                "chmod, chown, utimes and xattrs outside the write roots not "
-		                "blocked for root (no mount_setattr: Linux < 5.12)");
-	if (spec->require && report->degraded[0]) {
-		cpol_fail(err, ENOTSUP, "sandbox required but not fully enforceable: %s",
-		          report->degraded);
-		goto fail;
-	}
 
 	report->fs_enforced = abi >= 1;
 	report->scope_enforced = abi >= 6;
 	report->seccomp_enforced = have_seccomp;
 	switch (spec->net) {
-	case CPOL_NET_NONE:
-		report->net_enforced = have_seccomp || abi >= 4;
+	case CPOL_NET_NONE: /* UDP, raw, ... only seccomp refuses */
+		report->net_enforced = have_seccomp;
 		break;
 	case CPOL_NET_CONNECT:
 	case CPOL_NET_OUTBOUND:
@@ -149,6 +140,12 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 		goto fail;
 	report->protect_enforced = sb->ntargets > 0;
 	sb->drop_bounding = sb->mount_mode == CPOL_MNT_USERNS || cpol_caps_effective(CAP_SETPCAP);
+
+	if (spec->require && report->degraded[0]) {
+		cpol_fail(err, ENOTSUP, "sandbox required but not fully enforceable: %s",
+		          report->degraded);
+		goto fail;
+	}
 	return sb;
 
 fail:

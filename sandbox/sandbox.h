@@ -6,6 +6,17 @@
  * Use: the parent calls cpol_sandbox_prepare() (may allocate, open files,
  * talk to the kernel), then fork()s; the child calls cpol_sandbox_enter(),
  * which only makes system calls on prepared data (no malloc), then execve()s.
+ * The parent calls cpol_sandbox_free() after waitpid(): free removes the
+ * placeholder directories made for protected paths that did not exist (only
+ * when no sandboxed process can still use them). The child never calls free;
+ * when enter fails it _exit()s (125).
+ *
+ * What enter applies, in order (all but no_new_privs are skipped when
+ * trusted): a private mount namespace -- when there are protected paths, or
+ * when running as root -- in which everything is read-only except the write
+ * roots (stops chmod/chown/utimes/xattrs, which Landlock does not cover) and
+ * each protected path is a read-only bind; the drop of every capability;
+ * PR_SET_NO_NEW_PRIVS; Landlock; seccomp.
  */
 #ifndef CPOL_SANDBOX_H
 #define CPOL_SANDBOX_H
@@ -33,26 +44,39 @@ struct cpol_sandbox_spec {
 	const char *const *protect;      size_t nprotect;
 	enum cpol_net_mode net;
 	const uint16_t *connect_ports;   size_t nconnect;  /* CPOL_NET_CONNECT */
-	const uint16_t *bind_ports;      size_t nbind;     /* allowed binds in every mode but ANY */
-	int trusted;                     /* grants everything: no Landlock, no seccomp, caps kept */
+	/* TCP ports that may be bound in CONNECT and OUTBOUND (ANY binds
+	 * anything; NONE has no TCP socket at all). UDP binds are not
+	 * restricted in those modes: Landlock covers TCP only. */
+	const uint16_t *bind_ports;      size_t nbind;
+	int trusted;                     /* grants everything: no Landlock, no seccomp, caps kept,
+	                                  * nothing protected; no_new_privs still set */
 	int require;                     /* fail (not degrade) when something cannot be enforced */
-	const void *bpf; size_t bpf_len; /* prebuilt seccomp filter (struct sock_filter[]), or NULL */
+	/* Prebuilt seccomp filter (struct sock_filter[], from cpol_seccomp_export)
+	 * or NULL. Used as is when bpf_arch is the running architecture, else
+	 * prepare builds one for `net`. Checked: a non-zero multiple of 8 bytes,
+	 * at most 4096 instructions, jumps in range, a return at the end. */
+	const void *bpf; size_t bpf_len;
 	uint32_t bpf_arch;               /* AUDIT_ARCH_* the prebuilt filter was made for */
 };
 
-/* What the kernel offers and what will be enforced; filled by prepare. */
+/* What the kernel offers and what will be enforced; filled by prepare.
+ * All zero but landlock_abi when trusted. net_enforced: the mode is enforced
+ * as asked (always for ANY); protect_enforced: there are protected paths and
+ * they will be bound read-only; caps_dropped: the child keeps no capability. */
 struct cpol_sandbox_report {
 	int landlock_abi;        /* 0 when Landlock is unavailable */
 	int fs_enforced, net_enforced, scope_enforced, seccomp_enforced, protect_enforced;
 	int caps_dropped;
 	char degraded[512];      /* human-readable list of what is not enforced, "" when all is */
-	char notes[512];         /* skipped missing roots and the like */
+	char notes[512];         /* skipped missing roots, placeholders made, and the like */
 };
 
 struct cpol_sandbox;         /* prepared state; opaque */
 
 /* Build everything the child needs. On error (or, with spec->require, when
- * anything is degraded) returns NULL and fills err. */
+ * anything is degraded) returns NULL and fills err. Protected paths that
+ * cannot be protected are an error even without spec->require (fail closed).
+ * report may be NULL. */
 struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
                                           struct cpol_sandbox_report *report,
                                           cpol_error *err);
@@ -63,14 +87,16 @@ void cpol_sandbox_free(struct cpol_sandbox *sb);
 
 /* Build the seccomp filter for a network mode as classic BPF for the running
  * architecture (used by codexpolc to store it in the image). *out is
- * malloc'd; *arch receives the AUDIT_ARCH_* value. */
+ * malloc'd; *arch receives the AUDIT_ARCH_* value. trusted has no filter:
+ * returns 0 with *out NULL and *len 0. */
 int cpol_seccomp_export(enum cpol_net_mode net, int trusted, void **out, size_t *len,
                         uint32_t *arch, cpol_error *err);
 
 /* Environment scrub: a new NULL-terminated envp without the variables that
- * make an allowed tool run other code (LD_PRELOAD, BASH_ENV, GIT_CONFIG_*, ...)
- * except those named in keep. removed (if not NULL) receives a
- * comma-separated list of the names removed, truncated to removed_len. */
+ * make an allowed tool run other code (LD_PRELOAD, BASH_ENV, GIT_CONFIG_*, ...;
+ * the table is in envscrub.c) except those named in keep, by exact name.
+ * removed (if not NULL) receives a comma-separated list of the names removed,
+ * truncated to removed_len at a name ("..." marks the cut). */
 char **cpol_env_scrub(char *const *envp, const char *const *keep, size_t nkeep,
                       char *removed, size_t removed_len, cpol_error *err);
 void cpol_env_free(char **envp);

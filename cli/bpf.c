@@ -6,11 +6,12 @@
 #include <stdint.h>
 
 #include "sandbox/sandbox.h"
+#include "compiler/compiler.h"
 #include "vm/image.h"
 
-int cpol_codexpolc_bpf(int net, int trusted, void **bpf, size_t *len, uint32_t *arch, void *arg);
+int cpol_codexpolc_bpf(int net, unsigned flags, void **bpf, size_t *len, uint32_t *arch, void *arg);
 
-int cpol_codexpolc_bpf(int net, int trusted, void **bpf, size_t *len, uint32_t *arch, void *arg)
+int cpol_codexpolc_bpf(int net, unsigned flags, void **bpf, size_t *len, uint32_t *arch, void *arg)
 {
 	static const enum cpol_net_mode modes[] = {
 		[CPOL_IN_NONE] = CPOL_NET_NONE, [CPOL_IN_CONNECT] = CPOL_NET_CONNECT,
@@ -18,7 +19,8 @@ int cpol_codexpolc_bpf(int net, int trusted, void **bpf, size_t *len, uint32_t *
 	};
 	cpol_error err;
 	(void)arg;
-	if (net < 0 || net > CPOL_IN_ANY || trusted)
+	if (net < 0 || net > CPOL_IN_ANY || (flags & CPOL_BPF_TRUSTED))
 		return -1;
-	return cpol_seccomp_export(modes[net], trusted, bpf, len, arch, &err);
+	return cpol_seccomp_export(modes[net], flags & CPOL_BPF_READONLY ? CPOL_SECCOMP_READONLY : 0, bpf, len,
+	                           arch, &err);
 }

@@ -165,7 +165,7 @@ static char *default_output(const char *src)
 	return out;
 }
 
-extern int cpol_codexpolc_bpf(int net, int trusted, void **bpf, size_t *len, uint32_t *arch, void *arg);
+extern int cpol_codexpolc_bpf(int net, unsigned flags, void **bpf, size_t *len, uint32_t *arch, void *arg);
 
 static int compile_one(const struct opts *o, const char *src, int lint_only)
 {

@@ -89,6 +89,7 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 	s->bpf = im->bpf;
 	s->bpf_len = sb->bpf_len;
 	s->bpf_arch = sb->bpf_arch;
+	s->bpf_readonly = (im->meta->flags & CPOL_IMGF_RO_FILTER) != 0;
 	return 0;
 }
 

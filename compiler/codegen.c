@@ -33,6 +33,7 @@ struct cg {
 	struct gprog *progs; uint32_t nprogs, capprogs;
 	struct cpol_img_insn *code; uint32_t ncode, capcode;
 	uint32_t maxarg;
+	int ro_filter;           /* the stored seccomp filter refuses metadata changes */
 	int oom;
 };
 
@@ -531,6 +532,28 @@ static const uint8_t net_of[] = {
 	[CPOL_NETMODE_ANY] = CPOL_IN_ANY,
 };
 
+/* Are the write roots only device files (as in the read-only profiles)?
+ * Then nothing needs chmod and friends, and the filter refuses them. */
+static int no_folder_roots(const struct cpol_model *m)
+{
+	static const char *const devices[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/tty",
+	                                       "/dev/stdout", "/dev/stderr" };
+	int ok = 1;
+	for (uint32_t i = 0; i < m->nwrites && ok; i++) {
+		struct cpol_str *v;
+		long n = cpol_expand(m->writes[i], &v);
+		for (long k = 0; k < n && ok; k++) {
+			int dev = 0;
+			for (size_t d = 0; d < sizeof devices / sizeof devices[0]; d++)
+				dev |= v[k].len == strlen(devices[d]) && !memcmp(v[k].text, devices[d], v[k].len);
+			ok = dev;
+		}
+		free(v);
+		ok &= n >= 0;
+	}
+	return ok;
+}
+
 static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct cpol_buf *out)
 {
 	const struct cpol_model *m = g->m;
@@ -569,10 +592,12 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 	void *bpf = NULL;
 	size_t bpflen = 0;
 	uint32_t arch = 0;
-	if (o && o->make_bpf && o->make_bpf(h.net, m->trusted, &bpf, &bpflen, &arch, o->make_bpf_arg) == 0 &&
+	unsigned flags = (m->trusted ? CPOL_BPF_TRUSTED : 0) | (no_folder_roots(m) ? CPOL_BPF_READONLY : 0);
+	if (o && o->make_bpf && o->make_bpf(h.net, flags, &bpf, &bpflen, &arch, o->make_bpf_arg) == 0 &&
 	    bpflen % 8 == 0 && bpflen <= 4096 * 8) {
 		h.bpf_arch = arch;
 		h.bpf_len = (uint32_t)bpflen;
+		g->ro_filter = (flags & CPOL_BPF_READONLY) != 0;
 	}
 	struct cpol_img_layout l = cpol_layout_sandbox(h.nroots, h.nconnect, h.nbind, h.nenv, h.bpf_len);
 	size_t base = out->n;
@@ -624,7 +649,7 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	struct cpol_img_meta meta;
 	memset(&meta, 0, sizeof meta);
 	meta.name = sid(&g, m->name, m->namelen);
-	meta.flags = m->trusted ? CPOL_IMGF_TRUSTED : 0;
+	meta.flags = (m->trusted ? CPOL_IMGF_TRUSTED : 0) | (g.ro_filter ? CPOL_IMGF_RO_FILTER : 0);
 	meta.def = m->def;
 	meta.nrules = m->nrules;
 	meta.ngroups = g.ngroups;

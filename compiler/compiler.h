@@ -47,10 +47,18 @@ int cpol_resolve(cpol_unit *u, cpol_file *main, struct cpol_model *m);
 /* Warnings on a resolved model. */
 void cpol_lint(cpol_unit *u, const struct cpol_model *m);
 
+enum {
+	CPOL_BPF_TRUSTED = 1u << 0,
+	/* no write root is a folder: refuse metadata changes too (the image
+	 * then carries CPOL_IMGF_RO_FILTER) */
+	CPOL_BPF_READONLY = 1u << 1,
+};
+
 struct cpol_compile_opts {
 	/* Builds the seccomp filter stored in the image (codexpolc passes
-	 * cpol_seccomp_export); NULL stores none and codexrun builds it. */
-	int (*make_bpf)(int net, int trusted, void **bpf, size_t *len, uint32_t *arch, void *arg);
+	 * cpol_seccomp_export); NULL stores none and codexrun builds it. net is
+	 * enum cpol_img_net, flags CPOL_BPF_*. */
+	int (*make_bpf)(int net, unsigned flags, void **bpf, size_t *len, uint32_t *arch, void *arg);
 	void *make_bpf_arg;
 	int strip_debug;                   /* positions zeroed (for hash comparisons) */
 };

@@ -55,6 +55,9 @@ struct cpol_sandbox {
 	 * what Landlock does not (chmod, chown, utimes, xattrs outside the write
 	 * roots, which root may do to the system's files it owns). */
 	int ro_view;
+	/* No write root is a folder: the seccomp filter refuses metadata
+	 * changes instead, and root needs no mount namespace (much faster). */
+	int readonly_fs;
 	struct cpol_protect_target *rw; /* the write roots (path, identity) */
 	size_t nrw;
 	int *rw_fds;                 /* child's scratch: their clones */

@@ -482,7 +482,9 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 	/* A mount namespace for the protected paths, and as root for the
 	 * read-only view even without them. */
 	int root = geteuid() == 0;
-	if (sb->ntargets == 0 && !root) {
+	if (sb->ntargets == 0 && (!root || sb->readonly_fs)) {
+		/* nothing to protect; as root, the seccomp filter refuses the
+		 * metadata changes the read-only view would stop */
 		r = 0;
 		goto out;
 	}

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void cpol_report_add(char *buf, size_t len, const char *fmt, ...)
@@ -54,24 +55,42 @@ static int prepare_seccomp(const struct cpol_sandbox_spec *spec, struct cpol_san
 {
 	void *prog = NULL;
 	size_t len = 0;
-	if (spec->bpf && spec->bpf_arch == cpol_seccomp_native_arch()) {
+	unsigned flags = sb->readonly_fs ? CPOL_SECCOMP_READONLY : 0;
+	if (spec->bpf && spec->bpf_arch == cpol_seccomp_native_arch() &&
+	    !!spec->bpf_readonly == !!sb->readonly_fs) {
 		prog = malloc(spec->bpf_len);
 		if (!prog)
 			return cpol_fail(err, ENOMEM, "sandbox: out of memory");
 		memcpy(prog, spec->bpf, spec->bpf_len);
 		len = spec->bpf_len;
 	} else {
-		if (spec->bpf)
+		if (spec->bpf && spec->bpf_arch == cpol_seccomp_native_arch())
+			cpol_report_add(report->notes, sizeof report->notes,
+			                "prebuilt seccomp filter %s metadata changes: built one",
+			                sb->readonly_fs ? "allows" : "refuses");
+		else if (spec->bpf)
 			cpol_report_add(report->notes, sizeof report->notes,
 			                "prebuilt seccomp filter is for arch 0x%x, not 0x%x: "
 			                "built one", (unsigned)spec->bpf_arch,
 			                (unsigned)cpol_seccomp_native_arch());
 		uint32_t arch;
-		if (cpol_seccomp_export(spec->net, 0, &prog, &len, &arch, err) < 0)
+		if (cpol_seccomp_export(spec->net, flags, &prog, &len, &arch, err) < 0)
 			return -1;
 	}
 	sb->bpf = prog;
 	sb->bpf_insns = (unsigned short)(len / sizeof(struct sock_filter));
+	return 0;
+}
+
+/* Is any write root a folder (the only kind that needs chmod and friends,
+ * and the only kind that can hold protected paths)? */
+static int has_folder_root(const struct cpol_sandbox_spec *spec)
+{
+	for (size_t i = 0; i < spec->nwrite; i++) {
+		struct stat st;
+		if (spec->write_roots[i] && stat(spec->write_roots[i], &st) == 0 && S_ISDIR(st.st_mode))
+			return 1;
+	}
 	return 0;
 }
 
@@ -123,6 +142,7 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 		break;
 	}
 
+	sb->readonly_fs = have_seccomp && !has_folder_root(spec);
 	if (abi >= 1) {
 		sb->ruleset_fd = cpol_landlock_build(spec, abi, report, err);
 		if (sb->ruleset_fd < 0)

@@ -57,6 +57,7 @@ struct cpol_sandbox_spec {
 	 * at most 4096 instructions, jumps in range, a return at the end. */
 	const void *bpf; size_t bpf_len;
 	uint32_t bpf_arch;               /* AUDIT_ARCH_* the prebuilt filter was made for */
+	int bpf_readonly;                /* it was built with CPOL_SECCOMP_READONLY */
 };
 
 /* What the kernel offers and what will be enforced; filled by prepare.
@@ -85,11 +86,21 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 int cpol_sandbox_enter(const struct cpol_sandbox *sb, cpol_error *err);
 void cpol_sandbox_free(struct cpol_sandbox *sb);
 
+/* Flags of cpol_seccomp_export. */
+enum {
+	CPOL_SECCOMP_TRUSTED = 1u << 0,  /* no filter at all */
+	/* Also refuse every change of file metadata (chmod, chown, utimes,
+	 * xattrs): for sandboxes whose write roots hold no folder, where nothing
+	 * needs them, so that root is held without a mount namespace (Landlock
+	 * does not cover these calls; see protect.c's read-only view). */
+	CPOL_SECCOMP_READONLY = 1u << 1,
+};
+
 /* Build the seccomp filter for a network mode as classic BPF for the running
  * architecture (used by codexpolc to store it in the image). *out is
- * malloc'd; *arch receives the AUDIT_ARCH_* value. trusted has no filter:
- * returns 0 with *out NULL and *len 0. */
-int cpol_seccomp_export(enum cpol_net_mode net, int trusted, void **out, size_t *len,
+ * malloc'd; *arch receives the AUDIT_ARCH_* value. CPOL_SECCOMP_TRUSTED has
+ * no filter: returns 0 with *out NULL and *len 0. */
+int cpol_seccomp_export(enum cpol_net_mode net, unsigned flags, void **out, size_t *len,
                         uint32_t *arch, cpol_error *err);
 
 /* Environment scrub: a new NULL-terminated envp without the variables that

@@ -11,7 +11,8 @@
  *    architecture (i386 through int 0x80, x32 on x86_64: libseccomp's
  *    x86_64 filter sends calls with the x32 bit to the bad-arch action);
  *  - without network: socket()/socketpair() for every family but AF_UNIX
- *    (Landlock only covers TCP; this stops UDP, raw, netlink, IPv6, ...).
+ *    (Landlock only covers TCP; this stops UDP, raw, netlink, IPv6, ...);
+ *  - with CPOL_SECCOMP_READONLY: every change of file metadata.
  * clone3() fails with ENOSYS instead: its flags sit in memory that a filter
  * cannot read, and ENOSYS makes the C libraries fall back to clone().
  */
@@ -84,6 +85,25 @@ static const struct {
 	{ SCMP_SYS(delete_module), "delete_module" },
 };
 
+/* Changes of file metadata that Landlock does not cover, refused with
+ * CPOL_SECCOMP_READONLY. Newer calls libseccomp 2.5 may not name are added
+ * by number (x86_64 numbers; elsewhere libseccomp's name lookup decides). */
+static const struct {
+	int nr;
+	const char *name;
+} metadata_denied[] = {
+	{ SCMP_SYS(chmod), "chmod" }, { SCMP_SYS(fchmod), "fchmod" }, { SCMP_SYS(fchmodat), "fchmodat" },
+	{ SCMP_SYS(chown), "chown" }, { SCMP_SYS(fchown), "fchown" }, { SCMP_SYS(lchown), "lchown" },
+	{ SCMP_SYS(fchownat), "fchownat" }, { SCMP_SYS(utime), "utime" }, { SCMP_SYS(utimes), "utimes" },
+	{ SCMP_SYS(futimesat), "futimesat" }, { SCMP_SYS(utimensat), "utimensat" },
+	{ SCMP_SYS(setxattr), "setxattr" }, { SCMP_SYS(lsetxattr), "lsetxattr" },
+	{ SCMP_SYS(fsetxattr), "fsetxattr" }, { SCMP_SYS(removexattr), "removexattr" },
+	{ SCMP_SYS(lremovexattr), "lremovexattr" }, { SCMP_SYS(fremovexattr), "fremovexattr" },
+#if defined(__x86_64__)
+	{ 452, "fchmodat2" }, { 463, "setxattrat" }, { 466, "removexattrat" },
+#endif
+};
+
 /* clone() flags that create a namespace (see unshare above). CLONE_NEWTIME
  * is left out: with clone() that bit belongs to the exit signal. */
 static const unsigned long clone_ns_flags[] = {
@@ -112,10 +132,17 @@ static int lsc_fail(cpol_error *err, int rc, const char *what)
 	return cpol_fail(err, -rc, "sandbox: libseccomp %s: %s", what, strerror(-rc));
 }
 
-static int add_rules(scmp_filter_ctx ctx, enum cpol_net_mode net, cpol_error *err)
+static int add_rules(scmp_filter_ctx ctx, enum cpol_net_mode net, unsigned flags, cpol_error *err)
 {
 	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
 	int rc;
+	for (size_t i = 0; (flags & CPOL_SECCOMP_READONLY) && i < sizeof metadata_denied / sizeof metadata_denied[0]; i++) {
+		if (metadata_denied[i].nr < 0)
+			continue;
+		rc = seccomp_rule_add(ctx, eperm, metadata_denied[i].nr, 0);
+		if (rc < 0)
+			return lsc_fail(err, rc, metadata_denied[i].name);
+	}
 	for (size_t i = 0; i < sizeof always_denied / sizeof always_denied[0]; i++) {
 		if (always_denied[i].nr < 0)
 			continue; /* not on this architecture */
@@ -173,7 +200,7 @@ static int add_rules(scmp_filter_ctx ctx, enum cpol_net_mode net, cpol_error *er
 
 /* Build the filter for `net` and export it as classic BPF into a malloc'd
  * buffer. */
-static int build(enum cpol_net_mode net, void **out, size_t *len, cpol_error *err)
+static int build(enum cpol_net_mode net, unsigned flags, void **out, size_t *len, cpol_error *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
@@ -185,7 +212,7 @@ static int build(enum cpol_net_mode net, void **out, size_t *len, cpol_error *er
 		lsc_fail(err, rc, "bad-arch action");
 		goto out;
 	}
-	if (add_rules(ctx, net, err) < 0)
+	if (add_rules(ctx, net, flags, err) < 0)
 		goto out;
 
 	fd = memfd_create("cpol-seccomp", MFD_CLOEXEC);
@@ -232,16 +259,16 @@ out:
 	return r;
 }
 
-int cpol_seccomp_export(enum cpol_net_mode net, int trusted, void **out, size_t *len,
+int cpol_seccomp_export(enum cpol_net_mode net, unsigned flags, void **out, size_t *len,
                         uint32_t *arch, cpol_error *err)
 {
 	*out = NULL;
 	*len = 0;
 	if (arch)
 		*arch = cpol_seccomp_native_arch();
-	if (trusted)
+	if (flags & CPOL_SECCOMP_TRUSTED)
 		return 0; /* trusted: no filter at all */
-	return build(net, out, len, err);
+	return build(net, flags, out, len, err);
 }
 
 /* A prebuilt program: a whole number of instructions, not more than the

@@ -46,7 +46,11 @@ struct cpol_img_section {
 };
 
 /* ---- META: one struct ---- */
-enum { CPOL_IMGF_TRUSTED = 1u << 0 }; /* grants everything: codexrun wants --trusted */
+enum {
+	CPOL_IMGF_TRUSTED = 1u << 0,   /* grants everything: codexrun wants --trusted */
+	CPOL_IMGF_RO_FILTER = 1u << 1, /* the seccomp filter refuses metadata changes */
+	CPOL_IMGF__ALL = CPOL_IMGF_TRUSTED | CPOL_IMGF_RO_FILTER
+};
 
 struct cpol_img_meta {
 	uint32_t name;       /* string: the policy's name */

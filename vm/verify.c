@@ -310,7 +310,7 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 	if (secs[CPOL_SEC_META].size != sizeof(struct cpol_img_meta))
 		return BAD("meta section has the wrong size");
 	im->meta = (const void *)(im->base + secs[CPOL_SEC_META].off);
-	if (im->meta->def > CPOL_FORBID || (im->meta->flags & ~(uint32_t)CPOL_IMGF_TRUSTED))
+	if (im->meta->def > CPOL_FORBID || (im->meta->flags & ~(uint32_t)CPOL_IMGF__ALL))
 		return BAD("meta section has an unknown default or flags");
 	if (im->meta->ngroups > (1u << 24))
 		return BAD("too many substring groups");

@@ -94,11 +94,12 @@ Test(seccomp_export, a_prebuilt_program_is_what_the_child_loads)
 	const char *blob = none_blob();
 	/* the spec says outbound, but the prebuilt no-network program is loaded:
 	 * UDP is refused, which only that program does */
-	cr_expect_eq(sb_runl(out, sizeof out, sb_prog("sbexec"), "--read", "/", "--net",
+	/* (a folder write root: a filter without CPOL_SECCOMP_READONLY fits) */
+	cr_expect_eq(sb_runl(out, sizeof out, sb_prog("sbexec"), "--read", "/", "--write", "/tmp", "--net",
 	                     "outbound", "--bpf", blob, "--", sb_prog("sbprobe"), "socket", "udp",
 	                     NULL), 1, "%s", out);
 	cr_expect(strstr(out, "EPERM"), "%s", out);
-	cr_expect_eq(sb_runl(out, sizeof out, sb_prog("sbexec"), "--read", "/", "--net",
+	cr_expect_eq(sb_runl(out, sizeof out, sb_prog("sbexec"), "--read", "/", "--write", "/tmp", "--net",
 	                     "outbound", "--bpf", blob, "--", "grep", "Seccomp:", "/proc/self/status",
 	                     NULL), 0, "%s", out);
 	cr_expect(strstr(out, "2"), "%s", out);
@@ -347,4 +348,36 @@ Test(report, trusted_enforces_nothing_and_degrades_nothing)
 	cr_expect_eq(rep.fs_enforced + rep.seccomp_enforced + rep.caps_dropped, 0);
 	cr_expect_str_eq(rep.degraded, "");
 	cpol_sandbox_free(sb);
+}
+
+/* With no folder to write, the filter refuses metadata changes and root is
+ * held without a mount namespace (the fast path of the read-only profiles). */
+Test(seccomp_export, without_folder_roots_metadata_changes_fail_and_no_namespace_is_made)
+{
+	char self_ns[128] = "";
+	ssize_t n = readlink("/proc/self/ns/mnt", self_ns, sizeof self_ns - 1);
+	cr_assert(n > 0);
+	self_ns[n] = 0;
+	cr_expect_eq(sb_runl(out, sizeof out, sb_prog("sbexec"), "--read", "/", "--write", "/dev/null", "--",
+	                     "readlink", "/proc/self/ns/mnt", NULL), 0, "%s", out);
+	cr_expect(strstr(out, self_ns), "a mount namespace was made: %s vs %s", out, self_ns);
+	static const char *const calls[] = { "chmod 0644 /etc/hostname", "chown 0:0 /etc/hostname",
+	                                     "touch -c -d 2001-01-01 /etc/hostname",
+	                                     "setfattr -n user.x -v y /etc/hostname 2>/dev/null || "
+	                                     "python3 -c \"import os; os.setxattr('/etc/hostname','user.x',b'y')\"" };
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+		int rc = sb_runl(out, sizeof out, sb_prog("sbexec"), "--read", "/", "--write", "/dev/null", "--",
+		                 "sh", "-c", calls[i], NULL);
+		cr_expect_neq(rc, 0, "%s succeeded: %s", calls[i], out);
+	}
+	void *bpf;
+	size_t len;
+	uint32_t arch;
+	cr_assert_eq(cpol_seccomp_export(CPOL_NET_NONE, CPOL_SECCOMP_READONLY, &bpf, &len, &arch, NULL), 0);
+	void *plain;
+	size_t plen;
+	cr_assert_eq(cpol_seccomp_export(CPOL_NET_NONE, 0, &plain, &plen, &arch, NULL), 0);
+	cr_expect_gt(len, plen, "the read-only filter has no more rules");
+	free(bpf);
+	free(plain);
 }

@@ -209,11 +209,8 @@ static void rollback(struct sh *S)
 	S->inword = 0;
 }
 
-static int eq(const char *w, size_t n, const char *lit)
-{
-	size_t m = strlen(lit);
-	return n == m && memcmp(w, lit, m) == 0;
-}
+/* w[0..n) is the string literal lit (its length known when compiling) */
+#define eq(w, n, lit) ((n) == sizeof(lit) - 1 && memcmp((w), (lit), sizeof(lit) - 1) == 0)
 
 static int is_digit(uch c) { return c >= '0' && c <= '9'; }
 static int is_alpha_(uch c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }

@@ -25,9 +25,19 @@
  *   are not emitted.
  * - A stray operator (`;;` outside case, `| |`, leading `&&`, trailing
  *   `|`) flags SYNTAX on the command next to it.
+ * - Redirections are not words. `|&` adds a 2>&1 (DUP) to the command
+ *   before it; `&>f` and `&>>f` are recorded with fd 1 (they take 2 too).
+ * - Here-doc bodies are skipped, never commands; an unquoted body with
+ *   $(...) or `...` flags SUBST on its command, $VAR flags EXPAND. Inside
+ *   $(...) the splitter also knows comments and here-docs, so neither an
+ *   apostrophe there nor a ')' in a here-doc body ends it early or late.
  * - out->flags is the union of the flags of every command, emitted or not,
  *   plus TOOBIG. When TOOBIG is set the split stopped early: the caller
  *   must treat the script as one it cannot judge.
+ * Known approximations, all of them flagged (so never judged as certain):
+ * the text of $(...), <(...), `...` is kept, not split (a `case ... )`
+ * inside $(...) ends it early: SYNTAX follows); `coproc NAME { ...; }` is
+ * one command; `[[ ... ]]` must end on its line.
  */
 #ifndef CPOL_VM_SHELL_H
 #define CPOL_VM_SHELL_H

@@ -54,7 +54,7 @@ enum {
 
 /* Tokens of the skipper. */
 enum { K_EOF, K_OTHER, K_SUBST, K_ARITH, K_PARAM, K_ANSI, K_VAR,
-       K_LP, K_RP, K_RB, K_SQ, K_DQ, K_BQ };
+       K_LP, K_RP, K_RB, K_SQ, K_DQ, K_BQ, K_NL, K_HASH, K_HEREDOC };
 
 /* Contexts of the skipper. */
 enum { X_PAREN, X_BRACE, X_DQ, X_BQ, X_SQ, X_ANSI };
@@ -209,11 +209,8 @@ static void rollback(struct sh *S)
 	S->inword = 0;
 }
 
-static int eq(const char *w, size_t n, const char *lit)
-{
-	size_t m = strlen(lit);
-	return n == m && memcmp(w, lit, m) == 0;
-}
+/* w[0..n) is the string literal lit (its length known when compiling) */
+#define eq(w, n, lit) ((n) == sizeof(lit) - 1 && memcmp((w), (lit), sizeof(lit) - 1) == 0)
 
 static int is_digit(uch c) { return c >= '0' && c <= '9'; }
 static int is_alpha_(uch c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -635,20 +632,99 @@ static int lex_skip(struct sh *S)
 	"'"             { return K_SQ; }
 	"\""            { return K_DQ; }
 	"`"             { return K_BQ; }
-	[^\\$()}'"`\x00]+ { return K_OTHER; }
-	[$\x00]         { return K_OTHER; }
+	"\n"            { return K_NL; }
+	"#"             { return K_HASH; }
+	"<<" "-"?       { return K_HEREDOC; }
+	"<<<"           { return K_OTHER; }
+	[^\\$()}'"`\n#<\x00]+ { return K_OTHER; }
+	[$<\x00]        { return K_OTHER; }
 	$               { return K_EOF; }
 */
 }
 
+/* Here-docs opened inside $(...): their bodies follow the next newline
+ * there, and may hold anything (`it's`, a lone parenthesis). */
+#define SKIP_HD 4
+#define SKIP_HDLEN 64
+struct skip_hd {
+	uint8_t n;
+	struct { uint8_t len, strip; char d[SKIP_HDLEN]; } hd[SKIP_HD];
+};
+
+/* The delimiter word after << inside $(...), quotes removed. Too long or
+ * too many: not tracked (the body is then scanned as code, as before). */
+static void skip_hd_word(struct sh *S, struct skip_hd *h, int strip)
+{
+	const uch *p = S->cur;
+	char d[SKIP_HDLEN];
+	size_t n = 0;
+	int ok = 1;
+
+	while (p < S->lim && is_blank(*p))
+		p++;
+	while (p < S->lim && !is_blank(*p) && !strchr("\n;&|<>()", *p)) {
+		uch c = *p++;
+		if (c == '\'' || c == '"') {
+			while (p < S->lim && *p != c) {
+				if (c == '"' && *p == '\\' && p + 1 < S->lim)
+					p++;
+				if (n < sizeof d)
+					d[n] = (char)*p;
+				n++;
+				p++;
+			}
+			if (p < S->lim)
+				p++;
+			continue;
+		}
+		if (c == '\\' && p < S->lim)
+			c = *p++;
+		if (n < sizeof d)
+			d[n] = (char)c;
+		n++;
+	}
+	S->cur = p;
+	if (n == 0 || n > sizeof d || h->n >= SKIP_HD)
+		ok = 0;
+	if (ok) {
+		memcpy(h->hd[h->n].d, d, n);
+		h->hd[h->n].len = (uint8_t)n;
+		h->hd[h->n].strip = (uint8_t)strip;
+		h->n++;
+	}
+}
+
+/* At a newline inside $(...): skip the pending here-doc bodies. */
+static void skip_hd_bodies(struct sh *S, struct skip_hd *h)
+{
+	for (uint8_t i = 0; i < h->n; i++) {
+		while (S->cur < S->lim) {
+			const uch *p = S->cur, *e = memchr(p, '\n', (size_t)(S->lim - p));
+			if (e == NULL)
+				e = S->lim;
+			S->cur = e < S->lim ? e + 1 : S->lim;
+			if (h->hd[i].strip)
+				while (p < e && *p == '\t')
+					p++;
+			if ((size_t)(e - p) == h->hd[i].len && memcmp(p, h->hd[i].d, h->hd[i].len) == 0)
+				break;
+		}
+	}
+	h->n = 0;
+}
+
 /* Skip to the end of a construct whose opening was just consumed: $( or
- * <( (X_PAREN), ${ (X_BRACE), ` (X_BQ), respecting the quotes and the
- * constructs nested in it; flag what is inside. Returns 0 at the end of
- * the script (unterminated: SYNTAX) or when nesting is too deep (TOOBIG). */
+ * <( (X_PAREN), ${ (X_BRACE), ` (X_BQ), respecting the quotes, comments,
+ * here-docs and constructs nested in it; flag what is inside. Returns 0
+ * at the end of the script (unterminated: SYNTAX) or when nesting is too
+ * deep (TOOBIG). */
 static int skip(struct sh *S, uint8_t first)
 {
 	uint8_t st[CPOL_SH_MAXDEPTH];
 	uint32_t d = 0;
+	struct skip_hd hd;
+
+	hd.n = 0;
 
 	st[d++] = first;
 	if (first == X_BQ)
@@ -727,6 +803,20 @@ static int skip(struct sh *S, uint8_t first)
 		case K_BQ:
 			wflag(S, CPOL_SH_SUBST);
 			push = X_BQ;
+			break;
+		case K_NL:
+			if (top == X_PAREN && hd.n)
+				skip_hd_bodies(S, &hd);
+			break;
+		case K_HASH:            /* a comment, at the start of a word */
+			if (top == X_PAREN && strchr(" \t\n;&|()", S->tok[-1])) {
+				const uch *e = memchr(S->cur, '\n', (size_t)(S->lim - S->cur));
+				S->cur = e ? e : S->lim;
+			}
+			break;
+		case K_HEREDOC:
+			if (top == X_PAREN)
+				skip_hd_word(S, &hd, S->cur - S->tok == 3);
 			break;
 		}
 		if (push != 0xff) {
@@ -881,7 +971,23 @@ static void expansion(struct sh *S, int t)
 		wflag(S, CPOL_SH_PROCSUBST);
 		skip(S, X_PAREN);
 		break;
-	default:                /* T_VAR, T_OLDARITH */
+	case T_OLDARITH: {      /* $[...]: to its ], so that 1<<2 is no here-doc */
+		uint32_t depth = 1;
+		wflag(S, CPOL_SH_EXPAND);
+		while (S->cur < S->lim && depth) {
+			uch c = *S->cur++;
+			if (c == '[')
+				depth++;
+			else if (c == ']')
+				depth--;
+			else if (c == '`' || (c == '$' && S->cur < S->lim && *S->cur == '('))
+				wflag(S, CPOL_SH_SUBST);
+		}
+		if (depth)
+			S->own |= CPOL_SH_SYNTAX;
+		break;
+	}
+	default:                /* T_VAR */
 		wflag(S, CPOL_SH_EXPAND);
 		break;
 	}

@@ -455,6 +455,15 @@ Test(shell, substitutions)
 		{ "echo $( (a) )", "[echo, $( (a) )] +SUBST" },
 		{ "echo $((a) )", "[echo, $((a) )] +SUBST" },
 		{ "echo $(unterminated", "[echo, $(unterminated] +SUBST +SYNTAX" },
+		/* comments and here-docs inside $(...) hide nothing after it */
+		{ "x $(a # it's\n); rm -rf /", "[x, $(a # it's\\x0a)] +SUBST ; [rm, -rf, /]" },
+		{ "x $(a #)\n); ls", "[x, $(a #)\\x0a)] +SUBST ; [ls]" },
+		{ "x $(a#b) c", "[x, $(a#b), c] +SUBST" },
+		{ "git commit -m \"$(cat <<'EOF'\nFix: it's done (finally\nEOF\n)\"; ls",
+		  "[git, commit, -m, $(cat <<'EOF'\\x0aFix: it's done (finally\\x0aEOF\\x0a)] +SUBST ; [ls]" },
+		{ "x \"$(cat <<-E\n\t'\n\tE\n)\" y", "[x, $(cat <<-E\\x0a\\x09'\\x0a\\x09E\\x0a), y] +SUBST" },
+		{ "x $(cat <<A <<\"B\"\n)\nA\n'\nB\n) y", "[x, $(cat <<A <<\"B\"\\x0a)\\x0aA\\x0a'\\x0aB\\x0a), y] +SUBST" },
+		{ "x $(cat <<< ')') y", "[x, $(cat <<< ')'), y] +SUBST" },
 		{ "echo `unterminated", "[echo, `unterminated] +SUBST +SYNTAX" },
 	};
 	CHECK(t);
@@ -482,6 +491,9 @@ Test(shell, expansions)
 		{ "echo ${x:-'}'} z", "[echo, ${x:-'}'}, z] +EXPAND" },
 		{ "echo $((1+2))", "[echo, $((1+2))] +EXPAND" },
 		{ "echo $[1+2]", "[echo, $[1+2]] +EXPAND" },
+		{ "echo $[1<<2]\nrm -rf /", "[echo, $[1<<2]] +EXPAND ; [rm, -rf, /]" },
+		{ "echo $[a[1]+$(b)] c", "[echo, $[a[1]+$(b)], c] +SUBST +EXPAND" },
+		{ "echo $[1", "[echo, $[1] +EXPAND +SYNTAX" },
 		{ "echo $1 $@ $* $# $? $$ $! $- $_ $0", "[echo, $1, $@, $*, $#, $?, $$, $!, $-, $_, $0] +EXPAND" },
 		{ "rm -rf $DIR/", "[rm, -rf, $DIR/] +EXPAND" },
 		{ "$CMD arg", "[$CMD, arg] +EXPAND" },

@@ -58,6 +58,38 @@ static void group_text(FILE *out, const struct cpol_image *im, uint32_t g)
 	fputs("}", out);
 }
 
+/* The text of line `line` of `path`, when the source is still there (the
+ * image stores positions, not text). One file is kept open at a time. */
+static void source_line(const char *path, uint32_t line, FILE *out)
+{
+	static char cached[4096];
+	static FILE *f;
+	static uint32_t at;
+	if (!line)
+		return;
+	if (!f || strcmp(cached, path) != 0 || at >= line) {
+		if (f)
+			fclose(f);
+		snprintf(cached, sizeof cached, "%s", path);
+		f = fopen(path, "r");
+		at = 0;
+		if (!f)
+			return;
+	}
+	char buf[512];
+	while (at < line && fgets(buf, sizeof buf, f)) {
+		size_t n = strlen(buf);
+		if (n && buf[n - 1] == '\n')
+			at++;
+		else if (n < sizeof buf - 1)
+			at++;
+		if (at == line) {
+			buf[strcspn(buf, "\n")] = 0;
+			fprintf(out, "      | %s\n", buf);
+		}
+	}
+}
+
 /* Disassemble from pc to the RET that ends the condition. */
 static void disasm(FILE *out, const struct cpol_image *im, uint32_t pc)
 {
@@ -168,6 +200,7 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 			qstr(out, im, x->reason);
 		}
 		fprintf(out, "\n    source %s:%u:%u\n", cpol_img_string(im, d->file, NULL), d->line, d->col);
+		source_line(cpol_img_string(im, d->file, NULL), d->line, out);
 		disasm(out, im, x->code);
 	}
 	fprintf(out, "\nautomaton: %u states, %u byte classes, %u outputs, %u substring groups\n",

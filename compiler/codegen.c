@@ -346,7 +346,8 @@ static void gen_intents(struct cg *g)
 		}
 		for (const cpol_target *t = s->u.intent.targets; t; t = t->next) {
 			static const uint8_t tg[] = { [CPOL_T_LAST] = CPOL_TG_LAST, [CPOL_T_OPERANDS] = CPOL_TG_OPERANDS,
-			                              [CPOL_T_AFTER] = CPOL_TG_AFTER, [CPOL_T_VALUE] = CPOL_TG_VALUE };
+			                              [CPOL_T_AFTER] = CPOL_TG_AFTER, [CPOL_T_VALUE] = CPOL_TG_VALUE,
+			                              [CPOL_T_CWD] = CPOL_TG_CWD };
 			struct cpol_img_intent in = { CPOL_IK_WRITE, tg[t->kind], (uint16_t)t->from,
 			                              t->text ? sid(g, t->text, t->len) : CPOL_NONE, guard };
 			for_names(g, &s->u.intent.programs, add_intent_cb, &in);

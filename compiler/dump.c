@@ -16,7 +16,7 @@ static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const wmode_names[] = { "", " outside sandbox.write", " inside sandbox.write" };
 static const char *const net_names[] = { "none", "connect", "outbound", "any" };
 static const char *const var_names[] = { "", "$WORKSPACE", "$TMPDIR", "$HOME", "" };
-static const char *const target_names[] = { "", "last", "operands", "after", "value" };
+static const char *const target_names[] = { "", "last", "operands", "after", "value", "cwd" };
 
 static void qstr(FILE *out, const struct cpol_image *im, uint32_t id)
 {

@@ -116,7 +116,7 @@ typedef struct cpol_sbitem {
 } cpol_sbitem;
 
 enum cpol_intent_kind { CPOL_INTENT_NETWORK, CPOL_INTENT_WRITE };
-enum cpol_target_kind { CPOL_T_LAST, CPOL_T_OPERANDS, CPOL_T_AFTER, CPOL_T_VALUE };
+enum cpol_target_kind { CPOL_T_LAST, CPOL_T_OPERANDS, CPOL_T_AFTER, CPOL_T_VALUE, CPOL_T_CWD };
 
 typedef struct cpol_target {
 	uint8_t kind;             /* enum cpol_target_kind */

@@ -253,6 +253,7 @@ target(T) ::= LAST(K).     { T = cpol_ast_target(P, CPOL_T_LAST, K.loc); }
 target(T) ::= OPERANDS(K). { T = cpol_ast_target(P, CPOL_T_OPERANDS, K.loc); if (T) T->from = 1; }
 target(T) ::= OPERANDS(K) FROM INT(N). { T = cpol_ast_target(P, CPOL_T_OPERANDS, K.loc); if (T) T->from = N.num; }
 target(T) ::= AFTER(K) STRING(S). { T = cpol_ast_target(P, CPOL_T_AFTER, K.loc); if (T) { T->text = S.text; T->len = S.len; } }
+target(T) ::= CWD(K). { T = cpol_ast_target(P, CPOL_T_CWD, K.loc); }
 target(T) ::= VALUE(K) STRING(S). { T = cpol_ast_target(P, CPOL_T_VALUE, K.loc); if (T) { T->text = S.text; T->len = S.len; } }
 
 /* ---- tests ---- */

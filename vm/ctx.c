@@ -211,7 +211,13 @@ cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_r
 		.buf = st->buf, .bufcap = sizeof st->buf,
 	};
 	uint32_t n = len > UINT32_MAX ? 0 : cpol_shell_split(line, len, &so);
-	if (n == 1 && so.flags == 0 && so.cmds[0].flags == 0 && so.cmds[0].nredir == 0 && so.cmds[0].argc > 0) {
+	/* exec, eval and source are shell builtins: a shell judges them */
+	const struct cpol_shell_cmd *c0 = &so.cmds[0];
+	int builtin = n == 1 && c0->argc > 0 &&
+	              ((c0->lens[0] == 4 && (!memcmp(c0->argv[0], "exec", 4) || !memcmp(c0->argv[0], "eval", 4))) ||
+	               (c0->lens[0] == 6 && !memcmp(c0->argv[0], "source", 6)) ||
+	               (c0->lens[0] == 1 && c0->argv[0][0] == '.'));
+	if (n == 1 && !builtin && so.flags == 0 && c0->flags == 0 && c0->nredir == 0 && c0->argc > 0) {
 		/* One simple command: judge its words as an argv. */
 		cpol_frame_init(ctx, &f, 0, so.cmds[0].argc, so.cmds[0].argv, so.cmds[0].lens);
 	} else {

@@ -77,7 +77,11 @@ static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, ui
 		case CPOL_PR_OPTION:
 			if (n == ml && memcmp(s, m, ml) == 0)
 				return 1;
-			if (ml == 2 && m[0] == '-' && m[1] != '-') {
+			if (ml > 2 && m[0] == '-' && m[1] == '-') {
+				/* --name, --name=VALUE and abbreviations (--na, --na=V) */
+				if (cpol_long_option_at(s, n, m, ml) >= 0)
+					return 1;
+			} else if (ml == 2 && m[0] == '-' && m[1] != '-') {
 				/* -x: glued value (-xVALUE) or inside a cluster (-ax) */
 				if ((n > 2 && s[0] == '-' && s[1] == m[1]) || cluster_has(s, n, m[1]))
 					return 1;

@@ -169,7 +169,8 @@ struct cpol_img_acout {
 
 /* ---- INTENTS: struct cpol_img_intent[count] ---- */
 enum cpol_img_intent_kind { CPOL_IK_NETWORK = 0, CPOL_IK_WRITE = 1 };
-enum cpol_img_target { CPOL_TG_NONE = 0, CPOL_TG_LAST, CPOL_TG_OPERANDS, CPOL_TG_AFTER, CPOL_TG_VALUE };
+enum cpol_img_target { CPOL_TG_NONE = 0, CPOL_TG_LAST, CPOL_TG_OPERANDS, CPOL_TG_AFTER, CPOL_TG_VALUE,
+                       CPOL_TG_CWD /* the working folder itself */ };
 
 struct cpol_img_intent {
 	uint8_t  kind;       /* enum cpol_img_intent_kind */

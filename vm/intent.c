@@ -41,9 +41,42 @@ static int is_operand(const char *s, uint32_t n, int after_ddash)
 	return n > 0 && (after_ddash || s[0] != '-');
 }
 
+/* Where a short option -x takes its value inside a cluster: "-sSLx" -> the
+ * next argument (*inside 0), "-sxFILE" -> FILE (*inside = its offset);
+ * -1 when the cluster does not hold x. Letters before x are taken as flags,
+ * as getopt does. */
+static long short_value_at(const char *s, uint32_t n, char x)
+{
+	if (n < 2 || s[0] != '-' || s[1] == '-')
+		return -1;
+	const char *p = memchr(s + 1, x, n - 1);
+	if (!p)
+		return -1;
+	return (long)(p - s) + 1;
+}
+
+/* Does s name the long option "--name" (sl bytes), as getopt_long would take
+ * it: whole, or any prefix of it (abbreviation), with or without "=VALUE"?
+ * Returns the offset of the value after '=', 0 when there is none, -1 when
+ * it does not. */
+long cpol_long_option_at(const char *s, uint32_t n, const char *name, uint32_t sl)
+{
+	if (n < 3 || s[0] != '-' || s[1] != '-' || sl < 3)
+		return -1;
+	const char *eq = memchr(s, '=', n);
+	uint32_t k = eq ? (uint32_t)(eq - s) : n;
+	if (k < 3 || k > sl || memcmp(s, name, k) != 0)
+		return -1;
+	return eq ? (long)k + 1 : 0;
+}
+
 static void write_targets(const struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_intent *in)
 {
 	const struct cpol_image *im = ctx->img;
+	if (in->target == CPOL_TG_CWD) {
+		target(ctx, f, ".", 1);
+		return;
+	}
 	uint32_t sl = 0;
 	const char *str = in->str != CPOL_NONE ? cpol_img_string(im, in->str, &sl) : NULL;
 	int ddash = 0;
@@ -71,16 +104,22 @@ static void write_targets(const struct cpol_ctx *ctx, struct cpol_frame *f, cons
 				lastlen = n;
 			}
 			break;
-		case CPOL_TG_AFTER:
-			if (n == sl && memcmp(s, str, sl) == 0) {
-				if (i + 1 < f->argc)
-					target(ctx, f, f->argv[i + 1], cpol_alen(f, i + 1));
-			} else if (sl == 2 && str[0] == '-' && str[1] != '-' && n > 2 && s[0] == '-' && s[1] == str[1]) {
-				target(ctx, f, s + 2, n - 2);                /* -oFILE */
-			} else if (sl > 2 && n > sl && s[sl] == '=' && memcmp(s, str, sl) == 0) {
-				target(ctx, f, s + sl + 1, n - sl - 1);      /* --output=FILE */
-			}
+		case CPOL_TG_AFTER: {
+			long at = -1;
+			if (n == sl && memcmp(s, str, sl) == 0)
+				at = 0;                                     /* -o FILE, --output FILE */
+			else if (sl == 2 && str[0] == '-' && str[1] != '-')
+				at = short_value_at(s, n, str[1]);          /* -oFILE, -sSLo FILE */
+			else if (sl > 2 && str[0] == '-' && str[1] == '-')
+				at = cpol_long_option_at(s, n, str, sl);    /* --output=FILE, --out FILE */
+			else if (n > sl && s[sl] == '=' && memcmp(s, str, sl) == 0)
+				at = (long)sl + 1;                          /* name=FILE */
+			if (at > 0 && (uint32_t)at < n)
+				target(ctx, f, s + at, n - (uint32_t)at);
+			else if (at >= 0 && i + 1 < f->argc)
+				target(ctx, f, f->argv[i + 1], cpol_alen(f, i + 1));
 			break;
+		}
 		case CPOL_TG_VALUE:
 			if (n >= sl && memcmp(s, str, sl) == 0)
 				target(ctx, f, s + sl, n - sl);

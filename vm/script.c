@@ -108,6 +108,31 @@ static void judge_command(struct cpol_ctx *ctx, int depth, const struct cpol_she
 	}
 }
 
+/* `cd DIR` changes the folder the script's later commands run in: follow it
+ * lexically, so that their paths are judged where they really point.
+ * Returns 0, or -1 when the new folder cannot be known (cd -, cd ~user). */
+static int follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c)
+{
+	const char *to = ctx->home;
+	uint32_t tolen = ctx->homelen;
+	if (c->argc > 2)
+		return -1;
+	if (c->argc == 2) {
+		to = c->argv[1];
+		tolen = c->lens[1];
+	}
+	if (tolen == 1 && to[0] == '-')
+		return -1;
+	char tmp[CPOL_PATH_BUF];
+	long n = cpol_path_normalize(ctx->cwd, ctx->cwdlen, ctx->home, ctx->homelen, to, tolen, tmp, sizeof tmp);
+	if (n < 0)
+		return -1;
+	memcpy(ctx->cwdbuf[depth], tmp, (size_t)n + 1);
+	ctx->cwd = ctx->cwdbuf[depth];
+	ctx->cwdlen = (uint32_t)n;
+	return 0;
+}
+
 void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out)
 {
 	int depth = f->depth + 1;
@@ -136,6 +161,9 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		builtin(out, CPOL_ALLOW, "empty script", NULL, 0);
 		return;
 	}
+	const char *saved_cwd = ctx->cwd;
+	uint32_t saved_cwdlen = ctx->cwdlen;
+	int lost_cwd = 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &so.cmds[k];
 		/* Reserve the slot first: a command is listed before its own parts. */
@@ -149,11 +177,17 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		}
 		struct cpol_iv v;
 		judge_command(ctx, depth, c, &v);
+		if (lost_cwd)
+			at_least_prompt(&v, "the working folder after `cd -` or `cd ~user` cannot be known", NULL, 0);
+		if (c->argc >= 1 && c->lens[0] == 2 && !memcmp(c->argv[0], "cd", 2) && follow_cd(ctx, depth, c) < 0)
+			lost_cwd = 1;
 		if (sub)
 			cpol_iv_to_verdict(ctx, &v, &sub->verdict);
 		v.set = 1;
 		cpol_iv_merge(out, &v);
 	}
+	ctx->cwd = saved_cwd;
+	ctx->cwdlen = saved_cwdlen;
 	if (so.flags & ~(uint32_t)CPOL_SH_TOOBIG)
 		at_least_prompt(out, "shell syntax that cannot be parsed for certain", NULL, 0);
 }

@@ -239,7 +239,7 @@ static int verify_intents(struct cpol_image *im, const struct sec *s, cpol_error
 	im->nintents = (uint32_t)s->count;
 	for (uint32_t i = 0; i < im->nintents; i++) {
 		const struct cpol_img_intent *x = &im->intents[i];
-		if (x->kind > CPOL_IK_WRITE || x->target > CPOL_TG_VALUE)
+		if (x->kind > CPOL_IK_WRITE || x->target > CPOL_TG_CWD)
 			return BAD("intent %u has an unknown kind or target", i);
 		if ((x->target == CPOL_TG_AFTER || x->target == CPOL_TG_VALUE) ? !str_ok(im, x->str)
 		    : (x->str != CPOL_NONE && !str_ok(im, x->str)))

@@ -112,6 +112,7 @@ struct cpol_ctx {
 	unsigned nsubs, subs_dropped;
 	char text[CPOL_TEXT_BUF];
 	size_t textlen;
+	char cwdbuf[CPOL_MAX_DEPTH + 1][CPOL_PATH_BUF]; /* a script's cwd after `cd` */
 	const char *sh_argv[3];       /* eval_line: sh -c LINE */
 	uint32_t sh_lens[3];
 };

@@ -16,10 +16,16 @@
  * last >= --batch-us microseconds, so the ~50 ns clock_gettime is < 0.5%),
  * divided by its size; the line's time is the minimum over --rounds rounds
  * (noise on a shared machine only ever adds). Lines run in a shuffled order
- * each round, after a warm-up pass. p50 / p99 / mean are over the lines.
- * The "stream" figures evaluate the corpus in order in batches of 1,000
- * different lines (caches and branch predictors see a realistic mix): the
- * median and p99 of those batches. Nothing is pinned.
+ * each round, after a warm-up pass, and for each line every column (eval,
+ * eval_line, naive, ...) is timed in turn, so that a load that comes and
+ * goes falls on all of them alike and their ratios hold. p50 / p99 / mean
+ * are over the lines. The "stream" figures evaluate the corpus in order in
+ * batches of 1,000 different lines (caches and branch predictors see a
+ * realistic mix): the median and p99 of those batches. Nothing is pinned.
+ *
+ *   evalbench --scaling CORPUS IMAGE...
+ * measures eval, the substring stage (and Hyperscan) of several images the
+ * same way, interleaved, for the scaling table.
  *
  * Output: a readable report, and `RESULT key=value` lines for bench/run.sh.
  * Exit 1 when any two ways of deciding disagree.

@@ -265,10 +265,15 @@ static int setup_env(struct run *r)
 	}
 	const char *t = getenv("TMPDIR");
 	snprintf(r->tmp, sizeof r->tmp, "%s", t && t[0] == '/' ? t : "/tmp");
-	struct passwd *pw = getpwuid(getuid());
-	const char *h = getenv("HOME");
-	snprintf(r->home, sizeof r->home, "%s", h && h[0] == '/' ? h : pw && pw->pw_dir ? pw->pw_dir : "/");
-	snprintf(r->user, sizeof r->user, "%s", pw && pw->pw_name ? pw->pw_name : "");
+	/* HOME and USER from the environment when both are there: the account
+	 * database (NSS: nscd, nsswitch.conf, /etc/passwd or LDAP) is asked
+	 * only for what is missing, as it costs more than the rest of the
+	 * set-up together. The user name only serves the audit redaction. */
+	const char *h = getenv("HOME"), *u = getenv("USER");
+	int have_home = h && h[0] == '/', have_user = u && u[0];
+	struct passwd *pw = have_home && have_user ? NULL : getpwuid(getuid());
+	snprintf(r->home, sizeof r->home, "%s", have_home ? h : pw && pw->pw_dir ? pw->pw_dir : "/");
+	snprintf(r->user, sizeof r->user, "%s", have_user ? u : pw && pw->pw_name ? pw->pw_name : "");
 	r->env = (cpol_env){ r->cwd, r->ws, r->tmp, r->home, r->user };
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struct run_spec *rs,
@@ -46,6 +47,14 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 			const char *p = cpol_img_string(im, r->path, &pl);
 			size_t reps = r->var == CPOL_RV_RELATIVE ? nw : 1;
 			for (size_t k = 0; k < reps; k++) {
+				/* A name relative to the write roots (.git) means nothing
+				 * inside a root that is a file (/dev/null): expanded, it would
+				 * make the sandbox protect the file itself, in a mount
+				 * namespace it otherwise does not need (the sandbox skips such
+				 * roots for its own relative entries the same way). */
+				struct stat st;
+				if (r->var == CPOL_RV_RELATIVE && stat(writes[k], &st) == 0 && !S_ISDIR(st.st_mode))
+					continue;
 				char *out = rs->strs + used;
 				long m = cpol_root_expand(r, p, pl, env->workspace, env->tmpdir, env->home,
 				                          r->var == CPOL_RV_RELATIVE ? writes[k] : "", out, CPOL_PATH_BUF);

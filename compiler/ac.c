@@ -92,7 +92,6 @@ int cpol_acb_emit(struct cpol_acb *b, struct cpol_buf *out, uint32_t *nstates, c
 	uint32_t nn = b->nn;
 	uint32_t *order = malloc((size_t)nn * sizeof *order);
 	uint8_t classmap[256] = { 0 };
-	uint8_t classbyte[256] = { 0 };
 	uint32_t nclasses = 1;
 	*msg = "out of memory";
 	if (!order || b->oom) {
@@ -103,7 +102,6 @@ int cpol_acb_emit(struct cpol_acb *b, struct cpol_buf *out, uint32_t *nstates, c
 	for (uint32_t e = 0; e < b->ne; e++) {
 		uint8_t c = b->e[e].byte;
 		if (!classmap[c] && nclasses < 256) {
-			classbyte[nclasses] = c;
 			classmap[c] = (uint8_t)nclasses++;
 		}
 	}
@@ -113,7 +111,7 @@ int cpol_acb_emit(struct cpol_acb *b, struct cpol_buf *out, uint32_t *nstates, c
 		free(order);
 		return -1;
 	}
-	/* breadth-first order and failure links */
+	/* breadth-first order */
 	uint32_t head = 0, tail = 0;
 	order[tail++] = 0;
 	b->n[0].bfs = 0;
@@ -122,16 +120,6 @@ int cpol_acb_emit(struct cpol_acb *b, struct cpol_buf *out, uint32_t *nstates, c
 		uint32_t u = order[head++];
 		for (uint32_t e = b->n[u].edges; e != CPOL_NONE; e = b->e[e].next) {
 			uint32_t v = b->e[e].child;
-			uint8_t c = b->e[e].byte;
-			uint32_t f = 0;
-			if (u != 0) {
-				f = b->n[u].fail;
-				while (f != 0 && child(b, f, c) == CPOL_NONE)
-					f = b->n[f].fail;
-				uint32_t g = child(b, f, c);
-				f = (g != CPOL_NONE && g != v) ? g : 0;
-			}
-			b->n[v].fail = f;
 			b->n[v].bfs = tail;
 			order[tail++] = v;
 		}
@@ -144,41 +132,46 @@ int cpol_acb_emit(struct cpol_acb *b, struct cpol_buf *out, uint32_t *nstates, c
 	}
 	uint32_t *dict = malloc((size_t)nn * sizeof *dict);       /* by new number */
 	uint32_t *trans = malloc((size_t)ntrans * sizeof *trans); /* rows by new number */
-	if (!dict || !trans) {
+	uint8_t *has = malloc(nn);                                /* by new number: outputs on the chain */
+	if (!dict || !trans || !has) {
 		free(order);
 		free(dict);
 		free(trans);
+		free(has);
 		return -1;
 	}
-	/* dictionary links and the dense table, in breadth-first order, so the
-	 * failure state's row is always complete when a state needs it */
+	/* In breadth-first order, each state's row is its failure state's row
+	 * (complete: that state is shallower) with its own edges on top, read
+	 * as state numbers; a child's failure state is the parent's failure
+	 * state's transition on the child's byte (the root's children fail to
+	 * the root). Dictionary links follow the failure states. */
 	for (uint32_t k = 0; k < nn; k++) {
 		uint32_t u = order[k];
 		uint32_t f = b->n[u].fail;
-		if (u == 0)
-			dict[k] = CPOL_NONE;
-		else
-			dict[k] = b->n[f].outs != CPOL_NONE ? b->n[f].bfs : dict[b->n[f].bfs];
 		uint32_t *row = trans + (size_t)k * nclasses;
-		row[0] = 0;
-		for (uint32_t cl = 1; cl < nclasses; cl++) {
-			uint32_t ch = child(b, u, classbyte[cl]);
-			if (ch != CPOL_NONE)
-				row[cl] = b->n[ch].bfs;
-			else if (u == 0)
-				row[cl] = 0;
-			else
-				row[cl] = trans[(size_t)b->n[f].bfs * nclasses + cl]; /* already a state number */
+		if (u == 0) {
+			dict[k] = CPOL_NONE;
+			memset(row, 0, (size_t)nclasses * sizeof *row);
+		} else {
+			dict[k] = b->n[f].outs != CPOL_NONE ? b->n[f].bfs : dict[b->n[f].bfs];
+			memcpy(row, trans + (size_t)b->n[f].bfs * nclasses, (size_t)nclasses * sizeof *row);
 		}
+		const uint32_t *frow = trans + (size_t)b->n[f].bfs * nclasses;
+		for (uint32_t e = b->n[u].edges; e != CPOL_NONE; e = b->e[e].next) {
+			uint32_t v = b->e[e].child;
+			uint32_t cl = classmap[b->e[e].byte];
+			b->n[v].fail = u == 0 ? 0 : order[frow[cl]];
+			row[cl] = b->n[v].bfs;
+		}
+		has[k] = b->n[u].outs != CPOL_NONE || dict[k] != CPOL_NONE;
 	}
 	/* state numbers -> row offsets with the output flag, only now that
 	 * every row (read as state numbers while filling) is complete */
 	for (uint64_t t = 0; t < ntrans; t++) {
-		uint32_t s = trans[t];
-		uint32_t u = order[s];
-		int has = b->n[u].outs != CPOL_NONE || dict[s] != CPOL_NONE;
-		trans[t] = s * nclasses | (has ? CPOL_AC_OUT : 0);
+		uint32_t st = trans[t];
+		trans[t] = st * nclasses | (has[st] ? CPOL_AC_OUT : 0);
 	}
+	free(has);
 	struct cpol_img_ac_hdr h;
 	memset(&h, 0, sizeof h);
 	h.nstates = nn;

@@ -15,6 +15,14 @@
 struct gset {                /* a set or a group: its strings, by id, in order */
 	uint32_t *ids, n;
 	int hashed;
+	uint64_t h;              /* XXH3 of ids[0..n), for the index */
+};
+
+/* An index of sets or groups by content (open addressing, entry + 1 per
+ * slot), so that interning stays linear in the number of lists. */
+struct gindex {
+	uint32_t *slot;
+	uint32_t cap;            /* power of two, or 0 before the first use */
 };
 
 struct gprog {
@@ -30,7 +38,9 @@ struct cg {
 	struct cpol_strtab st;
 	struct gset *sets; uint32_t nsets, capsets;
 	struct gset *groups; uint32_t ngroups, capgroups;
+	struct gindex setix, groupix;
 	struct gprog *progs; uint32_t nprogs, capprogs;
+	uint32_t *progof; uint32_t capprogof;   /* string id -> program index + 1 */
 	struct cpol_img_insn *code; uint32_t ncode, capcode;
 	uint32_t maxarg;
 	int ro_filter;           /* the stored seccomp filter refuses metadata changes */
@@ -98,22 +108,57 @@ static int list_ids(struct cg *g, const cpol_list *l, uint32_t **ids, uint32_t *
 	return 0;
 }
 
-static uint32_t intern(struct cg *g, struct gset **arr, uint32_t *n, uint32_t *cap,
+/* Keep the index at most half full; 0, or -1 when it cannot grow (the
+ * caller then compares with every entry). */
+static int index_room(struct gindex *ix, const struct gset *arr, uint32_t n)
+{
+	if (ix->cap && 2 * (n + 1) <= ix->cap)
+		return 0;
+	uint32_t cap = ix->cap ? ix->cap * 2 : 64;
+	uint32_t *slot = calloc(cap, sizeof *slot);
+	if (!slot)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = (uint32_t)arr[i].h & (cap - 1);
+		while (slot[k])
+			k = (k + 1) & (cap - 1);
+		slot[k] = i + 1;
+	}
+	free(ix->slot);
+	ix->slot = slot;
+	ix->cap = cap;
+	return 0;
+}
+
+static uint32_t intern(struct cg *g, struct gset **arr, uint32_t *n, uint32_t *cap, struct gindex *ix,
                        uint32_t *ids, uint32_t cnt, int hashed)
 {
+	uint64_t h = XXH3_64bits(ids, cnt * sizeof *ids);
+	int indexed = index_room(ix, *arr, *n) == 0;
+	uint32_t k = (uint32_t)h & (ix->cap - 1);
 	for (uint32_t i = 0; i < *n; i++) {
-		struct gset *s = &(*arr)[i];
-		if (s->n == cnt && !memcmp(s->ids, ids, cnt * sizeof *ids)) {
+		struct gset *s;
+		if (indexed) {
+			if (!ix->slot[k])
+				break;
+			s = &(*arr)[ix->slot[k] - 1];
+			k = (k + 1) & (ix->cap - 1);
+		} else {
+			s = &(*arr)[i];
+		}
+		if (s->h == h && s->n == cnt && !memcmp(s->ids, ids, cnt * sizeof *ids)) {
 			free(ids);
 			s->hashed |= hashed;
-			return i;
+			return (uint32_t)(s - *arr);
 		}
 	}
 	if (GROWV(*arr, *n, *cap, g) < 0) {
 		free(ids);
 		return 0;
 	}
-	(*arr)[*n] = (struct gset){ ids, cnt, hashed };
+	(*arr)[*n] = (struct gset){ ids, cnt, hashed, h };
+	if (indexed)
+		ix->slot[k] = *n + 1;
 	return (*n)++;
 }
 
@@ -122,7 +167,7 @@ static uint32_t set_of(struct cg *g, const cpol_list *l, int hashed)
 	uint32_t *ids, n;
 	if (list_ids(g, l, &ids, &n, 0) < 0)
 		return 0;
-	return intern(g, &g->sets, &g->nsets, &g->capsets, ids, n, hashed);
+	return intern(g, &g->sets, &g->nsets, &g->capsets, &g->setix, ids, n, hashed);
 }
 
 static uint32_t group_of(struct cg *g, const cpol_list *l)
@@ -130,7 +175,7 @@ static uint32_t group_of(struct cg *g, const cpol_list *l)
 	uint32_t *ids, n;
 	if (list_ids(g, l, &ids, &n, 1) < 0)
 		return 0;
-	return intern(g, &g->groups, &g->ngroups, &g->capgroups, ids, n, 0);
+	return intern(g, &g->groups, &g->ngroups, &g->capgroups, &g->groupix, ids, n, 0);
 }
 
 static uint32_t emit(struct cg *g, uint8_t op, uint8_t a, uint16_t b, uint32_t c)
@@ -241,13 +286,27 @@ static const cpol_cond *dispatch_test(const cpol_cond *c)
 
 static uint32_t prog_of(struct cg *g, uint32_t name)
 {
-	for (uint32_t i = 1; i < g->nprogs; i++)
-		if (g->progs[i].name == name)
-			return i;
+	/* string id -> program index + 1 (0: none yet), grown on demand */
+	if (name >= g->capprogof) {
+		uint32_t cap = g->capprogof ? g->capprogof : 256;
+		while (cap <= name)
+			cap *= 2;
+		uint32_t *p = realloc(g->progof, (size_t)cap * sizeof *p);
+		if (!p) {
+			g->oom = 1;
+			return 0;
+		}
+		memset(p + g->capprogof, 0, (size_t)(cap - g->capprogof) * sizeof *p);
+		g->progof = p;
+		g->capprogof = cap;
+	}
+	if (g->progof[name])
+		return g->progof[name] - 1;
 	if (GROWV(g->progs, g->nprogs, g->capprogs, g) < 0)
 		return 0;
 	memset(&g->progs[g->nprogs], 0, sizeof g->progs[0]);
 	g->progs[g->nprogs].name = name;
+	g->progof[name] = g->nprogs + 1;
 	return g->nprogs++;
 }
 
@@ -707,7 +766,10 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	}
 	free(g.sets);
 	free(g.groups);
+	free(g.setix.slot);
+	free(g.groupix.slot);
 	free(g.progs);
+	free(g.progof);
 	free(g.code);
 	cpol_strtab_free(&g.st);
 	if (oom || failed) {

@@ -198,15 +198,37 @@ static void lint_rules(cpol_unit *u, const struct cpol_model *m)
 	}
 	/* Pairwise, but only among rules that can see the same program; a
 	 * policy with very many rules is checked against its generic rules and
-	 * its neighbours only, to keep linting linear in practice. */
+	 * its neighbours only, to keep linting linear in practice: the
+	 * candidates are the generic rules and the window j-64..j+64, merged in
+	 * ascending order, so the loop never visits the rules it would skip. */
+	const int big = m->nrules > 2000;
+	uint32_t *generic = malloc((m->nrules ? m->nrules : 1) * sizeof *generic), ngeneric = 0;
+	if (!generic)
+		goto out;
+	for (uint32_t i = 0; i < m->nrules; i++)
+		if (!program_atom(&r[i]))
+			generic[ngeneric++] = i;
 	for (uint32_t j = 0; j < m->nrules; j++) {
 		if (r[j].dec < 0)
 			continue;
 		int done = 0;
+		uint32_t lo = big && j > 64 ? j - 64 : 0, hi = big && j + 64 < m->nrules ? j + 64 : m->nrules - 1;
+		uint32_t g = 0;
 		for (uint32_t i = 0; i < m->nrules && !done; i++) {
+			if (big) {
+				/* next candidate: the smaller of the next generic rule and the window */
+				while (g < ngeneric && generic[g] < i)
+					g++;
+				if (i < lo || i > hi) {
+					uint32_t next = g < ngeneric ? generic[g] : m->nrules;
+					if (i < lo && lo < next)
+						next = lo;
+					if (next >= m->nrules)
+						break;
+					i = next;
+				}
+			}
 			if (i == j || r[i].dec < 0 || disjoint_programs(&r[i], &r[j]))
-				continue;
-			if (m->nrules > 2000 && program_atom(&r[i]) && (i + 64 < j || j + 64 < i))
 				continue;
 			if (!covers(&r[i], &r[j]))
 				continue;
@@ -226,6 +248,8 @@ static void lint_rules(cpol_unit *u, const struct cpol_model *m)
 			}
 		}
 	}
+	free(generic);
+out:
 	for (uint32_t i = 0; i < m->nrules; i++) {
 		for (uint32_t k = 0; k < r[i].n; k++)
 			free(r[i].a[k].v);

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 struct walk {
 	cpol_unit *u;
@@ -251,8 +252,46 @@ static void name_short_rule(cpol_unit *u, cpol_stmt *s)
 		s->u.rule.name = "";
 }
 
+/* Block rule names seen so far: an open-addressing table of rule indices
+ * (by XXH3 of the name), so that finding a name defined twice stays linear. */
+struct name_table {
+	uint32_t *slot;     /* rule index + 1; 0 is empty */
+	uint32_t mask;
+};
+
+/* The earlier rule with s's name, or NULL after remembering s. Without a
+ * table (out of memory) every earlier rule is compared. */
+static cpol_stmt *name_seen(struct name_table *t, struct cpol_model *m, uint32_t i)
+{
+	cpol_stmt *s = m->rules[i];
+	if (!t->slot) {
+		for (uint32_t j = 0; j < i; j++) {
+			cpol_stmt *r = m->rules[j];
+			if (r->u.rule.form == CPOL_FORM_BLOCK && r->u.rule.len == s->u.rule.len &&
+			    memcmp(r->u.rule.name, s->u.rule.name, s->u.rule.len) == 0)
+				return r;
+		}
+		return NULL;
+	}
+	for (uint32_t k = (uint32_t)XXH3_64bits(s->u.rule.name, s->u.rule.len) & t->mask;; k = (k + 1) & t->mask) {
+		if (!t->slot[k]) {
+			t->slot[k] = i + 1;
+			return NULL;
+		}
+		cpol_stmt *r = m->rules[t->slot[k] - 1];
+		if (r->u.rule.len == s->u.rule.len && memcmp(r->u.rule.name, s->u.rule.name, s->u.rule.len) == 0)
+			return r;
+	}
+}
+
 static void check_rules(cpol_unit *u, struct cpol_model *m)
 {
+	struct name_table names = { NULL, 0 };
+	uint32_t cap = 16;
+	while (cap < 2 * m->nrules)
+		cap *= 2;
+	names.slot = calloc(cap, sizeof *names.slot);
+	names.mask = cap - 1;
 	for (uint32_t i = 0; i < m->nrules; i++) {
 		cpol_stmt *s = m->rules[i];
 		s->u.rule.index = i;
@@ -268,17 +307,14 @@ static void check_rules(cpol_unit *u, struct cpol_model *m)
 		check_cond(u, m, s->u.rule.when, s->seq, 0);
 		check_cond(u, m, s->u.rule.unless, s->seq, 0);
 		if (s->u.rule.form == CPOL_FORM_BLOCK && s->u.rule.len) {
-			for (uint32_t j = 0; j < i; j++) {
-				cpol_stmt *t = m->rules[j];
-				if (t->u.rule.form == CPOL_FORM_BLOCK && t->u.rule.len == s->u.rule.len &&
-				    memcmp(t->u.rule.name, s->u.rule.name, s->u.rule.len) == 0) {
-					cpol_error_at(u, s->u.rule.name_loc, "rule \"%s\" is defined twice", s->u.rule.name);
-					cpol_note_at(u, t->u.rule.name_loc, "first defined here");
-					break;
-				}
+			cpol_stmt *t = name_seen(&names, m, i);
+			if (t) {
+				cpol_error_at(u, s->u.rule.name_loc, "rule \"%s\" is defined twice", s->u.rule.name);
+				cpol_note_at(u, t->u.rule.name_loc, "first defined here");
 			}
 		}
 	}
+	free(names.slot);
 }
 
 static void check_sets(cpol_unit *u, struct cpol_model *m)

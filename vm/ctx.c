@@ -190,9 +190,20 @@ cpol_decision cpol_eval(cpol_ctx *ctx, int argc, const char *const *argv, cpol_r
 {
 	struct cpol_frame f;
 	struct cpol_iv v;
+	/* The lengths once, rather than a strlen() each time a rule looks at an
+	 * argument; a longer argv keeps NUL-terminated words (lens NULL). */
+	uint32_t lens[256];
+	uint32_t n = argc > 0 ? (uint32_t)argc : 0;
+	int measured = n <= sizeof lens / sizeof lens[0];
+	for (uint32_t i = 0; measured && i < n; i++) {
+		size_t l = strlen(argv[i]);
+		if (l > UINT32_MAX)
+			measured = 0;
+		lens[i] = (uint32_t)l;
+	}
 	ctx->nsubs = ctx->subs_dropped = 0;
 	ctx->textlen = 0;
-	cpol_frame_init(ctx, &f, 0, argc > 0 ? (uint32_t)argc : 0, argv, NULL);
+	cpol_frame_init(ctx, &f, 0, n, argv, measured ? lens : NULL);
 	cpol_eval_frame(ctx, &f, &v);
 	return finish(ctx, &v, res);
 }

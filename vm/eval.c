@@ -7,6 +7,9 @@
  */
 #include "vm/eval.h"
 
+/* XXH3 inlined: program names and set members are short, and a call
+ * through the shared library costs as much as hashing them. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 /* Directories whose programs are the trusted tools of their name. */
@@ -20,12 +23,28 @@ static int str_eq(const struct cpol_image *im, uint32_t id, const char *s, uint3
 	return im->strs[id].len == n && memcmp(im->strbase + im->strs[id].off, s, n) == 0;
 }
 
-/* Is s in set `id`? Hash table when the set has one, else a scan. */
-static int set_has(const struct cpol_image *im, uint32_t id, const char *s, uint32_t n)
+/* The hash of argv[i] for set lookups: computed once per frame (the same
+ * argument is looked up by many rules). */
+static uint32_t arg_hash(struct cpol_frame *f, uint32_t i, const char *s, uint32_t n)
+{
+	if (i >= 64)
+		return (uint32_t)XXH3_64bits(s, n);
+	if (!(f->hashed >> i & 1)) {
+		f->ahash[i] = (uint32_t)XXH3_64bits(s, n);
+		f->hashed |= (uint64_t)1 << i;
+	}
+	return f->ahash[i];
+}
+
+/* Is s in set `id`? Hash table when the set has one, else a scan. The hash
+ * comes from the frame: argument argi of f, or the program name when argi
+ * is CPOL_NONE. */
+static int set_has(const struct cpol_image *im, struct cpol_frame *f, uint32_t argi, uint32_t id,
+                   const char *s, uint32_t n)
 {
 	const struct cpol_img_set *set = &im->sets[id];
 	if (set->mask) {
-		uint32_t h = (uint32_t)XXH3_64bits(s, n);
+		uint32_t h = argi == CPOL_NONE ? f->pnamehash : arg_hash(f, argi, s, n);
 		for (uint32_t i = h & set->mask;; i = (i + 1) & set->mask) {
 			const struct cpol_img_slot *sl = &im->slots[set->slot + i];
 			if (sl->str == CPOL_NONE)
@@ -52,7 +71,7 @@ static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, ui
                 uint32_t argi, const char *s, uint32_t n)
 {
 	if (p == CPOL_PR_IN)
-		return set_has(im, c, s, n);
+		return set_has(im, f, argi, c, s, n);
 	if (p == CPOL_PR_CONTAINS) {
 		const struct cpol_gstate *g = &f->gs[c];
 		return g->tag == f->tag && (g->argmask >> (argi < 63 ? argi : 63) & 1);
@@ -130,7 +149,7 @@ int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 				pc = i->c;
 			break;
 		case CPOL_OP_PROG:
-			r = f->pname && set_has(im, i->c, f->pname, f->pnamelen);
+			r = f->pname && set_has(im, f, CPOL_NONE, i->c, f->pname, f->pnamelen);
 			if (r) {
 				f->m = f->pname;
 				f->mlen = f->pnamelen;
@@ -289,6 +308,7 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 		return;
 	}
 	uint64_t h = XXH3_64bits(f->pname, f->pnamelen);
+	f->pnamehash = (uint32_t)h;
 	uint32_t mask = im->npslots - 1;
 	for (uint32_t i = (uint32_t)h & mask;; i = (i + 1) & mask) {
 		const struct cpol_img_pslot *sl = &im->pslots[i];

@@ -30,6 +30,8 @@ struct cpol_frame {
 	uint32_t prog;          /* program table index; 0 when no program rule applies */
 	const char *pname;      /* the program name rules see, or NULL */
 	uint32_t pnamelen;
+	uint32_t pnamehash;     /* low 32 bits of its XXH3-64 (valid with pname) */
+	uint64_t hashed;        /* bit i: ahash[i] holds the hash of argv[i] */
 	struct cpol_gstate *gs; /* this depth's group states */
 	uint32_t tag;
 	uint8_t istate;         /* intents: 0 not yet, 1 computing, 2 done */
@@ -40,6 +42,7 @@ struct cpol_frame {
 	const char *wm;         /* first write target outside the roots */
 	uint32_t wmlen;
 	char pbuf[256];         /* program basename when taken from a path */
+	uint32_t ahash[64];     /* argument hashes for set lookups, as computed */
 };
 
 static inline uint32_t cpol_alen(const struct cpol_frame *f, uint32_t i)

@@ -153,7 +153,9 @@ void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f)
 	for (uint32_t i = 1; i < f->argc && !f->net; i++) {
 		const char *host;
 		size_t hl;
-		if (cpol_url_host(f->argv[i], cpol_alen(f, i), &host, &hl))
+		uint32_t n = cpol_alen(f, i);
+		/* every URL with a host has a ':' (scheme:// or user@host:path) */
+		if (memchr(f->argv[i], ':', n) && cpol_url_host(f->argv[i], n, &host, &hl))
 			f->net = 1;
 	}
 	for (uint32_t k = 0; k < f->nredir; k++) {

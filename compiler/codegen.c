@@ -349,6 +349,59 @@ static void add_intent_cb(struct cg *g, uint32_t p, void *arg)
 	prog_add_intent(g, p, *(struct cpol_img_intent *)arg);
 }
 
+/* The programs a condition can hold for, when they are a finite list: an
+ * over-approximation that still lets a rule whose program tests sit inside
+ * `or` be dispatched (its code keeps every test). Returns 1 with *ids
+ * (malloc'd, maybe with repeats), or 0 for "any program". */
+static int programs_of(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_t *n)
+{
+	uint32_t *a, *b, na, nb;
+	if (!c)
+		return 0;
+	switch (c->kind) {
+	case CPOL_C_PROGRAM:
+		return list_ids(g, &c->list, ids, n, 0) == 0;
+	case CPOL_C_AND: {
+		int ra = programs_of(g, c->a, &a, &na), rb = programs_of(g, c->b, &b, &nb);
+		if (ra && rb) { /* either list holds them all; keep the shorter */
+			if (na > nb) {
+				uint32_t *t = a; a = b; b = t;
+				uint32_t tn = na; na = nb; nb = tn;
+			}
+			free(b);
+		} else if (rb) {
+			a = b;
+			na = nb;
+		} else if (!ra) {
+			return 0;
+		}
+		*ids = a;
+		*n = na;
+		return 1;
+	}
+	case CPOL_C_OR:
+		if (!programs_of(g, c->a, &a, &na))
+			return 0;
+		if (!programs_of(g, c->b, &b, &nb)) {
+			free(a);
+			return 0;
+		}
+		*ids = realloc(a, ((size_t)na + nb) * sizeof *a);
+		if (!*ids) {
+			free(a);
+			free(b);
+			g->oom = 1;
+			return 0;
+		}
+		memcpy(*ids + na, b, nb * sizeof *b);
+		free(b);
+		*n = na + nb;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void gen_rules(struct cg *g, struct cpol_buf *rules, struct cpol_buf *debug, int strip)
 {
 	const struct cpol_model *m = g->m;
@@ -375,10 +428,16 @@ static void gen_rules(struct cg *g, struct cpol_buf *rules, struct cpol_buf *deb
 		}
 		emit(g, CPOL_OP_RET, 0, 0, 0);
 		cpol_buf_put(rules, &r, sizeof r);
-		if (disp)
+		uint32_t *ids, nids;
+		if (disp) {
 			for_names(g, &disp->list, add_rule_cb, &i);
-		else
+		} else if (programs_of(g, when, &ids, &nids)) {
+			for (uint32_t k = 0; k < nids; k++)
+				prog_add_rule(g, prog_of(g, ids[k]), i);
+			free(ids);
+		} else {
 			prog_add_rule(g, 0, i);
+		}
 		const cpol_file *f = g->u->files[s->loc.file];
 		struct cpol_img_debug d = { sid(g, f->path, (uint32_t)strlen(f->path)), s->loc.line, s->loc.col };
 		if (strip)

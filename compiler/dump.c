@@ -157,8 +157,11 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 		fprintf(out, ", %u instructions, arch 0x%08x", sb->bpf_len / 8, sb->bpf_arch);
 	fputc('\n', out);
 
-	fprintf(out, "\nprograms: %u dispatched by xxh3 of their name, %u generic rules\n", im->nprogs - 1,
+	fprintf(out, "\nprograms: %u dispatched by xxh3 of their name, %u generic rules", im->nprogs - 1,
 	        im->progs[0].nrules);
+	for (uint32_t k = 0; k < im->progs[0].nrules; k++)
+		fprintf(out, k ? " %u" : " (run for every command): %u", im->refs[im->progs[0].rules + k]);
+	fputc('\n', out);
 	for (uint32_t p = 1; p < im->nprogs; p++) {
 		const struct cpol_img_prog *g = &im->progs[p];
 		fprintf(out, "  %-16s rules", cpol_img_string(im, g->name, NULL));

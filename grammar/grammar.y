@@ -79,7 +79,10 @@ stmt ::= DEFAULT(K) decision(D) SEMI. {
 }
 stmt ::= SET(K) IDENT(N) EQ list(L) SEMI. {
 	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_SET, K.loc);
-	if (s) { s->u.set.name = N.text; s->u.set.len = N.len; s->u.set.list = L; }
+	/* A name token points into the source: copy it, NUL-terminated, so
+	 * messages can print it with %s. */
+	const char *name = cpol_arena_strndup(P->u->arena, N.text, N.len);
+	if (s && name) { s->u.set.name = name; s->u.set.len = N.len; s->u.set.list = L; }
 	cpol_ast_append(P, s);
 }
 /* Short forms: one-line rules on a program list or a substring list. */

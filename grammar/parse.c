@@ -125,6 +125,9 @@ void cpol_parse_syntax_error(struct cpol_parser *P, const cpol_token *t,
 	} else if (t->type == CPOL_TK_IDENT || (t->len && t->type != CPOL_TK_STRING && t->type != CPOL_TK_INT &&
 	           t->type >= CPOL_TK_POLICY && t->type <= CPOL_TK_CWD)) {
 		cpol_error_at(P->u, t->loc, "unexpected '%.*s'%s", (int)(t->len > 40 ? 40 : t->len), t->text, exp);
+	} else if (t->type == CPOL_TK_STRING || t->type == CPOL_TK_INT) {
+		/* not "unexpected a string": the caret shows which one */
+		cpol_error_at(P->u, t->loc, "unexpected %s%s", t->type == CPOL_TK_STRING ? "string" : "number", exp);
 	} else {
 		cpol_error_at(P->u, t->loc, "unexpected %s%s", cpol_token_name(t->type), exp);
 	}

@@ -319,7 +319,7 @@ static void resolve_includes(cpol_unit *u, cpol_file *f, cpol_file **stack, uint
 			cpol_warn_at(u, s->loc, CPOL_WARN_DUP_INCLUDE, "%s is already included; skipped", path);
 			continue;
 		}
-		if (depth + 1 >= CPOL_MAX_INCLUDE) {
+		if (depth + 1 > CPOL_MAX_INCLUDE) {
 			char chain[1024];
 			chain_text(u, stack, depth + 1, path, chain, sizeof chain);
 			cpol_error_at(u, s->loc, "includes nested too deeply (the limit is %d): %s", CPOL_MAX_INCLUDE, chain);

@@ -150,7 +150,13 @@ static void parse_text(cpol_unit *u, cpol_file *f)
 		return;
 	}
 	cpol_lexer_init(&lx, u, f);
-	int depth = 0;
+	/* Nesting of the current condition: the open '(', plus the `not`s of
+	 * each '(' level still waiting for their operand (a `not` binds
+	 * tighter than and/or, so it ends at the next and/or/')' of its level:
+	 * `not a and not b` is one level deep, `not not a` two). */
+	int depth = 0, paren = 0;
+	int nots[CPOL_MAX_NESTING + 1];
+	nots[0] = 0;
 	do {
 		cpol_lex(&lx, &t);
 		if (t.type == CPOL_TK_LPAREN || t.type == CPOL_TK_NOT) {
@@ -159,10 +165,18 @@ static void parse_text(cpol_unit *u, cpol_file *f)
 				              CPOL_MAX_NESTING);
 				break;
 			}
-		} else if (t.type == CPOL_TK_SEMI || t.type == CPOL_TK_LBRACE || t.type == CPOL_TK_RBRACE) {
-			depth = 0;
-		} else if (t.type == CPOL_TK_RPAREN && depth > 0) {
-			depth--;
+			if (t.type == CPOL_TK_LPAREN)
+				nots[++paren] = 0;
+			else
+				nots[paren]++;
+		} else if (t.type == CPOL_TK_AND || t.type == CPOL_TK_OR) {
+			depth -= nots[paren];
+			nots[paren] = 0;
+		} else if (t.type == CPOL_TK_RPAREN && paren > 0) {
+			depth -= nots[paren--] + 1;
+		} else if (t.type == CPOL_TK_SEMI || t.type == CPOL_TK_LBRACE || t.type == CPOL_TK_RBRACE ||
+		           t.type == CPOL_TK_UNLESS) {
+			depth = paren = nots[0] = 0;
 		}
 		cpolParse(parser, t.type, t);
 		if (P.overflow) {

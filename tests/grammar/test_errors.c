@@ -403,6 +403,27 @@ Test(errors, errors_in_adjacent_short_statements_are_each_reported)
 	}
 }
 
+Test(errors, a_lost_brace_is_one_error_not_a_cascade)
+{
+	static const struct { const char *text, *diags; } cases[] = {
+		/* the '}' is taken for the end of `allow`: the rule goes on to line 3 */
+		{ "rule \"r\" { allow }\nallow program \"ls\";\nrule \"s\" { when true; allow; }\n",
+		  "1:18: error: unexpected '}', expected ';'\n" },
+		{ "sandbox { read \"/\" }\nallow program \"ls\";\ntest { allow \"ls\"; }\n",
+		  "1:20: error: unexpected '}', expected ';' or ','\n" },
+		/* the '{' is skipped with the bad header; its '}' closes nothing, and
+		 * an independent error after the braces balance again is reported */
+		{ "rule \"r\" x { when true; allow; }\nallow program \"a\" \"b\";\nforbid program \"c\" \"d\";\n",
+		  "1:10: error: unexpected 'x', expected '{'\n"
+		  "3:20: error: unexpected string, expected ';'\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cpol_unit *u = lint_policy(cases[i].text);
+		cr_expect_str_eq(diag_text(u, 0), cases[i].diags, "%s", cases[i].text);
+		cpol_unit_free(u);
+	}
+}
+
 Test(errors, a_statement_after_an_error_is_still_parsed)
 {
 	cpol_file *f;

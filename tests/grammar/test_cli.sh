@@ -139,5 +139,14 @@ for w in shadowed duplicate-pattern overridden unused no-test profile duplicate-
 	check "  lists -W$w" has "$out" "^-W$w "
 done
 
+# ---- the manual -----------------------------------------------------------------------
+if command -v groff >/dev/null 2>&1; then
+	groff -man -ww -z "$top_srcdir/man/cpol.5" >"$out" 2>"$err"
+	check "cpol(5) renders without a warning" empty "$err"
+else
+	n=$((n + 1))
+	echo "ok $n - cpol(5) renders without a warning # SKIP groff is not installed"
+fi
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

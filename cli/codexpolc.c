@@ -204,7 +204,9 @@ static int dump(const char *path)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_POLICY;
 }
 
-int main(int argc, char **argv)
+/* Everything but the allocation of o->incdirs, which main frees on every
+ * way out. */
+static int run(int argc, char **argv, struct opts *op)
 {
 	enum { OPT_LINT = 256, OPT_DUMP, OPT_LISTW };
 	static const struct option longopts[] = {
@@ -218,14 +220,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o;
+	struct opts o = *op;
 	int mode = 0, c;
-	memset(&o, 0, sizeof o);
-	o.incdirs = calloc((size_t)argc + 1, sizeof *o.incdirs);
-	if (!o.incdirs) {
-		fprintf(stderr, "codexpolc: out of memory\n");
-		return EXIT_USAGE;
-	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:I:W:whV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -274,6 +270,19 @@ int main(int argc, char **argv)
 			return usage_error("%s", "give one policy to compile (use --lint to check several)");
 		rc = compile_one(&o, argv[optind], 0);
 	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	memset(&o, 0, sizeof o);
+	o.incdirs = calloc((size_t)argc + 1, sizeof *o.incdirs);
+	if (!o.incdirs) {
+		fprintf(stderr, "codexpolc: out of memory\n");
+		return EXIT_USAGE;
+	}
+	int rc = run(argc, argv, &o);
 	free(o.incdirs);
 	return rc;
 }

@@ -13,6 +13,18 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+/* yacc's yyerrok: the statement or item in error ended at its ';', so the
+ * parser has recovered and the next error is reported at once. Without it
+ * lemon stays silent until three more tokens are shifted, and an error in
+ * a short statement right after another one (`default;` on the next line)
+ * went unreported. Not while error recovery has skipped more '{' than '}'
+ * or the other way round: the parse is out of step with the braces, the
+ * next error is most likely the same mistake, and lemon's default
+ * (silence for three tokens) is kept until the braces balance again. */
+#define ERROK do { \
+		if (!P->skipped_braces) \
+			yypParser->yyerrcnt = -1; \
+	} while (0)
 }
 
 %name cpolParse
@@ -36,6 +48,15 @@
 %stack_overflow { cpol_parse_overflow(P); }
 /* Everything is in the arena: nothing to free when the parser pops or fails. */
 %default_destructor { (void)P; (void)yypminor; }
+/* A token is destroyed when error recovery skips it (and when a rule that
+ * does not label it is reduced: every '{' and '}' of the grammar has a
+ * label, so only skipped braces are counted). */
+%token_destructor {
+	if ($$.type == CPOL_TK_LBRACE)
+		P->skipped_braces++;
+	else if ($$.type == CPOL_TK_RBRACE)
+		P->skipped_braces--;
+}
 %parse_failure { (void)P; }
 %parse_accept { (void)P; }
 
@@ -67,7 +88,8 @@ stmt ::= INCLUDE(K) STRING(S) SEMI. {
 	if (s) { s->u.include.path = S.text; s->u.include.len = S.len; }
 	cpol_ast_append(P, s);
 }
-stmt ::= SANDBOX(K) LBRACE sbitems(I) RBRACE. {
+stmt ::= SANDBOX(K) LBRACE(O) sbitems(I) RBRACE(C). {
+	(void)O; (void)C; /* labelled: see %token_destructor */
 	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_SANDBOX, K.loc);
 	if (s) s->u.sandbox.items = cpol_ast_reverse_sbitems(I);
 	cpol_ast_append(P, s);
@@ -79,7 +101,10 @@ stmt ::= DEFAULT(K) decision(D) SEMI. {
 }
 stmt ::= SET(K) IDENT(N) EQ list(L) SEMI. {
 	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_SET, K.loc);
-	if (s) { s->u.set.name = N.text; s->u.set.len = N.len; s->u.set.list = L; }
+	/* A name token points into the source: copy it, NUL-terminated, so
+	 * messages can print it with %s. */
+	const char *name = cpol_arena_strndup(P->u->arena, N.text, N.len);
+	if (s && name) { s->u.set.name = name; s->u.set.len = N.len; s->u.set.list = L; }
 	cpol_ast_append(P, s);
 }
 /* Short forms: one-line rules on a program list or a substring list. */
@@ -89,7 +114,7 @@ stmt ::= decision(D) PROGRAM(K) list(L) because(B) SEMI. {
 stmt ::= decision(D) SUBSTRING(K) list(L) because(B) SEMI. {
 	cpol_ast_append(P, cpol_ast_short_rule(P, &D, CPOL_FORM_SUBSTRING, &K, &L, &B));
 }
-stmt ::= rule(R) RBRACE. { cpol_ast_append(P, R); }
+stmt ::= rule(R) RBRACE(C). { (void)C; cpol_ast_append(P, R); }
 stmt ::= INTENT(K) NETWORK PROGRAM list(L) opt_when(W) SEMI. {
 	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_INTENT, K.loc);
 	if (s) { s->u.intent.kind = CPOL_INTENT_NETWORK; s->u.intent.programs = L; s->u.intent.when = W; }
@@ -103,12 +128,13 @@ stmt ::= INTENT(K) WRITE PROGRAM list(L) TARGET targets(T) opt_when(W) SEMI. {
 	}
 	cpol_ast_append(P, s);
 }
-stmt ::= TEST(K) LBRACE tcases(C) RBRACE. {
+stmt ::= TEST(K) LBRACE(O) tcases(C) RBRACE(E). {
+	(void)O; (void)E;
 	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_TEST, K.loc);
 	if (s) s->u.test.cases = cpol_ast_reverse_tests(C);
 	cpol_ast_append(P, s);
 }
-stmt ::= error SEMI.
+stmt ::= error SEMI. { ERROK; }
 
 /* A decision keyword: the token, with num = enum cpol_dec. */
 %type decision {cpol_token}
@@ -152,7 +178,7 @@ sbitem(I) ::= NETWORK(K) CONNECT ports(R) SEMI. {
 	if (I) { I->net = CPOL_NETMODE_CONNECT; I->ports = cpol_ast_reverse_ports(R); }
 }
 sbitem(I) ::= BIND(K) ports(R) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_BIND, K.loc); if (I) I->ports = cpol_ast_reverse_ports(R); }
-sbitem(I) ::= error SEMI. { I = NULL; }
+sbitem(I) ::= error SEMI. { I = NULL; ERROK; }
 
 %type ports {cpol_port *}
 %type port {cpol_port *}
@@ -164,7 +190,8 @@ port(R) ::= INT(A) MINUS INT(B). { R = cpol_ast_port(P, &A, &B); }
 /* ---- rules ---- */
 
 %type rule {cpol_stmt *}
-rule(R) ::= RULE(K) STRING(N) LBRACE. {
+rule(R) ::= RULE(K) STRING(N) LBRACE(O). {
+	(void)O;
 	R = cpol_ast_stmt(P, CPOL_S_RULE, K.loc);
 	if (R) { R->u.rule.form = CPOL_FORM_BLOCK; R->u.rule.name = N.text; R->u.rule.len = N.len; R->u.rule.name_loc = N.loc; }
 }
@@ -193,7 +220,7 @@ rule(R) ::= rule(A) EVALUATE(K) SCRIPT ARG INT(N) SEMI. {
 	cpol_ast_rule_item(P, R, 'a', K.loc);
 	if (R && R->u.rule.naction == 1) { R->u.rule.action = CPOL_ACT_SCRIPT; R->u.rule.script_arg = N.num; }
 }
-rule(R) ::= rule(A) error SEMI. { R = A; }
+rule(R) ::= rule(A) error SEMI. { R = A; ERROK; }
 
 %type opt_when {cpol_cond *}
 opt_when(W) ::= . { W = NULL; }
@@ -267,4 +294,4 @@ tcase(T) ::= decision(D) STRING(S) CWD STRING(W) SEMI. {
 	T = cpol_ast_testcase(P, &D, &S);
 	if (T) T->cwd = W.text;
 }
-tcase(T) ::= error SEMI. { T = NULL; }
+tcase(T) ::= error SEMI. { T = NULL; ERROK; }

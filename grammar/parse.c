@@ -125,6 +125,9 @@ void cpol_parse_syntax_error(struct cpol_parser *P, const cpol_token *t,
 	} else if (t->type == CPOL_TK_IDENT || (t->len && t->type != CPOL_TK_STRING && t->type != CPOL_TK_INT &&
 	           t->type >= CPOL_TK_POLICY && t->type <= CPOL_TK_CWD)) {
 		cpol_error_at(P->u, t->loc, "unexpected '%.*s'%s", (int)(t->len > 40 ? 40 : t->len), t->text, exp);
+	} else if (t->type == CPOL_TK_STRING || t->type == CPOL_TK_INT) {
+		/* not "unexpected a string": the caret shows which one */
+		cpol_error_at(P->u, t->loc, "unexpected %s%s", t->type == CPOL_TK_STRING ? "string" : "number", exp);
 	} else {
 		cpol_error_at(P->u, t->loc, "unexpected %s%s", cpol_token_name(t->type), exp);
 	}
@@ -147,7 +150,13 @@ static void parse_text(cpol_unit *u, cpol_file *f)
 		return;
 	}
 	cpol_lexer_init(&lx, u, f);
-	int depth = 0;
+	/* Nesting of the current condition: the open '(', plus the `not`s of
+	 * each '(' level still waiting for their operand (a `not` binds
+	 * tighter than and/or, so it ends at the next and/or/')' of its level:
+	 * `not a and not b` is one level deep, `not not a` two). */
+	int depth = 0, paren = 0;
+	int nots[CPOL_MAX_NESTING + 1];
+	nots[0] = 0;
 	do {
 		cpol_lex(&lx, &t);
 		if (t.type == CPOL_TK_LPAREN || t.type == CPOL_TK_NOT) {
@@ -156,10 +165,18 @@ static void parse_text(cpol_unit *u, cpol_file *f)
 				              CPOL_MAX_NESTING);
 				break;
 			}
-		} else if (t.type == CPOL_TK_SEMI || t.type == CPOL_TK_LBRACE || t.type == CPOL_TK_RBRACE) {
-			depth = 0;
-		} else if (t.type == CPOL_TK_RPAREN && depth > 0) {
-			depth--;
+			if (t.type == CPOL_TK_LPAREN)
+				nots[++paren] = 0;
+			else
+				nots[paren]++;
+		} else if (t.type == CPOL_TK_AND || t.type == CPOL_TK_OR) {
+			depth -= nots[paren];
+			nots[paren] = 0;
+		} else if (t.type == CPOL_TK_RPAREN && paren > 0) {
+			depth -= nots[paren--] + 1;
+		} else if (t.type == CPOL_TK_SEMI || t.type == CPOL_TK_LBRACE || t.type == CPOL_TK_RBRACE ||
+		           t.type == CPOL_TK_UNLESS) {
+			depth = paren = nots[0] = 0;
 		}
 		cpolParse(parser, t.type, t);
 		if (P.overflow) {
@@ -316,7 +333,7 @@ static void resolve_includes(cpol_unit *u, cpol_file *f, cpol_file **stack, uint
 			cpol_warn_at(u, s->loc, CPOL_WARN_DUP_INCLUDE, "%s is already included; skipped", path);
 			continue;
 		}
-		if (depth + 1 >= CPOL_MAX_INCLUDE) {
+		if (depth + 1 > CPOL_MAX_INCLUDE) {
 			char chain[1024];
 			chain_text(u, stack, depth + 1, path, chain, sizeof chain);
 			cpol_error_at(u, s->loc, "includes nested too deeply (the limit is %d): %s", CPOL_MAX_INCLUDE, chain);

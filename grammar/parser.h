@@ -13,6 +13,7 @@ struct cpol_parser {
 	cpol_stmt **tail;         /* where the next statement of the file is linked */
 	int overflow;             /* the parser stack overflowed: stop feeding it */
 	int depth;                /* ( and `not` nesting of the current condition */
+	int skipped_braces;       /* '{' less '}' skipped by error recovery (grammar.y) */
 };
 
 /* lemon's generated entry points (grammar.c) */

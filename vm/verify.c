@@ -213,12 +213,16 @@ static int verify_ac(struct cpol_image *im, const struct sec *s, cpol_error *err
 		if (x->dict != CPOL_NONE && x->dict >= st)
 			return BAD("automaton state %u has a dictionary link that does not go back", st);
 	}
+	/* Every transition is checked, so the division is done by multiplying
+	 * (Lemire's fastdiv: exact for every 32-bit row and divisor). */
 	uint64_t ntrans = (uint64_t)h->nstates * h->nclasses;
+	const uint64_t recip = UINT64_MAX / h->nclasses + 1;
 	for (uint64_t t = 0; t < ntrans; t++) {
 		uint32_t v = im->trans[t], row = v & ~CPOL_AC_OUT;
-		if (row >= ntrans || row % h->nclasses)
+		uint64_t st = h->nclasses == 1 ? row : (uint64_t)(((unsigned __int128)row * recip) >> 64);
+		if (row >= ntrans || st * h->nclasses != row)
 			return BAD("automaton transition %llu goes nowhere", (unsigned long long)t);
-		const struct cpol_img_acstate *x = &im->acstates[row / h->nclasses];
+		const struct cpol_img_acstate *x = &im->acstates[st];
 		int has = x->nout || x->dict != CPOL_NONE;
 		if (!!(v & CPOL_AC_OUT) != has)
 			return BAD("automaton transition %llu has a wrong output flag", (unsigned long long)t);

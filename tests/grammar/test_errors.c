@@ -233,7 +233,7 @@ static const struct {
 	  "2:15: error: unexpected number, expected '==', '!=', '<', '<=', '>' or '>='\n" },
 	{ "target unknown",
 	  "intent write program \"cp\" target first;\n", 0,
-	  "1:34: error: unexpected 'first', expected 'last', 'operands', 'after' or 'value'\n" },
+	  "1:34: error: unexpected 'first', expected 'last', 'operands', 'after', 'value' or 'cwd'\n" },
 	{ "include not a string",
 	  "include common;\n", 0,
 	  "1:9: error: unexpected 'common', expected a string\n" },

@@ -96,7 +96,10 @@ int cpol_ctx_set_env(cpol_ctx *ctx, const cpol_env *env, cpol_error *err)
 		return -1;
 	ctx->cwdlen = (uint32_t)strlen(ctx->cwd);
 	ctx->homelen = (uint32_t)strlen(ctx->home);
-	return expand_roots(ctx, err);
+	if (expand_roots(ctx, err) < 0)
+		return -1;
+	cpol_cwd_changed(ctx);
+	return 0;
 }
 
 cpol_ctx *cpol_ctx_new(const cpol_image *img, const cpol_env *env, cpol_error *err)

@@ -57,6 +57,8 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc);
 
 /* intent.c */
+/* Recompute the working folder's facts after ctx->cwd changed. */
+void cpol_cwd_changed(struct cpol_ctx *ctx);
 long cpol_long_option_at(const char *s, uint32_t n, const char *name, uint32_t sl);
 void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f);
 /* Is the (unnormalised) path inside a write root and outside every

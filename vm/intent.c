@@ -7,8 +7,64 @@
  */
 #include "vm/eval.h"
 
+void cpol_cwd_changed(struct cpol_ctx *ctx)
+{
+	int in = 0;
+	for (uint32_t k = 0; k < ctx->nwroots && !in; k++)
+		in = cpol_path_within(ctx->wroots[k].path, ctx->wroots[k].len, ctx->cwd, ctx->cwdlen);
+	ctx->ncwdprot = 0;
+	for (uint32_t k = 0; k < ctx->nproots; k++) {
+		const struct cpol_root_exp *p = &ctx->proots[k];
+		if (cpol_path_within(p->path, p->len, ctx->cwd, ctx->cwdlen)) {
+			in = 0; /* the folder itself is protected */
+		} else if (cpol_path_within(ctx->cwd, ctx->cwdlen, p->path, p->len)) {
+			uint32_t skip = ctx->cwdlen == 1 ? 1 : ctx->cwdlen + 1;
+			ctx->cwdprot[ctx->ncwdprot].path = p->path + skip;
+			ctx->cwdprot[ctx->ncwdprot++].len = p->len - skip;
+		}
+	}
+	ctx->cwd_inside = (uint8_t)in;
+}
+
+/* A relative path whose components are all plain names ("src/a.c", not
+ * "../x", "./x", "a//b", "~"): it lies below the working folder as
+ * written, so no normalisation is needed. Sets *len without a trailing
+ * slash. */
+static int plain_relative(const char *s, uint32_t n, uint32_t *len)
+{
+	while (n > 1 && s[n - 1] == '/')
+		n--;
+	if (n == 0 || s[0] == '/' || s[0] == '~')
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == 0)
+			return 0;
+		if (i == 0 || s[i - 1] == '/') {
+			if (c == '/')
+				return 0; /* empty component */
+			if (c == '.' && (i + 1 == n || s[i + 1] == '/' ||
+			                 (s[i + 1] == '.' && (i + 2 == n || s[i + 2] == '/'))))
+				return 0; /* . or .. */
+		}
+	}
+	*len = n;
+	return 1;
+}
+
 int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n)
 {
+	uint32_t pl;
+	if (ctx->cwd_inside && plain_relative(s, n, &pl) && ctx->cwdlen + 1 + pl < CPOL_PATH_BUF) {
+		/* below a writable working folder: inside unless it is (or is
+		 * below) a protected path under that folder */
+		for (uint32_t k = 0; k < ctx->ncwdprot; k++) {
+			const struct cpol_root_exp *p = &ctx->cwdprot[k];
+			if (pl >= p->len && memcmp(s, p->path, p->len) == 0 && (pl == p->len || s[p->len] == '/'))
+				return 0;
+		}
+		return 1;
+	}
 	char path[CPOL_PATH_BUF];
 	long m = cpol_path_normalize(ctx->cwd, ctx->cwdlen, ctx->home, ctx->homelen, s, n, path, sizeof path);
 	if (m < 0)

@@ -130,6 +130,7 @@ static int follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cm
 	memcpy(ctx->cwdbuf[depth], tmp, (size_t)n + 1);
 	ctx->cwd = ctx->cwdbuf[depth];
 	ctx->cwdlen = (uint32_t)n;
+	cpol_cwd_changed(ctx);
 	return 0;
 }
 
@@ -186,8 +187,11 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		v.set = 1;
 		cpol_iv_merge(out, &v);
 	}
-	ctx->cwd = saved_cwd;
-	ctx->cwdlen = saved_cwdlen;
+	if (ctx->cwd != saved_cwd) {
+		ctx->cwd = saved_cwd;
+		ctx->cwdlen = saved_cwdlen;
+		cpol_cwd_changed(ctx);
+	}
 	if (so.flags & ~(uint32_t)CPOL_SH_TOOBIG)
 		at_least_prompt(out, "shell syntax that cannot be parsed for certain", NULL, 0);
 }

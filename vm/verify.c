@@ -227,6 +227,8 @@ static int verify_ac(struct cpol_image *im, const struct sec *s, cpol_error *err
 		if (!!(v & CPOL_AC_OUT) != has)
 			return BAD("automaton transition %llu has a wrong output flag", (unsigned long long)t);
 	}
+	for (int c = 0; c < 256; c++)
+		im->acstay[c] = im->trans[h->classmap[c]] == 0;
 	for (uint32_t o = 0; o < h->noutputs; o++) {
 		const struct cpol_img_acout *x = &im->acouts[o];
 		if (x->group >= im->meta->ngroups || !str_ok(im, x->str) || x->len < 1)

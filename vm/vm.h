@@ -33,6 +33,7 @@ struct cpol_image {
 	const uint32_t *trans;
 	const struct cpol_img_acstate *acstates;
 	const struct cpol_img_acout *acouts;
+	uint8_t acstay[256];  /* byte keeps the automaton at its root (derived by the verifier) */
 	const struct cpol_img_intent *intents; uint32_t nintents;
 	const struct cpol_img_sandbox_hdr *sb;
 	const struct cpol_img_root *roots;
@@ -100,6 +101,12 @@ struct cpol_ctx {
 	struct cpol_root_exp wroots[CPOL_MAX_ROOTS];  /* write roots, expanded */
 	struct cpol_root_exp proots[CPOL_MAX_ROOTS];  /* protected paths, expanded */
 	uint32_t nwroots, nproots;
+	/* Facts about the working folder, for the fast path of relative
+	 * targets (intent.c): is it inside a write root (and in no protected
+	 * path), and which protected paths lie below it, relative to it. */
+	uint8_t cwd_inside;
+	uint32_t ncwdprot;
+	struct cpol_root_exp cwdprot[CPOL_MAX_ROOTS];
 	char rootbuf[2 * CPOL_MAX_ROOTS * (CPOL_PATH_BUF / 8)];
 	size_t rootlen;
 

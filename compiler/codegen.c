@@ -198,6 +198,55 @@ static const uint8_t pred_op[] = {
 	[CPOL_P_FLAG] = CPOL_PR_FLAG, [CPOL_P_OPTION] = CPOL_PR_OPTION,
 };
 
+/* One argument test (ARG N or ANYARG) with predicate p and its operand. */
+static void emit_argtest(struct cg *g, const cpol_cond *c, uint8_t p, uint32_t operand)
+{
+	if (c->kind == CPOL_C_ARG)
+		emit(g, CPOL_OP_ARG, p, (uint16_t)c->num, operand);
+	else
+		emit(g, CPOL_OP_ANYARG, p, 0, operand);
+}
+
+/* `contains`: single characters are tested directly (memchr), longer
+ * strings through the automaton; a list of both is the or of the two. */
+static void emit_contains(struct cg *g, const cpol_cond *c)
+{
+	uint32_t *ids, n;
+	if (list_ids(g, &c->list, &ids, &n, 1) < 0)
+		return;
+	uint32_t *one = malloc((n ? n : 1) * sizeof *one), *more = malloc((n ? n : 1) * sizeof *more);
+	uint32_t n1 = 0, n2 = 0;
+	if (!one || !more) {
+		free(ids);
+		free(one);
+		free(more);
+		g->oom = 1;
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (g->st.v[ids[i]].len == 1)
+			one[n1++] = ids[i];
+		else
+			more[n2++] = ids[i];
+	}
+	free(ids);
+	uint32_t j = 0;
+	if (n1) {
+		emit_argtest(g, c, CPOL_PR_CHARS, intern(g, &g->sets, &g->nsets, &g->capsets, &g->setix, one, n1, 0));
+		one = NULL;
+		if (n2)
+			j = emit(g, CPOL_OP_JT, 0, 0, 0);
+	}
+	if (n2) {
+		emit_argtest(g, c, CPOL_PR_CONTAINS, intern(g, &g->groups, &g->ngroups, &g->capgroups, &g->groupix, more, n2, 0));
+		more = NULL;
+		if (n1)
+			patch(g, j);
+	}
+	free(one);
+	free(more);
+}
+
 /* Code that leaves the condition's value in r; `skip` (the program test a
  * rule is dispatched on) counts as true. */
 static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
@@ -241,17 +290,14 @@ static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
 		return;
 	case CPOL_C_ARG: case CPOL_C_ANYARG: case CPOL_C_NOARG: {
 		uint8_t p = pred_op[c->pred];
-		uint32_t operand = p == CPOL_PR_CONTAINS ? group_of(g, &c->list)
-		                 : set_of(g, &c->list, p == CPOL_PR_IN);
-		if (c->kind == CPOL_C_ARG) {
-			emit(g, CPOL_OP_ARG, p, (uint16_t)c->num, operand);
-			if (c->num > g->maxarg)
-				g->maxarg = c->num;
-		} else {
-			emit(g, CPOL_OP_ANYARG, p, 0, operand);
-			if (c->kind == CPOL_C_NOARG)
-				emit(g, CPOL_OP_NOT, 0, 0, 0);
-		}
+		if (c->kind == CPOL_C_ARG && c->num > g->maxarg)
+			g->maxarg = c->num;
+		if (p == CPOL_PR_CONTAINS)
+			emit_contains(g, c);
+		else
+			emit_argtest(g, c, p, set_of(g, &c->list, p == CPOL_PR_IN));
+		if (c->kind == CPOL_C_NOARG)
+			emit(g, CPOL_OP_NOT, 0, 0, 0);
 		return;
 	}
 	case CPOL_C_ARGC:

@@ -11,7 +11,8 @@ static const char *const sec_names[CPOL_SEC__COUNT] = {
 	"?", "meta", "strings", "sets", "dispatch", "rules", "code", "automaton", "intents", "sandbox", "debug",
 };
 static const char *const dec_names[] = { "allow", "prompt", "forbid" };
-static const char *const pred_names[] = { "in", "prefix", "suffix", "contains", "flag", "option" };
+static const char *const pred_names[] = { "in", "prefix", "suffix", "contains", "flag", "option",
+                                          "contains-char" };
 static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const wmode_names[] = { "", " outside sandbox.write", " inside sandbox.write" };
 static const char *const net_names[] = { "none", "connect", "outbound", "any" };

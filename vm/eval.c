@@ -93,6 +93,10 @@ static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, ui
 			if (cluster_has(s, n, m[0]))
 				return 1;
 			break;
+		case CPOL_PR_CHARS:
+			if (memchr(s, m[0], n))
+				return 1;
+			break;
 		case CPOL_PR_OPTION:
 			if (n == ml && memcmp(s, m, ml) == 0)
 				return 1;

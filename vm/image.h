@@ -131,7 +131,10 @@ enum cpol_op {
 /* Predicates of ARG/ANYARG (a); operand c is a set, or a group for CONTAINS. */
 enum cpol_img_pred {
 	CPOL_PR_IN = 0, CPOL_PR_PREFIX, CPOL_PR_SUFFIX, CPOL_PR_CONTAINS, CPOL_PR_FLAG,
-	CPOL_PR_OPTION, CPOL_PR__COUNT
+	CPOL_PR_OPTION,
+	CPOL_PR_CHARS,       /* holds one of the set's one-byte strings: `contains` of single
+	                        characters, tested directly instead of through the automaton */
+	CPOL_PR__COUNT
 };
 
 /* WRITES modes (a). */

@@ -266,7 +266,7 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 			return;
 		const char *slash = memrchr(path, '/', (size_t)m);
 		uint32_t dlen = (uint32_t)(slash - path), blen = (uint32_t)m - dlen - 1;
-		if (blen == 0 || blen >= sizeof f->pbuf)
+		if (blen == 0)
 			return;
 		int sys = 0;
 		for (size_t k = 0; k < sizeof sysdirs / sizeof sysdirs[0]; k++)
@@ -277,9 +277,21 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 		for (uint32_t k = 0; k < ctx->nwroots; k++)
 			if (cpol_path_within(ctx->wroots[k].path, ctx->wroots[k].len, path, dlen))
 				return;
-		memcpy(f->pbuf, slash + 1, blen);
-		f->pbuf[blen] = 0;
-		f->pname = f->pbuf;
+		/* The name rules see (and a verdict may quote) must outlive this
+		 * frame: point at the basename's own component inside argv[0]
+		 * (every component of the normal path comes from it). */
+		const char *b = NULL;
+		for (uint32_t end = n; end > 0 && !b;) {
+			uint32_t start = end;
+			while (start > 0 && a0[start - 1] != '/')
+				start--;
+			if (end - start == blen && memcmp(a0 + start, slash + 1, blen) == 0)
+				b = a0 + start;
+			end = start ? start - 1 : 0;
+		}
+		if (!b)
+			return;
+		f->pname = b;
 		f->pnamelen = blen;
 	} else {
 		return;
@@ -301,7 +313,7 @@ void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint
                      const char *const *argv, const uint32_t *lens)
 {
 	const struct cpol_image *im = ctx->img;
-	memset(f, 0, offsetof(struct cpol_frame, pbuf));
+	memset(f, 0, sizeof *f);
 	f->depth = depth;
 	f->argc = argc;
 	f->argv = argv;

@@ -28,7 +28,7 @@ struct cpol_frame {
 	const struct cpol_shell_redir *redir;
 	uint32_t nredir;
 	uint32_t prog;          /* program table index; 0 when no program rule applies */
-	const char *pname;      /* the program name rules see, or NULL */
+	const char *pname;      /* the program name rules see (inside argv[0]), or NULL */
 	uint32_t pnamelen;
 	struct cpol_gstate *gs; /* this depth's group states */
 	uint32_t tag;
@@ -39,7 +39,6 @@ struct cpol_frame {
 	uint32_t mlen;
 	const char *wm;         /* first write target outside the roots */
 	uint32_t wmlen;
-	char pbuf[256];         /* program basename when taken from a path */
 };
 
 static inline uint32_t cpol_alen(const struct cpol_frame *f, uint32_t i)

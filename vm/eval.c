@@ -340,16 +340,21 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
 	while (gr < ge || pr < pe) {
 		uint32_t r;
-		if (pr >= pe || (gr < ge && *gr < *pr))
+		int dispatched = 0;
+		if (pr >= pe || (gr < ge && *gr < *pr)) {
 			r = *gr++;
-		else
+		} else {
 			r = *pr++;
+			dispatched = 1;
+		}
 		const struct cpol_img_rule *rule = &im->rules[r];
 		/* A rule that cannot beat the best so far need not run. */
 		if (best->set && rule->action == CPOL_RA_DECIDE && rule->dec <= best->dec)
 			continue;
-		f->m = NULL;
-		f->mlen = 0;
+		/* The program test a rule is filed under was compiled away:
+		 * it matched the program name. */
+		f->m = dispatched ? f->pname : NULL;
+		f->mlen = dispatched ? f->pnamelen : 0;
 		if (!cpol_run(ctx, f, rule->code))
 			continue;
 		struct cpol_iv v;

@@ -55,7 +55,19 @@ static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, ui
 		return set_has(im, c, s, n);
 	if (p == CPOL_PR_CONTAINS) {
 		const struct cpol_gstate *g = &f->gs[c];
-		return g->tag == f->tag && (g->argmask >> (argi < 63 ? argi : 63) & 1);
+		if (g->tag != f->tag || !(g->argmask >> (argi < 63 ? argi : 63) & 1))
+			return 0;
+		if (argi < 63)
+			return 1;
+		/* Bit 63 stands for every argument from 63 on: look in this one. */
+		for (uint32_t o = 0; o < im->ac->noutputs; o++) {
+			const struct cpol_img_acout *out = &im->acouts[o];
+			uint32_t pl;
+			const char *pat = cpol_img_string(im, out->str, &pl);
+			if (out->group == c && memmem(s, n, pat, pl))
+				return 1;
+		}
+		return 0;
 	}
 	const struct cpol_img_set *set = &im->sets[c];
 	for (uint32_t k = 0; k < set->n; k++) {

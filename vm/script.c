@@ -132,10 +132,8 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		return;
 	}
 	memset(out, 0, sizeof *out);
-	if (n == 0) {
-		builtin(out, CPOL_ALLOW, "empty script", NULL, 0);
-		return;
-	}
+	if (n == 0)
+		builtin(out, CPOL_ALLOW, "empty script", NULL, 0); /* unless its syntax is wrong, below */
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &so.cmds[k];
 		/* Reserve the slot first: a command is listed before its own parts. */

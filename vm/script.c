@@ -83,6 +83,21 @@ static void judge_command(struct cpol_ctx *ctx, int depth, const struct cpol_she
 		skip++;
 	if (skip >= c->argc) {
 		builtin(v, CPOL_ALLOW, "nothing to run", NULL, 0);
+		uint32_t writes = 0;
+		for (uint32_t k = 0; k < c->nredir; k++)
+			writes += c->redir[k].kind == CPOL_REDIR_WRITE || c->redir[k].kind == CPOL_REDIR_APPEND;
+		if (writes) {
+			/* `> file` still writes: let the rules about writes judge
+			 * its redirections (the default does not apply: nothing runs). */
+			struct cpol_frame f;
+			struct cpol_iv w;
+			cpol_frame_init(ctx, &f, depth, 0, c->argv + skip, c->lens + skip);
+			f.redir = c->redir;
+			f.nredir = c->nredir;
+			cpol_eval_frame(ctx, &f, &w);
+			if (w.rule != CPOL_NONE || strcmp(w.bname, "default") != 0)
+				*v = w;
+		}
 	} else if (is_word(c, skip, "eval") || is_word(c, skip, "source") || is_word(c, skip, ".")) {
 		builtin(v, CPOL_PROMPT, "eval and source run code that cannot be judged before it runs",
 		        c->argv[skip], c->lens[skip]);

@@ -84,6 +84,12 @@ void eng_cwd(struct eng *e, const char *cwd)
 	cr_assert(cpol_ctx_set_env(e->ctx, &env, &err) == 0, "cwd %s: %s", cwd, err.msg);
 }
 
+void eng_env(struct eng *e, const cpol_env *env)
+{
+	cpol_error err;
+	cr_assert(cpol_ctx_set_env(e->ctx, env, &err) == 0, "env: %s", err.msg);
+}
+
 cpol_decision eng_eval(struct eng *e, const char *const *argv)
 {
 	int argc = 0;

@@ -37,6 +37,9 @@ void eng_free(struct eng *e);
  * the test values). */
 void eng_cwd(struct eng *e, const char *cwd);
 
+/* Replace the whole environment (NULL fields take the library's defaults). */
+void eng_env(struct eng *e, const cpol_env *env);
+
 /* Evaluate a NULL-terminated argv; the result is in e->res. */
 cpol_decision eng_eval(struct eng *e, const char *const *argv);
 #define EV(e, ...) eng_eval((e), (const char *const[]){ __VA_ARGS__, NULL })

@@ -317,3 +317,117 @@ Test(eval_line, the_example_environment)
 	cr_expect_eq(eng_line(e, "echo x > ../../x"), F);
 	eng_free(e);
 }
+
+/* ---- inputs at and past the limits: clear verdicts, never a crash ---- */
+
+Test(limits, long_and_many_arguments)
+{
+	struct eng *e = eng_new(sh_policy);
+	enum { N = 5000, LEN = 700 };
+	char **words = malloc(N * sizeof *words);
+	cr_assert(words);
+	for (int i = 0; i < N; i++) {
+		words[i] = malloc(LEN + 1);
+		cr_assert(words[i]);
+		memset(words[i], 'a' + i % 26, LEN);
+		words[i][LEN] = 0;
+	}
+	strcpy(words[0], "ls");
+	cr_expect_eq(cpol_eval(e->ctx, N, (const char *const *)words, &e->res), A);
+	strcpy(words[0], "rm");
+	cr_expect_eq(cpol_eval(e->ctx, N, (const char *const *)words, &e->res), F);
+	/* a tee target longer than a path can be: cannot tell where, so outside */
+	strcpy(words[0], "tee");
+	char *huge = malloc(6000);
+	cr_assert(huge);
+	memset(huge, 'h', 5999);
+	huge[5999] = 0;
+	free(words[N / 2]);
+	words[N / 2] = huge;
+	cr_expect_eq(cpol_eval(e->ctx, N, (const char *const *)words, &e->res), F);
+	cr_expect_str_eq(e->res.verdict.rule, "writes out");
+	/* an absolute program path longer than a path can be is no program */
+	char *longprog = malloc(9000);
+	cr_assert(longprog);
+	memset(longprog, 'b', 8999);
+	longprog[8999] = 0;
+	memcpy(longprog, "/usr/bin/", 9);
+	const char *a1[] = { longprog, "x" };
+	cr_expect_eq(cpol_eval(e->ctx, 2, a1, &e->res), P);
+	memcpy(longprog + 8996, "/ls", 4);  /* /usr/bin/bbbb.../ls: not a system directory */
+	cr_expect_eq(cpol_eval(e->ctx, 2, a1, &e->res), P);
+	free(longprog);
+	cr_expect_eq(cpol_eval(e->ctx, -3, (const char *const *)words, &e->res), P); /* argc < 0: nothing */
+	for (int i = 0; i < N; i++)
+		free(words[i]);
+	free(words);
+	eng_free(e);
+}
+
+Test(limits, long_scripts_and_their_texts)
+{
+	struct eng *e = eng_new(sh_policy);
+	/* 60 commands of 1000 bytes each: the texts outgrow the context's buffer */
+	size_t cap = 60 * 1010 + 1, n = 0;
+	char *s = malloc(cap);
+	cr_assert(s);
+	for (int i = 0; i < 60; i++) {
+		n += (size_t)snprintf(s + n, cap - n, "echo ");
+		memset(s + n, 'x', 995);
+		n += 995;
+		s[n++] = ';';
+	}
+	s[n] = 0;
+	cr_expect_eq(EV(e, "bash", "-c", s), A);
+	cr_assert_eq(e->res.ncommands, 60);
+	for (unsigned i = 0; i < e->res.ncommands; i++)
+		cr_assert(e->res.commands[i].text != NULL && strlen(e->res.commands[i].text) <= 1000);
+	free(s);
+	/* a script larger than the splitter's buffer */
+	size_t big = 200000;
+	s = malloc(big + 1);
+	cr_assert(s);
+	memset(s, 'y', big);
+	memcpy(s, "echo ", 5);
+	s[big] = 0;
+	cr_expect_eq(EV(e, "bash", "-c", s), P);
+	/* a NUL byte inside a command line */
+	cr_expect_geq(cpol_eval_line(e->ctx, "ls\0rm -rf /", 11, &e->res), P);
+	/* deep nesting of groups and substitutions */
+	memset(s, '(', 5000);
+	s[5000] = 0;
+	cr_expect_geq(EV(e, "bash", "-c", s), P);
+	for (int i = 0; i < 5000; i++)
+		memcpy(s + 2 * i, "$(", 2);
+	s[10000] = 0;
+	cr_expect_geq(EV(e, "bash", "-c", s), P);
+	free(s);
+	eng_free(e);
+}
+
+Test(limits, contexts_and_environments)
+{
+	struct eng *e = eng_new(sh_policy);
+	cpol_error err;
+	cr_expect_eq(cpol_ctx_set_env(e->ctx, &(cpol_env){ .cwd = "relative" }, &err), -1);
+	cr_expect(strstr(err.msg, "absolute") != NULL, "%s", err.msg);
+	char longpath[5000];
+	memset(longpath, 'p', sizeof longpath - 1);
+	longpath[0] = '/';
+	longpath[sizeof longpath - 1] = 0;
+	cr_expect_eq(cpol_ctx_set_env(e->ctx, &(cpol_env){ .cwd = longpath }, &err), -1);
+	/* defaults: cwd "/", workspace = cwd, tmpdir /tmp, home /root */
+	cr_assert_eq(cpol_ctx_set_env(e->ctx, NULL, &err), 0, "%s", err.msg);
+	cr_expect_eq(EV(e, "tee", "/x"), A);          /* workspace "/" holds everything */
+	cr_expect_eq(EV(e, "tee", "/.git/x"), F);     /* but not its .git */
+	/* two contexts on one image do not disturb each other */
+	cpol_ctx *other = cpol_ctx_new(e->img, &(cpol_env){ .cwd = "/etc", .workspace = ENG_WS }, &err);
+	cr_assert(other, "%s", err.msg);
+	cpol_result r;
+	const char *argv[] = { "tee", "x" };
+	cr_expect_eq(cpol_eval(other, 2, argv, &r), F);
+	cr_expect_eq(EV(e, "tee", "x"), A);
+	cr_expect_str_eq(r.verdict.rule, "writes out");
+	cpol_ctx_free(other);
+	eng_free(e);
+}

@@ -273,8 +273,10 @@ static int targeted(struct view *v, int id, const char **what)
 	T("trusted flag toggled") v->meta->flags ^= CPOL_IMGF_TRUSTED; return EITHER;
 	T("ngroups huge") v->meta->ngroups = (1u << 24) + 1; return REFUSE;
 	T("ngroups 0") if (!v->ah->noutputs) return NA; v->meta->ngroups = 0; return REFUSE;
-	T("ngroups + 1") v->meta->ngroups++; return EITHER;
-	T("ngroups large") v->meta->ngroups = 1u << 20; return EITHER;
+	T("ngroups + 1") v->meta->ngroups++; return v->meta->ngroups > v->ah->noutputs ? REFUSE : EITHER;
+	T("ngroups past the outputs") v->meta->ngroups = v->ah->noutputs + 1; return REFUSE;
+	T("ngroups large") v->meta->ngroups = 1u << 20; return REFUSE;   /* contexts would allocate 80 MB */
+	T("ngroups - 1") if (!v->meta->ngroups) return NA; v->meta->ngroups--; return REFUSE;
 	T("nrules + 1") v->meta->nrules++; return REFUSE;
 	T("nsets + 1") v->meta->nsets++; return REFUSE;
 	T("nprograms + 1") v->meta->nprograms++; return REFUSE;

@@ -751,7 +751,9 @@ Test(verify, damage_without_a_new_checksum_is_refused)
 
 Test(verify, random_damage_is_refused_or_harmless, .timeout = 300)
 {
-	enum { PER_IMAGE = 300 };
+	/* CPOL_VERIFY_ROUNDS=N damages each image N times (300 by default) */
+	const char *env = getenv("CPOL_VERIFY_ROUNDS");
+	const int PER_IMAGE = env && *env ? atoi(env) : 300;
 	struct stats st = { 0 };
 	unsigned kinds[5] = { 0 }, refused[5] = { 0 };
 	for (size_t i = 0; i < NBASE; i++) {
@@ -808,7 +810,7 @@ Test(verify, random_damage_is_refused_or_harmless, .timeout = 300)
 	        "        refused by kind: bit flips %u/%u, bytes %u/%u, words %u/%u, truncations %u/%u, extensions %u/%u\n",
 	        st.images, st.refused, st.loaded, st.ctx_refused, st.evals, refused[0], kinds[0], refused[1], kinds[1],
 	        refused[2], kinds[2], refused[3], kinds[3], refused[4], kinds[4]);
-	cr_expect_geq(st.images, 1000);
+	cr_expect_geq(st.images, PER_IMAGE >= 300 ? 1000u : 0u);
 }
 
 Test(verify, targeted_damage)

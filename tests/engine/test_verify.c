@@ -69,9 +69,9 @@ static const char *const policies[] = {
 };
 #define NBASE (sizeof policies / sizeof policies[0])
 
-static int fake_bpf(int net, int trusted, void **bpf, size_t *len, uint32_t *arch, void *arg)
+/* Two BPF instructions: the bytes are opaque to the verifier. */
+static int fake_bpf_bytes(void **bpf, size_t *len, uint32_t *arch)
 {
-	/* two BPF instructions: the bytes are opaque to the verifier */
 	static const uint8_t prog[16] = { 0x20, 0, 0, 0, 4, 0, 0, 0, 0x06, 0, 0, 0, 0, 0, 0xff, 0x7f };
 	*bpf = malloc(sizeof prog);
 	if (!*bpf)
@@ -81,6 +81,22 @@ static int fake_bpf(int net, int trusted, void **bpf, size_t *len, uint32_t *arc
 	*arch = 0xc000003e;
 	return 0;
 }
+
+/* The filter builder's second parameter was `int trusted` and becomes
+ * `unsigned flags` (CPOL_BPF_*) with the read-only filter: take either. */
+static int fake_bpf_trusted(int net, int trusted, void **bpf, size_t *len, uint32_t *arch, void *arg)
+{
+	return fake_bpf_bytes(bpf, len, arch);
+}
+
+static int fake_bpf_flags(int net, unsigned flags, void **bpf, size_t *len, uint32_t *arch, void *arg)
+{
+	return fake_bpf_bytes(bpf, len, arch);
+}
+
+#define FAKE_BPF(member) _Generic((member), \
+	int (*)(int, int, void **, size_t *, uint32_t *, void *): fake_bpf_trusted, \
+	default: fake_bpf_flags)
 
 struct base {
 	uint8_t *p;
@@ -94,7 +110,7 @@ static void build(struct base *b, size_t i)
 	cpol_file *f = cpol_parse_buffer(u, "torture.cpol", policies[i], strlen(policies[i]));
 	struct cpol_compile_opts o = { 0 };
 	if (i == 3)
-		o.make_bpf = fake_bpf;
+		o.make_bpf = FAKE_BPF(o.make_bpf);
 	int rc = f ? cpol_compile(u, f, &o, 0, &b->p, &b->n) : -1;
 	if (rc < 0)
 		cpol_diag_print(u, stderr);
@@ -269,7 +285,7 @@ static int targeted(struct view *v, int id, const char **what)
 	T("strings count 0") v->sec[CPOL_SEC_STRINGS]->count = 0; return REFUSE;
 	/* ---- meta ---- */
 	T("default 3") v->meta->def = 3; return REFUSE;
-	T("unknown flag") v->meta->flags |= 2; return REFUSE;
+	T("unknown flag") v->meta->flags |= 0x80000000u; return REFUSE;
 	T("trusted flag toggled") v->meta->flags ^= CPOL_IMGF_TRUSTED; return EITHER;
 	T("ngroups huge") v->meta->ngroups = (1u << 24) + 1; return REFUSE;
 	T("ngroups 0") if (!v->ah->noutputs) return NA; v->meta->ngroups = 0; return REFUSE;

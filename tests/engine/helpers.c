@@ -119,6 +119,26 @@ int eng_compile_errors(const char *policy, char *msgs, size_t cap)
 	return n;
 }
 
+void eng_figures(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	const char *top = getenv("top_builddir");
+	if (!top || !*top)
+		return;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/engine/figures.txt", top);
+	FILE *f = fopen(path, "a");
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
 const char *eng_dn(int d)
 {
 	return d >= 0 && d <= 2 ? cpol_decision_name((cpol_decision)d) : "?";

@@ -50,6 +50,11 @@ cpol_decision eng_line(struct eng *e, const char *line);
  * examples) and return the number of errors; diagnostics go to `msgs`. */
 int eng_compile_errors(const char *policy, char *msgs, size_t cap);
 
+/* Print a test's figures (counts of what it tried) on stderr, and append
+ * them to $top_builddir/tests/engine/figures.txt under `make check`, whose
+ * TAP mode of Criterion does not show a test's own output. */
+void eng_figures(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The decision's name, for messages. */
 const char *eng_dn(int d);
 

@@ -822,7 +822,7 @@ Test(verify, random_damage_is_refused_or_harmless, .timeout = 300)
 		}
 		free(b.p);
 	}
-	fprintf(stderr, "verify: %u randomly damaged images: %u refused, %u loaded (%u contexts refused), %u evaluations\n"
+	eng_figures("verify: %u randomly damaged images: %u refused, %u loaded (%u contexts refused), %u evaluations\n"
 	        "        refused by kind: bit flips %u/%u, bytes %u/%u, words %u/%u, truncations %u/%u, extensions %u/%u\n",
 	        st.images, st.refused, st.loaded, st.ctx_refused, st.evals, refused[0], kinds[0], refused[1], kinds[1],
 	        refused[2], kinds[2], refused[3], kinds[3], refused[4], kinds[4]);
@@ -866,7 +866,7 @@ Test(verify, targeted_damage)
 		}
 		free(b.p);
 	}
-	fprintf(stderr, "verify: %u targeted corruptions: %u that must be refused (%u refused), %u harmless or not "
+	eng_figures("verify: %u targeted corruptions: %u that must be refused (%u refused), %u harmless or not "
 	        "(%u refused, %u loaded and ran); %u not applicable\n",
 	        must + either, must, must_refused, either, either_refused, either - either_refused, na);
 }

@@ -221,6 +221,12 @@ cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_r
 {
 	struct cpol_frame f;
 	struct cpol_iv v;
+	if (!line) {
+		/* an empty line from a caller without a buffer: the words of
+		 * `sh -c LINE` are compared with memcmp, which wants a pointer */
+		line = "";
+		len = 0;
+	}
 	ctx->nsubs = ctx->subs_dropped = 0;
 	ctx->textlen = 0;
 	struct cpol_shell_store *st = &ctx->sh[0];

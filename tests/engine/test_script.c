@@ -304,6 +304,9 @@ Test(eval_line, single_command_or_sh_c)
 	cr_expect_eq(e->res.ncommands, 0);        /* a single command: no script */
 	cr_expect_eq(eng_line(e, "git status; git log"), A);
 	cr_expect_eq(eng_line(e, ""), A);          /* sh -c "": an empty script */
+	cr_expect_eq(cpol_eval_line(e->ctx, NULL, 0, &e->res), A);
+	cr_expect_eq(cpol_eval(e->ctx, 0, NULL, &e->res), P);
+	cr_expect_eq(cpol_eval(e->ctx, 0, NULL, NULL), P);
 	eng_free(e);
 }
 

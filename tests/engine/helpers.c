@@ -30,13 +30,14 @@ static void diags(const cpol_unit *u, char *out, size_t cap)
 	free(buf);
 }
 
-struct eng *eng_try(const char *policy, char *why, size_t whycap)
+static struct eng *eng_try_src(const char *policy, const char *path, char *why, size_t whycap)
 {
 	struct eng *e = calloc(1, sizeof *e);
 	if (!e)
 		return NULL;
 	e->u = cpol_unit_new();
-	cpol_file *f = e->u ? cpol_parse_buffer(e->u, "t.cpol", policy, strlen(policy)) : NULL;
+	cpol_file *f = !e->u ? NULL : policy ? cpol_parse_buffer(e->u, "t.cpol", policy, strlen(policy))
+	             : cpol_parse_file(e->u, path);
 	if (!f || e->u->nerrors || cpol_resolve(e->u, f, &e->m) < 0 ||
 	    cpol_codegen(e->u, &e->m, &(struct cpol_compile_opts){ 0 }, &e->bin, &e->len) < 0) {
 		if (e->u)
@@ -55,6 +56,16 @@ struct eng *eng_try(const char *policy, char *why, size_t whycap)
 		return NULL;
 	}
 	return e;
+}
+
+struct eng *eng_try(const char *policy, char *why, size_t whycap)
+{
+	return eng_try_src(policy, NULL, why, whycap);
+}
+
+struct eng *eng_try_file(const char *path, char *why, size_t whycap)
+{
+	return eng_try_src(NULL, path, why, whycap);
 }
 
 struct eng *eng_new(const char *policy)

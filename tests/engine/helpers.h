@@ -29,6 +29,8 @@ struct eng {
  * image and make a context. NULL with the diagnostics in `why` (when not
  * NULL) if anything fails. */
 struct eng *eng_try(const char *policy, char *why, size_t whycap);
+/* The same for a policy file (includes resolved from its folder). */
+struct eng *eng_try_file(const char *path, char *why, size_t whycap);
 /* The same, failing the current test (with the diagnostics) on error. */
 struct eng *eng_new(const char *policy);
 void eng_free(struct eng *e);

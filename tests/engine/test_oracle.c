@@ -5,13 +5,18 @@
  * quotes, nesting and redirections; paths with .. and ~; URLs; glued
  * options). Both must reach the same decision by the same rule.
  *
- * CPOL_ORACLE_SEED=N changes the seed; CPOL_ORACLE_POLICIES=N the count. */
+ * The shipped profiles (stdlib-policies/, or $CPOL_STDLIB_DIR) are checked
+ * the same way when they are there.
+ *
+ * CPOL_ORACLE_SEED=N changes the seed; CPOL_ORACLE_POLICIES=N the count;
+ * CPOL_ORACLE_SHOW=N how many disagreements are shown. */
 #include "tests/engine/gen.h"
 #include "tests/engine/helpers.h"
 #include "tests/engine/oracle.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,11 +75,66 @@ static void report(FILE *out, const char *policy, const char *cwd, int argc, con
 		        eng_dn(vm->commands[i].verdict.decision), vm->commands[i].verdict.rule);
 }
 
+/* Evaluate one generated argv (or, when line is set, a command line) on
+ * both and count; report a disagreement. */
+static void compare(struct eng *e, struct ref *r, const char *policy, const char *envs, int argc, char **argv,
+                    const char *line, struct tally *t, FILE *out)
+{
+	struct ref_verdict want;
+	cpol_decision got;
+	if (!line) {
+		got = cpol_eval(e->ctx, argc, (const char *const *)argv, &e->res);
+		want = ref_eval(r, argc, (const char *const *)argv);
+	} else {
+		got = cpol_eval_line(e->ctx, line, strlen(line), &e->res);
+		want = ref_eval_line(r, line, strlen(line));
+		t->lines++;
+	}
+	t->evals++;
+	t->decisions[got]++;
+	t->by_rule += e->res.verdict.index >= 0;
+	t->scripts += e->res.ncommands > 0;
+	if ((int)got != want.dec || e->res.verdict.index != want.index) {
+		t->disagree++;
+		report(out, policy, envs, argc, (const char *const *)argv, line, &e->res, want, t->disagree);
+	}
+}
+
+/* Generate `nargv` argvs and `nlines` command lines and compare them all. */
+static void compare_many(struct gen *g, struct eng *e, struct ref *r, const char *policy, const char *envs,
+                         int nargv, int nlines, struct tally *t, FILE *out)
+{
+	for (int k = 0; k < nargv + nlines; k++) {
+		char **argv = NULL, *line = NULL;
+		int argc = 0;
+		if (k < nargv)
+			argc = gen_argv(g, &argv);
+		else
+			line = gen_line(g);
+		compare(e, r, policy, envs, argc, argv, line, t, out);
+		free(argv);
+		free(line);
+	}
+}
+
+static void finish(const char *what, unsigned long seed, unsigned long n, struct tally *t, FILE *out, char *first)
+{
+	fclose(out);
+	eng_figures("oracle: %s, seed %lu: %lu policies, %lu evaluations (%lu command lines, %lu with scripts); "
+	            "allow %lu, prompt %lu, forbid %lu; %lu decided by a rule; %lu disagreements\n",
+	            what, seed, n, t->evals, t->lines, t->scripts, t->decisions[0], t->decisions[1], t->decisions[2],
+	            t->by_rule, t->disagree);
+	if (t->disagree)
+		fputs(first, stderr);
+	cr_expect_eq(t->disagree, 0, "%lu of %lu evaluations disagree (seed %lu); the first:\n%s",
+	             t->disagree, t->evals, seed, first);
+	free(first);
+}
+
 Test(oracle, vm_and_reference_agree, .timeout = 600)
 {
 	unsigned long seed = env_num("CPOL_ORACLE_SEED", 20261128);
 	unsigned long npolicies = env_num("CPOL_ORACLE_POLICIES", 300);
-	enum { ARGVS = 40, LINES = 15 };
 	struct gen g;
 	gen_seed(&g, seed);
 	struct tally t = { 0 };
@@ -99,46 +159,60 @@ Test(oracle, vm_and_reference_agree, .timeout = 600)
 		eng_env(e, &(cpol_env){ .cwd = cwd, .workspace = ws, .tmpdir = tmp, .home = home });
 		struct ref *r = ref_new(&e->m, &(struct ref_env){ cwd, ws, tmp, home });
 		cr_assert(r != NULL);
-		for (int k = 0; k < ARGVS + LINES; k++) {
-			char **argv = NULL, *line = NULL;
-			int argc = 0;
-			struct ref_verdict want;
-			cpol_decision got;
-			if (k < ARGVS) {
-				argc = gen_argv(&g, &argv);
-				got = cpol_eval(e->ctx, argc, (const char *const *)argv, &e->res);
-				want = ref_eval(r, argc, (const char *const *)argv);
-			} else {
-				line = gen_line(&g);
-				got = cpol_eval_line(e->ctx, line, strlen(line), &e->res);
-				want = ref_eval_line(r, line, strlen(line));
-				t.lines++;
-			}
-			t.evals++;
-			t.decisions[got]++;
-			t.by_rule += e->res.verdict.index >= 0;
-			t.scripts += e->res.ncommands > 0;
-			if ((int)got != want.dec || e->res.verdict.index != want.index) {
-				t.disagree++;
-				char envs[1024];
-				snprintf(envs, sizeof envs, "cwd %s, workspace %s, tmpdir %s, home %s", cwd, ws, tmp, home);
-				report(out, policy, envs, argc, (const char *const *)argv, line, &e->res, want, t.disagree);
-			}
-			free(argv);
-			free(line);
-		}
+		char envs[1024];
+		snprintf(envs, sizeof envs, "cwd %s, workspace %s, tmpdir %s, home %s", cwd, ws, tmp, home);
+		compare_many(&g, e, r, policy, envs, 40, 15, &t, out);
 		ref_free(r);
 		eng_free(e);
 		free(policy);
 	}
-	eng_figures("oracle: seed %lu: %lu policies, %lu evaluations (%lu command lines, %lu with scripts); "
-	        "allow %lu, prompt %lu, forbid %lu; %lu decided by a rule; %lu disagreements\n",
-	        seed, npolicies, t.evals, t.lines, t.scripts, t.decisions[0], t.decisions[1], t.decisions[2], t.by_rule,
-	        t.disagree);
-	fclose(out);
-	if (t.disagree)
-		fputs(first, stderr);
-	cr_expect_eq(t.disagree, 0, "%lu of %lu evaluations disagree (seed %lu); the first:\n%s",
-	             t.disagree, t.evals, seed, first);
-	free(first);
+	finish("generated policies", seed, npolicies, &t, out, first);
+}
+
+/* The shipped profiles: large policies with includes, sets and intents. */
+Test(oracle, stdlib_profiles_agree, .timeout = 600)
+{
+	static const char *const profiles[] = { "offline", "net-read-only", "workspace-write", "workspace-net", "trusted" };
+	char dir[4096];
+	const char *d = getenv("CPOL_STDLIB_DIR"), *top = getenv("top_srcdir");
+	if (d && *d)
+		snprintf(dir, sizeof dir, "%s", d);
+	else
+		snprintf(dir, sizeof dir, "%s/stdlib-policies", top && *top ? top : ".");
+	unsigned long seed = env_num("CPOL_ORACLE_SEED", 20261128);
+	struct gen g;
+	gen_seed(&g, seed ^ 0x5bd1e995u);
+	struct tally t = { 0 };
+	char *first = NULL;
+	size_t firstlen = 0;
+	FILE *out = open_memstream(&first, &firstlen);
+	cr_assert(out);
+	unsigned long found = 0;
+	for (size_t p = 0; p < sizeof profiles / sizeof profiles[0]; p++) {
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s.cpol", dir, profiles[p]);
+		if (access(path, R_OK) != 0)
+			continue;
+		found++;
+		char why[4096];
+		struct eng *e = eng_try_file(path, why, sizeof why);
+		cr_assert(e != NULL, "%s does not compile:\n%s", path, why);
+		for (int round = 0; round < 10; round++) {
+			const char *cwd = round ? gen_cwd(&g) : ENG_WS;
+			eng_cwd(e, cwd);
+			struct ref *r = ref_new(&e->m, &(struct ref_env){ cwd, ENG_WS, ENG_TMP, ENG_HOME });
+			cr_assert(r != NULL);
+			char envs[8400];
+			snprintf(envs, sizeof envs, "%s, cwd %s", path, cwd);
+			compare_many(&g, e, r, "(the profile's file)\n", envs, 300, 100, &t, out);
+			ref_free(r);
+		}
+		eng_free(e);
+	}
+	if (!found) {
+		fclose(out);
+		free(first);
+		cr_skip_test("no profiles in %s", dir);
+	}
+	finish("stdlib profiles", seed, found, &t, out, first);
 }

@@ -117,9 +117,10 @@ static void compare_many(struct gen *g, struct eng *e, struct ref *r, const char
 	}
 }
 
-static void finish(const char *what, unsigned long seed, unsigned long n, struct tally *t, FILE *out, char *first)
+static void finish(const char *what, unsigned long seed, unsigned long n, struct tally *t, FILE *out, char **firstp)
 {
-	fclose(out);
+	fclose(out);   /* sets *firstp */
+	char *first = *firstp;
 	eng_figures("oracle: %s, seed %lu: %lu policies, %lu evaluations (%lu command lines, %lu with scripts); "
 	            "allow %lu, prompt %lu, forbid %lu; %lu decided by a rule; %lu disagreements\n",
 	            what, seed, n, t->evals, t->lines, t->scripts, t->decisions[0], t->decisions[1], t->decisions[2],
@@ -166,7 +167,7 @@ Test(oracle, vm_and_reference_agree, .timeout = 600)
 		eng_free(e);
 		free(policy);
 	}
-	finish("generated policies", seed, npolicies, &t, out, first);
+	finish("generated policies", seed, npolicies, &t, out, &first);
 }
 
 /* The shipped profiles: large policies with includes, sets and intents. */
@@ -214,5 +215,5 @@ Test(oracle, stdlib_profiles_agree, .timeout = 600)
 		free(first);
 		cr_skip_test("no profiles in %s", dir);
 	}
-	finish("stdlib profiles", seed, found, &t, out, first);
+	finish("stdlib profiles", seed, found, &t, out, &first);
 }

@@ -173,6 +173,15 @@ static const char *copy_text(struct cpol_ctx *ctx, const char *s, uint32_t n)
 	return out;
 }
 
+void cpol_iv_keep(struct cpol_ctx *ctx, struct cpol_iv *v)
+{
+	if (!v->m)
+		return;
+	const char *c = copy_text(ctx, v->m, v->mlen);
+	v->m = c;
+	v->mlen = (uint32_t)strlen(c);
+}
+
 void cpol_iv_to_verdict(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_verdict *out)
 {
 	const struct cpol_image *im = ctx->img;

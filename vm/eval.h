@@ -60,6 +60,9 @@ int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n);
 
 /* ctx.c */
 void cpol_iv_to_verdict(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_verdict *out);
+/* Copy a verdict's matched text into the context's text buffer, so that it
+ * outlives the shell storage it points into. */
+void cpol_iv_keep(struct cpol_ctx *ctx, struct cpol_iv *v);
 
 /* script.c */
 void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out);

@@ -169,4 +169,7 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 	}
 	if (so.flags & ~(uint32_t)CPOL_SH_TOOBIG)
 		at_least_prompt(out, "shell syntax that cannot be parsed for certain", NULL, 0);
+	/* The words are in this depth's storage, which the next script at this
+	 * depth (another script rule of the same command) splits over. */
+	cpol_iv_keep(ctx, out);
 }

@@ -258,6 +258,26 @@ Test(script, missing_empty_and_oversized_scripts)
 	eng_free(e);
 }
 
+/* Two script rules on one command: the second script is split into the
+ * same storage as the first; the verdict the first one won keeps its text. */
+Test(script, two_scripts_of_one_command)
+{
+	struct eng *e = eng_new(
+		"default allow;\n"
+		"prompt program \"make\";\n"
+		"rule \"s1\" { when program \"sh\" and arg 1 is \"-c\"; evaluate script arg 2; }\n"
+		"rule \"s2\" { when program \"sh\" and arg 3 is \"-c\"; evaluate script arg 4; }\n");
+	cr_expect_eq(EV(e, "sh", "-c", "make all", "-c", "ls -la"), P);
+	cr_expect_str_eq(e->res.verdict.rule, "prompt program \"make\"");
+	cr_expect_str_eq(e->res.verdict.matched, "make");
+	cr_assert_eq(e->res.ncommands, 2);
+	cr_expect_str_eq(e->res.commands[0].text, "make all");
+	cr_expect_str_eq(e->res.commands[1].text, "ls -la");
+	cr_expect_eq(EV(e, "sh", "-c", "ls", "-c", "make"), P);
+	cr_expect_str_eq(e->res.verdict.matched, "make");
+	eng_free(e);
+}
+
 Test(script, script_argument_index)
 {
 	struct eng *e = eng_new(

@@ -94,7 +94,7 @@ Test(pred, option_long_and_plain)
 {
 	CHECK("any arg option \"--output\"",
 	      { { "x", "--output" }, 1 }, { { "x", "--output=f" }, 1 }, { { "x", "--output=" }, 1 },
-	      { { "x", "--outputx" }, 0 }, { { "x", "--out" }, 0 }, { { "x", "-output" }, 0 },
+	      { { "x", "--outputx" }, 0 }, { { "x", "-output" }, 0 }, { { "x", "--outputs=x" }, 0 },
 	      { { "x", "--output-dir=f" }, 0 });
 	CHECK("any arg option \"-exec\"", { { "find", "-exec" }, 1 }, { { "find", "-exec=x" }, 1 },
 	      { { "find", "-execdir" }, 0 }, { { "find", "-e" }, 0 });

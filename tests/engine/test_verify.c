@@ -556,7 +556,7 @@ static int targeted(struct view *v, int id, const char **what)
 		v->acout[0].group = (v->acout[0].group + 1) % v->meta->ngroups; return EITHER;
 	/* ---- intents ---- */
 	T("intent kind 2") if (!v->nintents) return NA; v->intents[0].kind = 2; return REFUSE;
-	T("intent target 5") if (!v->nintents) return NA; v->intents[v->nintents - 1].target = 5; return REFUSE;
+	T("intent target 200") if (!v->nintents) return NA; v->intents[v->nintents - 1].target = 200; return REFUSE;
 	T("intent after without its option") if ((k = intent_with(v, CPOL_TG_AFTER, 0)) < 0) return NA;
 		v->intents[k].str = CPOL_NONE; return REFUSE;
 	T("intent value past the strings") if ((k = intent_with(v, CPOL_TG_VALUE, 0)) < 0) return NA;

@@ -111,7 +111,7 @@ cpol_decision cpol_eval(cpol_ctx *ctx, int argc, const char *const *argv, cpol_r
 
 /* Decide for one command line in shell syntax: a single simple command is
  * judged as its argv, anything more as a script (every part judged, the
- * strictest wins). */
+ * strictest wins). line may be NULL when len is 0. */
 cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_result *res);
 
 #ifdef __cplusplus

@@ -156,6 +156,15 @@ static const char *copy_text(struct cpol_ctx *ctx, const char *s, uint32_t n)
 	return out;
 }
 
+void cpol_iv_keep(struct cpol_ctx *ctx, struct cpol_iv *v)
+{
+	if (!v->m)
+		return;
+	const char *c = copy_text(ctx, v->m, v->mlen);
+	v->m = c;
+	v->mlen = (uint32_t)strlen(c);
+}
+
 void cpol_iv_to_verdict(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_verdict *out)
 {
 	const struct cpol_image *im = ctx->img;
@@ -215,6 +224,12 @@ cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_r
 {
 	struct cpol_frame f;
 	struct cpol_iv v;
+	if (!line) {
+		/* an empty line from a caller without a buffer: the words of
+		 * `sh -c LINE` are compared with memcmp, which wants a pointer */
+		line = "";
+		len = 0;
+	}
 	ctx->nsubs = ctx->subs_dropped = 0;
 	ctx->textlen = 0;
 	struct cpol_shell_store *st = &ctx->sh[0];

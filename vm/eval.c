@@ -74,7 +74,19 @@ static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, ui
 		return set_has(im, f, argi, c, s, n);
 	if (p == CPOL_PR_CONTAINS) {
 		const struct cpol_gstate *g = &f->gs[c];
-		return g->tag == f->tag && (g->argmask >> (argi < 63 ? argi : 63) & 1);
+		if (g->tag != f->tag || !(g->argmask >> (argi < 63 ? argi : 63) & 1))
+			return 0;
+		if (argi < 63)
+			return 1;
+		/* Bit 63 stands for every argument from 63 on: look in this one. */
+		for (uint32_t o = 0; o < im->ac->noutputs; o++) {
+			const struct cpol_img_acout *out = &im->acouts[o];
+			uint32_t pl;
+			const char *pat = cpol_img_string(im, out->str, &pl);
+			if (out->group == c && memmem(s, n, pat, pl))
+				return 1;
+		}
+		return 0;
 	}
 	const struct cpol_img_set *set = &im->sets[c];
 	for (uint32_t k = 0; k < set->n; k++) {
@@ -301,7 +313,7 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 			return;
 		const char *slash = memrchr(path, '/', (size_t)m);
 		uint32_t dlen = (uint32_t)(slash - path), blen = (uint32_t)m - dlen - 1;
-		if (blen == 0 || blen >= sizeof f->pbuf)
+		if (blen == 0)
 			return;
 		int sys = 0;
 		for (size_t k = 0; k < sizeof sysdirs / sizeof sysdirs[0]; k++)
@@ -312,9 +324,21 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 		for (uint32_t k = 0; k < ctx->nwroots; k++)
 			if (cpol_path_within(ctx->wroots[k].path, ctx->wroots[k].len, path, dlen))
 				return;
-		memcpy(f->pbuf, slash + 1, blen);
-		f->pbuf[blen] = 0;
-		f->pname = f->pbuf;
+		/* The name rules see (and a verdict may quote) must outlive this
+		 * frame: point at the basename's own component inside argv[0]
+		 * (every component of the normal path comes from it). */
+		const char *b = NULL;
+		for (uint32_t end = n; end > 0 && !b;) {
+			uint32_t start = end;
+			while (start > 0 && a0[start - 1] != '/')
+				start--;
+			if (end - start == blen && memcmp(a0 + start, slash + 1, blen) == 0)
+				b = a0 + start;
+			end = start ? start - 1 : 0;
+		}
+		if (!b)
+			return;
+		f->pname = b;
 		f->pnamelen = blen;
 	} else {
 		return;
@@ -337,7 +361,7 @@ void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint
                      const char *const *argv, const uint32_t *lens)
 {
 	const struct cpol_image *im = ctx->img;
-	memset(f, 0, offsetof(struct cpol_frame, pbuf));
+	memset(f, 0, offsetof(struct cpol_frame, ahash)); /* ahash is valid by the `hashed` bits */
 	f->depth = depth;
 	f->argc = argc;
 	f->argv = argv;
@@ -364,16 +388,21 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
 	while (gr < ge || pr < pe) {
 		uint32_t r;
-		if (pr >= pe || (gr < ge && *gr < *pr))
+		int dispatched = 0;
+		if (pr >= pe || (gr < ge && *gr < *pr)) {
 			r = *gr++;
-		else
+		} else {
 			r = *pr++;
+			dispatched = 1;
+		}
 		const struct cpol_img_rule *rule = &im->rules[r];
 		/* A rule that cannot beat the best so far need not run. */
 		if (best->set && rule->action == CPOL_RA_DECIDE && rule->dec <= best->dec)
 			continue;
-		f->m = NULL;
-		f->mlen = 0;
+		/* The program test a rule is filed under was compiled away:
+		 * it matched the program name. */
+		f->m = dispatched ? f->pname : NULL;
+		f->mlen = dispatched ? f->pnamelen : 0;
 		if (!cpol_run(ctx, f, rule->code))
 			continue;
 		struct cpol_iv v;

@@ -28,7 +28,7 @@ struct cpol_frame {
 	const struct cpol_shell_redir *redir;
 	uint32_t nredir;
 	uint32_t prog;          /* program table index; 0 when no program rule applies */
-	const char *pname;      /* the program name rules see, or NULL */
+	const char *pname;      /* the program name rules see (inside argv[0]), or NULL */
 	uint32_t pnamelen;
 	uint32_t pnamehash;     /* low 32 bits of its XXH3-64 (valid with pname) */
 	uint64_t hashed;        /* bit i: ahash[i] holds the hash of argv[i] */
@@ -41,7 +41,6 @@ struct cpol_frame {
 	uint32_t mlen;
 	const char *wm;         /* first write target outside the roots */
 	uint32_t wmlen;
-	char pbuf[256];         /* program basename when taken from a path */
 	uint32_t ahash[64];     /* argument hashes for set lookups, as computed */
 };
 
@@ -67,6 +66,9 @@ int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n);
 
 /* ctx.c */
 void cpol_iv_to_verdict(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_verdict *out);
+/* Copy a verdict's matched text into the context's text buffer, so that it
+ * outlives the shell storage it points into. */
+void cpol_iv_keep(struct cpol_ctx *ctx, struct cpol_iv *v);
 
 /* script.c */
 void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out);

@@ -83,6 +83,21 @@ static void judge_command(struct cpol_ctx *ctx, int depth, const struct cpol_she
 		skip++;
 	if (skip >= c->argc) {
 		builtin(v, CPOL_ALLOW, "nothing to run", NULL, 0);
+		uint32_t writes = 0;
+		for (uint32_t k = 0; k < c->nredir; k++)
+			writes += c->redir[k].kind == CPOL_REDIR_WRITE || c->redir[k].kind == CPOL_REDIR_APPEND;
+		if (writes) {
+			/* `> file` still writes: let the rules about writes judge
+			 * its redirections (the default does not apply: nothing runs). */
+			struct cpol_frame f;
+			struct cpol_iv w;
+			cpol_frame_init(ctx, &f, depth, 0, c->argv + skip, c->lens + skip);
+			f.redir = c->redir;
+			f.nredir = c->nredir;
+			cpol_eval_frame(ctx, &f, &w);
+			if (w.rule != CPOL_NONE || strcmp(w.bname, "default") != 0)
+				*v = w;
+		}
 	} else if (is_word(c, skip, "eval") || is_word(c, skip, "source") || is_word(c, skip, ".")) {
 		builtin(v, CPOL_PROMPT, "eval and source run code that cannot be judged before it runs",
 		        c->argv[skip], c->lens[skip]);
@@ -158,10 +173,8 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		return;
 	}
 	memset(out, 0, sizeof *out);
-	if (n == 0) {
-		builtin(out, CPOL_ALLOW, "empty script", NULL, 0);
-		return;
-	}
+	if (n == 0)
+		builtin(out, CPOL_ALLOW, "empty script", NULL, 0); /* unless its syntax is wrong, below */
 	const char *saved_cwd = ctx->cwd;
 	uint32_t saved_cwdlen = ctx->cwdlen;
 	int lost_cwd = 0;
@@ -194,4 +207,7 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 	}
 	if (so.flags & ~(uint32_t)CPOL_SH_TOOBIG)
 		at_least_prompt(out, "shell syntax that cannot be parsed for certain", NULL, 0);
+	/* The words are in this depth's storage, which the next script at this
+	 * depth (another script rule of the same command) splits over. */
+	cpol_iv_keep(ctx, out);
 }

@@ -229,6 +229,10 @@ static int verify_ac(struct cpol_image *im, const struct sec *s, cpol_error *err
 	}
 	for (int c = 0; c < 256; c++)
 		im->acstay[c] = im->trans[h->classmap[c]] == 0;
+	/* Every group has a pattern, so an output: this bounds the group
+	 * states a context allocates by the size of the image. */
+	if (im->meta->ngroups > h->noutputs)
+		return BAD("%u substring groups but %u automaton outputs", im->meta->ngroups, h->noutputs);
 	for (uint32_t o = 0; o < h->noutputs; o++) {
 		const struct cpol_img_acout *x = &im->acouts[o];
 		if (x->group >= im->meta->ngroups || !str_ok(im, x->str) || x->len < 1)

@@ -191,7 +191,7 @@ static const struct {
 	  "2:5: error: an example's cwd must be an absolute path\n" },
 	{ "failing example",
 	  "allow program \"ls\";\ntest {\n    forbid \"ls -la\";\n}\n", 0,
-	  "3:5: error: example \"ls -la\" should be forbid but is allow by rule \"allow program \"ls\"\" (t.cpol:1:1)\n" },
+	  "3:5: error: example \"ls -la\" should be forbid but is allow by rule \"allow program \"ls\"\" (t.cpol:1:1), matching ls\n" },
 	{ "empty policy name",
 	  "policy \"\";\ntest { }\n", 0,
 	  "1:1: error: the policy needs a name\n" },

@@ -1,0 +1,713 @@
+/* tests/engine/oracle.c -- the reference evaluator (see oracle.h). Written
+ * from the language's semantics (cpol(5) and DESIGN.md), not from the VM:
+ * conditions are interpreted on the AST, lists are walked item by item,
+ * substrings are searched with memmem in the joined command line or in one
+ * argument, and every rule of the policy is tried in source order. */
+#include "tests/engine/oracle.h"
+#include "vm/path.h"
+#include "vm/shell.h"
+#include "vm/vm.h"   /* only the splitter's capacities and the depth limit */
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXROOTS 256
+
+struct ref {
+	const struct cpol_model *m;
+	char cwd[CPOL_PATH_BUF], ws[CPOL_PATH_BUF], tmp[CPOL_PATH_BUF], home[CPOL_PATH_BUF];
+	char *wroots[MAXROOTS], *proots[MAXROOTS];
+	size_t nw, np;
+};
+
+struct word {
+	const char *s;
+	size_t n;
+};
+
+struct frame {
+	struct ref *r;
+	int depth;
+	size_t argc;
+	const struct word *argv;
+	const struct cpol_shell_redir *redir;
+	size_t nredir;
+	const char *pname;      /* NULL: no program name */
+	size_t pnlen;
+	char *joined;
+	size_t jlen;
+	int intents;            /* computed */
+	int net;
+	size_t nwrite, noutside;
+};
+
+static int weq(const char *a, size_t an, const char *b, size_t bn)
+{
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+static int starts(const char *s, size_t n, const char *p, size_t pn)
+{
+	return n >= pn && memcmp(s, p, pn) == 0;
+}
+
+/* ---- lists: call fn on every string, set names walked into ---- */
+
+typedef int (*item_fn)(const char *s, size_t n, void *arg);
+
+static int list_any(const cpol_list *l, item_fn fn, void *arg)
+{
+	for (const cpol_item *it = l->first; it; it = it->next) {
+		if (it->kind == CPOL_ITEM_NAME) {
+			if (it->def && list_any(&it->def->u.set.list, fn, arg))
+				return 1;
+		} else if (fn(it->text, it->len, arg)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* ---- environment and roots ---- */
+
+static int norm_abs(const char *in, char *out)
+{
+	return cpol_path_normalize("/", 1, "/", 1, in, strlen(in), out, CPOL_PATH_BUF) < 0 ? -1 : 0;
+}
+
+/* A root as written, with its variable replaced. */
+static char *expand_root(const struct ref *r, const char *s, size_t n)
+{
+	static const char *const vars[] = { "$WORKSPACE", "$TMPDIR", "$HOME", "~" };
+	const char *vals[] = { r->ws, r->tmp, r->home, r->home };
+	char buf[2 * CPOL_PATH_BUF];
+	buf[0] = 0;
+	size_t k;
+	for (k = 0; k < 4; k++) {
+		size_t vl = strlen(vars[k]);
+		if (starts(s, n, vars[k], vl)) {
+			snprintf(buf, sizeof buf, "%s/%.*s", vals[k], (int)(n - vl), s + vl);
+			break;
+		}
+	}
+	if (k == 4)
+		snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+	char *out = malloc(CPOL_PATH_BUF);
+	if (out && norm_abs(buf, out) < 0) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+static int add_write_root(const char *s, size_t n, void *arg)
+{
+	struct ref *r = arg;
+	char *p = expand_root(r, s, n);
+	if (p && r->nw < MAXROOTS)
+		r->wroots[r->nw++] = p;
+	else
+		free(p);
+	return 0;
+}
+
+static int add_protect(const char *s, size_t n, void *arg)
+{
+	struct ref *r = arg;
+	if (n && s[0] != '/' && s[0] != '$' && s[0] != '~') {
+		/* a name inside every write root */
+		for (size_t w = 0; w < r->nw && r->np < MAXROOTS; w++) {
+			char buf[2 * CPOL_PATH_BUF];
+			snprintf(buf, sizeof buf, "%s/%.*s", r->wroots[w], (int)n, s);
+			char *out = malloc(CPOL_PATH_BUF);
+			if (out && norm_abs(buf, out) == 0)
+				r->proots[r->np++] = out;
+			else
+				free(out);
+		}
+		return 0;
+	}
+	char *p = expand_root(r, s, n);
+	if (p && r->np < MAXROOTS)
+		r->proots[r->np++] = p;
+	else
+		free(p);
+	return 0;
+}
+
+static void clear_roots(struct ref *r)
+{
+	for (size_t i = 0; i < r->nw; i++)
+		free(r->wroots[i]);
+	for (size_t i = 0; i < r->np; i++)
+		free(r->proots[i]);
+	r->nw = r->np = 0;
+}
+
+int ref_set_env(struct ref *r, const struct ref_env *env)
+{
+	if (norm_abs(env->cwd ? env->cwd : "/", r->cwd) < 0 ||
+	    norm_abs(env->workspace ? env->workspace : r->cwd, r->ws) < 0 ||
+	    norm_abs(env->tmpdir ? env->tmpdir : "/tmp", r->tmp) < 0 ||
+	    norm_abs(env->home ? env->home : "/root", r->home) < 0)
+		return -1;
+	clear_roots(r);
+	const struct cpol_model *m = r->m;
+	for (uint32_t i = 0; i < m->nwrites; i++)
+		list_any(m->writes[i], add_write_root, r);
+	for (uint32_t i = 0; i < m->nprotects; i++)
+		list_any(m->protects[i], add_protect, r);
+	if (!m->trusted)
+		add_protect(".git", 4, r);  /* always protected, unless trusted */
+	return 0;
+}
+
+struct ref *ref_new(const struct cpol_model *m, const struct ref_env *env)
+{
+	struct ref *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->m = m;
+	if (ref_set_env(r, env) < 0) {
+		ref_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void ref_free(struct ref *r)
+{
+	if (!r)
+		return;
+	clear_roots(r);
+	free(r);
+}
+
+static int within(const char *root, const char *path)
+{
+	size_t n = strlen(root);
+	if (strcmp(root, "/") == 0)
+		return 1;
+	return strncmp(root, path, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+/* Does a write to this path (as written) stay inside the writable roots? */
+static int inside(const struct ref *r, const char *s, size_t n)
+{
+	char p[CPOL_PATH_BUF];
+	if (cpol_path_normalize(r->cwd, strlen(r->cwd), r->home, strlen(r->home), s, n, p, sizeof p) < 0)
+		return 0;
+	for (size_t i = 0; i < r->np; i++)
+		if (within(r->proots[i], p))
+			return 0;
+	for (size_t i = 0; i < r->nw; i++)
+		if (within(r->wroots[i], p))
+			return 1;
+	return 0;
+}
+
+/* ---- the program name ---- */
+
+static void program_name(struct frame *f)
+{
+	static const char *const sysdirs[] = { "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin" };
+	f->pname = NULL;
+	if (f->argc == 0 || f->argv[0].n == 0)
+		return;
+	const char *a = f->argv[0].s;
+	size_t n = f->argv[0].n;
+	if (!memchr(a, '/', n)) {
+		f->pname = a;
+		f->pnlen = n;
+		return;
+	}
+	if (a[0] != '/')
+		return;   /* ./x, bin/x: never the trusted tool */
+	char p[CPOL_PATH_BUF];
+	long len = cpol_path_normalize("/", 1, "/", 1, a, n, p, sizeof p);
+	if (len < 0)
+		return;
+	char *slash = strrchr(p, '/');
+	if (!slash[1])
+		return;
+	*slash = 0;
+	const char *dir = slash == p ? "/" : p;
+	int sys = 0;
+	for (size_t i = 0; i < sizeof sysdirs / sizeof sysdirs[0]; i++)
+		sys |= strcmp(dir, sysdirs[i]) == 0;
+	for (size_t i = 0; i < f->r->nw && sys; i++)
+		if (within(f->r->wroots[i], dir))
+			sys = 0;
+	if (!sys)
+		return;
+	/* the basename: find it among argv[0]'s own components */
+	const char *base = slash + 1;
+	size_t bl = strlen(base);
+	for (size_t i = 0; i + bl <= n; i++)
+		if ((i == 0 || a[i - 1] == '/') && (i + bl == n || a[i + bl] == '/') && memcmp(a + i, base, bl) == 0) {
+			f->pname = a + i;
+			f->pnlen = bl;
+		}
+}
+
+/* ---- argument predicates ---- */
+
+/* "--name", "--name=V" and their abbreviations down to "--n", as
+ * getopt_long takes them: the offset of V (0 when there is no '='), or -1. */
+static long long_value_at(const char *s, size_t n, const char *name, size_t nl)
+{
+	if (!starts(s, n, "--", 2) || nl < 3)
+		return -1;
+	const char *eq = memchr(s, '=', n);
+	size_t k = eq ? (size_t)(eq - s) : n;
+	if (k < 3 || k > nl || memcmp(s, name, k) != 0)
+		return -1;
+	return eq ? (long)k + 1 : 0;
+}
+
+/* -x inside a cluster of short options (-sSLx): the offset just after x
+ * (its glued value, or the end when the value is the next argument), or -1. */
+static long short_value_at(const char *s, size_t n, char x)
+{
+	if (n < 2 || s[0] != '-' || s[1] == '-')
+		return -1;
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == x)
+			return (long)i + 1;
+	return -1;
+}
+
+struct parg {
+	int pred;
+	const char *s;
+	size_t n;
+};
+
+/* -abc: a cluster of short options (not --x, not -) */
+static int cluster_holds(const char *s, size_t n, char c)
+{
+	if (n < 2 || s[0] != '-' || s[1] == '-')
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (s[i] == c)
+			return 1;
+	return 0;
+}
+
+static int pred_item(const char *it, size_t in, void *arg)
+{
+	const struct parg *a = arg;
+	const char *s = a->s;
+	size_t n = a->n;
+	switch (a->pred) {
+	case CPOL_P_IN:
+	case CPOL_P_IS:
+		return weq(s, n, it, in);
+	case CPOL_P_PREFIX:
+		return starts(s, n, it, in);
+	case CPOL_P_SUFFIX:
+		return n >= in && memcmp(s + n - in, it, in) == 0;
+	case CPOL_P_CONTAINS:
+		return memmem(s, n, it, in) != NULL;
+	case CPOL_P_FLAG:
+		return in == 1 && cluster_holds(s, n, it[0]);
+	case CPOL_P_OPTION:
+		if (weq(s, n, it, in))
+			return 1;
+		if (in > 2 && it[0] == '-' && it[1] == '-')    /* --name[=V], abbreviated too */
+			return long_value_at(s, n, it, in) >= 0;
+		if (in == 2 && it[0] == '-' && it[1] != '-')   /* -x: -xVALUE, or -ax */
+			return (n > 2 && s[0] == '-' && s[1] == it[1]) || cluster_holds(s, n, it[1]);
+		/* name=VALUE */
+		return n > in && starts(s, n, it, in) && s[in] == '=';
+	}
+	return 0;
+}
+
+static int pred(const cpol_cond *c, const struct word *w)
+{
+	struct parg a = { c->pred, w->s, w->n };
+	return list_any(&c->list, pred_item, &a);
+}
+
+/* ---- intents ---- */
+
+static void target(struct frame *f, const char *s, size_t n)
+{
+	f->nwrite++;
+	if (!inside(f->r, s, n))
+		f->noutside++;
+}
+
+static int is_opt(const struct word *w)
+{
+	return w->n > 0 && w->s[0] == '-';
+}
+
+static void write_targets(struct frame *f, const cpol_target *t)
+{
+	const struct word *v = f->argv;
+	size_t argc = f->argc;
+	if (t->kind == CPOL_T_CWD) {
+		target(f, ".", 1);   /* writes into the working folder itself */
+		return;
+	}
+	if (t->kind == CPOL_T_LAST || t->kind == CPOL_T_OPERANDS) {
+		/* operands: not options, "-" alone is none, all after "--" */
+		size_t nop = 0;
+		const struct word *last = NULL;
+		int ddash = 0;
+		for (size_t i = 1; i < argc; i++) {
+			if (!ddash && weq(v[i].s, v[i].n, "--", 2)) {
+				ddash = 1;
+				continue;
+			}
+			if (v[i].n == 0 || (!ddash && is_opt(&v[i])))
+				continue;
+			nop++;
+			last = &v[i];
+			if (t->kind == CPOL_T_OPERANDS && nop >= t->from)
+				target(f, v[i].s, v[i].n);
+		}
+		if (t->kind == CPOL_T_LAST && last)
+			target(f, last->s, last->n);
+		return;
+	}
+	for (size_t i = 1; i < argc; i++) {
+		const char *s = v[i].s;
+		size_t n = v[i].n;
+		if (t->kind == CPOL_T_VALUE) {
+			if (starts(s, n, t->text, t->len))
+				target(f, s + t->len, n - t->len);
+			continue;
+		}
+		/* after "-o": -o FILE, -oFILE, -sSLo FILE; after "--output":
+		 * --output FILE, --output=FILE, --out=FILE; after "name": name=FILE */
+		long at = -1;
+		if (weq(s, n, t->text, t->len))
+			at = 0;
+		else if (t->len == 2 && t->text[0] == '-' && t->text[1] != '-')
+			at = short_value_at(s, n, t->text[1]);
+		else if (t->len > 2 && t->text[0] == '-' && t->text[1] == '-')
+			at = long_value_at(s, n, t->text, t->len);
+		else if (n > t->len && starts(s, n, t->text, t->len) && s[t->len] == '=')
+			at = (long)t->len + 1;
+		if (at > 0 && (size_t)at < n)
+			target(f, s + at, n - (size_t)at);        /* the value glued on */
+		else if (at >= 0 && i + 1 < argc)
+			target(f, v[i + 1].s, v[i + 1].n);        /* the value is the next argument */
+	}
+}
+
+static int cond(struct frame *f, const cpol_cond *c);
+
+static int name_is(const char *s, size_t n, void *arg)
+{
+	const struct frame *f = arg;
+	return weq(f->pname, f->pnlen, s, n);
+}
+
+static void intents(struct frame *f)
+{
+	if (f->intents)
+		return;
+	f->intents = 1;
+	const struct cpol_model *m = f->r->m;
+	for (uint32_t i = 0; i < m->nintents && f->pname; i++) {
+		const cpol_stmt *s = m->intents[i];
+		if (!list_any(&s->u.intent.programs, name_is, f))
+			continue;
+		if (s->u.intent.when && !cond(f, s->u.intent.when))
+			continue;
+		if (s->u.intent.kind == CPOL_INTENT_NETWORK)
+			f->net = 1;
+		else
+			for (const cpol_target *t = s->u.intent.targets; t; t = t->next)
+				write_targets(f, t);
+	}
+	for (size_t i = 1; i < f->argc; i++) {
+		const char *h;
+		size_t hl;
+		if (cpol_url_host(f->argv[i].s, f->argv[i].n, &h, &hl))
+			f->net = 1;
+	}
+	for (size_t k = 0; k < f->nredir; k++)
+		if (f->redir[k].kind == CPOL_REDIR_WRITE || f->redir[k].kind == CPOL_REDIR_APPEND)
+			target(f, f->redir[k].target, f->redir[k].target_len);
+}
+
+/* ---- conditions ---- */
+
+static int in_joined(const char *s, size_t n, void *arg)
+{
+	const struct frame *f = arg;
+	return memmem(f->joined, f->jlen, s, n) != NULL;
+}
+
+static int cmp(int op, size_t a, uint32_t b)
+{
+	switch (op) {
+	case CPOL_CMP_EQ: return a == b;
+	case CPOL_CMP_NE: return a != b;
+	case CPOL_CMP_LT: return a < b;
+	case CPOL_CMP_LE: return a <= b;
+	case CPOL_CMP_GT: return a > b;
+	case CPOL_CMP_GE: return a >= b;
+	}
+	return 0;
+}
+
+static int cond(struct frame *f, const cpol_cond *c)
+{
+	switch (c->kind) {
+	case CPOL_C_AND: return cond(f, c->a) && cond(f, c->b);
+	case CPOL_C_OR: return cond(f, c->a) || cond(f, c->b);
+	case CPOL_C_NOT: return !cond(f, c->a);
+	case CPOL_C_TRUE: return 1;
+	case CPOL_C_PROGRAM: return f->pname && list_any(&c->list, name_is, f);
+	case CPOL_C_ARG: return c->num < f->argc && pred(c, &f->argv[c->num]);
+	case CPOL_C_ANYARG:
+	case CPOL_C_NOARG: {
+		int any = 0;
+		for (size_t i = 1; i < f->argc && !any; i++)
+			any = pred(c, &f->argv[i]);
+		return c->kind == CPOL_C_ANYARG ? any : !any;
+	}
+	case CPOL_C_ARGC: return cmp(c->op, f->argc, c->num);
+	case CPOL_C_SUBSTRING: return list_any(&c->list, in_joined, f);
+	case CPOL_C_WRITES:
+		intents(f);
+		if (c->op == CPOL_W_ANY)
+			return f->nwrite > 0;
+		if (c->op == CPOL_W_OUTSIDE)
+			return f->noutside > 0;
+		return f->nwrite > 0 && f->noutside == 0;
+	case CPOL_C_NETWORK:
+		intents(f);
+		return f->net;
+	}
+	return 0;
+}
+
+/* ---- judging ---- */
+
+static const struct ref_verdict PROMPT_BUILTIN = { CPOL_PROMPT, -1 };
+
+static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const struct word *argv,
+                                const struct cpol_shell_redir *redir, size_t nredir, int *matched);
+
+static void at_least_prompt(struct ref_verdict *v)
+{
+	if (v->dec < CPOL_PROMPT)
+		*v = PROMPT_BUILTIN;
+}
+
+static void keep_stricter(struct ref_verdict *best, int *have, struct ref_verdict v)
+{
+	if (!*have || v.dec > best->dec)
+		*best = v;
+	*have = 1;
+}
+
+/* One simple command of a script. */
+static struct ref_verdict command(struct ref *r, int depth, const struct cpol_shell_cmd *c)
+{
+	struct ref_verdict v = { CPOL_ALLOW, -1 };
+	size_t skip = 0;
+	while (skip < c->argc && weq(c->argv[skip], c->lens[skip], "exec", 4))
+		skip++;          /* exec CMD is CMD */
+	struct word *w = malloc((c->argc + 1) * sizeof *w);
+	if (!w)
+		abort();
+	for (size_t i = skip; i < c->argc; i++)
+		w[i - skip] = (struct word){ c->argv[i], c->lens[i] };
+	size_t argc = c->argc - skip;
+	if (argc == 0) {
+		/* nothing runs, but redirections to files still write */
+		int writes = 0, matched = 0;
+		for (size_t k = 0; k < c->nredir; k++)
+			writes |= c->redir[k].kind == CPOL_REDIR_WRITE || c->redir[k].kind == CPOL_REDIR_APPEND;
+		struct ref_verdict x = judge(r, depth, 0, w, c->redir, c->nredir, &matched);
+		if (writes && matched)
+			v = x;
+	} else if (weq(w[0].s, w[0].n, "eval", 4) || weq(w[0].s, w[0].n, "source", 6) || weq(w[0].s, w[0].n, ".", 1)) {
+		v = PROMPT_BUILTIN;
+	} else {
+		int matched;
+		v = judge(r, depth, argc, w, c->redir, c->nredir, &matched);
+	}
+	free(w);
+	if (c->flags)
+		at_least_prompt(&v);
+	for (size_t k = 0; k < c->nredir; k++)
+		if ((c->redir[k].kind == CPOL_REDIR_WRITE || c->redir[k].kind == CPOL_REDIR_APPEND) &&
+		    !inside(r, c->redir[k].target, c->redir[k].target_len))
+			at_least_prompt(&v);
+	return v;
+}
+
+struct split {
+	struct cpol_shell_out o;
+	struct cpol_shell_cmd *cmds;
+	const char **words;
+	uint32_t *lens;
+	struct cpol_shell_redir *redirs;
+	char *buf;
+};
+
+/* Split with the same capacities as the runtime, so both run out alike. */
+static uint32_t split(struct split *s, const char *text, size_t len)
+{
+	s->cmds = malloc(CPOL_SH_CMDS * sizeof *s->cmds);
+	s->words = malloc(CPOL_SH_WORDS * sizeof *s->words);
+	s->lens = malloc(CPOL_SH_WORDS * sizeof *s->lens);
+	s->redirs = malloc(CPOL_SH_REDIRS * sizeof *s->redirs);
+	s->buf = malloc(CPOL_SH_BUF);
+	if (!s->cmds || !s->words || !s->lens || !s->redirs || !s->buf)
+		abort();
+	s->o = (struct cpol_shell_out){
+		.cmds = s->cmds, .maxcmds = CPOL_SH_CMDS, .words = s->words, .maxwords = CPOL_SH_WORDS,
+		.wordlens = s->lens, .redirs = s->redirs, .maxredirs = CPOL_SH_REDIRS, .buf = s->buf,
+		.bufcap = CPOL_SH_BUF,
+	};
+	return cpol_shell_split(text, len, &s->o);
+}
+
+static void split_free(struct split *s)
+{
+	free(s->cmds);
+	free(s->words);
+	free(s->lens);
+	free(s->redirs);
+	free(s->buf);
+}
+
+static struct ref_verdict script(struct ref *r, int depth, const struct word *text)
+{
+	if (depth > CPOL_MAX_DEPTH)
+		return PROMPT_BUILTIN;
+	struct split s;
+	uint32_t n = split(&s, text->s, text->n);
+	struct ref_verdict best = { CPOL_ALLOW, -1 };
+	if (s.o.flags & CPOL_SH_TOOBIG) {
+		split_free(&s);
+		return PROMPT_BUILTIN;
+	}
+	/* `cd DIR` moves the folder the later commands run in (and only
+	 * theirs: the script's caller keeps its own) */
+	char saved[CPOL_PATH_BUF];
+	memcpy(saved, r->cwd, sizeof saved);
+	int have = 0, lost = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct cpol_shell_cmd *c = &s.cmds[k];
+		struct ref_verdict v = command(r, depth, c);
+		if (lost)
+			at_least_prompt(&v);   /* after cd - or cd ~user: where are we? */
+		keep_stricter(&best, &have, v);
+		if (c->argc >= 1 && weq(c->argv[0], c->lens[0], "cd", 2)) {
+			const char *to = r->home;
+			size_t tl = strlen(r->home);
+			if (c->argc == 2) {
+				to = c->argv[1];
+				tl = c->lens[1];
+			}
+			char p[CPOL_PATH_BUF];
+			if (c->argc > 2 || weq(to, tl, "-", 1) ||
+			    cpol_path_normalize(r->cwd, strlen(r->cwd), r->home, strlen(r->home), to, tl, p, sizeof p) < 0)
+				lost = 1;
+			else
+				memcpy(r->cwd, p, strlen(p) + 1);
+		}
+	}
+	memcpy(r->cwd, saved, sizeof saved);
+	if (s.o.flags)
+		at_least_prompt(&best);
+	split_free(&s);
+	return best;
+}
+
+/* Every rule, in source order; the strictest matching one wins, the first
+ * among equals; none matching gives the default (*matched = 0). */
+static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const struct word *argv,
+                                const struct cpol_shell_redir *redir, size_t nredir, int *matched)
+{
+	const struct cpol_model *m = r->m;
+	struct frame f = { .r = r, .depth = depth, .argc = argc, .argv = argv, .redir = redir, .nredir = nredir };
+	program_name(&f);
+	size_t jl = 0;
+	for (size_t i = 0; i < argc; i++)
+		jl += argv[i].n + 1;
+	f.joined = malloc(jl + 1);
+	if (!f.joined)
+		abort();
+	for (size_t i = 0; i < argc; i++) {
+		if (i)
+			f.joined[f.jlen++] = ' ';
+		memcpy(f.joined + f.jlen, argv[i].s, argv[i].n);
+		f.jlen += argv[i].n;
+	}
+	struct ref_verdict best = { m->def, -1 };
+	int have = 0;
+	for (uint32_t i = 0; i < m->nrules; i++) {
+		const cpol_stmt *s = m->rules[i];
+		if (s->u.rule.when && !cond(&f, s->u.rule.when))
+			continue;
+		if (s->u.rule.unless && cond(&f, s->u.rule.unless))
+			continue;
+		struct ref_verdict v;
+		if (s->u.rule.action == CPOL_ACT_SCRIPT) {
+			uint32_t k = s->u.rule.script_arg;
+			v = k < argc ? script(r, depth + 1, &argv[k]) : PROMPT_BUILTIN;
+		} else {
+			v = (struct ref_verdict){ s->u.rule.dec, (int)i };
+		}
+		keep_stricter(&best, &have, v);
+	}
+	free(f.joined);
+	*matched = have;
+	return best;
+}
+
+struct ref_verdict ref_eval(struct ref *r, int argc, const char *const *argv)
+{
+	size_t n = argc > 0 ? (size_t)argc : 0;
+	struct word *w = malloc((n + 1) * sizeof *w);
+	if (!w)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		w[i] = (struct word){ argv[i], strlen(argv[i]) };
+	int matched;
+	struct ref_verdict v = judge(r, 0, n, w, NULL, 0, &matched);
+	free(w);
+	return v;
+}
+
+struct ref_verdict ref_eval_line(struct ref *r, const char *line, size_t len)
+{
+	struct split s;
+	uint32_t n = split(&s, line, len);
+	struct ref_verdict v;
+	int matched;
+	int builtin = n == 1 && s.cmds[0].argc > 0 &&
+	              (weq(s.cmds[0].argv[0], s.cmds[0].lens[0], "exec", 4) ||
+	               weq(s.cmds[0].argv[0], s.cmds[0].lens[0], "eval", 4) ||
+	               weq(s.cmds[0].argv[0], s.cmds[0].lens[0], "source", 6) ||
+	               weq(s.cmds[0].argv[0], s.cmds[0].lens[0], ".", 1));
+	if (n == 1 && !builtin && s.o.flags == 0 && s.cmds[0].flags == 0 && s.cmds[0].nredir == 0 && s.cmds[0].argc > 0) {
+		/* one simple command (not a shell builtin): its words are the argv */
+		const struct cpol_shell_cmd *c = &s.cmds[0];
+		struct word *w = malloc(c->argc * sizeof *w);
+		if (!w)
+			abort();
+		for (uint32_t i = 0; i < c->argc; i++)
+			w[i] = (struct word){ c->argv[i], c->lens[i] };
+		v = judge(r, 0, c->argc, w, NULL, 0, &matched);
+		free(w);
+	} else {
+		/* anything more is what `sh -c LINE` would run */
+		struct word w[3] = { { "sh", 2 }, { "-c", 2 }, { line, len } };
+		v = judge(r, 0, 3, w, NULL, 0, &matched);
+	}
+	split_free(&s);
+	return v;
+}

@@ -1,0 +1,456 @@
+/* tests/engine/test_script.c -- `evaluate script arg N` and command lines:
+ * a script is split into simple commands, each judged by the whole policy
+ * and listed in the result with its own verdict; the strictest wins; what
+ * the splitter cannot judge for certain is at least prompt; scripts nest up
+ * to the depth limit; cpol_eval_line judges one simple command as its argv
+ * and anything more as `sh -c LINE`. */
+#include "tests/engine/helpers.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define A CPOL_ALLOW
+#define P CPOL_PROMPT
+#define F CPOL_FORBID
+
+static const char sh_policy[] =
+	"sandbox { write \"$WORKSPACE\", \"/tmp\", \"/dev/null\"; }\n"
+	"default prompt;\n"
+	"allow program \"ls\", \"cat\", \"echo\", \"true\", \"grep\", \"wc\", \"tee\";\n"  /* 0 */
+	"forbid program \"rm\" because \"no rm\";\n"                                    /* 1 */
+	"rule \"git read\" { when program \"git\" and arg 1 in (\"status\", \"log\"); allow; }\n" /* 2 */
+	"rule \"shell -c\" { when program \"bash\", \"sh\" and arg 1 in (\"-c\", \"-lc\"); evaluate script arg 2; }\n" /* 3 */
+	"rule \"writes out\" { when writes outside sandbox.write; forbid because \"outside\"; }\n" /* 4 */
+	"intent write program \"tee\" target operands;\n";
+
+/* The same with `default allow`: a prompt can only come from the script. */
+static const char sh_allow_policy[] =
+	"sandbox { write \"$WORKSPACE\", \"/tmp\", \"/dev/null\"; }\n"
+	"default allow;\n"
+	"forbid program \"rm\";\n"
+	"rule \"shell -c\" { when program \"bash\", \"sh\" and arg 1 in (\"-c\", \"-lc\"); evaluate script arg 2; }\n"
+	"rule \"writes out\" { when writes outside sandbox.write; forbid because \"outside\"; }\n";
+
+Test(script, subcommands_are_listed_with_their_verdicts)
+{
+	struct eng *e = eng_new(sh_policy);
+	cr_assert_eq(EV(e, "bash", "-c", "ls -la && cat x"), A);
+	cr_assert_eq(e->res.ncommands, 2);
+	cr_expect_str_eq(e->res.commands[0].text, "ls -la");
+	cr_expect_eq(e->res.commands[0].depth, 1);
+	cr_expect_eq(e->res.commands[0].verdict.decision, A);
+	cr_expect_eq(e->res.commands[0].verdict.index, 0);
+	cr_expect_str_eq(e->res.commands[1].text, "cat x");
+	cr_expect_eq(e->res.commands[1].verdict.decision, A);
+	cr_expect_eq(e->res.truncated, 0);
+
+	cr_assert_eq(EV(e, "bash", "-c", "ls; rm -rf x; git log"), F);
+	cr_expect_str_eq(e->res.verdict.rule, "forbid program \"rm\"");
+	cr_expect_str_eq(e->res.verdict.reason, "no rm");
+	cr_expect_eq(e->res.verdict.index, 1);
+	cr_assert_eq(e->res.ncommands, 3);
+	cr_expect_eq(e->res.commands[0].verdict.decision, A);
+	cr_expect_eq(e->res.commands[1].verdict.decision, F);
+	cr_expect_str_eq(e->res.commands[1].text, "rm -rf x");
+	cr_expect_eq(e->res.commands[2].verdict.decision, A);
+	cr_expect_str_eq(e->res.commands[2].verdict.rule, "git read");
+
+	cr_assert_eq(EV(e, "sh", "-c", "ls | grep a || echo b\nwc -l; git status |& cat"), A);
+	cr_expect_eq(e->res.ncommands, 6);
+
+	/* quotes and escapes are removed from the words */
+	cr_assert_eq(EV(e, "bash", "-lc", "echo 'a b' \"c d\" e\\ f"), A);
+	cr_assert_eq(e->res.ncommands, 1);
+	cr_expect_str_eq(e->res.commands[0].text, "echo a b c d e f");
+
+	/* the first of the strictest sub-commands names the verdict */
+	cr_assert_eq(EV(e, "bash", "-c", "git push; make; ls"), P);
+	cr_expect_str_eq(e->res.verdict.rule, "default");
+	cr_expect_eq(e->res.commands[0].verdict.decision, P);
+	cr_expect_eq(e->res.commands[1].verdict.decision, P);
+
+	/* a sub-command's program can be a trusted path */
+	cr_assert_eq(EV(e, "sh", "-c", "/usr/bin/ls; /bin/rm x"), F);
+	cr_expect_str_eq(e->res.verdict.matched, "rm");
+	cr_expect_str_eq(e->res.commands[0].verdict.matched, "ls");
+	cr_assert_eq(EV(e, "sh", "-c", "./ls"), P);
+	eng_free(e);
+}
+
+Test(script, uncertain_constructs_are_at_least_prompt)
+{
+	struct eng *e = eng_new(sh_allow_policy);
+	static const char *const scripts[] = {
+		"echo $(date)", "echo `date`", "cat <(ls)", "ls >(cat)", "echo $HOME", "echo ${X}",
+		"echo $((1+2))", "echo {a,b}", "cat <<EOF\nx\nEOF", "cat <<< word", "(ls)", "{ ls; }",
+		"ls &", "X=1 ls", "X=1", "if true; then ls; fi", "for i in a; do ls; done",
+		"while false; do ls; done", "case x in x) ls;; esac", "f() { ls; }", "[[ -f x ]]",
+		"echo 'unterminated", "echo \"unterminated", "ls ;; ls", "ls | | ls", "eval ls", "source x",
+		". x", "exec eval ls", "ls > /etc/x.conf", "ls >> ~/.bashrc", "ls >&/etc/x", "ls &> /var/x",
+		"echo hi > /home/user/project/../x", "ls 3> /x", "coproc ls",
+		";;", "&&", "|", ";", "&", "a=(1 2)",
+	};
+	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+		int d = EV(e, "bash", "-c", scripts[i]);
+		cr_expect_geq(d, P, "script \"%s\" is %s by %s (%s)", scripts[i], eng_dn(d), e->res.verdict.rule,
+		              e->res.verdict.reason);
+	}
+	/* and certain ones are not */
+	static const char *const fine[] = {
+		"ls", "ls -la | grep x", "echo hi > out.txt", "echo hi >> /tmp/log", "ls 2>/dev/null", "ls 2>&1",
+		"cat < /etc/passwd", "exec ls", "echo '$HOME'", "echo \\$x", "ls # comment $(rm x)", "", "   ",
+		"echo hi > ./sub/../out", "true && echo ok || echo no", "time ls",
+	};
+	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+		int d = EV(e, "bash", "-c", fine[i]);
+		cr_expect_eq(d, A, "script \"%s\" is %s by %s (%s)", fine[i], eng_dn(d), e->res.verdict.rule,
+		             e->res.verdict.reason);
+	}
+	eng_free(e);
+}
+
+Test(script, forbidden_parts_stay_forbidden_inside_uncertain_constructs)
+{
+	struct eng *e = eng_new(sh_allow_policy);
+	static const char *const scripts[] = {
+		"X=1 rm x", "(rm x)", "{ rm x; }", "ls && rm x &", "if true; then rm x; fi", "exec rm x",
+		"exec exec rm x", "ls; ls; rm x", "echo hi > /etc/passwd", "echo 'x' >> /root/.profile",
+	};
+	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+		int d = EV(e, "bash", "-c", scripts[i]);
+		cr_expect_eq(d, F, "script \"%s\" is %s by %s (%s)", scripts[i], eng_dn(d), e->res.verdict.rule,
+		             e->res.verdict.reason);
+	}
+	eng_free(e);
+}
+
+/* A redirection is a write target for `writes` even on a command with no
+ * words to run (`> file` truncates it). */
+Test(script, redirection_without_a_command_is_a_write)
+{
+	struct eng *e = eng_new(sh_allow_policy);
+	static const char *const scripts[] = { "> /etc/passwd", "exec > /etc/passwd", ">> ~/.bashrc", "exec 3> /etc/x" };
+	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+		int d = EV(e, "bash", "-c", scripts[i]);
+		cr_expect_eq(d, F, "script \"%s\" is %s by %s (%s)", scripts[i], eng_dn(d), e->res.verdict.rule,
+		             e->res.verdict.reason);
+	}
+	/* inside the roots it is nothing to worry about: still allow, even with default prompt */
+	eng_free(e);
+	e = eng_new(sh_policy);
+	cr_expect_eq(EV(e, "bash", "-c", "> out.txt"), A, "%s: %s", e->res.verdict.rule, e->res.verdict.reason);
+	cr_expect_eq(EV(e, "bash", "-c", "exec > /tmp/log; ls"), A, "%s: %s", e->res.verdict.rule, e->res.verdict.reason);
+	cr_expect_eq(EV(e, "bash", "-c", "exec"), A);
+	eng_free(e);
+}
+
+static char *sq(const char *s)
+{
+	/* single-quote s for the shell */
+	size_t n = strlen(s), k = 0;
+	char *o = malloc(4 * n + 3);
+	cr_assert(o);
+	o[k++] = '\'';
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\'') {
+			memcpy(o + k, "'\\''", 4);
+			k += 4;
+		} else {
+			o[k++] = s[i];
+		}
+	}
+	o[k++] = '\'';
+	o[k] = 0;
+	return o;
+}
+
+/* "bash -c '...'" nested `levels` times around `inner`. */
+static char *nest(const char *inner, int levels)
+{
+	char *s = strdup(inner);
+	for (int i = 0; i < levels; i++) {
+		char *q = sq(s);
+		size_t n = strlen(q) + 16;
+		char *t = malloc(n);
+		cr_assert(t);
+		snprintf(t, n, "bash -c %s", q);
+		free(q);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+Test(script, nested_scripts_and_the_depth_limit)
+{
+	struct eng *e = eng_new(sh_policy);
+	cr_assert_eq(EV(e, "bash", "-c", "bash -c 'ls && sh -c \"git status\"'"), A);
+	cr_assert_eq(e->res.ncommands, 4);
+	cr_expect_eq(e->res.commands[0].depth, 1);
+	cr_expect_str_eq(e->res.commands[0].text, "bash -c ls && sh -c \"git status\"");
+	cr_expect_eq(e->res.commands[1].depth, 2);
+	cr_expect_str_eq(e->res.commands[1].text, "ls");
+	cr_expect_eq(e->res.commands[2].depth, 2);
+	cr_expect_eq(e->res.commands[3].depth, 3);
+	cr_expect_str_eq(e->res.commands[3].text, "git status");
+
+	cr_assert_eq(EV(e, "bash", "-c", "ls; bash -c 'echo; rm -rf /'"), F);
+	cr_expect_str_eq(e->res.verdict.rule, "forbid program \"rm\"");
+	cr_expect_eq(e->res.commands[1].verdict.decision, F);  /* the inner bash -c takes its script's verdict */
+
+	/* depth 0 is the command itself; its script's commands are depth 1 ... 4 */
+	for (int levels = 1; levels <= 6; levels++) {
+		char *allow = nest("ls", levels), *forbid = nest("rm x", levels);
+		int da = eng_line(e, allow);
+		int want = levels <= 4 ? A : P;
+		cr_expect_eq(da, want, "%d levels of ls: %s (%s)", levels, eng_dn(da), e->res.verdict.reason);
+		if (levels > 4)
+			cr_expect_str_eq(e->res.verdict.reason, "scripts nested too deeply to judge");
+		int df = eng_line(e, forbid);
+		cr_expect_eq(df, levels <= 4 ? F : P, "%d levels of rm: %s", levels, eng_dn(df));
+		if (levels <= 4)
+			cr_expect_eq(e->res.ncommands, (unsigned)levels);
+		free(allow);
+		free(forbid);
+	}
+	eng_free(e);
+}
+
+Test(script, missing_empty_and_oversized_scripts)
+{
+	struct eng *e = eng_new(sh_policy);
+	cr_expect_eq(EV(e, "bash", "-c"), P);
+	cr_expect_str_eq(e->res.verdict.reason, "the script argument is missing");
+	cr_expect_eq(e->res.verdict.index, -1);
+	cr_expect_eq(EV(e, "bash", "-c", ""), A);
+	cr_expect_eq(EV(e, "bash", "-c", "  \n\t # nothing\n"), A);
+
+	/* more commands than the splitter stores: cannot judge */
+	size_t cap = 300 * 4 + 1, n = 0;
+	char *big = malloc(cap);
+	cr_assert(big);
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(big + n, cap - n, "ls;");
+	cr_expect_eq(EV(e, "bash", "-c", big), P);
+	cr_expect_str_eq(e->res.verdict.reason, "script too large to judge");
+	free(big);
+
+	/* more sub-commands than a result lists: the rest are counted */
+	cap = 100 * 4 + 1;
+	n = 0;
+	big = malloc(cap);
+	cr_assert(big);
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(big + n, cap - n, "ls;");
+	cr_expect_eq(EV(e, "bash", "-c", big), A);
+	cr_expect_eq(e->res.ncommands, 64);
+	cr_expect_eq(e->res.truncated, 36);
+	/* ... and a forbidden command past the listed ones still decides */
+	big[n - 3] = 0;
+	char *withrm = malloc(n + 16);
+	cr_assert(withrm);
+	snprintf(withrm, n + 16, "%srm x", big);
+	cr_expect_eq(EV(e, "bash", "-c", withrm), F);
+	free(withrm);
+	free(big);
+	eng_free(e);
+}
+
+/* Two script rules on one command: the second script is split into the
+ * same storage as the first; the verdict the first one won keeps its text. */
+Test(script, two_scripts_of_one_command)
+{
+	struct eng *e = eng_new(
+		"default allow;\n"
+		"prompt program \"make\";\n"
+		"rule \"s1\" { when program \"sh\" and arg 1 is \"-c\"; evaluate script arg 2; }\n"
+		"rule \"s2\" { when program \"sh\" and arg 3 is \"-c\"; evaluate script arg 4; }\n");
+	cr_expect_eq(EV(e, "sh", "-c", "make all", "-c", "ls -la"), P);
+	cr_expect_str_eq(e->res.verdict.rule, "prompt program \"make\"");
+	cr_expect_str_eq(e->res.verdict.matched, "make");
+	cr_assert_eq(e->res.ncommands, 2);
+	cr_expect_str_eq(e->res.commands[0].text, "make all");
+	cr_expect_str_eq(e->res.commands[1].text, "ls -la");
+	cr_expect_eq(EV(e, "sh", "-c", "ls", "-c", "make"), P);
+	cr_expect_str_eq(e->res.verdict.matched, "make");
+	eng_free(e);
+}
+
+Test(script, script_argument_index)
+{
+	struct eng *e = eng_new(
+		"default prompt;\n"
+		"allow program \"ls\";\n"
+		"rule \"sudo sh\" { when program \"sudo\" and arg 1 is \"sh\" and arg 2 is \"-c\"; evaluate script arg 3; }\n");
+	cr_expect_eq(EV(e, "sudo", "sh", "-c", "ls"), A);
+	cr_expect_eq(EV(e, "sudo", "sh", "-c", "ls; make"), P);
+	cr_expect_eq(EV(e, "sudo", "sh", "-c"), P);
+	eng_free(e);
+}
+
+Test(eval_line, single_command_or_sh_c)
+{
+	/* without a script rule a line with operators cannot be judged */
+	struct eng *e = eng_new("sandbox { write \"$WORKSPACE\"; }\ndefault prompt;\nallow program \"ls\", \"wc\";\n");
+	cr_expect_eq(eng_line(e, "ls -la"), A);
+	cr_expect_eq(e->res.ncommands, 0);
+	cr_expect_eq(eng_line(e, "  'ls'  \"-la\"  "), A);
+	cr_expect_eq(eng_line(e, "/usr/bin/ls"), A);
+	cr_expect_eq(eng_line(e, "ls | wc"), P);
+	cr_expect_str_eq(e->res.verdict.rule, "default");
+	cr_expect_eq(eng_line(e, "ls > out"), P);
+	cr_expect_eq(eng_line(e, "ls $HOME"), P);
+	cr_expect_eq(eng_line(e, "X=1 ls"), P);
+	cr_expect_eq(eng_line(e, "ls;"), A);      /* still one simple command */
+	cr_expect_eq(eng_line(e, ""), P);
+	eng_free(e);
+
+	/* with one, the line is judged as `sh -c LINE` */
+	e = eng_new(sh_policy);
+	cr_expect_eq(eng_line(e, "ls | wc -l"), A);
+	cr_assert_eq(e->res.ncommands, 2);
+	cr_expect_str_eq(e->res.commands[1].text, "wc -l");
+	cr_expect_eq(e->res.commands[1].depth, 1);
+	cr_expect_eq(eng_line(e, "ls && rm -rf x"), F);
+	cr_expect_eq(eng_line(e, "echo hi > out.txt"), A);
+	cr_expect_eq(eng_line(e, "echo hi > /etc/motd"), F);
+	cr_expect_str_eq(e->res.verdict.rule, "writes out");
+	cr_expect_str_eq(e->res.verdict.matched, "/etc/motd");
+	cr_expect_eq(eng_line(e, "ls $(rm -rf x)"), P);  /* not judged inside: at least prompt */
+	cr_expect_eq(eng_line(e, "echo $HOME"), P);
+	cr_expect_eq(eng_line(e, "rm x"), F);
+	cr_expect_eq(e->res.ncommands, 0);        /* a single command: no script */
+	cr_expect_eq(eng_line(e, "git status; git log"), A);
+	cr_expect_eq(eng_line(e, ""), A);          /* sh -c "": an empty script */
+	cr_expect_eq(cpol_eval_line(e->ctx, NULL, 0, &e->res), A);
+	cr_expect_eq(cpol_eval(e->ctx, 0, NULL, &e->res), P);
+	cr_expect_eq(cpol_eval(e->ctx, 0, NULL, NULL), P);
+	eng_free(e);
+}
+
+Test(eval_line, the_example_environment)
+{
+	struct eng *e = eng_new(sh_policy);
+	eng_cwd(e, "/etc");
+	cr_expect_eq(eng_line(e, "echo x > hosts"), F);
+	eng_cwd(e, ENG_WS "/sub");
+	cr_expect_eq(eng_line(e, "echo x > hosts"), A);
+	cr_expect_eq(eng_line(e, "echo x > ../../x"), F);
+	eng_free(e);
+}
+
+/* ---- inputs at and past the limits: clear verdicts, never a crash ---- */
+
+Test(limits, long_and_many_arguments)
+{
+	struct eng *e = eng_new(sh_policy);
+	enum { N = 5000, LEN = 700 };
+	char **words = malloc(N * sizeof *words);
+	cr_assert(words);
+	for (int i = 0; i < N; i++) {
+		words[i] = malloc(LEN + 1);
+		cr_assert(words[i]);
+		memset(words[i], 'a' + i % 26, LEN);
+		words[i][LEN] = 0;
+	}
+	strcpy(words[0], "ls");
+	cr_expect_eq(cpol_eval(e->ctx, N, (const char *const *)words, &e->res), A);
+	strcpy(words[0], "rm");
+	cr_expect_eq(cpol_eval(e->ctx, N, (const char *const *)words, &e->res), F);
+	/* a tee target longer than a path can be: cannot tell where, so outside */
+	strcpy(words[0], "tee");
+	char *huge = malloc(6000);
+	cr_assert(huge);
+	memset(huge, 'h', 5999);
+	huge[5999] = 0;
+	free(words[N / 2]);
+	words[N / 2] = huge;
+	cr_expect_eq(cpol_eval(e->ctx, N, (const char *const *)words, &e->res), F);
+	cr_expect_str_eq(e->res.verdict.rule, "writes out");
+	/* an absolute program path longer than a path can be is no program */
+	char *longprog = malloc(9000);
+	cr_assert(longprog);
+	memset(longprog, 'b', 8999);
+	longprog[8999] = 0;
+	memcpy(longprog, "/usr/bin/", 9);
+	const char *a1[] = { longprog, "x" };
+	cr_expect_eq(cpol_eval(e->ctx, 2, a1, &e->res), P);
+	memcpy(longprog + 8996, "/ls", 4);  /* /usr/bin/bbbb.../ls: not a system directory */
+	cr_expect_eq(cpol_eval(e->ctx, 2, a1, &e->res), P);
+	free(longprog);
+	cr_expect_eq(cpol_eval(e->ctx, -3, (const char *const *)words, &e->res), P); /* argc < 0: nothing */
+	for (int i = 0; i < N; i++)
+		free(words[i]);
+	free(words);
+	eng_free(e);
+}
+
+Test(limits, long_scripts_and_their_texts)
+{
+	struct eng *e = eng_new(sh_policy);
+	/* 60 commands of 1000 bytes each: the texts outgrow the context's buffer */
+	size_t cap = 60 * 1010 + 1, n = 0;
+	char *s = malloc(cap);
+	cr_assert(s);
+	for (int i = 0; i < 60; i++) {
+		n += (size_t)snprintf(s + n, cap - n, "echo ");
+		memset(s + n, 'x', 995);
+		n += 995;
+		s[n++] = ';';
+	}
+	s[n] = 0;
+	cr_expect_eq(EV(e, "bash", "-c", s), A);
+	cr_assert_eq(e->res.ncommands, 60);
+	for (unsigned i = 0; i < e->res.ncommands; i++)
+		cr_assert(e->res.commands[i].text != NULL && strlen(e->res.commands[i].text) <= 1000);
+	free(s);
+	/* a script larger than the splitter's buffer */
+	size_t big = 200000;
+	s = malloc(big + 1);
+	cr_assert(s);
+	memset(s, 'y', big);
+	memcpy(s, "echo ", 5);
+	s[big] = 0;
+	cr_expect_eq(EV(e, "bash", "-c", s), P);
+	/* a NUL byte inside a command line */
+	cr_expect_geq(cpol_eval_line(e->ctx, "ls\0rm -rf /", 11, &e->res), P);
+	/* deep nesting of groups and substitutions */
+	memset(s, '(', 5000);
+	s[5000] = 0;
+	cr_expect_geq(EV(e, "bash", "-c", s), P);
+	for (int i = 0; i < 5000; i++)
+		memcpy(s + 2 * i, "$(", 2);
+	s[10000] = 0;
+	cr_expect_geq(EV(e, "bash", "-c", s), P);
+	free(s);
+	eng_free(e);
+}
+
+Test(limits, contexts_and_environments)
+{
+	struct eng *e = eng_new(sh_policy);
+	cpol_error err;
+	cr_expect_eq(cpol_ctx_set_env(e->ctx, &(cpol_env){ .cwd = "relative" }, &err), -1);
+	cr_expect(strstr(err.msg, "absolute") != NULL, "%s", err.msg);
+	char longpath[5000];
+	memset(longpath, 'p', sizeof longpath - 1);
+	longpath[0] = '/';
+	longpath[sizeof longpath - 1] = 0;
+	cr_expect_eq(cpol_ctx_set_env(e->ctx, &(cpol_env){ .cwd = longpath }, &err), -1);
+	/* defaults: cwd "/", workspace = cwd, tmpdir /tmp, home /root */
+	cr_assert_eq(cpol_ctx_set_env(e->ctx, NULL, &err), 0, "%s", err.msg);
+	cr_expect_eq(EV(e, "tee", "/x"), A);          /* workspace "/" holds everything */
+	cr_expect_eq(EV(e, "tee", "/.git/x"), F);     /* but not its .git */
+	/* two contexts on one image do not disturb each other */
+	cpol_ctx *other = cpol_ctx_new(e->img, &(cpol_env){ .cwd = "/etc", .workspace = ENG_WS }, &err);
+	cr_assert(other, "%s", err.msg);
+	cpol_result r;
+	const char *argv[] = { "tee", "x" };
+	cr_expect_eq(cpol_eval(other, 2, argv, &r), F);
+	cr_expect_eq(EV(e, "tee", "x"), A);
+	cr_expect_str_eq(r.verdict.rule, "writes out");
+	cpol_ctx_free(other);
+	eng_free(e);
+}

@@ -207,6 +207,20 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 		source_line(cpol_img_string(im, d->file, NULL), d->line, out);
 		disasm(out, im, x->code);
 	}
+	/* the conditions of intents, each once (they are emitted in order) */
+	fputs("\nintent conditions:\n", out);
+	uint32_t last = CPOL_NONE;
+	for (uint32_t k = 0; k < im->nintents; k++) {
+		uint32_t g = im->intents[k].guard;
+		int seen = g == CPOL_NONE || g == last;
+		for (uint32_t j = 0; j < k && !seen; j++)
+			seen = im->intents[j].guard == g;
+		if (seen)
+			continue;
+		last = g;
+		fprintf(out, "  @%u\n", g);
+		disasm(out, im, g);
+	}
 	fprintf(out, "\nautomaton: %u states, %u byte classes, %u outputs, %u substring groups\n",
 	        im->ac->nstates, im->ac->nclasses, im->ac->noutputs, m->ngroups);
 	fprintf(out, "sets: %u, %u members\nstrings: %u\ncode: %u instructions\n", im->nsets, im->nmembers,

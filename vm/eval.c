@@ -18,9 +18,13 @@ static const struct { const char *dir; uint32_t len; } sysdirs[] = {
 	{ "/usr/local/bin", 14 }, { "/usr/local/sbin", 15 },
 };
 
-static int str_eq(const struct cpol_image *im, uint32_t id, const char *s, uint32_t n)
+/* Strings are short and mostly differ early: compare the length and the
+ * first byte before calling memcmp. */
+static inline int str_eq(const struct cpol_image *im, uint32_t id, const char *s, uint32_t n)
 {
-	return im->strs[id].len == n && memcmp(im->strbase + im->strs[id].off, s, n) == 0;
+	const struct cpol_img_str *e = &im->strs[id];
+	const char *m = im->strbase + e->off;
+	return e->len == n && (n == 0 || (m[0] == s[0] && memcmp(m + 1, s + 1, n - 1) == 0));
 }
 
 /* The hash of argv[i] for set lookups: computed once per frame (the same
@@ -39,7 +43,7 @@ static uint32_t arg_hash(struct cpol_frame *f, uint32_t i, const char *s, uint32
 /* Is s in set `id`? Hash table when the set has one, else a scan. The hash
  * comes from the frame: argument argi of f, or the program name when argi
  * is CPOL_NONE. */
-static int set_has(const struct cpol_image *im, struct cpol_frame *f, uint32_t argi, uint32_t id,
+static inline int set_has(const struct cpol_image *im, struct cpol_frame *f, uint32_t argi, uint32_t id,
                    const char *s, uint32_t n)
 {
 	const struct cpol_img_set *set = &im->sets[id];

@@ -157,13 +157,6 @@ static int set_has(const struct cpol_image *im, uint32_t id, const char *s, uint
 	return 0;
 }
 
-static int cluster_has(const char *s, uint32_t n, char c)
-{
-	if (n < 2 || s[0] != '-' || s[1] == '-')
-		return 0;
-	return memchr(s + 1, c, n - 1) != NULL;
-}
-
 static int pred(struct naive *nv, uint8_t p, uint32_t c, const char *s, uint32_t n)
 {
 	const struct cpol_image *im = nv->im;
@@ -183,30 +176,8 @@ static int pred(struct naive *nv, uint8_t p, uint32_t c, const char *s, uint32_t
 	for (uint32_t k = 0; k < set->n; k++) {
 		uint32_t ml;
 		const char *m = S(im, im->members[set->first + k], &ml);
-		switch (p) {
-		case CPOL_PR_PREFIX:
-			if (n >= ml && memcmp(s, m, ml) == 0)
-				return 1;
-			break;
-		case CPOL_PR_SUFFIX:
-			if (n >= ml && memcmp(s + n - ml, m, ml) == 0)
-				return 1;
-			break;
-		case CPOL_PR_FLAG:
-			if (cluster_has(s, n, m[0]))
-				return 1;
-			break;
-		case CPOL_PR_OPTION:
-			if (n == ml && memcmp(s, m, ml) == 0)
-				return 1;
-			if (ml == 2 && m[0] == '-' && m[1] != '-') {
-				if ((n > 2 && s[0] == '-' && s[1] == m[1]) || cluster_has(s, n, m[1]))
-					return 1;
-			} else if (n > ml && s[ml] == '=' && memcmp(s, m, ml) == 0) {
-				return 1;
-			}
-			break;
-		}
+		if (cpol_member_match(p, m, ml, s, n)) /* the one matcher of the VM */
+			return 1;
 	}
 	return 0;
 }

@@ -71,6 +71,30 @@ static int cluster_has(const char *s, uint32_t n, char c)
 	return memchr(s + 1, c, n - 1) != NULL;
 }
 
+int cpol_member_match(uint8_t p, const char *m, uint32_t ml, const char *s, uint32_t n)
+{
+	switch (p) {
+	case CPOL_PR_PREFIX:
+		return n >= ml && memcmp(s, m, ml) == 0;
+	case CPOL_PR_SUFFIX:
+		return n >= ml && memcmp(s + n - ml, m, ml) == 0;
+	case CPOL_PR_FLAG:
+		return cluster_has(s, n, m[0]);
+	case CPOL_PR_CHARS:
+		return memchr(s, m[0], n) != NULL;
+	case CPOL_PR_OPTION:
+		if (n == ml && memcmp(s, m, ml) == 0)
+			return 1;
+		if (ml > 2 && m[0] == '-' && m[1] == '-') /* --name, --name=VALUE, abbreviations */
+			return cpol_long_option_at(s, n, m, ml) >= 0;
+		if (ml == 2 && m[0] == '-' && m[1] != '-') /* -x: glued -xVALUE, or in a cluster -ax */
+			return (n > 2 && s[0] == '-' && s[1] == m[1]) || cluster_has(s, n, m[1]);
+		return n > ml && s[ml] == '=' && memcmp(s, m, ml) == 0;
+	default:
+		return 0;
+	}
+}
+
 static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, uint32_t c,
                 uint32_t argi, const char *s, uint32_t n)
 {
@@ -96,39 +120,8 @@ static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, ui
 	for (uint32_t k = 0; k < set->n; k++) {
 		uint32_t ml;
 		const char *m = cpol_img_string(im, im->members[set->first + k], &ml);
-		switch (p) {
-		case CPOL_PR_PREFIX:
-			if (n >= ml && memcmp(s, m, ml) == 0)
-				return 1;
-			break;
-		case CPOL_PR_SUFFIX:
-			if (n >= ml && memcmp(s + n - ml, m, ml) == 0)
-				return 1;
-			break;
-		case CPOL_PR_FLAG:
-			if (cluster_has(s, n, m[0]))
-				return 1;
-			break;
-		case CPOL_PR_CHARS:
-			if (memchr(s, m[0], n))
-				return 1;
-			break;
-		case CPOL_PR_OPTION:
-			if (n == ml && memcmp(s, m, ml) == 0)
-				return 1;
-			if (ml > 2 && m[0] == '-' && m[1] == '-') {
-				/* --name, --name=VALUE and abbreviations (--na, --na=V) */
-				if (cpol_long_option_at(s, n, m, ml) >= 0)
-					return 1;
-			} else if (ml == 2 && m[0] == '-' && m[1] != '-') {
-				/* -x: glued value (-xVALUE) or inside a cluster (-ax) */
-				if ((n > 2 && s[0] == '-' && s[1] == m[1]) || cluster_has(s, n, m[1]))
-					return 1;
-			} else if (n > ml && s[ml] == '=' && memcmp(s, m, ml) == 0) {
-				return 1;
-			}
-			break;
-		}
+		if (cpol_member_match(p, m, ml, s, n))
+			return 1;
 	}
 	return 0;
 }

@@ -55,6 +55,10 @@ void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint
 void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv *out);
 int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc);
 
+/* eval.c: does one member m of a set satisfy predicate p (prefix, suffix,
+ * flag, option, contains-char) for the argument s? */
+int cpol_member_match(uint8_t p, const char *m, uint32_t ml, const char *s, uint32_t n);
+
 /* intent.c */
 /* Recompute the working folder's facts after ctx->cwd changed. */
 void cpol_cwd_changed(struct cpol_ctx *ctx);

@@ -14,7 +14,7 @@ skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $*"; }
 # check DESCRIPTION COMMAND...: ok when the command succeeds
 check() { d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
 # diag: a comment line for the log
-diag() { printf '# %s\n' "$@"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 finish() { exit 0; }
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/cpoltools.XXXXXX") || exit 99
 trap 'rm -rf "$scratch"' EXIT

@@ -189,7 +189,8 @@ static cpol_file *add_file(struct fmt *F, const char *path, const char *text, si
 }
 
 /* Lex and parse f, keeping every token's position. As grammar/parse.c does,
- * minus includes: the same nesting limit, the same error reporting. */
+ * minus includes: the same nesting limit (keep the two in step), the same
+ * error reporting. */
 static int parse(struct fmt *F)
 {
 	cpol_unit *u = F->u;
@@ -201,7 +202,12 @@ static int parse(struct fmt *F)
 	if (!parser)
 		return -1;
 	cpol_lexer_init(&lx, u, f);
-	int depth = 0;
+	/* The nesting limit exactly as grammar/parse.c counts it: the open
+	 * '(', plus the `not`s of each '(' level still waiting for their
+	 * operand (`not a and not b` is one level deep, `not not a` two). */
+	int depth = 0, paren = 0;
+	int nots[CPOL_MAX_NESTING + 1];
+	nots[0] = 0;
 	do {
 		cpol_lex(&lx, &t);
 		if (t.type == CPOL_TK_LPAREN || t.type == CPOL_TK_NOT) {
@@ -210,10 +216,18 @@ static int parse(struct fmt *F)
 				              CPOL_MAX_NESTING);
 				break;
 			}
-		} else if (t.type == CPOL_TK_SEMI || t.type == CPOL_TK_LBRACE || t.type == CPOL_TK_RBRACE) {
-			depth = 0;
-		} else if (t.type == CPOL_TK_RPAREN && depth > 0) {
-			depth--;
+			if (t.type == CPOL_TK_LPAREN)
+				nots[++paren] = 0;
+			else
+				nots[paren]++;
+		} else if (t.type == CPOL_TK_AND || t.type == CPOL_TK_OR) {
+			depth -= nots[paren];
+			nots[paren] = 0;
+		} else if (t.type == CPOL_TK_RPAREN && paren > 0) {
+			depth -= nots[paren--] + 1;
+		} else if (t.type == CPOL_TK_SEMI || t.type == CPOL_TK_LBRACE || t.type == CPOL_TK_RBRACE ||
+		           t.type == CPOL_TK_UNLESS) {
+			depth = paren = nots[0] = 0;
 		}
 		if (t.type != 0) {
 			if (F->nt == F->capt && grow((void **)&F->t, &F->capt, sizeof *F->t) < 0) {

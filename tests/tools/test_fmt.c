@@ -389,6 +389,25 @@ Test(refuse, semantic_errors_are_not_the_formatters_business)
 	expect_fmt("include \"nowhere.cpol\";allow program nosuchset;", "include \"nowhere.cpol\";\nallow program nosuchset;\n");
 }
 
+Test(refuse, nesting_as_the_parser_counts_it)
+{
+	/* 65 nested `not`s are too deep; 70 side by side are not nested at all */
+	char src[4096], diag[4096];
+	int n = snprintf(src, sizeof src, "rule \"r\" { when ");
+	for (int i = 0; i < 65; i++)
+		n += snprintf(src + n, sizeof src - (size_t)n, "not ");
+	snprintf(src + n, sizeof src - (size_t)n, "true; allow; }");
+	cr_assert_null(fmt(src, diag, sizeof diag));
+	cr_assert(strstr(diag, "nested too deeply"), "%s", diag);
+	n = snprintf(src, sizeof src, "rule \"r\" { when true");
+	for (int i = 0; i < 70; i++)
+		n += snprintf(src + n, sizeof src - (size_t)n, " and not true");
+	snprintf(src + n, sizeof src - (size_t)n, "; allow; }");
+	char *out = fmt(src, diag, sizeof diag);
+	cr_assert_not_null(out, "%s", diag);
+	free(out);
+}
+
 /* ---- every .cpol file of the source tree ------------------------------- */
 
 struct files {

@@ -12,7 +12,7 @@
 #   - the example program of libcodexpol(3) compiles and links against the
 #     library in the build tree.
 . "${top_srcdir:-.}/tests/tools/tap.sh"
-plan 27
+plan 29
 
 man1=$top_srcdir/man
 
@@ -127,6 +127,20 @@ for w in 125 126 127; do
 	grep -q "RUN_EXIT_[A-Z]* = $w" "$top_srcdir/cli/run.h" || { fail "cli/run.h defines $w"; continue; }
 	ok "cli/run.h defines $w"
 done
+
+# Every function of the public header: in libcodexpol(3)'s NAME, and a
+# `man FUNCTION` page installed for it.
+funcs=$(grep -oE '\bcpol_[a-z_]+\(' "$top_srcdir/include/codexpol.h" | tr -d '(' | sort -u)
+name=$(sed -n '/^\.SH NAME/,/^\.SH /p' "$man1/libcodexpol.3")
+links=$(sed -n '/^libcodexpol_man_links/,/[^\\]$/p' "$top_srcdir/man/Makefile.inc")
+undoc=
+unlinked=
+for f in $funcs; do
+	printf '%s\n' "$name" | grep -qw "$f" || undoc="$undoc $f"
+	printf '%s\n' "$links" | grep -qw "$f" || unlinked="$unlinked $f"
+done
+check "libcodexpol.3: NAME lists every function of codexpol.h; not:$undoc" test -z "$undoc"
+check "man/Makefile.inc: a man page link for every function; not:$unlinked" test -z "$unlinked"
 
 # The library page's example compiles and links against the built library.
 cc=${CC:-cc}

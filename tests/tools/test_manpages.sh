@@ -147,7 +147,9 @@ cc=${CC:-cc}
 sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$man1/libcodexpol.3" | sed -n '/^\.EX/,/^\.EE/{/^\.E[XE]/d;p;}' |
 	sed -e 's/\\-/-/g' -e 's/\\e/\\/g' | awk '/^\$ /{exit} {print}' > "$scratch/decide.c"
 if [ -x "$top_builddir/libtool" ] && [ -f "$top_builddir/libcodexpol.la" ]; then
-	if "$top_builddir/libtool" --quiet --mode=link "$cc" -I"$top_srcdir/include" -o "$scratch/decide" \
+	# with the flags the library was built with (the sanitizers' runtime)
+	# shellcheck disable=SC2086
+	if "$top_builddir/libtool" --quiet --mode=link "$cc" ${SAN_CFLAGS:-} -I"$top_srcdir/include" -o "$scratch/decide" \
 		"$scratch/decide.c" "$top_builddir/libcodexpol.la" > "$scratch/cc.log" 2>&1; then
 		ok "libcodexpol.3: the example program compiles and links"
 		"$top_builddir/libtool" --mode=execute "$scratch/decide" "$top_builddir/stdlib-policies/offline.bin" \

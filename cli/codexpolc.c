@@ -3,9 +3,11 @@
  *   codexpolc [-I DIR]... [-o OUT.bin] [-W...] FILE.cpol   compile
  *   codexpolc --lint [-I DIR]... [-W...] FILE.cpol...       check only
  *   codexpolc --dump FILE.bin                               show an image
+ *   codexpolc --fmt [--check | --in-place] FILE.cpol...     canonical layout
+ *   codexpolc --preview [--json] [OLD.bin] NEW.bin CORPUS   impact of a policy
  *
  * Exit status: 0 ok, 1 policy errors (or an output that cannot be
- * written), 2 usage errors.
+ * written, or --fmt --check found a file to format), 2 usage errors.
  */
 #include "config.h"
 
@@ -19,8 +21,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/preview.h"
 #include "codexpol.h"
 #include "compiler/compiler.h"
+#include "compiler/fmt.h"
 #include "grammar/ast.h"
 #include "vm/vm.h"
 
@@ -30,21 +34,39 @@ static const char usage_text[] =
 	"Usage: codexpolc [OPTION]... FILE.cpol\n"
 	"       codexpolc --lint [OPTION]... FILE.cpol...\n"
 	"       codexpolc --dump FILE.bin\n"
-	"Compile a codexpol policy into a verified image, check it, or show an image.\n"
+	"       codexpolc --fmt [--check | --in-place] FILE.cpol...\n"
+	"       codexpolc --preview [--json] [--workspace=DIR] [OLD.bin] NEW.bin CORPUS\n"
+	"Compile a codexpol policy into a verified image, check it, format it, show an\n"
+	"image, or preview what an image decides over a corpus of command lines.\n"
 	"\n"
 	"  -o, --output=FILE     write the image to FILE (default: FILE.cpol with .bin)\n"
-	"  -I, --include=DIR     search DIR for included files (after the including file's folder)\n"
-	"      --lint            check the policies (syntax, names, lint, examples) without writing\n"
-	"      --dump            print an image: header, sections, sandbox, rules disassembled\n"
-	"  -W NAME               enable warning NAME; -Wno-NAME disables it; -Werror makes\n"
-	"                        warnings errors; -Wall enables every warning\n"
+	"  -I, --include=DIR     search DIR for included files (after the folder of\n"
+	"                        the including file)\n"
+	"      --lint            check the policies (syntax, names, lint, examples)\n"
+	"                        without writing anything\n"
+	"      --dump            print an image: header, sections, sandbox, rules\n"
+	"                        disassembled\n"
+	"      --fmt             print the policies in the canonical layout\n"
+	"                        (FILE '-': standard input)\n"
+	"      --check           with --fmt: list the files that are not formatted,\n"
+	"                        exit 1 if there is any\n"
+	"  -i, --in-place        with --fmt: rewrite the files that are not formatted\n"
+	"      --preview         judge each command line of CORPUS with NEW.bin: the\n"
+	"                        decisions and the rules that decided most; with\n"
+	"                        OLD.bin too: each command whose decision changes\n"
+	"      --json            with --preview: print one JSON object\n"
+	"      --workspace=DIR   with --preview: judge the commands as run in DIR, the\n"
+	"                        workspace (default: the working directory)\n"
+	"  -W NAME               enable warning NAME; -Wno-NAME disables it; -Werror\n"
+	"                        makes warnings errors; -Wall enables every warning\n"
 	"  -w, --no-warnings     disable every warning\n"
 	"      --list-warnings   list the warnings and what they mean\n"
 	"  -h, --help            show this help and exit\n"
 	"  -V, --version         show the version and exit\n"
 	"\n"
 	"Diagnostics are printed as FILE:LINE:COL: error|warning: MESSAGE [-WNAME].\n"
-	"Exit status: 0 ok, 1 policy errors, 2 usage errors.\n";
+	"Exit status: 0 ok, 1 policy errors (--fmt --check: a file is not formatted),\n"
+	"2 usage errors.\n";
 
 static const char *const warning_help[][2] = {
 #define CPOL_W_ROW(id, name, help) { name, help },
@@ -88,7 +110,11 @@ static int apply_warnings(cpol_unit *u, const struct opts *o)
 				u->warn_off[k] = 0;
 			continue;
 		}
-		if (cpol_unit_set_warning(u, on ? w : w + 3, on) < 0) {
+		/* a name that itself starts with "no-" (no-test) is enabled by
+		 * -Wno-test and disabled by -Wno-no-test */
+		if (cpol_unit_set_warning(u, w, 1) == 0)
+			continue;
+		if (on || cpol_unit_set_warning(u, w + 3, 0) < 0) {
 			usage_error("unknown warning '-W%s' (see --list-warnings)", w);
 			return -1;
 		}
@@ -112,37 +138,43 @@ static cpol_unit *new_unit(const struct opts *o)
 	return u;
 }
 
-/* Write the image next to its final name, then rename: never a half file. */
-static int write_image(const char *path, const uint8_t *img, size_t len)
+/* Write a file next to its final name, then rename: never a half file.
+ * mode < 0: a new file (0644 less the umask); else exactly that mode. */
+static int write_file(const char *path, const void *data, size_t len, long mode)
 {
 	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
+	char *tmp = malloc(n + 32);
 	if (!tmp) {
 		fprintf(stderr, "codexpolc: out of memory\n");
 		return -1;
 	}
-	snprintf(tmp, n + 16, "%s.tmp%ld", path, (long)getpid());
+	snprintf(tmp, n + 32, "%s.tmp%ld", path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		fprintf(stderr, "codexpolc: cannot write %s: %s\n", path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
+	const uint8_t *p = data;
 	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, img + off, len - off);
+	int ok = mode < 0 || fchmod(fd, (mode_t)mode) == 0;
+	while (ok && off < len) {
+		ssize_t w = write(fd, p + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0) {
-			fprintf(stderr, "codexpolc: cannot write %s: %s\n", path, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return -1;
-		}
-		off += (size_t)w;
+		if (w < 0)
+			ok = 0;
+		else
+			off += (size_t)w;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+	if (!ok || fsync(fd) < 0) {
+		fprintf(stderr, "codexpolc: cannot write %s: %s\n", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
 		fprintf(stderr, "codexpolc: cannot write %s: %s\n", path, strerror(errno));
 		unlink(tmp);
 		free(tmp);
@@ -150,6 +182,115 @@ static int write_image(const char *path, const uint8_t *img, size_t len)
 	}
 	free(tmp);
 	return 0;
+}
+
+static int write_image(const char *path, const uint8_t *img, size_t len)
+{
+	return write_file(path, img, len, -1);
+}
+
+/* The whole of a source file, or of standard input for "-". */
+static char *read_all(const char *path, size_t *len, struct stat *st)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : STDIN_FILENO;
+	if (fd < 0) {
+		fprintf(stderr, "codexpolc: cannot open %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	memset(st, 0, sizeof *st);
+	if (fstat(fd, st) < 0 || (fd != STDIN_FILENO && !S_ISREG(st->st_mode))) {
+		fprintf(stderr, "codexpolc: %s is not a regular file\n", path);
+		close(fd);
+		return NULL;
+	}
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+	int ok = buf != NULL;
+	if (!ok)
+		fprintf(stderr, "codexpolc: out of memory\n");
+	while (ok) {
+		if (n + 1 >= cap) {
+			char *b = cap <= CPOL_MAX_FILE_SIZE ? realloc(buf, cap * 2) : NULL;
+			if (!b) {
+				if (cap <= CPOL_MAX_FILE_SIZE)
+					fprintf(stderr, "codexpolc: out of memory\n");
+				else
+					fprintf(stderr, "codexpolc: %s is too large (the limit is %u bytes)\n", path,
+					        CPOL_MAX_FILE_SIZE);
+				ok = 0;
+				break;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "codexpolc: cannot read %s: %s\n", path, strerror(errno));
+			ok = 0;
+		} else if (r == 0) {
+			break;
+		} else {
+			n += (size_t)r;
+		}
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+enum fmt_how { FMT_PRINT, FMT_CHECK, FMT_IN_PLACE };
+
+static int fmt_one(const char *path, enum fmt_how how)
+{
+	struct stat st;
+	size_t len = 0, olen = 0;
+	char *src = read_all(path, &len, &st), *out = NULL;
+	if (!src)
+		return EXIT_POLICY;
+	cpol_unit *u = cpol_unit_new();
+	if (!u) {
+		fprintf(stderr, "codexpolc: out of memory\n");
+		free(src);
+		return EXIT_POLICY;
+	}
+	int rc = EXIT_OK;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	if (cpol_fmt_source(u, name, src, len, &out, &olen) < 0) {
+		cpol_diag_print(u, stderr);
+		rc = EXIT_POLICY;
+	} else {
+		int same = olen == len && memcmp(out, src, len) == 0;
+		if (how == FMT_PRINT) {
+			if (fwrite(out, 1, olen, stdout) != olen)
+				rc = EXIT_POLICY;
+		} else if (how == FMT_CHECK) {
+			if (!same) {
+				printf("%s\n", path);
+				rc = EXIT_POLICY;
+			}
+		} else if (!same) {
+			/* through a symbolic link to the file itself; keep its mode */
+			char *real = realpath(path, NULL);
+			if (!real || write_file(real, out, olen, (long)(st.st_mode & 07777)) < 0) {
+				if (!real)
+					fprintf(stderr, "codexpolc: %s: %s\n", path, strerror(errno));
+				rc = EXIT_POLICY;
+			}
+			free(real);
+		}
+	}
+	free(out);
+	free(src);
+	cpol_unit_free(u);
+	return rc;
 }
 
 static char *default_output(const char *src)
@@ -204,26 +345,49 @@ static int dump(const char *path)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_POLICY;
 }
 
-/* Everything but the allocation of o->incdirs, which main frees on every
- * way out. */
-static int run(int argc, char **argv, struct opts *op)
+enum { OPT_LINT = 256, OPT_DUMP, OPT_LISTW, OPT_FMT, OPT_CHECK, OPT_PREVIEW, OPT_JSON, OPT_WORKSPACE };
+
+static const char *mode_name(int mode)
 {
-	enum { OPT_LINT = 256, OPT_DUMP, OPT_LISTW };
+	switch (mode) {
+	case OPT_LINT: return "--lint";
+	case OPT_DUMP: return "--dump";
+	case OPT_FMT: return "--fmt";
+	default: return "--preview";
+	}
+}
+
+int main(int argc, char **argv)
+{
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "include", required_argument, NULL, 'I' },
 		{ "lint", no_argument, NULL, OPT_LINT },
 		{ "dump", no_argument, NULL, OPT_DUMP },
+		{ "fmt", no_argument, NULL, OPT_FMT },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "in-place", no_argument, NULL, 'i' },
+		{ "preview", no_argument, NULL, OPT_PREVIEW },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "workspace", required_argument, NULL, OPT_WORKSPACE },
 		{ "no-warnings", no_argument, NULL, 'w' },
 		{ "list-warnings", no_argument, NULL, OPT_LISTW },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = *op;
-	int mode = 0, c;
+	struct opts o;
+	int mode = 0, c, check = 0, in_place = 0, json = 0;
+	const char *workspace = NULL;
+	memset(&o, 0, sizeof o);
+	o.incdirs = calloc((size_t)argc + 1, sizeof *o.incdirs);
+	if (!o.incdirs) {
+		fprintf(stderr, "codexpolc: out of memory\n");
+		return EXIT_USAGE;
+	}
+	int rc = EXIT_OK;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:I:W:whV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:I:W:wihV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o.output = optarg; break;
 		case 'I': o.incdirs[o.nincdirs++] = optarg; break;
@@ -236,29 +400,70 @@ static int run(int argc, char **argv, struct opts *op)
 				o.wopts[o.nwopts++] = optarg;
 			break;
 		case 'w': o.nowarn = 1; break;
-		case OPT_LINT: case OPT_DUMP:
-			if (mode && mode != c)
-				return usage_error("%s", "--lint and --dump cannot be combined");
+		case 'i': in_place = 1; break;
+		case OPT_CHECK: check = 1; break;
+		case OPT_JSON: json = 1; break;
+		case OPT_WORKSPACE: workspace = optarg; break;
+		case OPT_LINT: case OPT_DUMP: case OPT_FMT: case OPT_PREVIEW:
+			if (mode && mode != c) {
+				rc = usage_error("%s and %s cannot be combined", mode_name(mode), mode_name(c));
+				goto done;
+			}
 			mode = c;
 			break;
 		case OPT_LISTW:
 			for (size_t i = 0; i < sizeof warning_help / sizeof warning_help[0]; i++)
 				printf("-W%-20s %s\n", warning_help[i][0], warning_help[i][1]);
-			return EXIT_OK;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case 'V': printf("codexpolc (codexpol) %s\n", PACKAGE_VERSION); return EXIT_OK;
-		case ':': return usage_error("option '%s' needs an argument", argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+			goto done;
+		case 'h': fputs(usage_text, stdout); goto done;
+		case 'V': printf("codexpolc (codexpol) %s\n", PACKAGE_VERSION); goto done;
+		case ':': rc = usage_error("option '%s' needs an argument", argv[optind - 1]); goto done;
+		default: rc = usage_error("unknown option '%s'", argv[optind - 1]); goto done;
 		}
 	}
 	int nfiles = argc - optind;
-	if (nfiles == 0)
-		return usage_error("%s", mode == OPT_DUMP ? "no image given" : "no policy file given");
-	int rc = EXIT_OK;
-	if (mode == OPT_DUMP) {
+	if ((check || in_place) && mode != OPT_FMT) {
+		rc = usage_error("%s works only with --fmt", check ? "--check" : "--in-place");
+	} else if (check && in_place) {
+		rc = usage_error("%s", "--check and --in-place cannot be combined");
+	} else if ((json || workspace) && mode != OPT_PREVIEW) {
+		rc = usage_error("%s works only with --preview", json ? "--json" : "--workspace");
+	} else if (nfiles == 0) {
+		rc = usage_error("%s", mode == OPT_DUMP ? "no image given" :
+		                 mode == OPT_PREVIEW ? "give an image and a corpus" : "no policy file given");
+	} else if (mode == OPT_DUMP) {
 		if (nfiles != 1)
-			return usage_error("%s", "--dump takes one image");
-		rc = dump(argv[optind]);
+			rc = usage_error("%s", "--dump takes one image");
+		else
+			rc = dump(argv[optind]);
+	} else if (mode == OPT_PREVIEW) {
+		if (nfiles != 2 && nfiles != 3) {
+			rc = usage_error("%s", "--preview takes NEW.bin CORPUS, or OLD.bin NEW.bin CORPUS");
+		} else {
+			struct cpol_preview_opts po = {
+				.old_image = nfiles == 3 ? argv[optind] : NULL,
+				.new_image = argv[argc - 2],
+				.corpus = argv[argc - 1],
+				.workspace = workspace,
+				.json = json,
+			};
+			rc = cpol_preview(&po, stdout);
+		}
+	} else if (mode == OPT_FMT) {
+		for (int i = optind; i < argc; i++)
+			if (in_place && !strcmp(argv[i], "-")) {
+				rc = usage_error("%s", "--in-place cannot rewrite standard input");
+				goto done;
+			}
+		for (int i = optind; i < argc; i++) {
+			int r = fmt_one(argv[i], check ? FMT_CHECK : in_place ? FMT_IN_PLACE : FMT_PRINT);
+			if (r > rc)
+				rc = r;
+		}
+		if (fflush(stdout) != 0) {
+			fprintf(stderr, "codexpolc: cannot write: %s\n", strerror(errno));
+			rc = EXIT_POLICY;
+		}
 	} else if (mode == OPT_LINT) {
 		for (int i = optind; i < argc; i++) {
 			int r = compile_one(&o, argv[i], 1);
@@ -267,22 +472,11 @@ static int run(int argc, char **argv, struct opts *op)
 		}
 	} else {
 		if (nfiles != 1)
-			return usage_error("%s", "give one policy to compile (use --lint to check several)");
-		rc = compile_one(&o, argv[optind], 0);
+			rc = usage_error("%s", "give one policy to compile (use --lint to check several)");
+		else
+			rc = compile_one(&o, argv[optind], 0);
 	}
-	return rc;
-}
-
-int main(int argc, char **argv)
-{
-	struct opts o;
-	memset(&o, 0, sizeof o);
-	o.incdirs = calloc((size_t)argc + 1, sizeof *o.incdirs);
-	if (!o.incdirs) {
-		fprintf(stderr, "codexpolc: out of memory\n");
-		return EXIT_USAGE;
-	}
-	int rc = run(argc, argv, &o);
+done:
 	free(o.incdirs);
 	return rc;
 }

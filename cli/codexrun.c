@@ -362,7 +362,9 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < r.o.argc; i++)
 		eargv[i] = r.o.argv[i];
-	if (r.found && r.path[0] == '/')
+	/* As found: a relative PATH entry ("." or empty) gives "./ls", which
+	 * is no trusted tool, and must not be judged as the bare name. */
+	if (r.found)
 		eargv[0] = r.path;
 	ctx = cpol_ctx_new(r.im, &r.env, &err);
 	if (!ctx) {

@@ -237,13 +237,15 @@ static void lint_rules(cpol_unit *u, const struct cpol_model *m)
 				cpol_warn_at(u, b->loc, CPOL_WARN_OVERRIDDEN,
 				             "allow rule \"%s\" never decides: rule \"%s\" (%s) matches whenever it does",
 				             b->u.rule.name, a->u.rule.name, dec_name(r[i].dec));
-				cpol_note_at(u, a->loc, "the %s rule is here", dec_name(r[i].dec));
+				if (!u->warn_off[CPOL_WARN_OVERRIDDEN]) /* no note for a warning turned off */
+					cpol_note_at(u, a->loc, "the %s rule is here", dec_name(r[i].dec));
 				done = 1;
 			} else if (i < j && r[i].dec >= r[j].dec) {
 				cpol_warn_at(u, b->loc, CPOL_WARN_SHADOWED,
 				             "rule \"%s\" never decides: the earlier rule \"%s\" matches whenever it does",
 				             b->u.rule.name, a->u.rule.name);
-				cpol_note_at(u, a->loc, "the earlier rule is here");
+				if (!u->warn_off[CPOL_WARN_SHADOWED])
+					cpol_note_at(u, a->loc, "the earlier rule is here");
 				done = 1;
 			}
 		}

@@ -110,11 +110,7 @@ static int apply_warnings(cpol_unit *u, const struct opts *o)
 				u->warn_off[k] = 0;
 			continue;
 		}
-		/* a name that itself starts with "no-" (no-test) is enabled by
-		 * -Wno-test and disabled by -Wno-no-test */
-		if (cpol_unit_set_warning(u, w, 1) == 0)
-			continue;
-		if (on || cpol_unit_set_warning(u, w + 3, 0) < 0) {
+		if (cpol_unit_set_warning(u, on ? w : w + 3, on) < 0) {
 			usage_error("unknown warning '-W%s' (see --list-warnings)", w);
 			return -1;
 		}

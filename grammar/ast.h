@@ -217,7 +217,7 @@ typedef struct cpol_diag {
 	X(DUP_PATTERN,     "duplicate-pattern", "the same string appears twice where once is enough") \
 	X(OVERRIDDEN,      "overridden",      "allow rule that a forbid rule always overrides") \
 	X(UNUSED,          "unused",          "set or include that nothing uses") \
-	X(NO_TEST,         "no-test",         "policy without a test section") \
+	X(NO_TEST,         "missing-test",    "policy without a test section") \
 	X(PROFILE,         "profile",         "sandbox grants more than the policy's name says") \
 	X(DUP_INCLUDE,     "duplicate-include", "file included more than once")
 

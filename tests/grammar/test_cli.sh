@@ -135,7 +135,7 @@ check "  prints the usage on stdout" has "$out" "^Usage: codexpolc"
 expect 0 "--version" -- --version
 check "  prints it on stdout" has "$out" "^codexpolc (codexpol) "
 expect 0 "--list-warnings" -- --list-warnings
-for w in shadowed duplicate-pattern overridden unused no-test profile duplicate-include; do
+for w in shadowed duplicate-pattern overridden unused missing-test profile duplicate-include; do
 	check "  lists -W$w" has "$out" "^-W$w "
 done
 

@@ -456,7 +456,7 @@ static const struct {
 	{ "unused",
 	  "set tools = \"ls\";\nallow program \"cat\";\n",
 	  "1:1: warning: set 'tools' is never used\n" },
-	{ "no-test",
+	{ "missing-test",
 	  "policy \"p\";\nallow program \"ls\";\n",
 	  "1:1: warning: policy \"p\" has no test section\n" },
 	{ "profile",

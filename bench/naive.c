@@ -501,6 +501,19 @@ static void judge_command(struct naive *nv, int depth, const struct cpol_shell_c
 		skip++;
 	if (skip >= c->argc) {
 		builtin(v, CPOL_ALLOW);
+		uint32_t writes = 0;
+		for (uint32_t k = 0; k < c->nredir; k++)
+			writes += c->redir[k].kind == CPOL_REDIR_WRITE || c->redir[k].kind == CPOL_REDIR_APPEND;
+		if (writes) { /* `> file` still writes: the rules about writes judge it */
+			struct nframe f;
+			struct nv w;
+			frame_init(nv, &f, depth, 0, c->argv + skip, c->lens + skip);
+			f.redir = c->redir;
+			f.nredir = c->nredir;
+			eval_frame(nv, &f, &w);
+			if (w.rule >= 0)
+				*v = w;
+		}
 	} else if (is_word(c, skip, "eval") || is_word(c, skip, "source") || is_word(c, skip, ".")) {
 		builtin(v, CPOL_PROMPT);
 	} else {
@@ -550,16 +563,27 @@ static void eval_script(struct naive *nv, struct nframe *f, uint32_t arg, struct
 		builtin(out, CPOL_PROMPT);
 		return;
 	}
-	if (so.ncmds == 0) {
-		builtin(out, CPOL_ALLOW);
-		return;
-	}
+	if (so.ncmds == 0)
+		builtin(out, CPOL_ALLOW); /* unless its syntax is wrong, below */
+	const char *cwd = nv->ctx->cwd;
+	uint32_t cwdlen = nv->ctx->cwdlen;
+	int lost = 0;
 	for (uint32_t k = 0; k < so.ncmds; k++) {
+		const struct cpol_shell_cmd *c = &so.cmds[k];
 		struct nv v;
 		memset(&v, 0, sizeof v);
-		judge_command(nv, depth, &so.cmds[k], &v);
+		judge_command(nv, depth, c, &v);
+		if (lost)
+			at_least_prompt(&v);
+		if (c->argc >= 1 && is_word(c, 0, "cd") && cpol_follow_cd(nv->ctx, depth, c) < 0)
+			lost = 1;
 		v.set = 1;
 		merge(out, &v);
+	}
+	if (nv->ctx->cwd != cwd) {
+		nv->ctx->cwd = cwd;
+		nv->ctx->cwdlen = cwdlen;
+		cpol_cwd_changed(nv->ctx);
 	}
 	if (so.flags & ~(uint32_t)CPOL_SH_TOOBIG)
 		at_least_prompt(out);
@@ -584,7 +608,11 @@ cpol_decision naive_eval_line(struct naive *nv, const char *line, size_t len, in
 	struct nv v;
 	struct cpol_shell_out so;
 	split(nv, 0, line, len, &so);
-	if (so.ncmds == 1 && so.flags == 0 && so.cmds[0].flags == 0 && so.cmds[0].nredir == 0 && so.cmds[0].argc > 0) {
+	const struct cpol_shell_cmd *c0 = &so.cmds[0];
+	int builtin_word = so.ncmds == 1 && c0->argc > 0 &&
+	                   (is_word(c0, 0, "exec") || is_word(c0, 0, "eval") || is_word(c0, 0, "source") ||
+	                    is_word(c0, 0, "."));
+	if (so.ncmds == 1 && !builtin_word && so.flags == 0 && c0->flags == 0 && c0->nredir == 0 && c0->argc > 0) {
 		frame_init(nv, &f, 0, so.cmds[0].argc, so.cmds[0].argv, so.cmds[0].lens);
 	} else {
 		nv->sh_argv[0] = "sh";

@@ -75,6 +75,9 @@ void cpol_iv_to_verdict(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_verd
 void cpol_iv_keep(struct cpol_ctx *ctx, struct cpol_iv *v);
 
 /* script.c */
+/* `cd DIR` in a script at `depth`: move ctx->cwd there (0), or -1 when the
+ * new folder cannot be known. The caller restores the folder afterwards. */
+int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c);
 void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out);
 
 /* Keep the stricter of two verdicts; the earlier one among equals. */

@@ -126,7 +126,7 @@ static void judge_command(struct cpol_ctx *ctx, int depth, const struct cpol_she
 /* `cd DIR` changes the folder the script's later commands run in: follow it
  * lexically, so that their paths are judged where they really point.
  * Returns 0, or -1 when the new folder cannot be known (cd -, cd ~user). */
-static int follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c)
+int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c)
 {
 	const char *to = ctx->home;
 	uint32_t tolen = ctx->homelen;
@@ -193,7 +193,7 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		judge_command(ctx, depth, c, &v);
 		if (lost_cwd)
 			at_least_prompt(&v, "the working folder after `cd -` or `cd ~user` cannot be known", NULL, 0);
-		if (c->argc >= 1 && c->lens[0] == 2 && !memcmp(c->argv[0], "cd", 2) && follow_cd(ctx, depth, c) < 0)
+		if (c->argc >= 1 && c->lens[0] == 2 && !memcmp(c->argv[0], "cd", 2) && cpol_follow_cd(ctx, depth, c) < 0)
 			lost_cwd = 1;
 		if (sub)
 			cpol_iv_to_verdict(ctx, &v, &sub->verdict);

@@ -188,64 +188,25 @@ static cpol_file *add_file(struct fmt *F, const char *path, const char *text, si
 	return f;
 }
 
-/* Lex and parse f, keeping every token's position. As grammar/parse.c does,
- * minus includes: the same nesting limit (keep the two in step), the same
- * error reporting. */
+/* Every token's position, recorded while the front end parses f (without
+ * its includes). */
+static int record_token(void *arg, const cpol_token *t)
+{
+	struct fmt *F = arg;
+	if (t->type == 0)
+		return 0;
+	if (F->nt == F->capt && grow((void **)&F->t, &F->capt, sizeof *F->t) < 0) {
+		F->oom = 1;
+		return -1;
+	}
+	F->t[F->nt++] = (struct tok){ t->type, t->loc.line, t->loc.col };
+	return 0;
+}
+
 static int parse(struct fmt *F)
 {
-	cpol_unit *u = F->u;
-	cpol_file *f = F->f;
-	struct cpol_parser P = { .u = u, .f = f, .tail = &f->stmts };
-	cpol_lexer lx;
-	cpol_token t;
-	void *parser = cpolParseAlloc(malloc, &P);
-	if (!parser)
-		return -1;
-	cpol_lexer_init(&lx, u, f);
-	/* The nesting limit exactly as grammar/parse.c counts it: the open
-	 * '(', plus the `not`s of each '(' level still waiting for their
-	 * operand (`not a and not b` is one level deep, `not not a` two). */
-	int depth = 0, paren = 0;
-	int nots[CPOL_MAX_NESTING + 1];
-	nots[0] = 0;
-	do {
-		cpol_lex(&lx, &t);
-		if (t.type == CPOL_TK_LPAREN || t.type == CPOL_TK_NOT) {
-			if (++depth > CPOL_MAX_NESTING) {
-				cpol_error_at(u, t.loc, "condition nested too deeply (the limit is %d levels of '(' and 'not')",
-				              CPOL_MAX_NESTING);
-				break;
-			}
-			if (t.type == CPOL_TK_LPAREN)
-				nots[++paren] = 0;
-			else
-				nots[paren]++;
-		} else if (t.type == CPOL_TK_AND || t.type == CPOL_TK_OR) {
-			depth -= nots[paren];
-			nots[paren] = 0;
-		} else if (t.type == CPOL_TK_RPAREN && paren > 0) {
-			depth -= nots[paren--] + 1;
-		} else if (t.type == CPOL_TK_SEMI || t.type == CPOL_TK_LBRACE || t.type == CPOL_TK_RBRACE ||
-		           t.type == CPOL_TK_UNLESS) {
-			depth = paren = nots[0] = 0;
-		}
-		if (t.type != 0) {
-			if (F->nt == F->capt && grow((void **)&F->t, &F->capt, sizeof *F->t) < 0) {
-				F->oom = 1;
-				break;
-			}
-			F->t[F->nt++] = (struct tok){ t.type, t.loc.line, t.loc.col };
-		}
-		cpolParse(parser, t.type, t);
-		if (P.overflow) {
-			cpol_error_at(u, t.loc, "policy nested too deeply for the parser");
-			break;
-		}
-		if (u->gave_up || cpol_arena_oom(u->arena))
-			break;
-	} while (t.type != 0);
-	cpolParseFree(parser, free);
-	if (cpol_arena_oom(u->arena))
+	cpol_parse_text(F->u, F->f, record_token, F);
+	if (cpol_arena_oom(F->u->arena))
 		F->oom = 1;
 	return F->oom ? -1 : 0;
 }

@@ -138,8 +138,10 @@ void cpol_parse_overflow(struct cpol_parser *P)
 	P->overflow = 1;
 }
 
-/* Lex and parse one file's text into f->stmts. */
-static void parse_text(cpol_unit *u, cpol_file *f)
+/* Lex and parse one file's text into f->stmts (includes are resolved by the
+ * caller). When on_token is given it sees every token first; a negative
+ * return stops the parse. */
+void cpol_parse_text(cpol_unit *u, cpol_file *f, int (*on_token)(void *arg, const cpol_token *t), void *arg)
 {
 	struct cpol_parser P = { .u = u, .f = f, .tail = &f->stmts };
 	cpol_lexer lx;
@@ -178,6 +180,8 @@ static void parse_text(cpol_unit *u, cpol_file *f)
 		           t.type == CPOL_TK_UNLESS) {
 			depth = paren = nots[0] = 0;
 		}
+		if (on_token && on_token(arg, &t) < 0)
+			break;
 		cpolParse(parser, t.type, t);
 		if (P.overflow) {
 			cpol_error_at(u, t.loc, "policy nested too deeply for the parser");
@@ -291,7 +295,7 @@ static cpol_file *load(cpol_unit *u, const char *path, cpol_loc at, uint32_t dep
 	} else if (read_source(u, f, at) < 0) {
 		return f;
 	}
-	parse_text(u, f);
+	cpol_parse_text(u, f, NULL, NULL);
 	return f;
 }
 
@@ -371,7 +375,7 @@ cpol_file *cpol_parse_buffer(cpol_unit *u, const char *path, const char *text, s
 	}
 	if (copy_text(u, f, text, size, ((cpol_loc){ f->index, 0, 0 })) < 0)
 		return NULL;
-	parse_text(u, f);
+	cpol_parse_text(u, f, NULL, NULL);
 	cpol_file *stack[CPOL_MAX_INCLUDE + 1];
 	resolve_includes(u, f, stack, 0);
 	return f;

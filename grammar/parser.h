@@ -46,6 +46,11 @@ cpol_target *cpol_ast_reverse_targets(cpol_target *l);
 cpol_testcase *cpol_ast_reverse_tests(cpol_testcase *l);
 void cpol_ast_rule_item(struct cpol_parser *P, cpol_stmt *rule, int what, cpol_loc loc);
 
+/* Lex and parse one file's text into f->stmts, without resolving its
+ * includes; on_token (may be NULL) sees every token first and stops the
+ * parse by returning a negative value (the formatter records positions). */
+void cpol_parse_text(cpol_unit *u, cpol_file *f, int (*on_token)(void *arg, const cpol_token *t), void *arg);
+
 /* Reported by the grammar's %syntax_error. `expected` lists token types
  * that could have been accepted (n of them). */
 void cpol_parse_syntax_error(struct cpol_parser *P, const cpol_token *t,

@@ -156,6 +156,8 @@ static const struct {
 static int scrubbed_name(const char *s, size_t len)
 {
 	for (size_t i = 0; i < sizeof scrubbed / sizeof scrubbed[0]; i++) {
+		if (len == 0 || scrubbed[i].name[0] != s[0])
+			continue; /* most names differ at once */
 		size_t n = strlen(scrubbed[i].name);
 		if (scrubbed[i].prefix ? len >= n : len == n)
 			if (memcmp(s, scrubbed[i].name, n) == 0)
@@ -214,23 +216,13 @@ char **cpol_env_scrub(char *const *envp, const char *const *keep, size_t nkeep,
 			note_removed(removed, removed_len, envp[i], len, &full);
 			continue;
 		}
-		out[k] = strdup(envp[i]);
-		if (!out[k]) {
-			cpol_env_free(out);
-			cpol_fail(err, ENOMEM, "sandbox: out of memory scrubbing the environment");
-			return NULL;
-		}
-		k++;
+		out[k++] = envp[i]; /* the strings stay the caller's */
 	}
 	return out;
 }
 
 void cpol_env_free(char **envp)
 {
-	if (!envp)
-		return;
-	for (size_t i = 0; envp[i]; i++)
-		free(envp[i]);
 	free(envp);
 }
 

@@ -103,7 +103,8 @@ enum {
 int cpol_seccomp_export(enum cpol_net_mode net, unsigned flags, void **out, size_t *len,
                         uint32_t *arch, cpol_error *err);
 
-/* Environment scrub: a new NULL-terminated envp without the variables that
+/* Environment scrub: a new NULL-terminated array of envp's strings (not
+ * copies: they must outlive it) without the variables that
  * make an allowed tool run other code (LD_PRELOAD, BASH_ENV, GIT_CONFIG_*, ...;
  * the table is in envscrub.c) except those named in keep, by exact name.
  * removed (if not NULL) receives a comma-separated list of the names removed,

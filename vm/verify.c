@@ -219,13 +219,23 @@ static int verify_ac(struct cpol_image *im, const struct sec *s, cpol_error *err
 	 * one load (no division in the loop over every transition): 1 for a
 	 * row start, 3 for the start of a state with outputs, 0 elsewhere. */
 	uint64_t ntrans = (uint64_t)h->nstates * h->nclasses;
-	uint8_t *kind = calloc(ntrans, 1);
+	uint8_t *kind = calloc(ntrans + 1, 1); /* kind[ntrans]: where rows out of range go */
 	if (!kind)
 		return cpol_fail(err, ENOMEM, "out of memory verifying the automaton");
 	for (uint64_t st = 0, row = 0; st < h->nstates; st++, row += h->nclasses)
 		kind[row] = (im->acstates[st].nout || im->acstates[st].dict != CPOL_NONE) ? 3 : 1;
-	uint64_t bad = ntrans;
+	/* A branch-free pass over every transition; only when it finds
+	 * something does a second pass look for the first bad one. */
+	kind[ntrans] = 0xff; /* matches no transition */
+	uint32_t wrong = 0;
+	const uint32_t *tr = im->trans;
 	for (uint64_t t = 0; t < ntrans; t++) {
+		uint32_t v = tr[t], row = v & ~CPOL_AC_OUT;
+		row = row < ntrans ? row : (uint32_t)ntrans;
+		wrong |= kind[row] ^ (1 | (v >> 30 & 2));
+	}
+	uint64_t bad = ntrans;
+	for (uint64_t t = 0; wrong && t < ntrans; t++) {
 		uint32_t v = im->trans[t], row = v & ~CPOL_AC_OUT;
 		if (row >= ntrans || kind[row] != (1 | (v >> 30 & 2))) {
 			bad = t;

@@ -649,6 +649,7 @@ static int skip(struct sh *S, uint8_t first)
 {
 	uint8_t st[CPOL_SH_MAXDEPTH];
 	uint32_t d = 0;
+	const uch *from = S->cur;
 
 	st[d++] = first;
 	if (first == X_BQ)
@@ -735,6 +736,10 @@ static int skip(struct sh *S, uint8_t first)
 			st[d++] = push;
 		}
 	}
+	/* The construct stays in the word as written: a NUL in it is one in
+	 * the word, which the contract says is SYNTAX. */
+	if (memchr(from, 0, (size_t)(S->cur - from)))
+		S->own |= CPOL_SH_SYNTAX;
 	return 1;
 deep:
 	S->cur = S->lim;

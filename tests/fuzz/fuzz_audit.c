@@ -10,7 +10,12 @@
  *     back as a record, and when nothing was cut every field decodes to
  *     what was written (for text that was valid UTF-8);
  *   - cpol_jbuf_str() with a small limit keeps within it;
- *   - the reader on the raw input bytes (a foreign line) does not crash.
+ *   - the reader on the raw input bytes (a foreign line) does not crash;
+ *   - cpol_audit_tail (codexrun --audit-tail) over a log made of the raw
+ *     input and the record, forwards and backwards, readable and JSON:
+ *     nothing reaches the terminal raw (no control characters but the
+ *     newline, no C1/bidi/U+2028, no invalid UTF-8), and every JSON line it
+ *     prints is valid JSON.
  *
  * Input: 8 header bytes (capacity, absent fields, numbers), then fields
  * separated by NUL: user, home, session, op, decision, cwd, rule, reason,
@@ -22,6 +27,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "audit/internal.h"
 #include "audit/jsonl.h"
@@ -108,6 +115,54 @@ static void check_line(const char *buf, size_t n, size_t cap, int trunc, const s
 		}
 	}
 	cpol_audit_view_free(&v);
+}
+
+/* What --audit-tail printed is safe on a terminal; JSON lines are JSON. */
+static void check_tail_output(const char *o, size_t n, int json)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t k = cpol_utf8_seq((const unsigned char *)o + i, n - i, &cp);
+		FUZZ_CHECK(k > 0, "--audit-tail printed an invalid UTF-8 byte 0x%02x", (unsigned char)o[i]);
+		FUZZ_CHECK(cp >= 0x20 ? cp != 0x7f : cp == '\n', "--audit-tail printed control character %#x raw", cp);
+		FUZZ_CHECK(!cpol_json_unsafe_char((const unsigned char *)o + i, n - i, &cp),
+		           "--audit-tail printed U+%04X raw", cp);
+		i += k;
+	}
+	for (size_t i = 0; json && i < n;) {
+		const char *nl = memchr(o + i, '\n', n - i);
+		size_t len = nl ? (size_t)(nl - (o + i)) : n - i, at;
+		const char *why = fuzz_json_check(o + i, len, 1, &at);
+		FUZZ_CHECK(why == NULL, "--audit-tail --json printed invalid JSON: %s at %zu: %.*s", why, at,
+		           (int)(len > 300 ? 300 : len), o + i);
+		i += len + 1;
+	}
+}
+
+/* --audit-tail over a log holding the raw input and one record. */
+static void tail(const uint8_t *data, size_t size, const char *rec, size_t reclen, unsigned n)
+{
+	int fd = memfd_create("fuzz-audit", MFD_CLOEXEC);
+	FUZZ_CHECK(fd >= 0, "memfd_create failed");
+	FUZZ_CHECK(write(fd, data, size) == (ssize_t)size && write(fd, "\n", 1) == 1 &&
+	           write(fd, rec, reclen) == (ssize_t)reclen, "cannot write the log");
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	static const struct { unsigned back; int json; const char *session, *decision; } runs[] = {
+		{ 0, 0, NULL, NULL }, { 1, 1, NULL, NULL }, { 0, 1, "fuzz-session", NULL }, { 1, 0, NULL, "allow" },
+	};
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		char *o = NULL;
+		size_t olen = 0;
+		FILE *f = open_memstream(&o, &olen);
+		FUZZ_CHECK(f != NULL, "open_memstream failed");
+		cpol_error err;
+		cpol_audit_tail(path, runs[i].back ? n : 0, runs[i].session, runs[i].decision, runs[i].json, f, &err);
+		fclose(f);
+		check_tail_output(o, olen, runs[i].json);
+		free(o);
+	}
+	close(fd);
 }
 
 int FUZZ_ENTRY(const uint8_t *data, size_t size)
@@ -206,6 +261,10 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 	struct cpol_audit_view v;
 	cpol_audit_view_parse(&v, (const char *)data, size);
 	cpol_audit_view_free(&v);
+
+	/* the log read back; the record first, as the format wrote it */
+	n = cpol_audit_format(buf, cap, &m, &r, &trunc);
+	tail(data, size, buf, n, 1 + (h[1] & 3));
 
 	free(buf);
 	cpol_redact_argv_free(cargv, argc);

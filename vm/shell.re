@@ -1266,6 +1266,8 @@ uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out 
 		case T_CONT:
 			break;
 		case T_ESC:
+			if (S->tok[1] == 0)
+				S->own |= CPOL_SH_SYNTAX; /* \<NUL>: a NUL in the word */
 			w_quoted(S, S->tok + 1, 1);
 			break;
 		case T_BSEND:

@@ -820,6 +820,7 @@ static void ansi(struct sh *S)
 	"\\U" hex{1,8}  { ansi_put(S, numval(S->tok + 2, S->cur, 16), 1); continue; }
 	"\\c" [?]       { w_byte(S, 0x7f); continue; }
 	"\\c" [^?\x00]  { ansi_put(S, S->tok[2] & 0x1f, 0); continue; }
+	"\\\x00"        { S->own |= CPOL_SH_SYNTAX; w_put(S, S->tok, 2, 0); continue; }
 	"\\" [^]        { w_put(S, S->tok, 2, 0); continue; }
 	"\x00"          { S->own |= CPOL_SH_SYNTAX; w_byte(S, 0); continue; }
 	[^'\\\x00]+     { w_put(S, S->tok, (size_t)(S->cur - S->tok), 0); continue; }

@@ -19,6 +19,7 @@
 # every log whose ERROR SUMMARY is not 0 and exits 1 if there is one.
 # Arguments, if any, replace the list of test programs of step 1.
 set -u
+unset CRITERION_OUTPUTS
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(pwd)
@@ -44,11 +45,26 @@ if [ $# -gt 0 ]; then
 else
 	tests=$(find tests -name 'test_*' -type f -perm -u+x ! -name '*.*' | sort)
 fi
+failed=0
+timing="redact::large_inputs_are_fast"
 for t in $tests; do
-	echo "valgrind: $t"
-	CRITERION_OUTPUTS= top_srcdir=$top top_builddir=$build \
-		vg "./$t" --jobs=1 >"$out/$(basename "$t").out" 2>&1 ||
-		echo "valgrind:   $t exited $? (see $out/$(basename "$t").out)"
+	o=$out/$(basename "$t").out
+	top_srcdir=$top top_builddir=$build vg "./$t" -j1 >"$o" 2>&1
+	rc=$?
+	syn=$(grep -a 'Synthesis:' "$o" | tail -n 1 | sed 's/.*Synthesis: //')
+	echo "valgrind: $t: exit $rc, ${syn:-no Criterion synthesis}"
+	# Tests that measure time fail under memcheck's slowdown: not errors.
+	other=$(grep -a '^\[FAIL\] ' "$o" | sed 's/^\[FAIL\] \([^:]*\):.*/\1/' | grep -vxF "$timing")
+	case $rc:$syn in
+	0:Tested:*) ;;
+	*:Tested:*Crashing:\ 0*)
+		if [ -n "$other" ]; then
+			failed=$((failed + 1))
+		else
+			echo "valgrind:   only timing tests failed (too slow under valgrind): ok"
+		fi ;;
+	*) failed=$((failed + 1)) ;;
+	esac
 done
 
 # 2. codexpolc over the seeds
@@ -89,12 +105,13 @@ run -p "$out/sketch.bin" --approve=never --explain --json -- bash -lc 'git statu
 run --audit-tail
 run --audit-tail=3 --json --decision=forbid
 
-# the verdict: every process says "ERROR SUMMARY: 0 errors"
+# the verdict: no process reports an error. (A process that went on to
+# exec an untraced program, e.g. bash, has no ERROR SUMMARY of its own.)
 bad=0
 n=0
 for l in "$out"/vg.*.log; do
 	n=$((n + 1))
-	if ! grep -q 'ERROR SUMMARY: 0 errors' "$l"; then
+	if grep -qE 'ERROR SUMMARY: [1-9]|Invalid (read|write|free)|uninitialised|Mismatched free|(definitely|indirectly) lost in|Process terminating' "$l"; then
 		bad=$((bad + 1))
 		echo "==== $l" >&2
 		cat "$l" >&2
@@ -104,6 +121,10 @@ warn=$(cat "$out"/vg.*.log | grep -i 'warning' | sed 's/^==[0-9]*== //' | sort |
 test -z "$warn" || { echo "valgrind's own warnings (not memory errors):"; echo "$warn"; }
 if [ "$bad" -ne 0 ]; then
 	echo "valgrind: $bad of $n processes reported errors" >&2
+	exit 1
+fi
+if [ "$failed" -ne 0 ]; then
+	echo "valgrind: $n processes, 0 memory errors, but $failed test programs failed under valgrind (see above)" >&2
 	exit 1
 fi
 echo "valgrind: $n processes, 0 errors"

@@ -172,7 +172,7 @@ static void raw_json(FILE *o, const char *s, size_t n)
 /* 1: a record that matches, 0: not wanted (skipped lines counted). */
 static int judge(struct filter *f, const char *s, size_t n, struct cpol_audit_view *v)
 {
-	memset(v, 0, sizeof *v);
+	memset(v, 0, sizeof *v); /* the callers free it, parsed or not */
 	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	if (n == 0)

@@ -11,7 +11,7 @@ size_t cpol_buf_put(struct cpol_buf *b, const void *data, size_t n)
 {
 	size_t at = b->n;
 	if (b->oom || n == 0)
-		return at;
+		return at; /* nothing to add (and b->p may still be NULL) */
 	if (b->n + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 		while (cap < b->n + n)

@@ -722,6 +722,7 @@ static int skip(struct sh *S, uint8_t first)
 {
 	uint8_t st[CPOL_SH_MAXDEPTH];
 	uint32_t d = 0;
+	const uch *from = S->cur;
 	struct skip_hd hd;
 
 	hd.n = 0;
@@ -825,6 +826,10 @@ static int skip(struct sh *S, uint8_t first)
 			st[d++] = push;
 		}
 	}
+	/* The construct stays in the word as written: a NUL in it is one in
+	 * the word, which the contract says is SYNTAX. */
+	if (memchr(from, 0, (size_t)(S->cur - from)))
+		S->own |= CPOL_SH_SYNTAX;
 	return 1;
 deep:
 	S->cur = S->lim;
@@ -905,6 +910,7 @@ static void ansi(struct sh *S)
 	"\\U" hex{1,8}  { ansi_put(S, numval(S->tok + 2, S->cur, 16), 1); continue; }
 	"\\c" [?]       { w_byte(S, 0x7f); continue; }
 	"\\c" [^?\x00]  { ansi_put(S, S->tok[2] & 0x1f, 0); continue; }
+	"\\\x00"        { S->own |= CPOL_SH_SYNTAX; w_put(S, S->tok, 2, 0); continue; }
 	"\\" [^]        { w_put(S, S->tok, 2, 0); continue; }
 	"\x00"          { S->own |= CPOL_SH_SYNTAX; w_byte(S, 0); continue; }
 	[^'\\\x00]+     { w_put(S, S->tok, (size_t)(S->cur - S->tok), 0); continue; }
@@ -982,6 +988,8 @@ static void expansion(struct sh *S, int t)
 				depth--;
 			else if (c == '`' || (c == '$' && S->cur < S->lim && *S->cur == '('))
 				wflag(S, CPOL_SH_SUBST);
+			else if (c == 0)        /* copied into the word below */
+				S->own |= CPOL_SH_SYNTAX;
 		}
 		if (depth)
 			S->own |= CPOL_SH_SYNTAX;
@@ -1367,6 +1375,8 @@ uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out 
 		case T_CONT:
 			break;
 		case T_ESC:
+			if (S->tok[1] == 0)
+				S->own |= CPOL_SH_SYNTAX; /* \<NUL>: a NUL in the word */
 			w_quoted(S, S->tok + 1, 1);
 			break;
 		case T_BSEND:

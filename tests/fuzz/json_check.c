@@ -166,6 +166,16 @@ static int number(struct jc *c)
 	return 0;
 }
 
+/* After a member or element: 1 at ',' (another follows), 0 at the closing
+ * bracket, -1 (failed) otherwise. Consumes what it found. */
+static int after_member(struct jc *c, char close)
+{
+	ws(c);
+	if (c->i < c->n && (c->s[c->i] == ',' || c->s[c->i] == (unsigned char)close))
+		return c->s[c->i++] == ',';
+	return fail(c, close == '}' ? "',' or '}' expected" : "',' or ']' expected");
+}
+
 static int value(struct jc *c, int depth)
 {
 	ws(c);
@@ -193,16 +203,9 @@ static int value(struct jc *c, int depth)
 			c->i++;
 			if (value(c, depth + 1) < 0)
 				return -1;
-			ws(c);
-			if (c->i < c->n && c->s[c->i] == ',') {
-				c->i++;
-				continue;
-			}
-			if (c->i < c->n && c->s[c->i] == '}') {
-				c->i++;
-				return 0;
-			}
-			return fail(c, "',' or '}' expected");
+			int more = after_member(c, '}');
+			if (more <= 0)
+				return more;
 		}
 	case '[':
 		if (depth >= JSON_MAX_DEPTH)
@@ -216,16 +219,9 @@ static int value(struct jc *c, int depth)
 		for (;;) {
 			if (value(c, depth + 1) < 0)
 				return -1;
-			ws(c);
-			if (c->i < c->n && c->s[c->i] == ',') {
-				c->i++;
-				continue;
-			}
-			if (c->i < c->n && c->s[c->i] == ']') {
-				c->i++;
-				return 0;
-			}
-			return fail(c, "',' or ']' expected");
+			int more = after_member(c, ']');
+			if (more <= 0)
+				return more;
 		}
 	case '"':
 		return string(c);

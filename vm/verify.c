@@ -308,6 +308,10 @@ static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error
 			return BAD("sandbox root %u is out of range", i);
 		if (im->strs[r->path].len > 255)
 			return BAD("sandbox root %u is too long", i);
+		/* a name relative to the write roots is for protected paths only:
+		 * a relative write root would multiply the write roots */
+		if (r->var == CPOL_RV_RELATIVE && r->kind != CPOL_RK_PROTECT)
+			return BAD("sandbox root %u is relative but not protected", i);
 	}
 	for (uint32_t i = 0; i < h->nconnect + h->nbind; i++) {
 		const struct cpol_img_port *p = i < h->nconnect ? &im->connect[i] : &im->bind[i - h->nconnect];

@@ -92,7 +92,11 @@ Test(audit, one_run_leaves_its_records_in_order)
 
 Test(audit, eight_writers_times_a_thousand_runs_lose_nothing)
 {
-	enum { P = 8, N = 1000 };
+	enum { P = 8 };
+	/* CPOL_E2E_AUDIT_RUNS: fewer runs per writer, for tests/fuzz/valgrind.sh
+	 * (every codexrun under memcheck takes about a second) */
+	const char *runs = getenv("CPOL_E2E_AUDIT_RUNS");
+	const size_t N = runs && atoi(runs) > 0 ? (size_t)atoi(runs) : 1000;
 	pid_t kids[P];
 	for (int p = 0; p < P; p++) {
 		kids[p] = fork();
@@ -101,7 +105,7 @@ Test(audit, eight_writers_times_a_thousand_runs_lose_nothing)
 			char auditopt[400], session[32];
 			snprintf(auditopt, sizeof auditopt, "--audit=%s", audit);
 			snprintf(session, sizeof session, "writer-%d", p);
-			for (int i = 0; i < N; i++) {
+			for (size_t i = 0; i < N; i++) {
 				pid_t c = fork();
 				if (c == 0) {
 					int fd = open("/dev/null", O_RDWR);

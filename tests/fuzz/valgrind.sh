@@ -20,6 +20,8 @@
 # Arguments, if any, replace the list of test programs of step 1.
 set -u
 unset CRITERION_OUTPUTS
+# the e2e audit test's 8 writers run codexrun 25 times each, not 1,000
+export CPOL_E2E_AUDIT_RUNS=${CPOL_E2E_AUDIT_RUNS:-25}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=$(pwd)

@@ -96,10 +96,13 @@ static cpol_image *open_profile(const char *name, cpol_error *err)
 	for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
 		known |= !strcmp(profiles[i], name);
 	if (!known) {
-		fprintf(stderr, "codexrun: unknown profile '%s'; the profiles are:", name);
-		for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
-			fprintf(stderr, " %s", profiles[i]);
-		fprintf(stderr, " (workspace = workspace-write)\n");
+		char list[128] = "";
+		for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+			size_t l = strlen(list);
+			snprintf(list + l, sizeof list - l, " %s", profiles[i]);
+		}
+		cpol_fail(err, EINVAL, "unknown profile '%s'; the profiles are:%s (workspace = workspace-write)", name,
+		          list);
 		return NULL;
 	}
 	char path[PATH_MAX], self[PATH_MAX];

@@ -137,6 +137,16 @@ Test(exit_codes, an_unknown_profile_lists_the_known_ones_and_is_125)
 	cr_assert_eq(out.status, 125, "%s", out.err);
 	cr_assert(strstr(out.err, "offline") && strstr(out.err, "workspace-net") && strstr(out.err, "trusted"),
 	          "%s", out.err);
+	cr_assert(strchr(out.err, '\n') == out.err + strlen(out.err) - 1, "not one line: %s", out.err);
+	/* the audit record says the same (it once held uninitialised bytes) */
+	char rec[4096] = "";
+	FILE *f = fopen(audit, "r");
+	cr_assert(f != NULL);
+	size_t n = fread(rec, 1, sizeof rec - 1, f);
+	fclose(f);
+	rec[n] = 0;
+	cr_assert(strstr(rec, "\"op\":\"policy_load\",\"reason\":\"unknown profile 'nonsense'; the profiles are: offline"),
+	          "%s", rec);
 }
 
 Test(exit_codes, the_default_policy_runs_ls)

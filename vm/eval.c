@@ -43,7 +43,7 @@ static uint32_t arg_hash(struct cpol_frame *f, uint32_t i, const char *s, uint32
 /* Is s in set `id`? Hash table when the set has one, else a scan. The hash
  * comes from the frame: argument argi of f, or the program name when argi
  * is CPOL_NONE. */
-static inline int set_has(const struct cpol_image *im, struct cpol_frame *f, uint32_t argi, uint32_t id,
+static inline __attribute__((always_inline)) int set_has(const struct cpol_image *im, struct cpol_frame *f, uint32_t argi, uint32_t id,
                    const char *s, uint32_t n)
 {
 	const struct cpol_img_set *set = &im->sets[id];
@@ -95,7 +95,7 @@ int cpol_member_match(uint8_t p, const char *m, uint32_t ml, const char *s, uint
 	}
 }
 
-static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, uint32_t c,
+static inline __attribute__((always_inline)) int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, uint32_t c,
                 uint32_t argi, const char *s, uint32_t n)
 {
 	if (p == CPOL_PR_IN)
@@ -117,10 +117,16 @@ static int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, ui
 		return 0;
 	}
 	const struct cpol_img_set *set = &im->sets[c];
+	/* A prefix, and every form of an option (-x, -xVALUE, -ax, --name,
+	 * --na, --name=V, name=V), starts with the member's first byte: most
+	 * members are ruled out by it without a call. */
+	const int first = p == CPOL_PR_PREFIX || p == CPOL_PR_OPTION;
 	for (uint32_t k = 0; k < set->n; k++) {
-		uint32_t ml;
-		const char *m = cpol_img_string(im, im->members[set->first + k], &ml);
-		if (cpol_member_match(p, m, ml, s, n))
+		const struct cpol_img_str *e = &im->strs[im->members[set->first + k]];
+		const char *m = im->strbase + e->off;
+		if (first && e->len && (n == 0 || m[0] != s[0]))
+			continue;
+		if (cpol_member_match(p, m, e->len, s, n))
 			return 1;
 	}
 	return 0;

@@ -1,4 +1,4 @@
-/* grammar/lexer.h -- the .cpol lexer (generated from lexer.re by re2c). */
+/* grammar/lexer.h -- the .cpol lexer's interface (lexer.c is generated from lexer.re by re2c). */
 #ifndef CPOL_GRAMMAR_LEXER_H
 #define CPOL_GRAMMAR_LEXER_H
 

@@ -59,18 +59,33 @@ cpol_unit *parse_policy(const char *text, cpol_file **main)
 	return parse_policy_with("t.cpol", text, strlen(text), NULL, 0, NULL, 0, main);
 }
 
-cpol_unit *lint_policy_with(const char *path, const char *text, size_t len,
-                            const struct tfile *files, size_t nfiles,
-                            const char *const *incdirs, size_t nincdirs)
+/* The lint-only compile of a parsed unit, when parsing succeeded. */
+static cpol_unit *lint(cpol_unit *u, cpol_file *f)
 {
-	cpol_file *f;
-	cpol_unit *u = parse_policy_with(path, text, len, files, nfiles, incdirs, nincdirs, &f);
 	if (u && f && !u->nerrors) {
 		struct cpol_compile_opts o;
 		memset(&o, 0, sizeof o);
 		cpol_compile(u, f, &o, 1, NULL, NULL);
 	}
 	return u;
+}
+
+cpol_unit *lint_policy_with(const char *path, const char *text, size_t len,
+                            const struct tfile *files, size_t nfiles,
+                            const char *const *incdirs, size_t nincdirs)
+{
+	cpol_file *f;
+	cpol_unit *u = parse_policy_with(path, text, len, files, nfiles, incdirs, nincdirs, &f);
+	return lint(u, f);
+}
+
+cpol_unit *lint_policy_file(const char *path, cpol_file **main)
+{
+	cpol_unit *u = cpol_unit_new();
+	cpol_file *f = u ? cpol_parse_file(u, path) : NULL;
+	if (main)
+		*main = f;
+	return lint(u, f);
 }
 
 cpol_unit *lint_policy(const char *text)

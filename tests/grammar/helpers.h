@@ -30,6 +30,9 @@ cpol_unit *lint_policy(const char *text);
 cpol_unit *lint_policy_with(const char *path, const char *text, size_t len,
                             const struct tfile *files, size_t nfiles,
                             const char *const *incdirs, size_t nincdirs);
+/* The same for a policy file on disk, its includes read from disk; *main
+ * (when not NULL) gets its file, NULL if it could not be read. */
+cpol_unit *lint_policy_file(const char *path, cpol_file **main);
 
 /* Every diagnostic of the unit as "LINE:COL: severity: message\n" (with
  * "FILE:" in front when with_file), in a static buffer. */

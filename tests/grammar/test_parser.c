@@ -4,6 +4,8 @@
  * the short rule forms, each parsed from inline policy text into the AST
  * whose shape is checked. */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/grammar/helpers.h"
@@ -508,46 +510,18 @@ Test(grammar, statements_keep_source_order_and_positions)
 	cpol_unit_free(u);
 }
 
+/* The sketch exactly as DESIGN.md writes it, comments included, with its
+ * include: the copy in tests/data/sketch/ that the engine and e2e tests
+ * compile too. */
 Test(grammar, the_design_sketch_parses_and_checks_clean)
 {
-	static const struct tfile files[] = {
-		{ "common/dangerous.cpol", "forbid substring \"dd if=/dev/zero of=/dev/\" because \"overwrites a disk\";\n" },
-	};
-	const char *text =
-		"policy \"workspace-write\";\n"
-		"include \"common/dangerous.cpol\";\n"
-		"sandbox {\n"
-		"    read  \"/\";\n"
-		"    write \"$WORKSPACE\", \"$TMPDIR\", \"/tmp\", \"/dev/null\";\n"
-		"    network none;\n"
-		"}\n"
-		"default prompt;\n"
-		"forbid substring \"rm -rf /\", \"mkfs\", \":(){ :|:& };:\" because \"destructive\";\n"
-		"forbid program \"curl\", \"wget\", \"nc\", \"ssh\" because \"no network in this profile\";\n"
-		"allow  program \"ls\", \"cat\", \"grep\", \"head\", \"tail\", \"wc\", \"pwd\";\n"
-		"rule \"git read-only\" {\n"
-		"    when program \"git\" and arg 1 in (\"status\", \"log\", \"diff\", \"show\");\n"
-		"    allow;\n"
-		"}\n"
-		"rule \"find that runs nothing\" {\n"
-		"    when program \"find\" and no arg in (\"-exec\", \"-execdir\", \"-delete\", \"-ok\");\n"
-		"    allow;\n"
-		"}\n"
-		"rule \"writes outside the workspace\" {\n"
-		"    when writes outside sandbox.write;\n"
-		"    forbid because \"writes outside the writable roots\";\n"
-		"}\n"
-		"rule \"shell -c\" {\n"
-		"    when program \"bash\", \"sh\" and arg 1 in (\"-c\", \"-lc\");\n"
-		"    evaluate script arg 2;\n"
-		"}\n"
-		"test {\n"
-		"    allow  \"ls -la\";\n"
-		"    allow  \"bash -lc 'git status && ls'\";\n"
-		"    forbid \"rm -rf /\";\n"
-		"    prompt \"make install\";\n"
-		"}\n";
-	cpol_unit *u = lint_policy_with("sketch.cpol", text, strlen(text), files, 1, NULL, 0);
+	char path[4096];
+	const char *top = getenv("top_srcdir");
+	snprintf(path, sizeof path, "%s/tests/data/sketch/sketch.cpol", top && *top ? top : ".");
+	cpol_file *f;
+	cpol_unit *u = lint_policy_file(path, &f);
+	cr_assert(u != NULL);
+	cr_expect(f != NULL, "%s", diag_text(u, 1));
 	cr_expect_eq(u->ndiags, 0, "%s", diag_text(u, 1));
 	cr_expect_eq(u->nfiles, 2);
 	cpol_unit_free(u);

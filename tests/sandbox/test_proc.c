@@ -250,7 +250,15 @@ Test(proc, keyrings_bpf_perf_and_modules_fail)
 Test(proc, system_calls_of_other_architectures_fail)
 {
 	REFUSED("x32", "", "EPERM");
+	/* A kernel without i386 emulation (CONFIG_IA32_EMULATION off, or
+	 * ia32_emulation=0) kills int 0x80 with SIGSEGV before seccomp sees it:
+	 * the path the filter closes does not exist there. */
+	int control = trusted_probe("int80", "");
+	if (control == 128 + SIGSEGV || control == 139) {
+		cr_log_info("i386 emulation is off in this kernel: int 0x80 cannot be tried");
+		return;
+	}
+	cr_expect_eq(control, 0, "control (i386 emulation): %s", out);
 	REFUSED("int80", "", "EPERM");
-	cr_expect_eq(trusted_probe("int80", ""), 0, "control (i386 emulation): %s", out);
 }
 #endif

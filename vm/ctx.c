@@ -236,6 +236,7 @@ cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_r
 	struct cpol_shell_out so = {
 		.cmds = st->cmds, .maxcmds = CPOL_SH_CMDS,
 		.words = st->words, .maxwords = CPOL_SH_WORDS, .wordlens = st->wordlens,
+		.wordflags = st->wordflags,
 		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
 		.buf = st->buf, .bufcap = sizeof st->buf,
 	};

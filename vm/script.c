@@ -164,6 +164,7 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 	struct cpol_shell_out so = {
 		.cmds = st->cmds, .maxcmds = CPOL_SH_CMDS,
 		.words = st->words, .maxwords = CPOL_SH_WORDS, .wordlens = st->wordlens,
+		.wordflags = st->wordflags,
 		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
 		.buf = st->buf, .bufcap = sizeof st->buf,
 	};

@@ -84,6 +84,21 @@ enum {
 	CPOL_REDIR_F_STRIPTABS = 1u << 1, /* <<- */
 };
 
+/* What a word may turn into when the shell runs it (cpol_shell_cmd.wflags).
+ * A word with no flag is literal: the shell passes exactly its text. The
+ * evaluator judges flagged words three-valued: a condition that holds
+ * whatever they become decides; one that only might hold makes the command
+ * at least `prompt`. */
+enum {
+	CPOL_WORD_EXPAND  = 1u << 0, /* an unquoted expansion or substitution: may become
+	                                any number of words, option-like ones included */
+	CPOL_WORD_QEXPAND = 1u << 1, /* quoted expansions only: exactly one word of
+	                                unknown text, which may start with '-' */
+	CPOL_WORD_GLOB    = 1u << 2, /* an unquoted glob (* ? [...]), brace or ~ form: may
+	                                become several words, file names that may start
+	                                with '-' among them */
+};
+
 struct cpol_shell_redir {
 	uint8_t kind;       /* enum cpol_shell_redir_kind */
 	uint8_t fd;         /* the redirected descriptor (1 for >, >&, &>, &>>;
@@ -100,6 +115,7 @@ struct cpol_shell_cmd {
 	const char **argv;  /* points into out->words (NULL only when out->words is) */
 	const uint32_t *lens; /* lengths of argv[i] (a word may hold a NUL byte
 	                         only when the script did; that flags SYNTAX) */
+	const uint8_t *wflags; /* CPOL_WORD_* of argv[i]; NULL when out->wordflags is */
 	uint32_t nredir;
 	const struct cpol_shell_redir *redir; /* points into out->redirs */
 };
@@ -109,6 +125,7 @@ struct cpol_shell_out {
 	struct cpol_shell_cmd *cmds;   uint32_t maxcmds,  ncmds;
 	const char **words;            uint32_t maxwords, nwords;
 	uint32_t *wordlens;            /* maxwords entries */
+	uint8_t *wordflags;            /* maxwords entries, or NULL: CPOL_WORD_* per word */
 	struct cpol_shell_redir *redirs; uint32_t maxredirs, nredirs;
 	char *buf;                     size_t bufcap,     buflen;
 	uint32_t flags;                /* CPOL_SH_* that concern the whole script */

@@ -301,6 +301,7 @@ static void end_cmd(struct sh *S)
 			c->argc = argc;
 			c->argv = o->words ? o->words + S->word0 : NULL;
 			c->lens = o->wordlens ? o->wordlens + S->word0 : NULL;
+			c->wflags = o->wordflags ? o->wordflags + S->word0 : NULL;
 			c->nredir = nredir;
 			c->redir = o->redirs ? o->redirs + S->redir0 : NULL;
 		}
@@ -363,6 +364,8 @@ static void push_word(struct sh *S, const char *w, size_t n)
 	}
 	o->words[o->nwords] = w;
 	o->wordlens[o->nwords] = (uint32_t)n;
+	if (o->wordflags)
+		o->wordflags[o->nwords] = 0;   /* word classification: not yet tracked */
 	o->nwords++;
 	o->buflen++;            /* keep the NUL */
 	if (S->closed)

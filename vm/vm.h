@@ -84,6 +84,7 @@ struct cpol_shell_store {
 	struct cpol_shell_cmd cmds[CPOL_SH_CMDS];
 	const char *words[CPOL_SH_WORDS];
 	uint32_t wordlens[CPOL_SH_WORDS];
+	uint8_t wordflags[CPOL_SH_WORDS];
 	struct cpol_shell_redir redirs[CPOL_SH_REDIRS];
 	char buf[CPOL_SH_BUF];
 };

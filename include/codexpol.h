@@ -42,7 +42,7 @@ const char *cpol_decision_name(cpol_decision d);
 
 typedef struct cpol_image cpol_image;
 
-/* Open an image file (mmap), check its size and XXH3-64 and verify every
+/* Open an image file (read into memory, never mapped), check its size and XXH3-64 and verify every
  * offset, index and jump in it. The checksum catches corruption, not
  * tampering: protect image files with file permissions. */
 cpol_image *cpol_image_open(const char *path, cpol_error *err);

@@ -164,8 +164,8 @@ Test(confine, the_audit_log_may_not_be_inside_a_writable_root)
 	cr_assert(!e2e_exists("ran"));
 }
 
-/* issue 4's "done when": the stdlib workspace-write profile and a python
- * write to /etc, approved */
+/* The stdlib workspace-write profile holds an approved python write to
+ * /etc. */
 Test(confine, python_cannot_write_etc_under_workspace_write)
 {
 	char img[512], probe[] = "/etc/codexpol-probe";

@@ -199,7 +199,7 @@ Test(exit_codes, sigterm_to_codexrun_reaches_the_command)
 	cr_assert_eq(e2e_wait(pid), 128 + SIGTERM);
 }
 
-/* issue 3: codexrun --explain --json gives the documented decisions for the sketch */
+/* codexrun --explain --json gives the documented decisions for the sketch */
 Test(explain, the_design_sketch_examples)
 {
 	char d[256], sketch[512], bin[512];

@@ -11,9 +11,14 @@
  *   join). An expansion or substitution stays in the word as written
  *   ("$HOME/x", "$(date)") and flags the command: its value is unknown.
  *   Globs, braces and ~ stay as written (brace expansion {a,b} is EXPAND).
+ *   Each word also says what it may turn into (CPOL_WORD_*, below):
+ *   unquoted $x ${x} $(..) `..` $((..)) is EXPAND; expansions only inside
+ *   "..." are QEXPAND ("$@" and "${a[@]}" are EXPAND: several words); an
+ *   unquoted * ? [, a brace expansion or a ~ at the start or after = or :
+ *   is GLOB; a word with several kinds has their union.
  * - Assignments before the command word (NAME=v, NAME+=v, NAME[i]=v,
- *   NAME=(...)) are dropped from argv and flag ASSIGN; after the command
- *   word (env a=b, dd of=x) they are ordinary words.
+ *   NAME=(...)) are not in argv (cmd.assign lists them) and flag ASSIGN;
+ *   after the command word (env a=b, dd of=x) they are ordinary words.
  * - Keywords that only introduce a command (if then else elif while until
  *   do ! { ( time coproc) are dropped, so that the command after them is
  *   judged as itself, flagged CONTROL or SUBSHELL. Every command inside
@@ -63,6 +68,22 @@ enum {
 	CPOL_SH_TOOBIG     = 1u << 9,  /* the caller's storage ran out, or nesting
 	                                  deeper than CPOL_SH_MAXDEPTH: stopped */
 	CPOL_SH_REDIR_FD   = 1u << 10, /* redirection to/from an unusual target (e.g. >&file) */
+	CPOL_SH_DIALECT    = 1u << 11, /* a construct of the dialect the splitter does not
+	                                  model (zsh glob qualifiers, =cmd, >!, ...), or
+	                                  a dialect it does not know at all */
+};
+
+/* The shell that will run the script: the same text splits differently.
+ * POSIX is dash (Debian's /bin/sh): no $'...', $"...", [[, ((, <<<, &>,
+ * |&, <(...), {a,b}, arrays, NAME+=, {fd}>, function, select, coproc; `time`
+ * is a program there. ZSH is split the bash way, its own constructs flag
+ * CPOL_SH_DIALECT. UNKNOWN (ksh, fish, ...) splits the bash way and flags
+ * CPOL_SH_DIALECT on out->flags: nothing of it can be judged for certain. */
+enum cpol_shell_dialect {
+	CPOL_SHELL_BASH = 0,
+	CPOL_SHELL_POSIX,
+	CPOL_SHELL_ZSH,
+	CPOL_SHELL_UNKNOWN
 };
 
 enum cpol_shell_redir_kind {
@@ -118,6 +139,12 @@ struct cpol_shell_cmd {
 	const uint8_t *wflags; /* CPOL_WORD_* of argv[i]; NULL when out->wordflags is */
 	uint32_t nredir;
 	const struct cpol_shell_redir *redir; /* points into out->redirs */
+	/* The assignments before the command word (or the whole command when
+	 * argc is 0), unquoted like words: "NAME=value", "NAME+=v", "NAME[i]=v",
+	 * "NAME=(...)". They sit in out->words right before argv. */
+	uint32_t nassign;
+	const char **assign;
+	const uint32_t *alens;
 };
 
 /* Storage the caller provides; the splitter fills the counts. */
@@ -137,5 +164,9 @@ struct cpol_shell_out {
  * fails: problems are flags on the commands (or on out->flags). Any of the
  * storage arrays may be NULL when its capacity is 0. */
 uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out *out);
+
+/* The same, with the rules of `dialect` (enum cpol_shell_dialect);
+ * cpol_shell_split() is the bash dialect. */
+uint32_t cpol_shell_split_as(const char *script, size_t len, int dialect, struct cpol_shell_out *out);
 
 #endif

@@ -80,6 +80,9 @@ struct sh {
 	uint32_t own;       /* its own flags (groups add theirs when it ends) */
 	uint32_t carry;     /* SYNTAX of a stray operator, for the next command */
 	uint32_t word0, redir0; /* its first index in out->words, out->redirs */
+	uint32_t asg0;      /* its first assignment word (word0 when none) */
+	uint8_t dialect;    /* enum cpol_shell_dialect */
+	uint8_t indq;       /* inside "...": expansions are QEXPAND */
 	uint32_t ntok;      /* words, keywords, operators consumed in it */
 	uint8_t fresh;      /* the next word is in command position */
 	uint8_t closed;     /* after fi/done/esac/}/): only redirections follow */
@@ -96,6 +99,8 @@ struct sh {
 	uint8_t wqchar;     /* some part was quoted or escaped (not expanded) */
 	uint8_t wexp;       /* some part was an expansion or substitution */
 	uint8_t hdword;     /* it is a here-doc delimiter: no expansion */
+	uint8_t wflags;     /* CPOL_WORD_* of the word */
+	size_t wbrack;      /* 1 + offset of its first unquoted `[`, or 0 */
 	uint8_t bdepth, bsep; /* brace expansion: open `{`, `,` or `..` seen */
 	size_t wstart;
 	size_t wlit;        /* length of its unquoted literal prefix */
@@ -142,6 +147,8 @@ static void w_begin(struct sh *S)
 	S->inword = 1;
 	S->wstart = S->out->buflen;
 	S->wquoted = S->wqchar = S->wexp = 0;
+	S->wflags = 0;
+	S->wbrack = 0;
 	S->bdepth = S->bsep = 0;
 	S->wlit = 0;
 }
@@ -184,11 +191,30 @@ static void wflag(struct sh *S, uint32_t f)
 	S->wexp = 1;
 }
 
-/* Unquoted word text: also watch for brace expansion, {a,b} or {1..3}. */
+/* Unquoted word text: also watch for globs, ~ and brace expansion, {a,b}
+ * or {1..3} (not in dash). */
 static void w_lit(struct sh *S, const uch *p, size_t n)
 {
+	int bash = S->dialect != CPOL_SHELL_POSIX;
+	int start = !S->inword || S->out->buflen == S->wstart;
+
+	w_begin(S);             /* before the flags: a new word clears them */
+
+	if (S->dialect == CPOL_SHELL_ZSH && start && n > 0 && p[0] == '=' && !S->hdword) {
+		/* =cmd is the path of cmd in zsh */
+		S->own |= CPOL_SH_DIALECT;
+		S->wflags |= CPOL_WORD_EXPAND;
+	}
 	for (size_t i = 0; i < n; i++) {
 		uch c = p[i];
+		uch prev = i ? p[i - 1] : start ? 0 : (uch)S->out->buf[S->out->buflen - 1];
+		if (c == '[' && !S->wbrack)     /* a glob only with a `]` after it */
+			S->wbrack = S->out->buflen - S->wstart + i + 1;
+		if (c == '*' || c == '?' || (c == '~' && (prev == 0 || prev == '=' || prev == ':'))
+		    || (S->dialect == CPOL_SHELL_ZSH && (c == '^' || c == '#' || c == '~')))
+			S->wflags |= CPOL_WORD_GLOB;
+		if (!bash)
+			continue;
 		if (c == '{') {
 			if (S->bdepth < 255)
 				S->bdepth++;
@@ -196,8 +222,10 @@ static void w_lit(struct sh *S, const uch *p, size_t n)
 			S->bsep = 1;
 		} else if (c == '}' && S->bdepth) {
 			S->bdepth--;
-			if (S->bsep && !S->hdword)
+			if (S->bsep && !S->hdword) {
 				S->own |= CPOL_SH_EXPAND;
+				S->wflags |= CPOL_WORD_GLOB;
+			}
 		}
 	}
 	w_put(S, p, n, 1);
@@ -219,7 +247,7 @@ static int is_special(uch c) { return c != 0 && strchr("@*#?$!-", c) != NULL; }
 
 /* Length of NAME, NAME+, NAME[...] or NAME[...]+ before an `=` at w[ret],
  * all inside the unquoted prefix w[0..lit); 0 when w is no assignment. */
-static size_t assign_eq(const char *w, size_t lit)
+static size_t assign_eq(const char *w, size_t lit, int dialect)
 {
 	size_t i = 0;
 
@@ -227,6 +255,8 @@ static size_t assign_eq(const char *w, size_t lit)
 		return 0;
 	while (i < lit && (is_alpha_((uch)w[i]) || is_digit((uch)w[i])))
 		i++;
+	if (dialect == CPOL_SHELL_POSIX)        /* no arrays, no += in dash */
+		return i < lit && w[i] == '=' ? i : 0;
 	if (i < lit && w[i] == '[') {
 		while (i < lit && w[i] != ']')
 			i++;
@@ -268,7 +298,7 @@ static void syntax(struct sh *S)
 static void begin_cmd(struct sh *S)
 {
 	S->own = 0;
-	S->word0 = S->out->nwords;
+	S->word0 = S->asg0 = S->out->nwords;
 	S->redir0 = S->out->nredirs;
 	S->ntok = 0;
 	S->fresh = 1;
@@ -304,6 +334,9 @@ static void end_cmd(struct sh *S)
 			c->wflags = o->wordflags ? o->wordflags + S->word0 : NULL;
 			c->nredir = nredir;
 			c->redir = o->redirs ? o->redirs + S->redir0 : NULL;
+			c->nassign = S->word0 - S->asg0;
+			c->assign = o->words ? o->words + S->asg0 : NULL;
+			c->alens = o->wordlens ? o->wordlens + S->asg0 : NULL;
 		}
 	}
 	o->flags |= fl;
@@ -365,7 +398,7 @@ static void push_word(struct sh *S, const char *w, size_t n)
 	o->words[o->nwords] = w;
 	o->wordlens[o->nwords] = (uint32_t)n;
 	if (o->wordflags)
-		o->wordflags[o->nwords] = 0;   /* word classification: not yet tracked */
+		o->wordflags[o->nwords] = S->wflags;
 	o->nwords++;
 	o->buflen++;            /* keep the NUL */
 	if (S->closed)
@@ -398,6 +431,15 @@ static void push_word(struct sh *S, const char *w, size_t n)
 static int keyword(struct sh *S, const char *w, size_t n)
 {
 	struct group *g = topg(S);
+
+	if (S->dialect == CPOL_SHELL_POSIX
+	    && (eq(w, n, "[[") || eq(w, n, "function") || eq(w, n, "select")
+	        || eq(w, n, "coproc") || eq(w, n, "time")))
+		return 0;       /* ordinary words in dash (`time` is a program) */
+	if (S->dialect == CPOL_SHELL_ZSH
+	    && (eq(w, n, "repeat") || eq(w, n, "foreach") || eq(w, n, "always") || eq(w, n, "end")
+	        || eq(w, n, "nocorrect") || eq(w, n, "noglob") || eq(w, n, "-")))
+		S->own |= CPOL_SH_DIALECT;      /* zsh's own keywords and modifiers */
 
 	if (eq(w, n, "if") || eq(w, n, "while") || eq(w, n, "until")) {
 		push_group(S, w[0] == 'i' ? G_IF : G_LOOP, CPOL_SH_CONTROL);
@@ -502,6 +544,8 @@ static void w_end(struct sh *S)
 	w = o->buf + S->wstart;
 	n = o->buflen - S->wstart;
 	lit = !S->wquoted;
+	if (S->wbrack && S->wbrack < n && memchr(w + S->wbrack, ']', n - S->wbrack))
+		S->wflags |= CPOL_WORD_GLOB;
 
 	if (S->rpend) {
 		end_redir(S, w, n);
@@ -531,8 +575,19 @@ static void w_end(struct sh *S)
 		if (keyword(S, w, n))
 			return;
 	}
-	if (o->nwords == S->word0 && assign_eq(w, S->wlit)) {
-		o->buflen = S->wstart;
+	if (o->nwords == S->word0 && assign_eq(w, S->wlit, S->dialect)) {
+		/* kept before argv: word0 moves past it */
+		if (o->nwords >= o->maxwords || o->words == NULL || o->wordlens == NULL) {
+			toobig(S);
+			return;
+		}
+		o->words[o->nwords] = w;
+		o->wordlens[o->nwords] = (uint32_t)n;
+		if (o->wordflags)
+			o->wordflags[o->nwords] = S->wflags;
+		o->nwords++;
+		o->buflen++;    /* keep the NUL */
+		S->word0++;
 		S->own |= CPOL_SH_ASSIGN;
 		S->ntok++;
 		S->fresh = 0;
@@ -775,9 +830,11 @@ static int skip(struct sh *S, uint8_t first)
 			wflag(S, CPOL_SH_EXPAND);
 			push = X_BRACE;
 			break;
-		case K_ANSI:
-			if (top != X_DQ)
+		case K_ANSI:            /* in dash: `$` and a '...' */
+			if (S->dialect != CPOL_SHELL_POSIX && top != X_DQ)
 				push = X_ANSI;
+			else if (S->dialect == CPOL_SHELL_POSIX && (top == X_PAREN || (top == X_BRACE && !in_dq_brace)))
+				push = X_SQ;
 			break;
 		case K_VAR:
 			wflag(S, CPOL_SH_EXPAND);
@@ -851,6 +908,7 @@ static void ansi_put(struct sh *S, unsigned long v, int locale)
 
 	if (v == 0 || v > 0x10ffff || (locale && v >= 0xd800 && v <= 0xdfff)) {
 		wflag(S, CPOL_SH_EXPAND);
+		S->wflags |= CPOL_WORD_QEXPAND;
 		return;
 	}
 	if (!locale || v < 0x80) {
@@ -858,6 +916,7 @@ static void ansi_put(struct sh *S, unsigned long v, int locale)
 		return;
 	}
 	wflag(S, CPOL_SH_EXPAND);
+	S->wflags |= CPOL_WORD_QEXPAND;   /* one word; its bytes depend on the locale */
 	if (v < 0x800) {
 		b[0] = (uch)(0xc0 | (v >> 6));
 		b[1] = (uch)(0x80 | (v & 0x3f));
@@ -956,11 +1015,28 @@ static void arith(struct sh *S)
 	}
 }
 
+/* Does the expansion text p[0..n) name all positional parameters or
+ * all elements of an array ($@, ${@...}, ${a[@]}, ${!a[@]}, ${!p@}):
+ * inside "..." it still becomes one word per element. */
+static int expands_all(const uch *p, size_t n)
+{
+	if (n >= 2 && p[1] == '@')
+		return 1;
+	return n >= 3 && p[1] == '{' && memchr(p, '@', n) != NULL;
+}
+
 /* $..., `...`, <(...): keep the text as written, flag the command. */
 static void expansion(struct sh *S, int t)
 {
 	const uch *start = S->tok;
 
+	w_begin(S);
+	if (S->dialect == CPOL_SHELL_POSIX && t == T_OLDARITH) {
+		/* no $[...] in dash: a `$`, then `[` as text */
+		S->cur = S->tok + 1;
+		w_put(S, "$", 1, !S->indq);
+		return;
+	}
 	switch (t) {
 	case T_SUBST:
 		wflag(S, CPOL_SH_SUBST);
@@ -1002,6 +1078,11 @@ static void expansion(struct sh *S, int t)
 		wflag(S, CPOL_SH_EXPAND);
 		break;
 	}
+	if (!S->indq || expands_all(start, (size_t)(S->cur - start))
+	    || (S->dialect == CPOL_SHELL_ZSH && t == T_PARAM))  /* ${=x}, ${(f)x} split in "..." */
+		S->wflags |= CPOL_WORD_EXPAND;
+	else
+		S->wflags |= CPOL_WORD_QEXPAND;
 	w_put(S, start, (size_t)(S->cur - start), 0);
 }
 
@@ -1009,13 +1090,16 @@ static void expansion(struct sh *S, int t)
 static void dquote(struct sh *S)
 {
 	w_quoted(S, "", 0);
+	S->indq = 1;
 	while (!S->stop) {
 		int t = lex_dq(S);
 		switch (t) {
 		case T_DQEND:
+			S->indq = 0;
 			return;
 		case T_EOF:
 			S->own |= CPOL_SH_SYNTAX;
+			S->indq = 0;
 			return;
 		case T_ESC:
 			w_byte(S, S->tok[1]);
@@ -1034,6 +1118,7 @@ static void dquote(struct sh *S)
 			break;
 		}
 	}
+	S->indq = 0;
 }
 
 /* ---- operators -------------------------------------------------------- */
@@ -1061,7 +1146,7 @@ static void redir_op(struct sh *S, uint8_t kind, uint8_t fd, int fdok, uint8_t d
 			}
 			fd = (uint8_t)v;
 			rollback(S);
-		} else if (plain && n >= 3 && w[0] == '{' && w[n - 1] == '}'
+		} else if (plain && n >= 3 && w[0] == '{' && w[n - 1] == '}' && S->dialect != CPOL_SHELL_POSIX
 		           && is_alpha_((uch)w[1])) {
 			for (i = 2; i + 1 < n && (is_alpha_((uch)w[i]) || is_digit((uch)w[i])); i++)
 				;
@@ -1080,6 +1165,9 @@ static void redir_op(struct sh *S, uint8_t kind, uint8_t fd, int fdok, uint8_t d
 		S->own |= CPOL_SH_SYNTAX;
 		S->hdword = 0;
 	}
+	if (S->dialect == CPOL_SHELL_ZSH && S->cur < S->lim
+	    && (*S->cur == '!' || (kind == CPOL_REDIR_READ && !dup && (is_digit(*S->cur) || *S->cur == '-'))))
+		S->own |= CPOL_SH_DIALECT;      /* >! >>! clobber, <1-10> numeric glob */
 	S->rpend = 1;
 	S->rkind = kind;
 	S->rfd = fd;
@@ -1266,11 +1354,14 @@ static void lparen(struct sh *S)
 	uint32_t argc;
 	const uch *at;
 
+	if (S->inword && S->dialect == CPOL_SHELL_ZSH)
+		S->own |= CPOL_SH_DIALECT;      /* *(e:...:), (+f), =(...): run code */
 	if (S->inword) {
 		size_t n = o->buflen - S->wstart, e;
 		/* NAME=( ... ): an array assignment, part of the word */
 		if (!S->wquoted && !S->rpend && o->nwords == S->word0 && !S->dbracket
-		    && (e = assign_eq(o->buf + S->wstart, S->wlit)) && e + 1 == n) {
+		    && S->dialect != CPOL_SHELL_POSIX
+		    && (e = assign_eq(o->buf + S->wstart, S->wlit, S->dialect)) && e + 1 == n) {
 			const uch *start = S->tok;
 			skip(S, X_PAREN);
 			w_put(S, start, (size_t)(S->cur - start), 0);
@@ -1298,7 +1389,7 @@ static void lparen(struct sh *S)
 		}
 		return;
 	}
-	if (S->cur < S->lim && *S->cur == '(') {
+	if (S->cur < S->lim && *S->cur == '(' && S->dialect != CPOL_SHELL_POSIX) {
 		if (S->fresh && arith_cmd(S))
 			return;
 		if (argc == 1 && S->ntok == 1 && eq(o->words[S->word0], o->wordlens[S->word0], "for")
@@ -1331,12 +1422,23 @@ static int dbracket_word(int t)
 
 uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out *out)
 {
+	return cpol_shell_split_as(script, len, CPOL_SHELL_BASH, out);
+}
+
+uint32_t cpol_shell_split_as(const char *script, size_t len, int dialect, struct cpol_shell_out *out)
+{
 	struct sh s, *S = &s;
 
 	memset(S, 0, sizeof *S);
 	out->ncmds = out->nwords = out->nredirs = 0;
 	out->buflen = 0;
 	out->flags = 0;
+	if (dialect != CPOL_SHELL_POSIX && dialect != CPOL_SHELL_ZSH) {
+		if (dialect != CPOL_SHELL_BASH)
+			out->flags = CPOL_SH_DIALECT;   /* split the bash way, judged as unknown */
+		dialect = CPOL_SHELL_BASH;
+	}
+	S->dialect = (uint8_t)dialect;
 	if (script == NULL || len == 0)
 		return 0;
 	S->out = out;
@@ -1404,24 +1506,60 @@ uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out 
 			squote(S);
 			break;
 		case T_DQ:
+			dquote(S);
+			break;
 		case T_LOCALE:
+			if (S->dialect == CPOL_SHELL_POSIX)
+				w_lit(S, S->tok, 1);    /* dash: `$` and "..." */
 			dquote(S);
 			break;
 		case T_ANSI:
-			ansi(S);
+			if (S->dialect == CPOL_SHELL_POSIX) {
+				w_lit(S, S->tok, 1);    /* dash: `$` and '...' */
+				squote(S);
+			} else {
+				ansi(S);
+			}
 			break;
 		case T_DOLLAR:
+			w_begin(S);
+			if (S->dialect == CPOL_SHELL_ZSH && S->cur < S->lim && !is_blank(*S->cur) && *S->cur != '\n') {
+				wflag(S, CPOL_SH_EXPAND);       /* $=x $~x $+x $^x */
+				S->wflags |= CPOL_WORD_EXPAND;
+			}
 			w_lit(S, S->tok, 1);
 			break;
-		case T_SUBST: case T_ARITH: case T_PARAM: case T_OLDARITH:
-		case T_VAR: case T_BQ: case T_PROC:
+		case T_PROC:
+			if (S->dialect == CPOL_SHELL_POSIX) {   /* dash: `<` then `(` */
+				S->cur = S->tok + 1;
+				redir_op(S, S->tok[0] == '<' ? CPOL_REDIR_READ : CPOL_REDIR_WRITE,
+				         S->tok[0] == '<' ? 0 : 1, 1, 0, 0);
+				break;
+			}
 			expansion(S, t);
 			break;
-		case T_SEMI: case T_AND: case T_OR: case T_PIPE: case T_PIPEAMP: case T_AMP:
+		case T_SUBST: case T_ARITH: case T_PARAM: case T_OLDARITH:
+		case T_VAR: case T_BQ:
+			expansion(S, t);
+			break;
+		case T_PIPEAMP:
+			if (S->dialect == CPOL_SHELL_POSIX) {   /* dash: `|` then a stray `&` */
+				separator(S, T_PIPE);
+				S->carry |= CPOL_SH_SYNTAX;
+				break;
+			}
 			separator(S, t);
 			break;
-		case T_DSEMI: case T_SEMIAMP: case T_DSEMIAMP:
+		case T_SEMI: case T_AND: case T_OR: case T_PIPE: case T_AMP:
+			separator(S, t);
+			break;
+		case T_DSEMI:
 			case_end(S);
+			break;
+		case T_SEMIAMP: case T_DSEMIAMP:
+			case_end(S);
+			if (S->dialect == CPOL_SHELL_POSIX)
+				S->carry |= CPOL_SH_SYNTAX;
 			break;
 		case T_GT: case T_CLOBBER:
 			redir_op(S, CPOL_REDIR_WRITE, 1, 1, 0, 0);
@@ -1442,10 +1580,14 @@ uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out 
 			redir_op(S, CPOL_REDIR_DUP, 0, 1, '<', 0);
 			break;
 		case T_AMPGT:
-			redir_op(S, CPOL_REDIR_WRITE, 1, 0, 0, 0);
-			break;
 		case T_AMPDGT:
-			redir_op(S, CPOL_REDIR_APPEND, 1, 0, 0, 0);
+			if (S->dialect == CPOL_SHELL_POSIX) {   /* dash: `cmd &` then `> f` */
+				separator(S, T_AMP);
+				if (!S->stop)
+					redir_op(S, t == T_AMPGT ? CPOL_REDIR_WRITE : CPOL_REDIR_APPEND, 1, 1, 0, 0);
+				break;
+			}
+			redir_op(S, t == T_AMPGT ? CPOL_REDIR_WRITE : CPOL_REDIR_APPEND, 1, 0, 0, 0);
 			break;
 		case T_DLT:
 			redir_op(S, CPOL_REDIR_HEREDOC, 0, 1, 0, 0);
@@ -1455,6 +1597,8 @@ uint32_t cpol_shell_split(const char *script, size_t len, struct cpol_shell_out 
 			break;
 		case T_TLT:
 			redir_op(S, CPOL_REDIR_HERESTRING, 0, 1, 0, 0);
+			if (S->dialect == CPOL_SHELL_POSIX)
+				S->own |= CPOL_SH_SYNTAX;       /* dash has no <<< */
 			break;
 		case T_LPAREN:
 			lparen(S);

@@ -43,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint32_t lens[4096];
 	static struct cpol_shell_redir redirs[4096];
 	static char buf[65536];
-	struct cpol_shell_out big = { cmds, 4096, 0, words, 4096, 0, lens, redirs, 4096, 0, buf, sizeof buf, 0, 0 };
-	struct cpol_shell_out small = { cmds, 3, 0, words, 7, 0, lens, redirs, 2, 0, buf, 40, 0, 0 };
+	struct cpol_shell_out big = { cmds, 4096, 0, words, 4096, 0, lens, NULL, redirs, 4096, 0, buf, sizeof buf, 0, 0 };
+	struct cpol_shell_out small = { cmds, 3, 0, words, 7, 0, lens, NULL, redirs, 2, 0, buf, 40, 0, 0 };
 	char out[128];
 	const char *h;
 	size_t hl;
@@ -64,6 +64,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cpol_shell_split((const char *)data, size, &small);
 	check(&small);
+	for (int d = CPOL_SHELL_POSIX; d <= CPOL_SHELL_ZSH; d++) {
+		cpol_shell_split_as((const char *)data, size, d, &big);
+		check(&big);
+		cpol_shell_split_as((const char *)data, size, d, &small);
+		check(&small);
+	}
 
 	cpol_path_is_pathlike((const char *)data, size);
 	long n = cpol_path_normalize("/w/x", 4, "/h", 2, (const char *)data, size, out, sizeof out);

@@ -37,6 +37,7 @@ struct store {
 	struct cpol_shell_cmd cmds[NCMDS];
 	const char *words[NWORDS];
 	uint32_t lens[NWORDS];
+	uint8_t wflags[NWORDS];
 	struct cpol_shell_redir redirs[NREDIRS];
 	char buf[BUFSZ];
 	struct cpol_shell_out out;
@@ -50,6 +51,7 @@ static void store_init(struct store *st)
 	st->out.words = st->words;
 	st->out.maxwords = NWORDS;
 	st->out.wordlens = st->lens;
+	st->out.wordflags = st->wflags;
 	st->out.redirs = st->redirs;
 	st->out.maxredirs = NREDIRS;
 	st->out.buf = st->buf;
@@ -58,7 +60,7 @@ static void store_init(struct store *st)
 
 static const char *const flagname[] = {
 	"SUBST", "PROC", "EXPAND", "HEREDOC", "SUB", "BG", "ASSIGN", "CTL", "SYNTAX",
-	"TOOBIG", "FD",
+	"TOOBIG", "FD", "DIALECT",
 };
 
 struct sb {
@@ -102,6 +104,25 @@ static void render_flags(struct sb *b, uint32_t f)
 		}
 }
 
+/* The dialect the checks split with, and whether they render what each
+ * word may become (:E expand, :Q quoted expansion, :G glob) and the
+ * assignments before the command ({NAME=v} [argv]). */
+static int g_dialect = CPOL_SHELL_BASH;
+static int g_wf;
+
+static void render_wflags(struct sb *b, uint8_t f)
+{
+	if (!g_wf || !f)
+		return;
+	sb_putc(b, ':');
+	if (f & CPOL_WORD_EXPAND)
+		sb_putc(b, 'E');
+	if (f & CPOL_WORD_QEXPAND)
+		sb_putc(b, 'Q');
+	if (f & CPOL_WORD_GLOB)
+		sb_putc(b, 'G');
+}
+
 static void render(const struct cpol_shell_out *o, uint32_t n, struct sb *b)
 {
 	b->n = 0;
@@ -110,11 +131,22 @@ static void render(const struct cpol_shell_out *o, uint32_t n, struct sb *b)
 		const struct cpol_shell_cmd *c = &o->cmds[i];
 		if (i)
 			sb_puts(b, " ; ");
+		if (g_wf && c->nassign) {
+			sb_putc(b, '{');
+			for (uint32_t j = 0; j < c->nassign; j++) {
+				if (j)
+					sb_puts(b, ", ");
+				sb_bytes(b, c->assign[j], c->alens[j]);
+				render_wflags(b, c->wflags[(int32_t)j - (int32_t)c->nassign]);
+			}
+			sb_puts(b, "} ");
+		}
 		sb_putc(b, '[');
 		for (uint32_t j = 0; j < c->argc; j++) {
 			if (j)
 				sb_puts(b, ", ");
 			sb_bytes(b, c->argv[j], c->lens[j]);
+			render_wflags(b, c->wflags[j]);
 		}
 		sb_putc(b, ']');
 		for (uint32_t j = 0; j < c->nredir; j++) {
@@ -149,7 +181,7 @@ static void split(const char *script, size_t len, struct store *st, struct sb *b
 	uint32_t n, any = 0;
 
 	store_init(st);
-	n = cpol_shell_split(script, len, &st->out);
+	n = cpol_shell_split_as(script, len, g_dialect, &st->out);
 	cr_assert_eq(n, st->out.ncmds);
 	cr_assert_leq(st->out.buflen, st->out.bufcap);
 	for (uint32_t i = 0; i < n; i++) {
@@ -183,6 +215,18 @@ static void check_table(const struct scase *t, size_t n)
 }
 
 #define CHECK(table) check_table(table, sizeof table / sizeof table[0])
+
+/* A table split with a dialect, the word flags and assignments shown. */
+static void check_as(const struct scase *t, size_t n, int dialect)
+{
+	g_wf = 1;
+	g_dialect = dialect;
+	check_table(t, n);
+	g_dialect = CPOL_SHELL_BASH;
+	g_wf = 0;
+}
+
+#define CHECK_AS(table, dialect) check_as(table, sizeof table / sizeof table[0], dialect)
 
 Test(shell, operators_split_commands)
 {
@@ -720,7 +764,7 @@ Test(shell, long_scripts)
 	static const char *words[N];
 	static uint32_t lens[N];
 	static char buf[N * 4];
-	struct cpol_shell_out o = { cmds, N, 0, words, N, 0, lens, NULL, 0, 0, buf, sizeof buf, 0, 0 };
+	struct cpol_shell_out o = { cmds, N, 0, words, N, 0, lens, NULL, NULL, 0, 0, buf, sizeof buf, 0, 0 };
 	size_t n = 0;
 
 	/* many commands */
@@ -834,7 +878,7 @@ Test(shell, storage_overflow_is_toobig)
 
 	for (size_t si = 0; si < sizeof scripts / sizeof scripts[0]; si++) {
 		const char *s = scripts[si];
-		struct cpol_shell_out full = { cmds + G, 32, 0, words + G, 64, 0, lens + G,
+		struct cpol_shell_out full = { cmds + G, 32, 0, words + G, 64, 0, lens + G, NULL,
 		                               redirs + G, 32, 0, buf + G, 1024, 0, 0 };
 		uint32_t need[4];
 
@@ -909,4 +953,121 @@ Test(shell, storage_may_be_null_when_empty)
 	cr_assert_null(st.cmds[0].redir);
 	cpol_shell_split("a > f", 5, &st.out);
 	cr_assert(st.out.flags & CPOL_SH_TOOBIG);
+}
+
+/* What each word may turn into when the shell runs it. */
+Test(shell, word_classification)
+{
+	static const struct scase t[] = {
+		{ "ls -l a.c", "[ls, -l, a.c]" },
+		{ "echo $x", "[echo, $x:E] +EXPAND" },
+		{ "echo ${x}y", "[echo, ${x}y:E] +EXPAND" },
+		{ "echo $(date)", "[echo, $(date):E] +SUBST" },
+		{ "echo `date`", "[echo, `date`:E] +SUBST" },
+		{ "echo $((1+2))", "[echo, $((1+2)):E] +EXPAND" },
+		{ "echo \"$x\"", "[echo, $x:Q] +EXPAND" },
+		{ "echo \"a $x b\"", "[echo, a $x b:Q] +EXPAND" },
+		{ "echo \"$(id)\"", "[echo, $(id):Q] +SUBST" },
+		{ "echo \"`id`\"", "[echo, `id`:Q] +SUBST" },
+		{ "echo \"$@\"", "[echo, $@:E] +EXPAND" },
+		{ "echo \"${a[@]}\"", "[echo, ${a[@]}:E] +EXPAND" },
+		{ "echo \"$*\"", "[echo, $*:Q] +EXPAND" },
+		{ "echo '$x' \\$x", "[echo, $x, $x]" },
+		{ "echo \"$x\"$y", "[echo, $x$y:EQ] +EXPAND" },
+		{ "tar -tf a.tar *", "[tar, -tf, a.tar, *:G]" },
+		{ "ls a?.c [ab].c", "[ls, a?.c:G, [ab].c:G]" },
+		{ "ls '*' \"?\" \\[a]", "[ls, *, ?, [a]]" },
+		{ "[ -f x ]", "[[, -f, x, ]]" },
+		{ "echo a[", "[echo, a[]" },
+		{ "echo a[']'", "[echo, a[]:G]" },
+		{ "ls {a,b}.c", "[ls, {a,b}.c:G] +EXPAND" },
+		{ "ls {1..3}", "[ls, {1..3}:G] +EXPAND" },
+		{ "ls {a}", "[ls, {a}]" },
+		{ "cd ~", "[cd, ~:G]" },
+		{ "cd ~/x", "[cd, ~/x:G]" },
+		{ "ls a~b", "[ls, a~b]" },
+		{ "dd of=~/x", "[dd, of=~/x:G]" },
+		{ "ls '~'", "[ls, ~]" },
+		{ "ls *$x", "[ls, *$x:EG] +EXPAND" },
+		{ "ls \"$x\"*", "[ls, $x*:QG] +EXPAND" },
+		{ "cat <(ls)", "[cat, <(ls):E] +PROC" },
+		{ "echo $'\\u00e9'", "[echo, \\xc3\\xa9:Q] +EXPAND" },
+		{ "a=$x ls $y", "{a=$x:E} [ls, $y:E] +EXPAND +ASSIGN" },
+		{ "PATH=.:$PATH; ls", "{PATH=.:$PATH:E} [] +EXPAND +ASSIGN ; [ls]" },
+		{ "x=1 y=2", "{x=1, y=2} [] +ASSIGN" },
+		{ "a[1]=x", "{a[1]=x:G} [] +ASSIGN" },
+	};
+	CHECK_AS(t, CPOL_SHELL_BASH);
+}
+
+/* dash, what /bin/sh is on Debian, splits without bash's extensions. */
+Test(shell, posix_dialect)
+{
+	static const struct scase t[] = {
+		/* no $'...': the '...' ends early and a second command follows */
+		{ "echo $'\\'; rm -rf ~ #'", "[echo, $\\] ; [rm, -rf, ~:G]" },
+		{ "echo $\"x\"", "[echo, $x]" },
+		{ "cmd &> f", "[cmd] +BG ; [] 1>f" },
+		{ "cmd &>> f", "[cmd] +BG ; [] 1>>f" },
+		{ "a |& b", "[a] ; [b] +SYNTAX" },
+		{ "cat <<< x", "[cat] 0<<<x +HEREDOC +SYNTAX" },
+		{ "[[ a < b ]]", "[[[, a, ]]] 0<b" },
+		{ "echo {a,b}", "[echo, {a,b}]" },
+		{ "ls *.c", "[ls, *.c:G]" },
+		{ "time rm x", "[time, rm, x]" },
+		{ "function f { :; }", "[function, f, {, :] +SYNTAX" },
+		{ "a+=1", "[a+=1]" },
+		{ "a[1]=2 ls", "[a[1]=2:G, ls]" },
+		{ "a=1 ls", "{a=1} [ls] +ASSIGN" },
+		{ "a=(1 2)", "{a=} [] +ASSIGN +SYNTAX ; [1, 2] +SUB" },
+		{ "diff <(a) b", "[diff] +SYNTAX ; [a] +SUB ; [b] +SUB +SYNTAX" },
+		{ "echo $[1+2]", "[echo, $[1+2]:G]" },
+		{ "x=$(echo $'a') y", "{x=$(echo $'a'):E} [y] +SUBST +ASSIGN" },
+		{ "echo $(echo $'\\'); rm x #')", "[echo, $(echo $'\\'):E] +SUBST ; [rm, x]" },
+		{ "((x=1))", "{x=1} [] +SUB +ASSIGN" },
+		{ "{x}>f ls", "[{x}, ls] 1>f" },
+	};
+	CHECK_AS(t, CPOL_SHELL_POSIX);
+}
+
+/* The same scripts the bash way, for contrast. */
+Test(shell, bash_dialect_contrast)
+{
+	static const struct scase t[] = {
+		{ "echo $'\\'; rm -rf ~ #'", "[echo, '; rm -rf ~ #]" },
+		{ "cmd &> f", "[cmd] 1>f" },
+		{ "time rm x", "[rm, x]" },
+	};
+	CHECK(t);
+}
+
+/* zsh: what the splitter does not model is flagged, never judged. */
+Test(shell, zsh_dialect)
+{
+	static const struct scase t[] = {
+		{ "ls *(e:'rm -rf ~':)", "[ls, *:G] +SYNTAX +DIALECT ; [e:rm -rf ~:] +SUB" },
+		{ "=rm -rf x", "[=rm:E, -rf, x] +DIALECT" },
+		{ "echo $=x", "[echo, $=x:E] +EXPAND" },
+		{ "echo x >! /etc/passwd", "[echo, x, /etc/passwd] 1>! +DIALECT" },
+		{ "ls ^a", "[ls, ^a:G]" },
+		{ "repeat 3 rm x", "[repeat, 3, rm, x] +DIALECT" },
+		{ "noglob rm *", "[noglob, rm, *:G] +DIALECT" },
+		{ "echo \"${=x}\"", "[echo, ${=x}:E] +EXPAND" },
+		{ "echo \"$x\"", "[echo, $x:Q] +EXPAND" },
+		{ "cat <1-10>", "[cat] 0<1-10 +SYNTAX +DIALECT" },
+	};
+	CHECK_AS(t, CPOL_SHELL_ZSH);
+}
+
+Test(shell, unknown_dialect_is_flagged)
+{
+	static struct store st;
+
+	store_init(&st);
+	cr_assert_eq(cpol_shell_split_as("ls", 2, CPOL_SHELL_UNKNOWN, &st.out), 1);
+	cr_assert(st.out.flags & CPOL_SH_DIALECT);
+	cr_assert_eq(cpol_shell_split_as("", 0, CPOL_SHELL_UNKNOWN, &st.out), 0);
+	cr_assert(st.out.flags & CPOL_SH_DIALECT);
+	cr_assert_eq(cpol_shell_split_as("ls", 2, CPOL_SHELL_BASH, &st.out), 1);
+	cr_assert_eq(st.out.flags, 0);
 }

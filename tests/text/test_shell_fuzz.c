@@ -226,7 +226,7 @@ Test(shell_fuzz, random_scripts_keep_the_invariants, .timeout = 60)
 	rng_state = 0x9e3779b97f4a7c15ull;
 	for (int it = 0; it < 100000; it++) {
 		size_t len = gen(script, 120);
-		struct cpol_shell_out big = { bc, 256, 0, bw, 512, 0, bl, br, 256, 0, bb, sizeof bb, 0, 0 };
+		struct cpol_shell_out big = { bc, 256, 0, bw, 512, 0, bl, NULL, br, 256, 0, bb, sizeof bb, 0, 0 };
 		struct cpol_shell_out o;
 		char what[64];
 		uint32_t n;
@@ -234,7 +234,7 @@ Test(shell_fuzz, random_scripts_keep_the_invariants, .timeout = 60)
 		snprintf(what, sizeof what, "iteration %d", it);
 		guard_all();
 		o = (struct cpol_shell_out){ g_cmds + G, below(CMAX + 1), 0, g_words + G, below(WMAX + 1), 0,
-		                             g_lens + G, g_redirs + G, below(RMAX + 1), 0, g_buf + G,
+		                             g_lens + G, NULL, g_redirs + G, below(RMAX + 1), 0, g_buf + G,
 		                             below(BMAX + 1), 0, 0 };
 		if (below(8) == 0) {            /* sometimes plenty */
 			o.maxcmds = CMAX;
@@ -242,11 +242,12 @@ Test(shell_fuzz, random_scripts_keep_the_invariants, .timeout = 60)
 			o.maxredirs = RMAX;
 			o.bufcap = BMAX;
 		}
-		n = cpol_shell_split(script, len, &o);
+		int dialect = (int)below(3);    /* bash, dash, zsh: the same invariants */
+		n = cpol_shell_split_as(script, len, dialect, &o);
 		check_guards(&o, what);
 		check_out(&o, n, what);
 
-		n = cpol_shell_split(script, len, &big);
+		n = cpol_shell_split_as(script, len, dialect, &big);
 		check_out(&big, n, what);
 		cr_assert_eq(big.flags & CPOL_SH_TOOBIG, 0, "%s: ample storage ran out", what);
 		if (o.flags & CPOL_SH_TOOBIG) {
@@ -382,7 +383,7 @@ static void bash_batch(void)
 
 	size_t at = 0;
 	for (int i = 0; i < CASES; i++) {
-		struct cpol_shell_out o = { cmds, 4, 0, words, 64, 0, lens, NULL, 0, 0, buf, sizeof buf, 0, 0 };
+		struct cpol_shell_out o = { cmds, 4, 0, words, 64, 0, lens, NULL, NULL, 0, 0, buf, sizeof buf, 0, 0 };
 		size_t end = at;
 		while (end < on && outb[end] != '\x01')
 			end++;

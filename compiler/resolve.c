@@ -187,7 +187,7 @@ static void check_flag(cpol_unit *u, const struct cpol_str *s)
 		cpol_error_at(u, s->loc, "a flag is one option letter, as in flag \"r\" for -r or -rf");
 }
 
-/* A member of `options only`: -x, -x#, -#, --name, --name=, --name[=]. */
+/* A member of `options only`: -x, -x#, -x[#], -#, --name, --name=, --name[=]. */
 static void check_optspec(cpol_unit *u, const struct cpol_str *s)
 {
 	const char *t = s->text;
@@ -203,11 +203,12 @@ static void check_optspec(cpol_unit *u, const struct cpol_str *s)
 		for (uint32_t i = 2; i < e && ok; i++)
 			ok = t[i] != '=' && t[i] != ' ' && t[i] != '\0';
 	} else {
-		ok = (n == 2 || (n == 3 && t[2] == '#')) && t[0] == '-' && t[1] != '-' && t[1] != ' ' && t[1] != '\0';
+		ok = (n == 2 || (n == 3 && t[2] == '#') || (n == 5 && memcmp(t + 2, "[#]", 3) == 0)) && t[0] == '-' &&
+		     t[1] != '-' && t[1] != ' ' && t[1] != '\0';
 	}
 	if (!ok)
-		cpol_error_at(u, s->loc, "an option allowlist holds -x, -x# (with a value), -# (a number), "
-		              "--name, --name= (with a value) or --name[=] (optional value)");
+		cpol_error_at(u, s->loc, "an option allowlist holds -x, -x# (with a value), -x[#] (optional value), "
+		              "-# (a number), --name, --name= (with a value) or --name[=] (optional value)");
 }
 
 static void check_cond(cpol_unit *u, const struct cpol_model *m, cpol_cond *c, uint32_t seq, int in_guard)

@@ -6,6 +6,7 @@
  * List members (checked by the compiler):
  *   -x        a short option without a value (in clusters: -xv)
  *   -x#       a short option with a value, glued (-xVALUE) or the next word
+ *   -x[#]     a short option with an optional value, glued only (date -I, -Iseconds)
  *   -#        a number as an option (head -5)
  *   --name    a long option without a value
  *   --name=   a long option with a value: --name=VALUE or --name VALUE
@@ -112,16 +113,24 @@ int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, 
 					return 0;
 				continue;
 			}
-			for (uint32_t i = 0; i < st->n && kind < 0; i++) {
+			/* A letter listed both with and without a value is read
+			 * as the flag: the rest of the word is checked too. */
+			for (uint32_t i = 0; i < st->n && kind != 0; i++) {
 				uint32_t ml;
 				const char *m = cpol_img_string(im, mem[i], &ml);
-				if (ml == 2 && m[0] == '-' && m[1] == c)
+				if (ml < 2 || m[0] != '-' || m[1] != c)
+					continue;
+				if (ml == 2)
 					kind = 0;
-				else if (ml == 3 && m[0] == '-' && m[1] == c && m[2] == '#')
+				else if (ml == 3 && m[2] == '#')
 					kind = 1;
+				else if (ml == 5 && memcmp(m + 2, "[#]", 3) == 0 && kind < 0)
+					kind = 2;
 			}
 			if (kind < 0)
 				return 0;
+			if (kind == 2)
+				break; /* the rest of the word, if any, is the value */
 			if (kind == 1) {
 				if (j + 1 == n && ++k < argc && value_unknown(wf, k)) {
 					*at = k;

@@ -462,7 +462,7 @@ static int cmp(int op, size_t a, uint32_t b)
  * VM's. The listed options are collected first: short letters with or
  * without a value, long names with none, a required or an optional one. */
 struct optlist {
-	char shorts[256];          /* 0 unlisted, 1 flag, 2 takes a value */
+	char shorts[256];          /* 0 unlisted, 1 flag, 2 takes a value, 3 an optional one */
 	int digits;                /* -# listed */
 	struct { const char *s; size_t n; int val; } longs[512]; /* val: 0 none, 1 required, 2 optional */
 	size_t nlong;
@@ -488,7 +488,10 @@ static int collect_opt(const char *s, size_t n, void *arg)
 	} else if (n == 2 && s[1] == '#') {
 		o->digits = 1;
 	} else if (n >= 2) {
-		o->shorts[(unsigned char)s[1]] = n == 3 ? 2 : 1;
+		/* listed twice: a flag beats a value, a required value an optional one */
+		char k = n == 5 ? 3 : n == 3 ? 2 : 1, *at = &o->shorts[(unsigned char)s[1]];
+		if (!*at || k < *at)
+			*at = k;
 	}
 	return 0;
 }
@@ -514,8 +517,8 @@ static int options_listed(const struct frame *f, const cpol_list *l)
 					continue;
 				if (!o->shorts[ch] || (ch >= '0' && ch <= '9' && o->shorts[ch] == 0)) {
 					ok = 0;
-				} else if (o->shorts[ch] == 2) {
-					if (j + 1 == n)
+				} else if (o->shorts[ch] >= 2) {
+					if (j + 1 == n && o->shorts[ch] == 2)
 						i++;
 					break;
 				}

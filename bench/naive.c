@@ -40,6 +40,9 @@ struct nframe {
 	const char *pname;
 	uint32_t pnamelen;
 	uint32_t prog;                 /* index in progs, 0 when none */
+	uint8_t untrusted;             /* pname is the basename of a program outside the
+	                                  trusted folders: forbid and prompt rules only */
+	uint8_t pok;                   /* the rule being run may see pname */
 	const char *joined;
 	uint8_t istate, net;
 	uint32_t nwrite, outside;
@@ -220,7 +223,7 @@ static int run(struct naive *nv, struct nframe *f, uint32_t pc)
 				pc = i->c;
 			break;
 		case CPOL_OP_PROG:
-			r = f->pname && set_has(im, i->c, f->pname, f->pnamelen);
+			r = f->pname && f->pok && set_has(im, i->c, f->pname, f->pnamelen);
 			break;
 		case CPOL_OP_ARG:
 			r = i->b < f->argc && pred(nv, i->a, i->c, f->argv[i->b], alen(f, i->b));
@@ -255,6 +258,11 @@ static int run(struct naive *nv, struct nframe *f, uint32_t pc)
 			intents(nv, f);
 			r = f->istate == 2 && f->net;
 			break;
+		case CPOL_OP_OPTS: { /* the VM's own reading of options */
+			uint32_t at;
+			r = cpol_options_only(im, i->c, f->argc, f->argv, f->lens, NULL, &at) == 1;
+			break;
+		}
 		}
 	}
 }
@@ -323,7 +331,7 @@ static void intents(struct naive *nv, struct nframe *f)
 	if (f->istate)
 		return;
 	f->istate = 1;
-	if (f->prog) {
+	if (f->prog && !f->untrusted) {
 		const struct cpol_img_prog *p = &im->progs[f->prog];
 		for (uint32_t k = p->intents; k < p->intents + p->nintents; k++) {
 			const struct cpol_img_intent *in = &im->intents[k];
@@ -362,6 +370,7 @@ static void resolve_program(struct naive *nv, struct nframe *f)
 	const struct cpol_ctx *ctx = nv->ctx;
 	f->pname = NULL;
 	f->prog = 0;
+	f->untrusted = 0;
 	if (f->argc == 0)
 		return;
 	const char *a0 = f->argv[0];
@@ -371,7 +380,7 @@ static void resolve_program(struct naive *nv, struct nframe *f)
 	if (!memchr(a0, '/', n)) {
 		f->pname = a0;
 		f->pnamelen = n;
-	} else if (a0[0] == '/') {
+	} else {
 		char path[CPOL_PATH_BUF];
 		long m = cpol_path_normalize("/", 1, "/", 1, a0, n, path, sizeof path);
 		if (m <= 1)
@@ -381,20 +390,17 @@ static void resolve_program(struct naive *nv, struct nframe *f)
 		if (blen == 0 || blen >= sizeof f->pbuf)
 			return;
 		int sys = 0;
-		for (size_t k = 0; k < sizeof sysdirs / sizeof sysdirs[0]; k++)
+		for (size_t k = 0; a0[0] == '/' && k < sizeof sysdirs / sizeof sysdirs[0]; k++)
 			if (sysdirs[k].len == dlen && memcmp(sysdirs[k].dir, path, dlen) == 0)
 				sys = 1;
-		if (!sys)
-			return;
 		for (uint32_t k = 0; k < ctx->nwroots; k++)
 			if (cpol_path_within(ctx->wroots[k].path, ctx->wroots[k].len, path, dlen))
-				return;
+				sys = 0;
 		memcpy(f->pbuf, slash + 1, blen);
 		f->pbuf[blen] = 0;
 		f->pname = f->pbuf;
 		f->pnamelen = blen;
-	} else {
-		return;
+		f->untrusted = !sys;
 	}
 	for (uint32_t p = 1; p < im->nprogs; p++)
 		if (eq(im, im->progs[p].name, f->pname, f->pnamelen)) {
@@ -456,6 +462,9 @@ static void eval_frame(struct naive *nv, struct nframe *f, struct nv *best)
 		if (!applies(nv, f, r))
 			continue;
 		const struct cpol_img_rule *rule = &im->rules[r];
+		f->pok = !f->untrusted || (rule->action == CPOL_RA_DECIDE && rule->dec != CPOL_ALLOW);
+		if (!f->pok && !nv->generic[r])
+			continue;
 		if (!run(nv, f, rule->code))
 			continue;
 		struct nv v = { rule->dec, 1, (int)r };

@@ -312,6 +312,9 @@ static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
 	case CPOL_C_NETWORK:
 		emit(g, CPOL_OP_NET, 0, 0, 0);
 		return;
+	case CPOL_C_OPTIONS:
+		emit(g, CPOL_OP_OPTS, 0, 0, set_of(g, &c->list, 0));
+		return;
 	}
 }
 

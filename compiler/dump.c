@@ -118,6 +118,7 @@ static void disasm(FILE *out, const struct cpol_image *im, uint32_t pc)
 		case CPOL_OP_SUBSTR: fputs("substring ", out); group_text(out, im, i->c); break;
 		case CPOL_OP_WRITES: fprintf(out, "writes%s", wmode_names[i->a]); break;
 		case CPOL_OP_NET: fputs("network", out); break;
+		case CPOL_OP_OPTS: fputs("options only ", out); set_text(out, im, i->c); break;
 		}
 		fputc('\n', out);
 	}

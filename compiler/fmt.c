@@ -605,6 +605,7 @@ static void put_atom(struct fmt *F, const cpol_cond *c)
 	switch (c->kind) {
 	case CPOL_C_TRUE: T(F, "true"); break;
 	case CPOL_C_NETWORK: T(F, "network"); break;
+	case CPOL_C_OPTIONS: T(F, "options only "); put_list(F, &c->list); break;
 	case CPOL_C_PROGRAM: T(F, "program "); put_list(F, &c->list); break;
 	case CPOL_C_SUBSTRING: T(F, "substring "); put_list(F, &c->list); break;
 	case CPOL_C_ARG:

@@ -187,6 +187,30 @@ static void check_flag(cpol_unit *u, const struct cpol_str *s)
 		cpol_error_at(u, s->loc, "a flag is one option letter, as in flag \"r\" for -r or -rf");
 }
 
+/* A member of `options only`: -x, -x#, -x[#], -#, --name, --name=, --name[=]. */
+static void check_optspec(cpol_unit *u, const struct cpol_str *s)
+{
+	const char *t = s->text;
+	uint32_t n = s->len;
+	int ok;
+	if (n >= 3 && t[0] == '-' && t[1] == '-') {
+		uint32_t e = n;
+		if (e >= 3 && memcmp(t + e - 3, "[=]", 3) == 0)
+			e -= 3;
+		else if (t[e - 1] == '=')
+			e--;
+		ok = e > 2;
+		for (uint32_t i = 2; i < e && ok; i++)
+			ok = t[i] != '=' && t[i] != ' ' && t[i] != '\0';
+	} else {
+		ok = (n == 2 || (n == 3 && t[2] == '#') || (n == 5 && memcmp(t + 2, "[#]", 3) == 0)) && t[0] == '-' &&
+		     t[1] != '-' && t[1] != ' ' && t[1] != '\0';
+	}
+	if (!ok)
+		cpol_error_at(u, s->loc, "an option allowlist holds -x, -x# (with a value), -x[#] (optional value), "
+		              "-# (a number), --name, --name= (with a value) or --name[=] (optional value)");
+}
+
 static void check_cond(cpol_unit *u, const struct cpol_model *m, cpol_cond *c, uint32_t seq, int in_guard)
 {
 	if (!c)
@@ -221,6 +245,10 @@ static void check_cond(cpol_unit *u, const struct cpol_model *m, cpol_cond *c, u
 	case CPOL_C_ARGC:
 		if (c->num > 65535)
 			cpol_error_at(u, c->loc, "argument count %u is too large (the limit is 65535)", c->num);
+		return;
+	case CPOL_C_OPTIONS:
+		resolve_list(u, m, &c->list, seq);
+		check_list(u, &c->list, check_optspec);
 		return;
 	case CPOL_C_WRITES: case CPOL_C_NETWORK:
 		if (in_guard)

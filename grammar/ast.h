@@ -62,7 +62,8 @@ enum cpol_cond_kind {
 	CPOL_C_ARGC,      /* argc CMP N */
 	CPOL_C_SUBSTRING, /* substring LIST: in an argument or the joined line */
 	CPOL_C_WRITES,    /* writes [outside|inside sandbox.write] */
-	CPOL_C_NETWORK    /* network */
+	CPOL_C_NETWORK,   /* network */
+	CPOL_C_OPTIONS    /* options only LIST: every option of the command is listed */
 };
 
 enum cpol_pred {

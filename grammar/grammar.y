@@ -66,7 +66,8 @@
        UNLESS AND OR NOT ARG NO IN IS PREFIX SUFFIX CONTAINS FLAG OPTION ARGC
        WRITES OUTSIDE INSIDE EVALUATE SCRIPT TEST BECAUSE SET INTENT TARGET LAST
        OPERANDS FROM AFTER VALUE TRUE CWD STRING IDENT INT SEMI COMMA LBRACE
-       RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE.
+       RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE
+       OPTIONS ONLY.
 
 %left OR.
 %left AND.
@@ -252,6 +253,7 @@ cond(C) ::= WRITES(K). { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->o
 cond(C) ::= WRITES(K) OUTSIDE SANDBOX DOT WRITE. { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_OUTSIDE; }
 cond(C) ::= WRITES(K) INSIDE SANDBOX DOT WRITE.  { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_INSIDE; }
 cond(C) ::= NETWORK(K). { C = cpol_ast_cond(P, CPOL_C_NETWORK, K.loc); }
+cond(C) ::= OPTIONS(K) ONLY setx(L). { C = cpol_ast_cond(P, CPOL_C_OPTIONS, K.loc); if (C) C->list = L; }
 
 %type pred {cpol_cond *}
 pred(C) ::= IN(K) setx(L).       { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_IN; C->list = L; } }

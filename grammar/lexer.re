@@ -250,6 +250,8 @@ again:
 	"value"           { TOK(VALUE); }
 	"true"            { TOK(TRUE); }
 	"cwd"             { TOK(CWD); }
+	"options"         { TOK(OPTIONS); }
+	"only"            { TOK(ONLY); }
 	[A-Za-z_][A-Za-z0-9_]* { TOK(IDENT); }
 	[0-9]+ {
 		uint64_t v = 0;
@@ -351,7 +353,7 @@ const char *cpol_token_name(int type)
 	KW(EVALUATE, "evaluate") KW(SCRIPT, "script") KW(TEST, "test") KW(BECAUSE, "because")
 	KW(SET, "set") KW(INTENT, "intent") KW(TARGET, "target") KW(LAST, "last")
 	KW(OPERANDS, "operands") KW(FROM, "from") KW(AFTER, "after") KW(VALUE, "value")
-	KW(TRUE, "true") KW(CWD, "cwd")
+	KW(TRUE, "true") KW(CWD, "cwd") KW(OPTIONS, "options") KW(ONLY, "only")
 #undef KW
 	default: return "a token";
 	}

@@ -123,7 +123,7 @@ void cpol_parse_syntax_error(struct cpol_parser *P, const cpol_token *t,
 	if (t->type == 0) {
 		cpol_error_at(P->u, t->loc, "unexpected end of file%s", exp);
 	} else if (t->type == CPOL_TK_IDENT || (t->len && t->type != CPOL_TK_STRING && t->type != CPOL_TK_INT &&
-	           t->type >= CPOL_TK_POLICY && t->type <= CPOL_TK_CWD)) {
+	           ((t->type >= CPOL_TK_POLICY && t->type <= CPOL_TK_CWD) || t->type >= CPOL_TK_OPTIONS))) {
 		cpol_error_at(P->u, t->loc, "unexpected '%.*s'%s", (int)(t->len > 40 ? 40 : t->len), t->text, exp);
 	} else if (t->type == CPOL_TK_STRING || t->type == CPOL_TK_INT) {
 		/* not "unexpected a string": the caret shows which one */

@@ -144,6 +144,42 @@ static int cmp(uint8_t op, uint32_t a, uint32_t b)
 	}
 }
 
+/* ARG b: does the predicate hold for argv[b] (which must exist)? */
+static inline __attribute__((always_inline)) int arg_test(const struct cpol_image *im, struct cpol_frame *f,
+                                                          const struct cpol_img_insn *i)
+{
+	if (i->b >= f->argc)
+		return 0;
+	uint32_t n = cpol_alen(f, i->b);
+	if (!pred(im, f, i->a, i->c, i->b, f->argv[i->b], n))
+		return 0;
+	f->m = f->argv[i->b];
+	f->mlen = n;
+	return 1;
+}
+
+/* WRITES and NET: what the command's intents say. */
+static int intent_test(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_insn *i)
+{
+	int r;
+	cpol_intents(ctx, f);
+	if (i->op == CPOL_OP_NET)
+		return f->istate == 2 && f->net;
+	if (f->istate != 2)
+		r = 0; /* a write test inside an intent's own condition */
+	else if (i->a == CPOL_WM_ANY)
+		r = f->nwrite > 0;
+	else if (i->a == CPOL_WM_OUTSIDE)
+		r = f->outside > 0;
+	else
+		r = f->nwrite > 0 && f->outside == 0;
+	if (r && f->wm) {
+		f->m = f->wm;
+		f->mlen = f->wmlen;
+	}
+	return r;
+}
+
 int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 {
 	const struct cpol_image *im = ctx->img;
@@ -168,22 +204,14 @@ int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 				pc = i->c;
 			break;
 		case CPOL_OP_PROG:
-			r = f->pname && set_has(im, f, CPOL_NONE, i->c, f->pname, f->pnamelen);
+			r = f->pname && f->pok && set_has(im, f, CPOL_NONE, i->c, f->pname, f->pnamelen);
 			if (r) {
 				f->m = f->pname;
 				f->mlen = f->pnamelen;
 			}
 			break;
 		case CPOL_OP_ARG:
-			r = 0;
-			if (i->b < f->argc) {
-				uint32_t n = cpol_alen(f, i->b);
-				r = pred(im, f, i->a, i->c, i->b, f->argv[i->b], n);
-				if (r) {
-					f->m = f->argv[i->b];
-					f->mlen = n;
-				}
-			}
+			r = arg_test(im, f, i);
 			break;
 		case CPOL_OP_ANYARG:
 			r = 0;
@@ -206,24 +234,206 @@ int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 				f->m = cpol_img_string(im, f->gs[i->c].pat, &f->mlen);
 			break;
 		case CPOL_OP_WRITES:
-			cpol_intents(ctx, f);
-			if (f->istate != 2)
-				r = 0; /* a write test inside an intent's own condition */
-			else if (i->a == CPOL_WM_ANY)
-				r = f->nwrite > 0;
-			else if (i->a == CPOL_WM_OUTSIDE)
-				r = f->outside > 0;
-			else
-				r = f->nwrite > 0 && f->outside == 0;
-			if (r && f->wm) {
-				f->m = f->wm;
-				f->mlen = f->wmlen;
+		case CPOL_OP_NET:
+			r = intent_test(ctx, f, i);
+			break;
+		case CPOL_OP_OPTS: {
+			uint32_t at;
+			r = cpol_options_only(im, i->c, f->argc, f->argv, f->lens, NULL, &at) == 1;
+			if (!r) {
+				f->m = f->argv[at];
+				f->mlen = cpol_alen(f, at);
 			}
 			break;
-		case CPOL_OP_NET:
-			cpol_intents(ctx, f);
-			r = f->istate == 2 && f->net;
+		}
+		}
+	}
+}
+
+static int word_unknown(const struct cpol_frame *f, uint32_t k)
+{
+	return k >= f->ufirst || (f->wflags && f->wflags[k]);
+}
+
+static int unknown_at(struct cpol_frame *f, uint32_t k)
+{
+	uint32_t w = k < f->argc ? k : f->ufirst;
+	if (w < f->argc) {
+		f->um = f->argv[w];
+		f->umlen = cpol_alen(f, w);
+	}
+	return CPOL_MAYBE;
+}
+
+/* argc (cmp op) c over every count the words may become: [lo, hi]. */
+static int cmp3(uint8_t op, uint32_t lo, uint32_t hi, uint32_t c)
+{
+	int all, none;
+	switch (op) {
+	case 0: all = lo == c && hi == c; none = c < lo || c > hi; break;
+	case 1: all = c < lo || c > hi; none = lo == c && hi == c; break;
+	case 2: all = hi < c; none = lo >= c; break;
+	case 3: all = hi <= c; none = lo > c; break;
+	case 4: all = lo > c; none = hi <= c; break;
+	default: all = lo >= c; none = hi < c; break;
+	}
+	return all ? CPOL_YES : none ? CPOL_NO : CPOL_MAYBE;
+}
+
+void cpol_frame_words(struct cpol_frame *f, const uint8_t *wflags)
+{
+	f->wflags = wflags;
+	f->ufirst = f->argc;
+	f->unk = 0;
+	if (!wflags)
+		return;
+	for (uint32_t k = 0; k < f->argc; k++) {
+		if (wflags[k])
+			f->unk = 1;
+		if ((wflags[k] & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB)) && f->ufirst == f->argc)
+			f->ufirst = k;
+	}
+}
+
+/* The same code as cpol_run, when some words are unknown: each test is
+ * yes, no or maybe. A test is `yes` (or `no`) only when it holds (or
+ * fails) whatever the unknown words become. An AND whose left side is
+ * maybe runs its right side and is completed where its JF lands (no and
+ * anything is no, else maybe); an OR likewise with JT. Rarely used, so it
+ * is kept apart from the two-valued loop, which stays as fast as it was. */
+int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
+{
+	const struct cpol_image *im = ctx->img;
+	struct { uint32_t at; uint8_t op; } pend[64];
+	int sp = 0, r = CPOL_NO;
+	for (;;) {
+		while (sp > 0 && pend[sp - 1].at == pc) {
+			sp--;
+			if (pend[sp].op == CPOL_OP_JF)
+				r = r == CPOL_NO ? CPOL_NO : CPOL_MAYBE;
+			else
+				r = r == CPOL_YES ? CPOL_YES : CPOL_MAYBE;
+		}
+		const struct cpol_img_insn *i = &im->code[pc++];
+		switch (i->op) {
+		case CPOL_OP_RET:
+			return r;
+		case CPOL_OP_TRUE:
+			r = CPOL_YES;
 			break;
+		case CPOL_OP_NOT:
+			r = r == CPOL_MAYBE ? CPOL_MAYBE : r == CPOL_NO;
+			break;
+		case CPOL_OP_JF:
+		case CPOL_OP_JT:
+			if (r == CPOL_MAYBE) {
+				if (sp == (int)(sizeof pend / sizeof pend[0]))
+					return CPOL_MAYBE; /* deeper than any policy: not sure */
+				pend[sp].at = i->c;
+				pend[sp++].op = i->op;
+			} else if (r == (i->op == CPOL_OP_JT)) {
+				pc = i->c;
+			}
+			break;
+		case CPOL_OP_PROG:
+			if (word_unknown(f, 0)) {
+				r = unknown_at(f, 0);
+				break;
+			}
+			r = f->pname && f->pok && set_has(im, f, CPOL_NONE, i->c, f->pname, f->pnamelen);
+			if (r) {
+				f->m = f->pname;
+				f->mlen = f->pnamelen;
+			}
+			break;
+		case CPOL_OP_ARG:
+			if (i->b < f->argc && word_unknown(f, i->b)) {
+				r = unknown_at(f, i->b);
+				break;
+			}
+			if (i->b >= f->argc && f->ufirst < f->argc) {
+				r = unknown_at(f, f->ufirst); /* the expansion may reach that far */
+				break;
+			}
+			r = arg_test(im, f, i);
+			break;
+		case CPOL_OP_ANYARG: {
+			uint32_t unk = 0;
+			r = CPOL_NO;
+			for (uint32_t k = 1; k < f->argc; k++) {
+				if (word_unknown(f, k)) {
+					if (!unk)
+						unk = k;
+					continue;
+				}
+				uint32_t n = cpol_alen(f, k);
+				if (pred(im, f, i->a, i->c, k, f->argv[k], n)) {
+					r = CPOL_YES;
+					f->m = f->argv[k];
+					f->mlen = n;
+					break;
+				}
+			}
+			if (r == CPOL_NO && unk)
+				r = unknown_at(f, unk);
+			break;
+		}
+		case CPOL_OP_ARGC: {
+			uint32_t lo = 0;
+			for (uint32_t k = 0; k < f->argc; k++)
+				lo += !(f->wflags && (f->wflags[k] & CPOL_WORD_EXPAND));
+			r = cmp3(i->a, lo, f->ufirst < f->argc ? UINT32_MAX : f->argc, i->c);
+			if (r == CPOL_MAYBE)
+				unknown_at(f, f->ufirst);
+			break;
+		}
+		case CPOL_OP_SUBSTR: {
+			const struct cpol_gstate *g = &f->gs[i->c];
+			uint64_t known = 0;
+			for (uint32_t k = 0; k < f->argc && k < 64; k++)
+				if (!word_unknown(f, k))
+					known |= (uint64_t)1 << k;
+			if (g->tag == f->tag && (g->argmask & known)) {
+				r = CPOL_YES;
+				f->m = cpol_img_string(im, g->pat, &f->mlen);
+			} else {
+				uint32_t k = 0;
+				while (k < f->argc && !word_unknown(f, k))
+					k++;
+				r = unknown_at(f, k);
+			}
+			break;
+		}
+		case CPOL_OP_WRITES:
+		case CPOL_OP_NET: {
+			int lit = intent_test(ctx, f, i);
+			/* What the program writes to or reaches is read from its
+			 * words: with unknown words, only a write to a known path
+			 * outside the roots (or a network program) is certain. */
+			int sure = (i->op == CPOL_OP_NET && lit) ||
+			           (i->op == CPOL_OP_WRITES && lit && i->a != CPOL_WM_INSIDE);
+			if (sure || f->prog == 0 || f->untrusted || im->progs[f->prog].nintents == 0) {
+				r = lit;
+			} else {
+				uint32_t k = 1;
+				while (k < f->argc && !word_unknown(f, k))
+					k++;
+				r = unknown_at(f, k);
+			}
+			break;
+		}
+		case CPOL_OP_OPTS: {
+			uint32_t at;
+			r = cpol_options_only(im, i->c, f->argc, f->argv, f->lens, f->wflags, &at);
+			if (r == CPOL_MAYBE) {
+				f->um = f->argv[at];
+				f->umlen = cpol_alen(f, at);
+			} else if (!r) {
+				f->m = f->argv[at];
+				f->mlen = cpol_alen(f, at);
+			}
+			break;
+		}
 		}
 	}
 }
@@ -293,13 +503,18 @@ static void scan(const struct cpol_image *im, struct cpol_frame *f)
 }
 
 /* The program name rules see: argv[0] itself when it is a bare name; its
- * basename when it is an absolute path into a system directory that is not
- * writable; none otherwise (./ls, a tool inside the workspace). */
+ * basename otherwise. A path into a system directory that is not writable
+ * names the trusted tool; any other path (./ls, a tool inside the
+ * workspace, a pyenv shim, ~/.cargo/bin) is a program the policy has not
+ * seen, so it is marked untrusted: forbid and prompt rules still match it
+ * by name, allow rules and scripts do not. */
 static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 {
 	const struct cpol_image *im = ctx->img;
 	f->pname = NULL;
 	f->prog = 0;
+	f->untrusted = 0;
+	f->pok = 1;
 	if (f->argc == 0)
 		return;
 	const char *a0 = f->argv[0];
@@ -309,7 +524,7 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 	if (!memchr(a0, '/', n)) {
 		f->pname = a0;
 		f->pnamelen = n;
-	} else if (a0[0] == '/') {
+	} else {
 		char path[CPOL_PATH_BUF];
 		long m = cpol_path_normalize("/", 1, "/", 1, a0, n, path, sizeof path);
 		if (m <= 1)
@@ -319,14 +534,14 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 		if (blen == 0)
 			return;
 		int sys = 0;
-		for (size_t k = 0; k < sizeof sysdirs / sizeof sysdirs[0]; k++)
-			if (sysdirs[k].len == dlen && memcmp(sysdirs[k].dir, path, dlen) == 0)
-				sys = 1;
-		if (!sys)
-			return;
-		for (uint32_t k = 0; k < ctx->nwroots; k++)
-			if (cpol_path_within(ctx->wroots[k].path, ctx->wroots[k].len, path, dlen))
-				return;
+		if (a0[0] == '/') {
+			for (size_t k = 0; k < sizeof sysdirs / sizeof sysdirs[0]; k++)
+				if (sysdirs[k].len == dlen && memcmp(sysdirs[k].dir, path, dlen) == 0)
+					sys = 1;
+			for (uint32_t k = 0; sys && k < ctx->nwroots; k++)
+				if (cpol_path_within(ctx->wroots[k].path, ctx->wroots[k].len, path, dlen))
+					sys = 0;
+		}
 		/* The name rules see (and a verdict may quote) must outlive this
 		 * frame: point at the basename's own component inside argv[0]
 		 * (every component of the normal path comes from it). */
@@ -343,8 +558,7 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 			return;
 		f->pname = b;
 		f->pnamelen = blen;
-	} else {
-		return;
+		f->untrusted = !sys;
 	}
 	uint64_t h = XXH3_64bits(f->pname, f->pnamelen);
 	f->pnamehash = (uint32_t)h;
@@ -369,6 +583,8 @@ void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint
 	f->argc = argc;
 	f->argv = argv;
 	f->lens = lens;
+	f->ufirst = argc;
+	f->pok = 1;
 	f->gs = ctx->groups + (size_t)depth * im->meta->ngroups;
 	if (++ctx->serial == 0) {
 		/* After 2^32 frames: forget every stale tag once. */
@@ -402,13 +618,38 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		/* A rule that cannot beat the best so far need not run. */
 		if (best->set && rule->action == CPOL_RA_DECIDE && rule->dec <= best->dec)
 			continue;
+		if (f->untrusted) {
+			f->pok = rule->action == CPOL_RA_DECIDE && rule->dec != CPOL_ALLOW;
+			if (dispatched && !f->pok)
+				continue;
+		}
 		/* The program test a rule is filed under was compiled away:
 		 * it matched the program name. */
 		f->m = dispatched ? f->pname : NULL;
 		f->mlen = dispatched ? f->pnamelen : 0;
-		if (!cpol_run(ctx, f, rule->code))
-			continue;
 		struct cpol_iv v;
+		if (f->unk) {
+			f->um = NULL;
+			int r3 = cpol_run3(ctx, f, rule->code);
+			if (r3 == CPOL_NO)
+				continue;
+			if (r3 == CPOL_MAYBE) {
+				/* The rule might decide, depending on what an unknown
+				 * word becomes: not sure either way, so ask. */
+				memset(&v, 0, sizeof v);
+				v.set = 1;
+				v.dec = CPOL_PROMPT;
+				v.rule = CPOL_NONE;
+				v.bname = cpol_img_string(im, rule->name, NULL);
+				v.breason = "the rule might apply: an expansion or glob decides what this word becomes";
+				v.m = f->um;
+				v.mlen = f->um ? f->umlen : 0;
+				cpol_iv_merge(best, &v);
+				continue;
+			}
+		} else if (!cpol_run(ctx, f, rule->code)) {
+			continue;
+		}
 		if (rule->action == CPOL_RA_SCRIPT) {
 			cpol_eval_script(ctx, f, rule->arg, &v);
 		} else {

@@ -25,12 +25,20 @@ struct cpol_frame {
 	uint32_t argc;
 	const char *const *argv;
 	const uint32_t *lens;   /* NULL: the words are NUL-terminated */
+	const uint8_t *wflags;  /* CPOL_WORD_* of argv[i], or NULL: all literal */
+	uint32_t ufirst;        /* first word that may become several (argc when none) */
+	uint8_t unk;            /* some word is not literal: judge three-valued */
+	const char *um;         /* the unknown word a condition could not decide on */
+	uint32_t umlen;
 	const struct cpol_shell_redir *redir;
 	uint32_t nredir;
 	uint32_t prog;          /* program table index; 0 when no program rule applies */
 	const char *pname;      /* the program name rules see (inside argv[0]), or NULL */
 	uint32_t pnamelen;
 	uint32_t pnamehash;     /* low 32 bits of its XXH3-64 (valid with pname) */
+	uint8_t untrusted;      /* pname is the basename of a program outside the trusted
+	                           system folders: only forbid and prompt rules see it */
+	uint8_t pok;            /* the rule being run may see pname */
 	uint64_t hashed;        /* bit i: ahash[i] holds the hash of argv[i] */
 	struct cpol_gstate *gs; /* this depth's group states */
 	uint32_t tag;
@@ -54,6 +62,18 @@ void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint
                      const char *const *argv, const uint32_t *lens);
 void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv *out);
 int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc);
+/* What the words of f may turn into (CPOL_WORD_* per word, or NULL). */
+void cpol_frame_words(struct cpol_frame *f, const uint8_t *wflags);
+/* The three-valued run: CPOL_NO, CPOL_YES or CPOL_MAYBE (some unknown word
+ * decides; f->um names it). */
+enum { CPOL_NO = 0, CPOL_YES = 1, CPOL_MAYBE = 2 };
+int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc);
+
+/* options.c: `options only` -- is every option of argv[1..argc) in the
+ * set, read as getopt_long does? 1 yes, 0 no, 2 an unknown word decides
+ * (wf: CPOL_WORD_* per word, or NULL); *at is the word that decided. */
+int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
+                      const uint32_t *lens, const uint8_t *wf, uint32_t *at);
 
 /* eval.c: does one member m of a set satisfy predicate p (prefix, suffix,
  * flag, option, contains-char) for the argument s? */

@@ -111,7 +111,11 @@ struct cpol_img_rule {
 
 /* ---- CODE: struct cpol_img_insn[count]; conditions end with RET ----
  * One boolean register r. Jumps only go forward, and the last instruction
- * is RET, so every run ends. */
+ * is RET, so every run ends. When some words of the command are unknown
+ * (expansions, globs) the evaluator runs the same code three-valued: r is
+ * false, true or unknown, and an AND/OR whose first operand is unknown is
+ * completed where its jump lands. Codegen therefore keeps to the shapes
+ * `a JF L b L:` (and), `a JT L b L:` (or) and `a NOT` (not). */
 enum cpol_op {
 	CPOL_OP_RET = 0,     /* return r */
 	CPOL_OP_TRUE,        /* r = 1 */
@@ -125,6 +129,7 @@ enum cpol_op {
 	CPOL_OP_SUBSTR,      /* r = group c occurs in the joined command line */
 	CPOL_OP_WRITES,      /* r = write intent, mode a (enum cpol_img_wmode) */
 	CPOL_OP_NET,         /* r = network intent */
+	CPOL_OP_OPTS,        /* r = every option of argv is in set c (options only) */
 	CPOL_OP__COUNT
 };
 

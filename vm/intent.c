@@ -194,7 +194,7 @@ void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f)
 	f->istate = 1;
 	const char *m = f->m;
 	uint32_t mlen = f->mlen;
-	if (f->prog) {
+	if (f->prog && !f->untrusted) {
 		const struct cpol_img_prog *p = &im->progs[f->prog];
 		for (uint32_t k = p->intents; k < p->intents + p->nintents; k++) {
 			const struct cpol_img_intent *in = &im->intents[k];

@@ -104,6 +104,7 @@ static void judge_command(struct cpol_ctx *ctx, int depth, const struct cpol_she
 	} else {
 		struct cpol_frame f;
 		cpol_frame_init(ctx, &f, depth, c->argc - skip, c->argv + skip, c->lens + skip);
+		cpol_frame_words(&f, c->wflags ? c->wflags + skip : NULL);
 		f.redir = c->redir;
 		f.nredir = c->nredir;
 		cpol_eval_frame(ctx, &f, v);

@@ -96,7 +96,7 @@ static int verify_code(struct cpol_image *im, const struct sec *s, cpol_error *e
 			if (i->c <= pc || i->c >= im->ncode)
 				return BAD("instruction %u jumps to %u (jumps must go forward, inside the code)", pc, i->c);
 			break;
-		case CPOL_OP_PROG:
+		case CPOL_OP_PROG: case CPOL_OP_OPTS:
 			if (i->c >= im->nsets)
 				return BAD("instruction %u names set %u that does not exist", pc, i->c);
 			break;

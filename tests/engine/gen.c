@@ -124,6 +124,11 @@ static const char *const frags[] = {
 static const char *const letters[] = { "r", "f", "v", "i", "o", "l", "a", "x", "c", "t" };
 static const char *const options[] = { "-o", "-i", "-f", "-r", "--output", "--force", "-exec", "of", "name", "-x", "--file", "-t" };
 
+/* members of `options only`: flags, values required or optional, numbers */
+static const char *const optspecs[] = {
+	"-o", "-i#", "-i", "-f", "-r", "-x[#]", "-t#", "-#", "-v", "--output=", "--force", "--file[=]",
+	"--fil", "--verbose", "--in-place[=]", "--info-only",
+};
 static const char *const subs[] = {
 	"ab", "abc", "bc", "b", "aab", "ba", "rm -rf", "-rf /", "rf", "/etc", "etc/p", "://", "git p", "sh -c",
 	"a b", "c d", "mkfs", "x ", "/x", "-o", "..", "~", "git", "--", " -", "sh",
@@ -252,8 +257,11 @@ static void cond_of(struct pgen *p, int depth, int guard)
 	} else if (r < 92 && !guard) {
 		static const char *const w[] = { "writes", "writes outside sandbox.write", "writes inside sandbox.write" };
 		sb_add(&p->b, PICK(g, w));
-	} else if (r < 97 && !guard) {
+	} else if (r < 95 && !guard) {
 		sb_add(&p->b, "network");
+	} else if (r < 98) {
+		sb_add(&p->b, "options only ");
+		list_of(p, optspecs, N(optspecs), -1, 6, 1);
 	} else {
 		sb_add(&p->b, "true");
 	}

@@ -34,6 +34,8 @@ struct frame {
 	size_t nredir;
 	const char *pname;      /* NULL: no program name */
 	size_t pnlen;
+	int foreign;            /* pname names a program outside the trusted folders */
+	int see;                /* the rule being judged may match pname */
 	char *joined;
 	size_t jlen;
 	int intents;            /* computed */
@@ -221,8 +223,6 @@ static void program_name(struct frame *f)
 		f->pnlen = n;
 		return;
 	}
-	if (a[0] != '/')
-		return;   /* ./x, bin/x: never the trusted tool */
 	char p[CPOL_PATH_BUF];
 	long len = cpol_path_normalize("/", 1, "/", 1, a, n, p, sizeof p);
 	if (len < 0)
@@ -233,13 +233,14 @@ static void program_name(struct frame *f)
 	*slash = 0;
 	const char *dir = slash == p ? "/" : p;
 	int sys = 0;
-	for (size_t i = 0; i < sizeof sysdirs / sizeof sysdirs[0]; i++)
+	for (size_t i = 0; i < sizeof sysdirs / sizeof sysdirs[0] && a[0] == '/'; i++)
 		sys |= strcmp(dir, sysdirs[i]) == 0;
 	for (size_t i = 0; i < f->r->nw && sys; i++)
 		if (within(f->r->wroots[i], dir))
 			sys = 0;
-	if (!sys)
-		return;
+	/* ./x, bin/x, a shim: never the trusted tool, but still its name for
+	 * forbid and prompt rules */
+	f->foreign = !sys;
 	/* the basename: find it among argv[0]'s own components */
 	const char *base = slash + 1;
 	size_t bl = strlen(base);
@@ -413,7 +414,7 @@ static void intents(struct frame *f)
 		return;
 	f->intents = 1;
 	const struct cpol_model *m = f->r->m;
-	for (uint32_t i = 0; i < m->nintents && f->pname; i++) {
+	for (uint32_t i = 0; i < m->nintents && f->pname && !f->foreign; i++) {
 		const cpol_stmt *s = m->intents[i];
 		if (!list_any(&s->u.intent.programs, name_is, f))
 			continue;
@@ -457,6 +458,99 @@ static int cmp(int op, size_t a, uint32_t b)
 	return 0;
 }
 
+/* `options only`: a second reading of getopt_long, written apart from the
+ * VM's. The listed options are collected first: short letters with or
+ * without a value, long names with none, a required or an optional one. */
+struct optlist {
+	char shorts[256];          /* 0 unlisted, 1 flag, 2 takes a value, 3 an optional one */
+	int digits;                /* -# listed */
+	struct { const char *s; size_t n; int val; } longs[512]; /* val: 0 none, 1 required, 2 optional */
+	size_t nlong;
+};
+
+static int collect_opt(const char *s, size_t n, void *arg)
+{
+	struct optlist *o = arg;
+	if (n >= 3 && s[0] == '-' && s[1] == '-') {
+		if (o->nlong == sizeof o->longs / sizeof o->longs[0])
+			abort();
+		int val = 0;
+		if (n > 5 && strcmp(s + n - 3, "[=]") == 0) {
+			val = 2;
+			n -= 3;
+		} else if (s[n - 1] == '=') {
+			val = 1;
+			n -= 1;
+		}
+		o->longs[o->nlong].s = s + 2;
+		o->longs[o->nlong].n = n - 2;
+		o->longs[o->nlong++].val = val;
+	} else if (n == 2 && s[1] == '#') {
+		o->digits = 1;
+	} else if (n >= 2) {
+		/* listed twice: a flag beats a value, a required value an optional one */
+		char k = n == 5 ? 3 : n == 3 ? 2 : 1, *at = &o->shorts[(unsigned char)s[1]];
+		if (!*at || k < *at)
+			*at = k;
+	}
+	return 0;
+}
+
+static int options_listed(const struct frame *f, const cpol_list *l)
+{
+	struct optlist *o = calloc(1, sizeof *o);
+	if (!o)
+		abort();
+	list_any(l, collect_opt, o);
+	int ok = 1;
+	for (size_t i = 1; i < f->argc && ok; i++) {
+		const char *w = f->argv[i].s;
+		size_t n = f->argv[i].n;
+		if (weq(w, n, "--", 2))
+			break;
+		if (n < 2 || w[0] != '-')
+			continue;
+		if (w[1] != '-') {
+			for (size_t j = 1; j < n && ok; j++) {
+				unsigned char ch = (unsigned char)w[j];
+				if (ch >= '0' && ch <= '9' && o->digits)
+					continue;
+				if (!o->shorts[ch] || (ch >= '0' && ch <= '9' && o->shorts[ch] == 0)) {
+					ok = 0;
+				} else if (o->shorts[ch] >= 2) {
+					if (j + 1 == n && o->shorts[ch] == 2)
+						i++;
+					break;
+				}
+			}
+			continue;
+		}
+		const char *eq = memchr(w, '=', n);
+		size_t nl = (eq ? (size_t)(eq - w) : n) - 2;
+		size_t hits = 0, exact = 0;
+		int val = 0;
+		for (size_t k = 0; k < o->nlong; k++) {
+			if (o->longs[k].n < nl || memcmp(o->longs[k].s, w + 2, nl) != 0)
+				continue;
+			if (o->longs[k].n == nl) {
+				exact = 1;
+				val = o->longs[k].val;
+				break;
+			}
+			hits++;
+			val = o->longs[k].val;
+		}
+		if (!exact && hits != 1)
+			ok = 0;
+		else if (eq && val == 0)
+			ok = 0;
+		else if (!eq && val == 1)
+			i++;
+	}
+	free(o);
+	return ok;
+}
+
 static int cond(struct frame *f, const cpol_cond *c)
 {
 	switch (c->kind) {
@@ -464,7 +558,8 @@ static int cond(struct frame *f, const cpol_cond *c)
 	case CPOL_C_OR: return cond(f, c->a) || cond(f, c->b);
 	case CPOL_C_NOT: return !cond(f, c->a);
 	case CPOL_C_TRUE: return 1;
-	case CPOL_C_PROGRAM: return f->pname && list_any(&c->list, name_is, f);
+	case CPOL_C_PROGRAM: return f->pname && f->see && list_any(&c->list, name_is, f);
+	case CPOL_C_OPTIONS: return options_listed(f, &c->list);
 	case CPOL_C_ARG: return c->num < f->argc && pred(c, &f->argv[c->num]);
 	case CPOL_C_ANYARG:
 	case CPOL_C_NOARG: {
@@ -650,6 +745,7 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 	int have = 0;
 	for (uint32_t i = 0; i < m->nrules; i++) {
 		const cpol_stmt *s = m->rules[i];
+		f.see = !f.foreign || (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec != CPOL_DEC_ALLOW);
 		if (s->u.rule.when && !cond(&f, s->u.rule.when))
 			continue;
 		if (s->u.rule.unless && cond(&f, s->u.rule.unless))

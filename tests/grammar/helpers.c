@@ -197,6 +197,9 @@ static size_t cond_into(const cpol_cond *c, size_t n)
 		return put(n, "(writes%s)", wmode[c->op]);
 	case CPOL_C_NETWORK:
 		return put(n, "network");
+	case CPOL_C_OPTIONS:
+		list_into(&c->list, l, sizeof l);
+		return put(n, "(options only%s %s)", c->list.paren ? "()" : "", l);
 	}
 	return put(n, "?");
 }

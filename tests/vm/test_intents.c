@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "codexpol.h"
-#include "compiler/compiler.h"
+#include "tests/vm/vmtest.h"
 
 static const char policy[] =
 	"policy \"intents\";\n"
@@ -25,44 +25,14 @@ static const char policy[] =
 	"rule \"out\" { when writes outside sandbox.write; forbid because \"outside\"; }\n"
 	"forbid program \"rm\" because \"no rm at all\";\n";
 
-static cpol_image *im;
-static cpol_ctx *ctx;
-
 static void setup(void)
 {
-	cpol_unit *u = cpol_unit_new();
-	cpol_file *f = cpol_parse_buffer(u, "intents.cpol", policy, strlen(policy));
-	uint8_t *img;
-	size_t len;
-	struct cpol_compile_opts o = { 0 };
-	if (!f || cpol_compile(u, f, &o, 0, &img, &len) < 0) {
-		cpol_diag_print(u, stderr);
-		cr_assert_fail("the test policy does not compile");
-	}
-	cpol_unit_free(u);
-	cpol_error err;
-	im = cpol_image_load(img, len, 0, &err);
-	free(img);
-	cr_assert(im, "%s", err.msg);
-	cpol_env env = { .cwd = "/work/p", .workspace = "/work/p", .tmpdir = "/tmp", .home = "/home/u" };
-	ctx = cpol_ctx_new(im, &env, &err);
-	cr_assert(ctx, "%s", err.msg);
+	vt_setup("intents.cpol", policy);
 }
 
-static void teardown(void)
-{
-	cpol_ctx_free(ctx);
-	cpol_image_close(im);
-}
+TestSuite(intents, .init = setup, .fini = vt_teardown);
 
-TestSuite(intents, .init = setup, .fini = teardown);
-
-static void expect(const char *line, cpol_decision want)
-{
-	cpol_result r;
-	cpol_decision d = cpol_eval_line(ctx, line, strlen(line), &r);
-	cr_expect_eq(d, want, "%s: %s by %s (%s)", line, cpol_decision_name(d), r.verdict.rule, r.verdict.reason);
-}
+#define expect vt_expect
 
 Test(intents, cd_moves_the_folder_later_parts_are_judged_in)
 {
@@ -102,7 +72,7 @@ Test(intents, target_cwd_is_the_working_folder)
 	expect("wget http://h/f", CPOL_ALLOW);
 	cpol_env env = { .cwd = "/etc", .workspace = "/work/p", .tmpdir = "/tmp", .home = "/home/u" };
 	cpol_error err;
-	cr_assert_eq(cpol_ctx_set_env(ctx, &env, &err), 0, "%s", err.msg);
+	cr_assert_eq(cpol_ctx_set_env(vt_ctx, &env, &err), 0, "%s", err.msg);
 	expect("wget http://h/f", CPOL_FORBID);
 	expect("wget -O /tmp/f http://h/f", CPOL_PROMPT);
 }

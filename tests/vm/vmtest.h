@@ -1,0 +1,18 @@
+/* tests/vm/vmtest.h -- what the evaluator's unit tests share: compile a
+ * policy held in a string, load it with a fixed environment (workspace
+ * /work/p, HOME /home/u), and expect a decision for a command line. */
+#ifndef CPOL_TESTS_VMTEST_H
+#define CPOL_TESTS_VMTEST_H
+
+#include "codexpol.h"
+
+extern cpol_image *vt_im;
+extern cpol_ctx *vt_ctx;
+
+/* Compile and load `policy` (a failed compile fails the test). */
+void vt_setup(const char *name, const char *policy);
+void vt_teardown(void);
+/* cpol_eval_line on the loaded policy must decide `want`. */
+void vt_expect(const char *line, cpol_decision want);
+
+#endif

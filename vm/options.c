@@ -1,0 +1,144 @@
+/* vm/options.c -- option allowlists (`options only LIST`): does every option
+ * of a command line belong to the list, read the way GNU getopt_long reads
+ * it? Shared by the evaluator and the bench's naive port, so that both give
+ * the same answer. Never allocates, never makes a system call.
+ *
+ * List members (checked by the compiler):
+ *   -x        a short option without a value (in clusters: -xv)
+ *   -x#       a short option with a value, glued (-xVALUE) or the next word
+ *   -x[#]     a short option with an optional value, glued only (date -I, -Iseconds)
+ *   -#        a number as an option (head -5)
+ *   --name    a long option without a value
+ *   --name=   a long option with a value: --name=VALUE or --name VALUE
+ *   --name[=] a long option with an optional value, glued only (--name=VALUE)
+ * Long options may be abbreviated as getopt_long allows, but only when the
+ * abbreviation names exactly one listed option: an ambiguous or unknown
+ * abbreviation (`--inf`, `--new-`) is not permitted. Options are looked for
+ * in every word up to `--` (GNU tools permute operands and options).
+ */
+#include "vm/eval.h"
+
+enum { LONG_FLAG, LONG_REQ, LONG_OPT };
+
+/* A long member's name (without the leading "--" and the value suffix) and kind. */
+static int long_member(const char *m, uint32_t ml, const char **name, uint32_t *nl)
+{
+	int kind = LONG_FLAG;
+	if (ml >= 3 && memcmp(m + ml - 3, "[=]", 3) == 0) {
+		kind = LONG_OPT;
+		ml -= 3;
+	} else if (ml >= 1 && m[ml - 1] == '=') {
+		kind = LONG_REQ;
+		ml -= 1;
+	}
+	*name = m + 2;
+	*nl = ml - 2;
+	return kind;
+}
+
+static int word_unknown(const uint8_t *wf, uint32_t k)
+{
+	return wf && wf[k];
+}
+
+/* A word that takes the place of an option's value: an expansion that may
+ * vanish or a glob that may become several words shifts everything after it. */
+static int value_unknown(const uint8_t *wf, uint32_t k)
+{
+	return wf && (wf[k] & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB));
+}
+
+int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
+                      const uint32_t *lens, const uint8_t *wf, uint32_t *at)
+{
+	const struct cpol_img_set *st = &im->sets[set];
+	const uint32_t *mem = im->members + st->first;
+	for (uint32_t k = 1; k < argc; k++) {
+		const char *w = argv[k];
+		uint32_t n = lens ? lens[k] : (uint32_t)strlen(w);
+		*at = k;
+		if (word_unknown(wf, k))
+			return 2; /* it may be an option, or `--` */
+		if (n < 2 || w[0] != '-')
+			continue; /* an operand ("-" is standard input) */
+		if (n == 2 && w[1] == '-')
+			return 1; /* `--`: only operands follow */
+		if (w[1] == '-') {
+			const char *eq = memchr(w + 2, '=', n - 2);
+			uint32_t wl = eq ? (uint32_t)(eq - w) - 2 : n - 2;
+			int found = -1, matches = 0;
+			for (uint32_t i = 0; i < st->n; i++) {
+				uint32_t ml;
+				const char *m = cpol_img_string(im, mem[i], &ml);
+				if (ml < 3 || m[0] != '-' || m[1] != '-')
+					continue;
+				const char *name;
+				uint32_t nl;
+				int kind = long_member(m, ml, &name, &nl);
+				if (nl < wl || memcmp(name, w + 2, wl) != 0)
+					continue;
+				if (nl == wl) { /* an exact name wins over abbreviations */
+					found = kind;
+					matches = 1;
+					break;
+				}
+				found = kind;
+				matches++;
+			}
+			if (matches != 1)
+				return 0; /* unknown or ambiguous */
+			if (eq) {
+				if (found == LONG_FLAG)
+					return 0;
+			} else if (found == LONG_REQ) {
+				if (++k < argc && value_unknown(wf, k)) {
+					*at = k;
+					return 2;
+				}
+			}
+			continue;
+		}
+		/* a cluster of short options */
+		for (uint32_t j = 1; j < n; j++) {
+			char c = w[j];
+			int kind = -1;
+			if (c >= '0' && c <= '9') {
+				for (uint32_t i = 0; i < st->n && kind < 0; i++) {
+					uint32_t ml;
+					const char *m = cpol_img_string(im, mem[i], &ml);
+					if (ml == 2 && m[0] == '-' && m[1] == '#')
+						kind = 0;
+				}
+				if (kind < 0)
+					return 0;
+				continue;
+			}
+			/* A letter listed both with and without a value is read
+			 * as the flag: the rest of the word is checked too. */
+			for (uint32_t i = 0; i < st->n && kind != 0; i++) {
+				uint32_t ml;
+				const char *m = cpol_img_string(im, mem[i], &ml);
+				if (ml < 2 || m[0] != '-' || m[1] != c)
+					continue;
+				if (ml == 2)
+					kind = 0;
+				else if (ml == 3 && m[2] == '#')
+					kind = 1;
+				else if (ml == 5 && memcmp(m + 2, "[#]", 3) == 0 && kind < 0)
+					kind = 2;
+			}
+			if (kind < 0)
+				return 0;
+			if (kind == 2)
+				break; /* the rest of the word, if any, is the value */
+			if (kind == 1) {
+				if (j + 1 == n && ++k < argc && value_unknown(wf, k)) {
+					*at = k;
+					return 2;
+				}
+				break; /* the rest of the word, or the next word, is the value */
+			}
+		}
+	}
+	return 1;
+}

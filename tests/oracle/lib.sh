@@ -135,7 +135,7 @@ oracle_run() {
 	(
 		cd "$rd/ws" || exit 125
 		HOME=$rd/home TMPDIR=$rd/tmp XDG_CONFIG_HOME= XDG_CACHE_HOME= XDG_STATE_HOME= \
-			timeout -k 2 "$ORACLE_TIMEOUT" strace -f --seccomp-bpf -y -qq -s 4096 -e signal=none \
+			timeout -k 2 "$ORACLE_TIMEOUT" strace -f -y -qq -s 4096 -e signal=none \
 			-e trace=%file,%network,%process -o "$4/trace.log" \
 			"$CODEXRUN" -p "$2" --audit=none --approve=never -w "$rd/ws" -- sh -c "$3" \
 			</dev/null >/dev/null 2>&1

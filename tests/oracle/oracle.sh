@@ -68,7 +68,13 @@ for p in $(echo "$profiles" | tr ',' ' '); do
 		[ "$p" = trusted ] && continue
 		found=$(oracle_run "$p" "$img" "$line" "$scratch")
 		rc=$?
-		[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && timeouts=$((timeouts + 1))
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			# what it did before the deadline is judged; what it would have
+			# done after is not seen
+			timeouts=$((timeouts + 1))
+			[ "$tap" -eq 1 ] && printf '# timed out: %s: %s\n' "$p" "$(tapdesc "$line")"
+			[ "$tap" -eq 1 ] || printf 'timed out: %s: %s\n' "$p" "$line"
+		fi
 		if [ -z "$found" ]; then
 			clean=$((clean + 1))
 			n=$((n + 1))

@@ -8,11 +8,12 @@ cd "$(dirname "$0")"
 
 # Build: compiler, autotools, the lexer and parser generators, the libraries.
 # Tests: curl wget netcat python3 iproute2 jq (real network and audit tests),
+# strace (the kernel oracle, tests/oracle),
 # clang + libclang-rt-14-dev (fuzzing), valgrind. Bench: hyperfine, bubblewrap
 # and libhyperscan-dev as baselines.
 PACKAGES="build-essential autoconf automake libtool pkg-config re2c lemon \
 libxxhash-dev libcriterion-dev libseccomp-dev bash-completion \
-curl wget netcat-openbsd python3 jq iproute2 util-linux procps \
+curl wget netcat-openbsd python3 jq iproute2 util-linux procps strace \
 clang libclang-rt-14-dev valgrind hyperfine bubblewrap"
 case "$(uname -m)" in x86_64) PACKAGES="$PACKAGES libhyperscan-dev" ;; esac
 

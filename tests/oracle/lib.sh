@@ -1,0 +1,154 @@
+# tests/oracle/lib.sh -- sourced by the kernel oracle (tests/oracle/oracle.sh)
+# and the prompt-share measurement (bench/prompt-share.sh): what a profile
+# decides for a command line (codexrun --explain --json), a fixture
+# workspace, and one run of a command in a throwaway copy of it, inside the
+# profile's sandbox, under strace, judged by trace.awk.
+#
+# Safety: commands are only ever run through codexrun (never bare), and the
+# callers re-enter themselves in private mount, pid and network namespaces
+# (oracle_isolate) with a fresh tmpfs on /tmp, so that what a profile may
+# write (/tmp, the workspace copy) and whatever a command leaves running
+# disappear with the run; a pids cgroup caps the number of processes when
+# one can be made. Every run is time-boxed (ORACLE_TIMEOUT seconds).
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+CODEXRUN=${CODEXRUN:-$top_builddir/codexrun}
+CODEXPOLC=${CODEXPOLC:-$top_builddir/codexpolc}
+ORACLE_TIMEOUT=${ORACLE_TIMEOUT:-10}
+oracle_dir=$top_srcdir/tests/oracle
+
+# The compiled image of a stdlib profile.
+oracle_image() { printf '%s\n' "$top_builddir/stdlib-policies/$1.bin"; }
+
+# The writable roots and the network grant of a stdlib profile (their
+# sandbox blocks; trusted writes everywhere and is never run).
+oracle_roots() {
+	case $1 in
+	offline | net-read-only) printf '/dev/null\n' ;;
+	workspace-write | workspace-net | sandbox-only) printf '%s:%s:/tmp:/dev/null\n' "$2" "$3" ;;
+	*) printf '/\n' ;;
+	esac
+}
+oracle_net() {
+	case $1 in
+	net-read-only | workspace-net) printf 'outbound\n' ;;
+	trusted) printf 'any\n' ;;
+	*) printf 'none\n' ;;
+	esac
+}
+
+# oracle_decide IMAGE LINE: prints "DECISION<TAB>RULE" for `sh -c LINE`.
+oracle_decide() {
+	"$CODEXRUN" -p "$1" --audit=none --explain --json -- sh -c "$2" 2>/dev/null |
+		sed -n '1s/^{"decision":"\([a-z]*\)","rule":"\(\([^"\\]\|\\.\)*\)".*/\1	\2/p'
+}
+
+# oracle_isolate SCRIPT ARGS...: unless already done, run SCRIPT again in
+# private namespaces with a tmpfs on /tmp (exec; does not return). Needs root
+# and unshare(1); without them it returns 1 and the caller must not run
+# commands. Inputs must not live under /tmp, which the tmpfs hides. The
+# scratch (fixture, copies, traces) goes to another tmpfs, on /var/tmp
+# ($ORACLE_SCRATCH), outside every writable root: a command that empties
+# /tmp cannot spoil the runs after it.
+oracle_isolate() {
+	[ -n "${ORACLE_ISOLATED:-}" ] && return 0
+	[ "$(id -u)" -eq 0 ] || return 1
+	command -v unshare >/dev/null 2>&1 || return 1
+	command -v strace >/dev/null 2>&1 || return 1
+	case $top_builddir/ in /tmp/*) return 1 ;; esac
+	case $top_srcdir/ in /tmp/*) return 1 ;; esac
+	unshare -m -p -n -f --mount-proc --propagation private true 2>/dev/null || return 1
+	script=$1
+	shift
+	ORACLE_ISOLATED=1 CODEXRUN=$CODEXRUN CODEXPOLC=$CODEXPOLC top_srcdir=$top_srcdir \
+		top_builddir=$top_builddir exec unshare -m -p -n -f --mount-proc --propagation private \
+		sh -c 'mount -t tmpfs -o mode=1777,size=512m oracle-tmp /tmp &&
+			mount -t tmpfs -o mode=700,size=512m oracle-scratch /var/tmp &&
+			TMPDIR=/tmp ORACLE_SCRATCH=/var/tmp exec "$@"' oracle sh "$script" "$@"
+}
+
+# A pids cgroup (v1 or v2) around the rest of this process's life, when the
+# machine lets us make one: a fork bomb stops at ORACLE_PIDS processes.
+oracle_cgroup=
+oracle_limit_pids() {
+	for d in /sys/fs/cgroup/pids /sys/fs/cgroup; do
+		[ -w "$d" ] && [ -e "$d/cgroup.procs" ] || continue
+		g=$d/codexpol-oracle.$$.$(date +%s%N)
+		mkdir "$g" 2>/dev/null || continue
+		if echo "${ORACLE_PIDS:-512}" >"$g/pids.max" 2>/dev/null && echo $$ >"$g/cgroup.procs" 2>/dev/null; then
+			oracle_cgroup=$g
+			oracle_cgroup_parent=$d
+			return 0
+		fi
+		rmdir "$g" 2>/dev/null
+	done
+	return 1
+}
+oracle_unlimit_pids() {
+	[ -n "$oracle_cgroup" ] || return 0
+	echo $$ >"$oracle_cgroup_parent/cgroup.procs" 2>/dev/null
+	rmdir "$oracle_cgroup" 2>/dev/null
+	oracle_cgroup=
+}
+
+# oracle_fixture DIR: DIR/ws, a small git repository of the kind the corpus
+# talks about (sources, tests, a Makefile, package files, a tarball), and
+# DIR/home, its user's home.
+oracle_fixture() {
+	f=$1
+	mkdir -p "$f/ws" "$f/home" && cd "$f/ws" || return 1
+	mkdir -p src include tests scripts docs build logs k8s
+	printf '# demo\n\nA small project.\nTODO: more\n' >README.md
+	printf 'all:\n\ttrue\ntest check:\n\ttrue\nclean:\n\ttrue\n' >Makefile
+	printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; } /* TODO */\n' >src/main.c
+	printf 'int lex(void) { return 0; }\n' >src/lexer.c
+	printf '#define X 1\n' >include/x.h
+	printf 'def test_ok():\n    assert True\n' >tests/test_parser.py
+	printf '{"name":"demo","version":"1.0.0","scripts":{"test":"true","build":"true","lint":"true"},"dependencies":{}}\n' >package.json
+	printf 'requests\n' >requirements.txt
+	printf '#!/bin/sh\necho setup\n' >scripts/setup.sh
+	printf '#!/bin/sh\necho run\n' >run.sh
+	chmod +x scripts/setup.sh run.sh
+	printf 'a,1\nb,2\n' >data.csv
+	printf 'one\ntwo\n' >a.txt
+	printf 'one\nthree\n' >b.txt
+	printf 'bob\nalice\nbob\n' >names.txt
+	printf 'README.md\na.txt\n' >files.txt
+	printf 'line\n' >logs/app.log
+	printf 'TOKEN=not-a-secret\n' >.env
+	tar czf release.tar.gz README.md src 2>/dev/null
+	export GIT_AUTHOR_NAME=oracle GIT_AUTHOR_EMAIL=oracle@example.invalid \
+		GIT_COMMITTER_NAME=oracle GIT_COMMITTER_EMAIL=oracle@example.invalid
+	git init -q -b main . && git add -A && git commit -qm 'first' &&
+		printf 'more\n' >>README.md && git commit -qam 'second' && git branch feature &&
+		printf '[user]\n\tname = oracle\n\temail = oracle@example.invalid\n[safe]\n\tdirectory = *\n' >"$f/home/.gitconfig"
+}
+
+# oracle_run PROFILE IMAGE LINE SCRATCH: runs `sh -c LINE` through codexrun
+# with IMAGE, in a fresh copy of the fixture SCRATCH/fixture, under strace,
+# and prints trace.awk's findings (nothing when the command kept to its
+# profile). The exit status is codexrun's (124/137: timed out).
+oracle_run() {
+	rd=$4/run
+	rm -rf "$rd"
+	mkdir -p "$rd/tmp" && cp -a "$4/fixture/ws" "$rd/ws" && cp -a "$4/fixture/home" "$rd/home" || return 125
+	(
+		cd "$rd/ws" || exit 125
+		HOME=$rd/home TMPDIR=$rd/tmp XDG_CONFIG_HOME= XDG_CACHE_HOME= XDG_STATE_HOME= \
+			timeout -k 2 "$ORACLE_TIMEOUT" strace -f -y -qq -s 4096 -e signal=none \
+			-e trace=%file,%network,%process -o "$4/trace.log" \
+			"$CODEXRUN" -p "$2" --audit=none --approve=never -w "$rd/ws" -- sh -c "$3" \
+			</dev/null >/dev/null 2>&1
+	)
+	rc=$?
+	awk -v roots="$(oracle_roots "$1" "$rd/ws" "$rd/tmp")" -v net="$(oracle_net "$1")" \
+		-v cwd="$rd/ws" -f "$oracle_dir/trace.awk" "$4/trace.log" "$4/trace.log"
+	rm -rf "$rd" "$4/trace.log"
+	return $rc
+}
+
+# A scratch folder for a run of the oracle or the measurement.
+oracle_scratch() { mktemp -d "${ORACLE_SCRATCH:-${TMPDIR:-/tmp}}/oracle.XXXXXX"; }
+
+# Corpus lines: skips empty lines, comments and repeated lines.
+oracle_lines() { cat "$@" | grep -v '^[[:space:]]*\(#\|$\)' | awk '!seen[$0]++'; }

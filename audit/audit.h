@@ -13,7 +13,7 @@
  *    "decision":"allow","rule":"git read-only","reason":"…","source":"…",
  *    "profile":"…","policy":"…","approval":"…","landlock_abi":7,
  *    "degraded":"…","env_removed":"…","status":0,"signal":9,
- *    "duration_ms":12,"truncated":true}
+ *    "duration_ms":12,"processes_ended":1,"truncated":true}
  * ("argc" follows "argv" when arguments were left out; "truncated" is
  * present only when something was cut, see jsonl.h for the markers.)
  *
@@ -78,11 +78,12 @@ struct cpol_audit_record {
 	int status;              /* exit records; -1 when absent */
 	int signal;              /* exit records; 0 when absent */
 	int64_t duration_ms;     /* exit records; -1 when absent */
+	int processes_ended;     /* exit records: leftovers of the command ended; -1 when absent */
 };
 
 /* A record with every field absent: start from this, then fill in.
  *   struct cpol_audit_record r = CPOL_AUDIT_RECORD_INIT; r.op = "exec"; */
-#define CPOL_AUDIT_RECORD_INIT { .landlock_abi = -1, .status = -1, .signal = 0, .duration_ms = -1 }
+#define CPOL_AUDIT_RECORD_INIT { .landlock_abi = -1, .status = -1, .signal = 0, .duration_ms = -1, .processes_ended = -1 }
 
 /* Upper bound of one record in a file, newline included. */
 #define CPOL_AUDIT_RECORD_MAX 65536

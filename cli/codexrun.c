@@ -246,14 +246,20 @@ static int record(struct run *r, const struct cpol_audit_record *rec)
 	return -1;
 }
 
-static void exit_record(struct run *r, int status, int sig, int64_t ms)
+static void exit_record_ended(struct run *r, int status, int sig, int64_t ms, int ended)
 {
 	struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
 	rec.op = "exit";
 	rec.status = status;
 	rec.signal = sig;
 	rec.duration_ms = ms;
+	rec.processes_ended = ended;
 	(void)record(r, &rec);
+}
+
+static void exit_record(struct run *r, int status, int sig, int64_t ms)
+{
+	exit_record_ended(r, status, sig, ms, -1);
 }
 
 static int setup_env(struct run *r)
@@ -506,11 +512,10 @@ int main(int argc, char **argv)
 		if (record(&r, &rec) < 0)
 			goto out;
 	}
-	int sig;
-	int64_t ms;
-	char **cargv = r.o.argv;
-	rc = run_child(sb, r.path, cargv, envp, &sig, &ms);
-	exit_record(&r, rc, sig, ms);
+	struct run_exit ex;
+	struct run_child_opts co = { sb, r.path, r.o.argv, envp, !(trusted_image && r.o.trusted), r.o.require_sandbox };
+	rc = run_child(&co, &ex);
+	exit_record_ended(&r, rc, ex.sig, ex.ms, ex.ended);
 out:
 	cpol_env_free(envp);
 	cpol_sandbox_free(sb);

@@ -5,7 +5,10 @@
 #define CPOL_CLI_RUN_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <termios.h>
 
 #include "codexpol.h"
 #include "sandbox/sandbox.h"
@@ -58,10 +61,69 @@ int run_which(const char *name, char *buf, size_t cap);
 /* run_approve.c: ask on the controlling terminal; 1 approved, 0 refused. */
 int run_ask(const char *what, const cpol_verdict *v);
 
-/* run_child.c: fork, apply the sandbox in the child, exec, forward
- * signals, wait. Returns the exit status for codexrun (the command's, 128+N
- * for a signal, 125/126/127), and fills *sig and *ms. */
-int run_child(const struct cpol_sandbox *sb, const char *path, char *const *argv, char *const *envp,
-              int *sig, int64_t *ms);
+/* run_child.c: start the command (confined: under init in a PID namespace
+ * of its own, in its own session, through a pseudo-terminal when stdin is a
+ * terminal), forward signals, wait. Returns the exit status for codexrun
+ * (the command's, 128+N for a signal, 125/126/127) and fills *ex. */
+struct run_child_opts {
+	const struct cpol_sandbox *sb;
+	const char *path;
+	char *const *argv, *const *envp;
+	int contain;              /* PID namespace, own session, pty: all but trusted */
+	int require;              /* --require-sandbox: no PID namespace is an error */
+};
+struct run_exit {
+	int sig;                  /* the signal that ended the command, else 0 */
+	int64_t ms;               /* run time */
+	int ended;                /* leftover processes init ended; -1 when not contained */
+};
+int run_child(const struct run_child_opts *o, struct run_exit *ex);
+
+/* run_init.c: the first process of the command's PID namespace. */
+enum { RUN_NFORWARDED = 8 };
+extern const int run_forwarded[RUN_NFORWARDED];
+struct run_init_args {
+	const struct cpol_sandbox *sb;
+	const char *path;
+	char *const *argv, *const *envp;
+	sigset_t mask;            /* the command's signal mask */
+	int master, slave;        /* the pty, or -1 */
+	int tty_fds;              /* bit N: fd N is the user's terminal, to become the slave */
+	int sock;                 /* init's end of the report socket */
+	int pidns, userns;        /* init is in a PID (and user) namespace */
+	uid_t uid;
+	gid_t gid;
+};
+/* What init sends codexrun when it is done. */
+struct run_init_msg {
+	int status;               /* the command's wait status */
+	int ended;                /* leftovers it killed */
+};
+_Noreturn void run_init(const struct run_init_args *a);
+/* The command's process: terminal, sandbox, exec (arg: run_init_args). */
+int run_command_main(void *arg);
+/* Handle the forwarded signals with fn (every signal blocked in it). */
+void run_forward_with(void (*fn)(int, siginfo_t *, void *));
+/* Run fn(arg) in a child that shares our memory until it execs; its pid. */
+pid_t run_spawn_vm(int (*fn)(void *), void *arg);
+
+/* run_pty.c: the pseudo-terminal codexrun owns and relays. */
+struct run_pty {
+	int master, slave;        /* -1 when stdin is not a terminal */
+	int tty_fds;              /* which of fds 0-2 are the user's terminal */
+	int out;                  /* where the command's terminal output goes */
+	int raw;                  /* the user's terminal is in raw mode */
+	struct termios saved;     /* its settings before */
+};
+/* Open a pty when stdin is a terminal (else master = -1); -1 on an error. */
+int run_pty_open(struct run_pty *p);
+/* Raw mode on the user's terminal, SIGWINCH forwarded. */
+void run_pty_raw(struct run_pty *p);
+/* Relay until done_fd is readable (init's report). */
+void run_pty_relay(struct run_pty *p, int done_fd);
+/* After init ended: copy what the command wrote last. */
+void run_pty_drain(struct run_pty *p);
+/* Restore the user's terminal, close the pty. */
+void run_pty_close(struct run_pty *p);
 
 #endif

@@ -1,8 +1,16 @@
-/* cli/run_child.c -- running the command: fork; the child enters the
- * sandbox and execs; the parent forwards the signals that were sent to it
- * (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT; a signal the
- * terminal sent to the whole foreground group already reached the child),
- * waits, and maps the result to the wrapper exit convention. */
+/* cli/run_child.c -- running the command. Confined, codexrun starts a small
+ * init (run_init.c) as the first process of a new PID namespace, in a
+ * session of its own, and the command as init's child; the terminal, when
+ * standard input is one, is a pseudo-terminal codexrun relays (run_pty.c).
+ * codexrun forwards the signals sent to it (SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT, SIGTSTP, SIGCONT, SIGUSR1, SIGUSR2) to init, which passes them
+ * on, waits for init's report (the command's wait status, the leftovers it
+ * ended), and maps the result to the wrapper exit convention.
+ *
+ * Trusted (no sandbox): the command is codexrun's direct child, in its
+ * session and on its terminal, and what it starts may outlive it -- the
+ * trusted profile grants everything, background services included.
+ */
 #include "cli/run.h"
 
 #include <errno.h>
@@ -10,132 +18,194 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t child_pid, child_group;
 
 static void forward(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	if (si->si_code == SI_KERNEL) {
-		/* The terminal signalled the whole foreground group: the command
-		 * has it already. A stop from the terminal stops us too, so that
-		 * the shell sees the job stopped. */
+	int e = errno;
+	if (si->si_code == SI_KERNEL && !child_group) {
+		/* Trusted: the terminal signalled the whole foreground group,
+		 * the command has it already. A stop from the terminal stops us
+		 * too, so that the shell sees the job stopped. */
 		if (sig == SIGTSTP)
 			kill(getpid(), SIGSTOP);
+		errno = e;
 		return;
 	}
 	if (child_pid > 0)
 		kill((pid_t)child_pid, sig);
-}
-
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT };
-
-static void child_fail(const char *what, const char *detail)
-{
-	char msg[1024];
-	int n = snprintf(msg, sizeof msg, "codexrun: %s: %s\n", what, detail);
-	if (n > 0)
-		(void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
-}
-
-/* What the child needs; it runs on its own stack, in our memory. */
-struct child_args {
-	const struct cpol_sandbox *sb;
-	const char *path;
-	char *const *argv, *const *envp;
-	sigset_t mask;
-};
-
-static int child_main(void *p)
-{
-	const struct child_args *a = p;
-	/* default dispositions and the caller's mask for the command */
-	for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
-		signal(forwarded[i], SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGXFSZ, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &a->mask, NULL);
-	cpol_error err;
-	if (a->sb && cpol_sandbox_enter(a->sb, &err) < 0) {
-		child_fail("cannot apply the sandbox", err.msg);
-		_exit(RUN_EXIT_FAIL);
-	}
-	execve(a->path, a->argv, a->envp);
-	int e = errno;
-	child_fail(a->argv[0], strerror(e));
-	_exit(e == ENOENT || e == ENOTDIR ? RUN_EXIT_NOTFOUND : RUN_EXIT_FORBID);
-}
-
-/* Start the child. It shares our memory until it execs (CLONE_VM |
- * CLONE_VFORK, as posix_spawn does): no page tables to copy, which fork()
- * pays for everything codexrun has touched. The child only makes system
- * calls on prepared data (cpol_sandbox_enter never allocates), on a stack
- * of its own. Under AddressSanitizer, whose shadow stack bookkeeping does
- * not follow such a child, a plain fork(). */
-static pid_t spawn(struct child_args *a)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	pid_t pid = fork();
-	if (pid == 0)
-		child_main(a);
-	return pid;
-#else
-	enum { STACK = 256 << 10 };
-	char *stack = mmap(NULL, STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		return -1;
-	pid_t pid = clone(child_main, stack + STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
-	int e = errno;
-	munmap(stack, STACK); /* the child has exec'd or exited by now */
+	/* A stop from our terminal: the command (in its own session) was
+	 * stopped by init; now us, for the shell's job control. */
+	if (sig == SIGTSTP && si->si_code == SI_KERNEL)
+		kill(getpid(), SIGSTOP);
 	errno = e;
-	return pid;
-#endif
 }
 
-int run_child(const struct cpol_sandbox *sb, const char *path, char *const *argv, char *const *envp,
-              int *sig, int64_t *ms)
+static int wait_for(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR) {
+			fprintf(stderr, "codexrun: cannot wait for the command: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* init as the first process of a new PID namespace (a fork: it keeps
+ * running our code). Unprivileged, the namespace needs a user namespace of
+ * its own. Returns its pid, or -1 with errno when no namespace can be made. */
+static pid_t clone_init(struct run_init_args *a)
+{
+	unsigned long flags = CLONE_NEWPID | SIGCHLD;
+	if (geteuid() != 0) {
+		flags |= CLONE_NEWUSER;
+		a->userns = 1;
+	}
+	/* flags and stack are the first two arguments on every architecture;
+	 * with a NULL stack the child goes on on a copy of ours, as in fork. */
+	long pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		run_init(a); /* never returns */
+	return (pid_t)pid;
+}
+
+int run_child(const struct run_child_opts *o, struct run_exit *ex)
 {
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	*sig = 0;
-	*ms = 0;
+	ex->sig = 0;
+	ex->ms = 0;
+	ex->ended = -1;
+	struct run_init_args a;
+	memset(&a, 0, sizeof a);
+	a.sb = o->sb;
+	a.path = o->path;
+	a.argv = o->argv;
+	a.envp = o->envp;
+	a.master = a.slave = a.sock = -1;
+	a.uid = getuid();
+	a.gid = getgid();
 	sigset_t all;
-	struct child_args a = { sb, path, argv, envp, { { 0 } } };
 	sigfillset(&all);
+
+	if (!o->contain) {
+		sigprocmask(SIG_BLOCK, &all, &a.mask);
+		pid_t pid = run_spawn_vm(run_command_main, &a);
+		if (pid < 0) {
+			sigprocmask(SIG_SETMASK, &a.mask, NULL);
+			fprintf(stderr, "codexrun: cannot start the command: %s\n", strerror(errno));
+			return RUN_EXIT_FAIL;
+		}
+		child_pid = pid;
+		child_group = 0;
+		run_forward_with(forward);
+		sigprocmask(SIG_SETMASK, &a.mask, NULL);
+		int status = 0;
+		if (wait_for(pid, &status) < 0)
+			return RUN_EXIT_FAIL;
+		child_pid = 0;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ex->ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		if (WIFSIGNALED(status)) {
+			ex->sig = WTERMSIG(status);
+			return 128 + ex->sig;
+		}
+		return WEXITSTATUS(status);
+	}
+
+	struct run_pty pty;
+	if (run_pty_open(&pty) < 0) {
+		fprintf(stderr, "codexrun: cannot make a pseudo-terminal: %s\n", strerror(errno));
+		return RUN_EXIT_FAIL;
+	}
+	a.master = pty.master;
+	a.slave = pty.slave;
+	a.tty_fds = pty.tty_fds;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		fprintf(stderr, "codexrun: cannot start the command: %s\n", strerror(errno));
+		run_pty_close(&pty);
+		return RUN_EXIT_FAIL;
+	}
+	a.sock = sv[1];
+	a.pidns = 1;
 	sigprocmask(SIG_BLOCK, &all, &a.mask);
-	pid_t pid = spawn(&a);
+	pid_t pid = clone_init(&a);
+	if (pid < 0 && (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS)) {
+		if (o->require) {
+			sigprocmask(SIG_SETMASK, &a.mask, NULL);
+			fprintf(stderr, "codexrun: sandbox required but not fully enforceable: no PID namespace (%s)\n",
+			        strerror(errno));
+			close(sv[0]);
+			close(sv[1]);
+			run_pty_close(&pty);
+			return RUN_EXIT_FAIL;
+		}
+		fprintf(stderr, "codexrun: warning: not enforced: PID namespace (%s): processes the command "
+		        "starts outlive codexrun if it is killed\n", strerror(errno));
+		a.pidns = 0;
+		a.userns = 0;
+		pid = fork();
+		if (pid == 0)
+			run_init(&a);
+	}
+	int e = errno;
+	close(sv[1]);
+	if (pty.slave >= 0) {
+		close(pty.slave);
+		pty.slave = -1;
+	}
 	if (pid < 0) {
 		sigprocmask(SIG_SETMASK, &a.mask, NULL);
-		fprintf(stderr, "codexrun: cannot start the command: %s\n", strerror(errno));
+		fprintf(stderr, "codexrun: cannot start the command: %s\n", strerror(e));
+		close(sv[0]);
+		run_pty_close(&pty);
 		return RUN_EXIT_FAIL;
 	}
 	child_pid = pid;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = forward;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigfillset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
-		sigaction(forwarded[i], &sa, NULL);
+	child_group = 1;
+	run_forward_with(forward);
+	run_pty_raw(&pty);
 	sigprocmask(SIG_SETMASK, &a.mask, NULL);
+	if (pty.master >= 0)
+		run_pty_relay(&pty, sv[0]);
 
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			fprintf(stderr, "codexrun: cannot wait for the command: %s\n", strerror(errno));
-			return RUN_EXIT_FAIL;
-		}
-	}
+	struct run_init_msg msg;
+	ssize_t n;
+	do
+		n = read(sv[0], &msg, sizeof msg);
+	while (n < 0 && errno == EINTR);
+	close(sv[0]);
+	int istatus = 0;
+	int waited = wait_for(pid, &istatus);
 	child_pid = 0;
+	run_pty_drain(&pty);
+	run_pty_close(&pty);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	*ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	if (WIFSIGNALED(status)) {
-		*sig = WTERMSIG(status);
-		return 128 + *sig;
+	ex->ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	if (waited < 0)
+		return RUN_EXIT_FAIL;
+	if (n != (ssize_t)sizeof msg) {
+		/* init died without a report: killed from outside */
+		if (WIFSIGNALED(istatus)) {
+			ex->sig = WTERMSIG(istatus);
+			return 128 + ex->sig;
+		}
+		fprintf(stderr, "codexrun: the command's init ended without a report\n");
+		return RUN_EXIT_FAIL;
 	}
-	return WEXITSTATUS(status);
+	ex->ended = msg.ended;
+	if (WIFSIGNALED(msg.status)) {
+		ex->sig = WTERMSIG(msg.status);
+		return 128 + ex->sig;
+	}
+	return WEXITSTATUS(msg.status);
 }

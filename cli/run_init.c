@@ -1,0 +1,266 @@
+/* cli/run_init.c -- the first process of the command's PID namespace: a
+ * small init that is codexpol's own code and execs nothing. It starts the
+ * command as its child (which enters the sandbox and execs), forwards the
+ * signals codexrun relays, reaps every orphan, and when the command ends
+ * kills whatever it left behind (daemons, setsid'd children): when this
+ * process exits, the kernel kills the whole namespace anyway, and it dies
+ * with codexrun (PR_SET_PDEATHSIG). It reports the command's wait status and
+ * how many leftover processes it ended on a socket to codexrun.
+ *
+ * Without a PID namespace (the kernel refused one) it is a child subreaper
+ * instead and ends the leftovers found through /proc; then a SIGKILL of
+ * codexrun lets them live (codexrun reports that as not enforced).
+ *
+ * It must never run anything but the command, and never signal a process
+ * outside its namespace (kill(-1) only inside one).
+ */
+#include "cli/run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The signals codexrun and init pass on to the command. */
+const int run_forwarded[RUN_NFORWARDED] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGCONT, SIGUSR1, SIGUSR2 };
+
+static volatile sig_atomic_t cmd_pid, in_pidns;
+
+static void say(const char *what, const char *detail)
+{
+	char msg[1024];
+	int n = snprintf(msg, sizeof msg, "codexrun: %s: %s\n", what, detail);
+	if (n > 0)
+		(void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+}
+
+/* Stop and continue the whole namespace: a job-control stop of the
+ * command's processes (SIGTSTP is discarded in a group orphaned by setsid,
+ * SIGSTOP is not). */
+static void init_forward(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	int e = errno;
+	if (si->si_code == SI_KERNEL) {
+		/* The command's terminal (the pty) signalled its foreground
+		 * group, which holds the command: it has the signal already. */
+		errno = e;
+		return;
+	}
+	if ((sig == SIGTSTP || sig == SIGCONT) && in_pidns)
+		kill(-1, sig == SIGTSTP ? SIGSTOP : SIGCONT);
+	else if (cmd_pid > 0)
+		kill((pid_t)cmd_pid, sig == SIGTSTP ? SIGSTOP : sig);
+	errno = e;
+}
+
+/* The command: default dispositions and the caller's mask, the terminal,
+ * the sandbox, exec. Runs on its own stack in init's memory until exec. */
+int run_command_main(void *p)
+{
+	const struct run_init_args *a = p;
+	for (size_t i = 0; i < RUN_NFORWARDED; i++)
+		signal(run_forwarded[i], SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &a->mask, NULL);
+	for (int fd = 0; fd < 3 && a->slave >= 0; fd++)
+		if ((a->tty_fds & (1 << fd)) && dup2(a->slave, fd) < 0) {
+			say("cannot attach the terminal", strerror(errno));
+			_exit(RUN_EXIT_FAIL);
+		}
+	cpol_error err;
+	if (a->sb && cpol_sandbox_enter(a->sb, &err) < 0) {
+		say("cannot apply the sandbox", err.msg);
+		_exit(RUN_EXIT_FAIL);
+	}
+	execve(a->path, a->argv, a->envp);
+	int e = errno;
+	say(a->argv[0], strerror(e));
+	_exit(e == ENOENT || e == ENOTDIR ? RUN_EXIT_NOTFOUND : RUN_EXIT_FORBID);
+}
+
+void run_forward_with(void (*fn)(int, siginfo_t *, void *))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = fn;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < RUN_NFORWARDED; i++)
+		sigaction(run_forwarded[i], &sa, NULL);
+}
+
+pid_t run_spawn_vm(int (*fn)(void *), void *arg)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(fn(arg));
+	return pid;
+#else
+	/* It shares our memory until it execs (CLONE_VM | CLONE_VFORK, as
+	 * posix_spawn does): no page tables to copy. Under AddressSanitizer,
+	 * whose stack bookkeeping does not follow such a child, a fork(). */
+	enum { STACK = 256 << 10 };
+	char *stack = mmap(NULL, STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return -1;
+	pid_t pid = clone(fn, stack + STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+	int e = errno;
+	munmap(stack, STACK); /* the child has exec'd or exited by now */
+	errno = e;
+	return pid;
+#endif
+}
+
+/* Without a namespace: our children (the leftovers were reparented to us,
+ * a subreaper), read from /proc. Kills them; returns how many. */
+static int kill_children(void)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	int n = 0;
+	pid_t self = getpid();
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		char path[300], buf[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t len = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = 0;
+		/* "pid (comm) state ppid ...": comm may hold anything, so from
+		 * the last ')' */
+		char *rp = strrchr(buf, ')');
+		char state;
+		int ppid;
+		if (rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && ppid == self) {
+			kill((pid_t)atoi(e->d_name), SIGKILL);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* End every leftover and reap it; returns how many there were. */
+static int end_leftovers(int pidns)
+{
+	int ended = 0, status;
+	pid_t w;
+	if (pidns) {
+		kill(-1, SIGKILL); /* every process of the namespace but us */
+		while ((w = waitpid(-1, &status, 0)) > 0 || (w < 0 && errno == EINTR))
+			ended += w > 0;
+		return ended;
+	}
+	/* Kill our children, wait for one, look again: a leftover whose parent
+	 * dies becomes our child. */
+	for (;;) {
+		kill_children();
+		w = waitpid(-1, &status, 0);
+		if (w > 0)
+			ended++;
+		else if (errno != EINTR)
+			return ended;
+	}
+}
+
+_Noreturn void run_init(const struct run_init_args *a)
+{
+	in_pidns = a->pidns;
+	/* Die with codexrun; if it is gone already, the socket says so. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	struct pollfd pf = { a->sock, POLLIN, 0 };
+	if (poll(&pf, 1, 0) != 0)
+		_exit(RUN_EXIT_FAIL);
+	/* No core, no ptrace by the command, /proc/1 root's. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (!a->pidns)
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (a->userns) {
+		/* An unprivileged namespace: map our own ids, as they are. */
+		char map[48];
+		int fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)!write(fd, "deny", 4);
+			close(fd);
+		}
+		int n = snprintf(map, sizeof map, "%u %u 1\n", (unsigned)a->uid, (unsigned)a->uid);
+		fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, map, (size_t)n) != n) {
+			say("cannot map the user id of the PID namespace", strerror(errno));
+			_exit(RUN_EXIT_FAIL);
+		}
+		close(fd);
+		n = snprintf(map, sizeof map, "%u %u 1\n", (unsigned)a->gid, (unsigned)a->gid);
+		fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, map, (size_t)n) != n) {
+			say("cannot map the group id of the PID namespace", strerror(errno));
+			_exit(RUN_EXIT_FAIL);
+		}
+		close(fd);
+	}
+	/* A session of our own: without a controlling terminal, or with the
+	 * pseudo-terminal codexrun relays; never the user's terminal. */
+	if (setsid() < 0) {
+		say("cannot start a session", strerror(errno));
+		_exit(RUN_EXIT_FAIL);
+	}
+	if (a->master >= 0)
+		close(a->master);
+	if (a->slave >= 0 && ioctl(a->slave, TIOCSCTTY, 0) < 0) {
+		say("cannot attach the pseudo-terminal", strerror(errno));
+		_exit(RUN_EXIT_FAIL);
+	}
+
+	/* All signals are blocked (codexrun's doing) until the handlers and
+	 * the command's pid are in place. */
+	pid_t pid = run_spawn_vm(run_command_main, (void *)a);
+	if (pid < 0) {
+		say("cannot start the command", strerror(errno));
+		_exit(RUN_EXIT_FAIL);
+	}
+	cmd_pid = pid;
+	run_forward_with(init_forward);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	struct run_init_msg msg = { 0, 0 };
+	for (;;) {
+		int status;
+		pid_t w = waitpid(-1, &status, 0);
+		if (w == pid) {
+			msg.status = status;
+			break;
+		}
+		if (w < 0 && errno != EINTR) {
+			msg.status = RUN_EXIT_FAIL << 8;
+			break;
+		}
+		/* else an orphan that ended on its own: reaped, not counted */
+	}
+	cmd_pid = 0;
+	msg.ended = end_leftovers(a->pidns);
+	(void)!write(a->sock, &msg, sizeof msg);
+	_exit(0);
+}

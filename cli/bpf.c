@@ -21,6 +21,7 @@ int cpol_codexpolc_bpf(int net, unsigned flags, void **bpf, size_t *len, uint32_
 	(void)arg;
 	if (net < 0 || net > CPOL_IN_ANY || (flags & CPOL_BPF_TRUSTED))
 		return -1;
-	return cpol_seccomp_export(modes[net], flags & CPOL_BPF_READONLY ? CPOL_SECCOMP_READONLY : 0, bpf, len,
-	                           arch, &err);
+	unsigned sflags = (flags & CPOL_BPF_READONLY ? CPOL_SECCOMP_READONLY : 0) |
+	                  (flags & CPOL_BPF_INBOUND ? CPOL_SECCOMP_INBOUND : 0);
+	return cpol_seccomp_export(modes[net], sflags, bpf, len, arch, &err);
 }

@@ -23,7 +23,7 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 		nwrite += im->roots[i].kind == CPOL_RK_WRITE;
 	/* a relative protected name becomes one path per write root */
 	size_t maxpaths = nroots * (nwrite + 1) + 1;
-	rs->paths = calloc(3 * maxpaths, sizeof *rs->paths);
+	rs->paths = calloc(4 * maxpaths, sizeof *rs->paths);
 	rs->strs = malloc(maxpaths * CPOL_PATH_BUF);
 	size_t nports = 0;
 	for (uint32_t i = 0; i < sb->nconnect; i++)
@@ -36,9 +36,10 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 		return cpol_fail(err, ENOMEM, "out of memory");
 	}
 	const char **reads = rs->paths, **writes = rs->paths + maxpaths, **prot = rs->paths + 2 * maxpaths;
-	size_t nr = 0, nw = 0, np = 0, used = 0;
-	for (int pass = 0; pass < 3; pass++) {
-		static const uint8_t kinds[] = { CPOL_RK_READ, CPOL_RK_WRITE, CPOL_RK_PROTECT };
+	const char **unixes = rs->paths + 3 * maxpaths;
+	size_t nr = 0, nw = 0, np = 0, nu = 0, used = 0;
+	for (int pass = 0; pass < 4; pass++) {
+		static const uint8_t kinds[] = { CPOL_RK_READ, CPOL_RK_WRITE, CPOL_RK_PROTECT, CPOL_RK_UNIX };
 		for (uint32_t i = 0; i < sb->nroots; i++) {
 			const struct cpol_img_root *r = &im->roots[i];
 			if (r->kind != kinds[pass])
@@ -67,8 +68,10 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 					reads[nr++] = out;
 				else if (pass == 1)
 					writes[nw++] = out;
-				else
+				else if (pass == 2)
 					prot[np++] = out;
+				else
+					unixes[nu++] = out;
 			}
 		}
 	}
@@ -87,6 +90,8 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 	s->nwrite = nw;
 	s->protect = prot;
 	s->nprotect = np;
+	s->unix_allow = unixes;
+	s->nunix = nu;
 	static const enum cpol_net_mode nets[] = { CPOL_NET_NONE, CPOL_NET_CONNECT, CPOL_NET_OUTBOUND, CPOL_NET_ANY };
 	s->net = nets[sb->net];
 	s->connect_ports = rs->ports;

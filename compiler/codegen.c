@@ -732,6 +732,7 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 	gen_roots(g, &roots, CPOL_RK_READ, m->reads, m->nreads, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_WRITE, m->writes, m->nwrites, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_PROTECT, m->protects, m->nprotects, &h.nroots);
+	gen_roots(g, &roots, CPOL_RK_UNIX, m->unixes, m->nunixes, &h.nroots);
 	if (!m->trusted) {
 		/* .git inside every write root is always protected */
 		struct cpol_img_root r = { CPOL_RK_PROTECT, CPOL_RV_RELATIVE, 0, sid(g, ".git", 4) };
@@ -760,7 +761,8 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 	void *bpf = NULL;
 	size_t bpflen = 0;
 	uint32_t arch = 0;
-	unsigned flags = (m->trusted ? CPOL_BPF_TRUSTED : 0) | (no_folder_roots(m) ? CPOL_BPF_READONLY : 0);
+	unsigned flags = (m->trusted ? CPOL_BPF_TRUSTED : 0) | (no_folder_roots(m) ? CPOL_BPF_READONLY : 0) |
+	                 (h.nbind ? CPOL_BPF_INBOUND : 0);
 	if (o && o->make_bpf && o->make_bpf(h.net, flags, &bpf, &bpflen, &arch, o->make_bpf_arg) == 0 &&
 	    bpflen % 8 == 0 && bpflen <= 4096 * 8) {
 		h.bpf_arch = arch;

@@ -29,6 +29,8 @@ struct cpol_model {
 	cpol_list *reads[64], *writes[64], *protects[64], *envkeep[64];
 	uint32_t nreads, nwrites, nprotects, nenvkeep;
 	int trusted;                       /* writes "/" and network any */
+	cpol_list *unixes[64];             /* sandbox `unix`: sockets that stay reachable */
+	uint32_t nunixes;
 };
 
 /* One string of a list after set names are expanded. */
@@ -52,6 +54,8 @@ enum {
 	/* no write root is a folder: refuse metadata changes too (the image
 	 * then carries CPOL_IMGF_RO_FILTER) */
 	CPOL_BPF_READONLY = 1u << 1,
+	/* the policy grants bind ports: bind() and listen() stay allowed */
+	CPOL_BPF_INBOUND = 1u << 2,
 };
 
 struct cpol_compile_opts {

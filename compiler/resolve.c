@@ -441,11 +441,14 @@ static void check_sandbox(cpol_unit *u, struct cpol_model *m)
 	for (cpol_sbitem *it = m->sandbox->u.sandbox.items; it; it = it->next) {
 		cpol_list *l = &it->list;
 		switch (it->kind) {
-		case CPOL_SB_READ: case CPOL_SB_WRITE: case CPOL_SB_PROTECT: case CPOL_SB_ENV_KEEP: {
+		case CPOL_SB_READ: case CPOL_SB_WRITE: case CPOL_SB_PROTECT: case CPOL_SB_ENV_KEEP:
+		case CPOL_SB_UNIX: {
 			cpol_list **arr = it->kind == CPOL_SB_READ ? m->reads : it->kind == CPOL_SB_WRITE ? m->writes
-			                : it->kind == CPOL_SB_PROTECT ? m->protects : m->envkeep;
+			                : it->kind == CPOL_SB_PROTECT ? m->protects
+			                : it->kind == CPOL_SB_UNIX ? m->unixes : m->envkeep;
 			uint32_t *n = it->kind == CPOL_SB_READ ? &m->nreads : it->kind == CPOL_SB_WRITE ? &m->nwrites
-			            : it->kind == CPOL_SB_PROTECT ? &m->nprotects : &m->nenvkeep;
+			            : it->kind == CPOL_SB_PROTECT ? &m->nprotects
+			            : it->kind == CPOL_SB_UNIX ? &m->nunixes : &m->nenvkeep;
 			if (*n >= 64) {
 				cpol_error_at(u, it->loc, "too many lines of this kind in the sandbox (the limit is 64)");
 				break;

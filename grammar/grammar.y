@@ -179,6 +179,18 @@ sbitem(I) ::= NETWORK(K) CONNECT ports(R) SEMI. {
 	if (I) { I->net = CPOL_NETMODE_CONNECT; I->ports = cpol_ast_reverse_ports(R); }
 }
 sbitem(I) ::= BIND(K) ports(R) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_BIND, K.loc); if (I) I->ports = cpol_ast_reverse_ports(R); }
+/* `unix SOCKETS;` is spelt with a name, not a keyword, so that `unix`
+ * stays free for set and program names elsewhere. */
+sbitem(I) ::= IDENT(K) list(L) SEMI. {
+	if (K.len == 4 && memcmp(K.text, "unix", 4) == 0) {
+		I = cpol_ast_sbitem(P, CPOL_SB_UNIX, K.loc);
+		if (I) I->list = L;
+	} else {
+		cpol_error_at(P->u, K.loc, "unknown sandbox item '%.*s' (read, write, protect, unix, "
+		              "network, bind or env keep)", (int)K.len, K.text);
+		I = NULL;
+	}
+}
 sbitem(I) ::= error SEMI. { I = NULL; ERROK; }
 
 %type ports {cpol_port *}

@@ -67,6 +67,10 @@ struct cpol_sandbox {
 	char uid_map[48], gid_map[48]; /* CPOL_MNT_USERNS: "ID ID 1\n" */
 	struct cpol_protect_target *targets;
 	size_t ntargets;
+	/* Pathname UNIX sockets outside the write roots, not granted: /dev/null
+	 * is bound over each in the child's mount namespace (unixsock.c). */
+	char **hidden;
+	size_t nhidden;
 };
 
 /* report helpers (sandbox.c) */
@@ -100,6 +104,12 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
                       cpol_error *err);
 int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err);
 int cpol_protect_have_mount_api(void);
+
+/* unixsock.c: runs before cpol_protect_plan (which then knows that a
+ * mount namespace is needed); enter runs inside protect_enter. */
+int cpol_unixsock_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
+                       struct cpol_sandbox_report *report, cpol_error *err);
+int cpol_unixsock_enter(const struct cpol_sandbox *sb, cpol_error *err);
 
 /* placeholder.c */
 int cpol_placeholder_marked(const char *path);

@@ -482,7 +482,7 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 	/* A mount namespace for the protected paths, and as root for the
 	 * read-only view even without them. */
 	int root = geteuid() == 0;
-	if (sb->ntargets == 0 && (!root || sb->readonly_fs)) {
+	if (sb->ntargets == 0 && sb->nhidden == 0 && (!root || sb->readonly_fs)) {
 		/* nothing to protect; as root, the seccomp filter refuses the
 		 * metadata changes the read-only view would stop */
 		r = 0;
@@ -496,10 +496,16 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 		         (unsigned long)geteuid(), (unsigned long)geteuid());
 		snprintf(sb->gid_map, sizeof sb->gid_map, "%lu %lu 1\n",
 		         (unsigned long)getegid(), (unsigned long)getegid());
-	} else if (sb->ntargets == 0) { /* only the read-only view is lost */
-		cpol_report_add(report->degraded, sizeof report->degraded,
-		                "chmod, chown, utimes and xattrs outside the write roots not "
-		                "blocked for root (no mount namespace)");
+	} else if (sb->ntargets == 0) { /* only the view and the sockets are lost */
+		if (root)
+			cpol_report_add(report->degraded, sizeof report->degraded,
+			                "chmod, chown, utimes and xattrs outside the write roots not "
+			                "blocked for root (no mount namespace)");
+		if (sb->nhidden)
+			cpol_report_add(report->degraded, sizeof report->degraded,
+			                "%zu UNIX sockets outside the write roots not hidden "
+			                "(no mount namespace)", sb->nhidden);
+		report->sockets_hidden = 0;
 		r = 0;
 		goto out;
 	} else {
@@ -507,7 +513,10 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 		          "no CAP_SYS_ADMIN and this kernel refuses unprivileged user namespaces");
 		goto out;
 	}
-	if (!cpol_protect_have_mount_api()) {
+	if (sb->readonly_fs) {
+		/* the seccomp filter refuses the metadata changes: the namespace
+		 * is only for protected paths and hidden sockets, no view needed */
+	} else if (!cpol_protect_have_mount_api()) {
 		if (root)
 			cpol_report_add(report->degraded, sizeof report->degraded,
 			                "chmod, chown, utimes and xattrs outside the write roots not "
@@ -703,6 +712,8 @@ int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err)
 		if (r < 0 || verify(t, err) < 0)
 			return -1;
 	}
+	if (cpol_unixsock_enter(sb, err) < 0)
+		return -1;
 	/* The working directory still points into the mounts underneath (a
 	 * writable .git, say): walk to it again through the new ones. If that
 	 * fails (we may not be allowed to walk there by name), staying put is

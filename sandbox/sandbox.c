@@ -41,7 +41,7 @@ static int validate(const struct cpol_sandbox_spec *spec, cpol_error *err)
 		return cpol_fail(err, EINVAL, "sandbox: unknown network mode %d", (int)spec->net);
 	if ((spec->nread && !spec->read_roots) || (spec->nwrite && !spec->write_roots) ||
 	    (spec->nprotect && !spec->protect) || (spec->nconnect && !spec->connect_ports) ||
-	    (spec->nbind && !spec->bind_ports))
+	    (spec->nbind && !spec->bind_ports) || (spec->nunix && !spec->unix_allow))
 		return cpol_fail(err, EINVAL, "sandbox: a list with a count but no entries");
 	if (spec->bpf || spec->bpf_len)
 		return cpol_seccomp_check(spec->bpf, spec->bpf_len, err);
@@ -55,7 +55,8 @@ static int prepare_seccomp(const struct cpol_sandbox_spec *spec, struct cpol_san
 {
 	void *prog = NULL;
 	size_t len = 0;
-	unsigned flags = sb->readonly_fs ? CPOL_SECCOMP_READONLY : 0;
+	unsigned flags = (sb->readonly_fs ? CPOL_SECCOMP_READONLY : 0) |
+	                 (spec->nbind ? CPOL_SECCOMP_INBOUND : 0);
 	if (spec->bpf && spec->bpf_arch == cpol_seccomp_native_arch() &&
 	    !!spec->bpf_readonly == !!sb->readonly_fs) {
 		prog = malloc(spec->bpf_len);
@@ -155,6 +156,9 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 	sb->cap_last = cpol_caps_last();
 	report->caps_dropped = 1;
 
+	if (cpol_unixsock_plan(spec, sb, report, err) < 0)
+		goto fail;
+	report->sockets_hidden = sb->nhidden;
 	/* Last: it may make placeholder directories, which free() removes. */
 	if (cpol_protect_plan(spec, report->fs_enforced, sb, report, err) < 0)
 		goto fail;
@@ -208,6 +212,9 @@ void cpol_sandbox_free(struct cpol_sandbox *sb)
 		free(t->path);
 	}
 	free(sb->targets);
+	for (size_t i = 0; i < sb->nhidden; i++)
+		free(sb->hidden[i]);
+	free(sb->hidden);
 	for (size_t i = 0; i < sb->nrw; i++)
 		free(sb->rw[i].path);
 	free(sb->rw);

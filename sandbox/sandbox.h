@@ -15,7 +15,9 @@
  * trusted): a private mount namespace -- when there are protected paths, or
  * when running as root -- in which everything is read-only except the write
  * roots (stops chmod/chown/utimes/xattrs, which Landlock does not cover) and
- * each protected path is a read-only bind; the drop of every capability;
+ * each protected path is a read-only bind and every bound pathname UNIX
+ * socket outside the write roots that the policy does not grant is covered
+ * by /dev/null; the drop of every capability;
  * PR_SET_NO_NEW_PRIVS; Landlock; seccomp.
  */
 #ifndef CPOL_SANDBOX_H
@@ -45,8 +47,10 @@ struct cpol_sandbox_spec {
 	enum cpol_net_mode net;
 	const uint16_t *connect_ports;   size_t nconnect;  /* CPOL_NET_CONNECT */
 	/* TCP ports that may be bound in CONNECT and OUTBOUND (ANY binds
-	 * anything; NONE has no TCP socket at all). UDP binds are not
-	 * restricted in those modes: Landlock covers TCP only. */
+	 * anything; NONE has no TCP socket at all). Without any, those modes
+	 * refuse bind() and listen() altogether (seccomp); with some, UDP binds
+	 * and listen() on an unbound socket are not restricted: Landlock covers
+	 * TCP bind only. */
 	const uint16_t *bind_ports;      size_t nbind;
 	int trusted;                     /* grants everything: no Landlock, no seccomp, caps kept,
 	                                  * nothing protected; no_new_privs still set */
@@ -58,6 +62,11 @@ struct cpol_sandbox_spec {
 	const void *bpf; size_t bpf_len;
 	uint32_t bpf_arch;               /* AUDIT_ARCH_* the prebuilt filter was made for */
 	int bpf_readonly;                /* it was built with CPOL_SECCOMP_READONLY */
+	/* (a prebuilt filter has CPOL_SECCOMP_INBOUND exactly when nbind > 0:
+	 * codexpolc builds it so) */
+	/* Pathname UNIX sockets outside the write roots that stay reachable
+	 * (absolute paths); every other bound one is hidden (unixsock.c). */
+	const char *const *unix_allow;   size_t nunix;
 };
 
 /* What the kernel offers and what will be enforced; filled by prepare.
@@ -68,6 +77,7 @@ struct cpol_sandbox_report {
 	int landlock_abi;        /* 0 when Landlock is unavailable */
 	int fs_enforced, net_enforced, scope_enforced, seccomp_enforced, protect_enforced;
 	int caps_dropped;
+	size_t sockets_hidden;   /* pathname UNIX sockets made unreachable */
 	char degraded[512];      /* human-readable list of what is not enforced, "" when all is */
 	char notes[512];         /* skipped missing roots, placeholders made, and the like */
 };
@@ -94,6 +104,11 @@ enum {
 	 * needs them, so that root is held without a mount namespace (Landlock
 	 * does not cover these calls; see protect.c's read-only view). */
 	CPOL_SECCOMP_READONLY = 1u << 1,
+	/* The policy grants bind ports: bind() and listen() stay allowed in the
+	 * connect and outbound modes (Landlock limits TCP bind to those ports;
+	 * UDP bind and listen() on an unbound socket are then not limited).
+	 * Without it those modes refuse both calls for every socket family. */
+	CPOL_SECCOMP_INBOUND = 1u << 2,
 };
 
 /* Build the seccomp filter for a network mode as classic BPF for the running

@@ -12,6 +12,16 @@
  *    x86_64 filter sends calls with the x32 bit to the bad-arch action);
  *  - without network: socket()/socketpair() for every family but AF_UNIX
  *    (Landlock only covers TCP; this stops UDP, raw, netlink, IPv6, ...);
+ *  - with outbound-only network (connect, outbound) and no bind port
+ *    granted (no CPOL_SECCOMP_INBOUND): bind() and listen() of every socket.
+ *    A filter cannot see the family of a descriptor, and Landlock covers
+ *    neither UDP bind nor the ephemeral port that listen() picks for an
+ *    unbound TCP socket, so both calls go; the price is that a UNIX-socket
+ *    server (bind+listen) needs the offline mode or a bind port, while
+ *    socketpair(), pipes and connect() to UNIX sockets keep working;
+ *  - always: the ioctls that change inode flags (FS_IOC_SETFLAGS and its
+ *    32-bit twin, FS_IOC_FSSETXATTR, FS_IOC_SETVERSION), file_setattr(),
+ *    userfaultfd() and /dev/userfaultfd's USERFAULTFD_IOC_NEW;
  *  - with CPOL_SECCOMP_READONLY: every change of file metadata.
  * clone3() fails with ENOSYS instead: its flags sit in memory that a filter
  * cannot read, and ENOSYS makes the C libraries fall back to clone().
@@ -20,6 +30,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <linux/fs.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -35,6 +46,11 @@
 #ifndef BPF_MAXINSNS
 #define BPF_MAXINSNS 4096
 #endif
+/* Not in Debian 12's headers: file_setattr() is 469 in the table shared by
+ * x86_64 and the generic architectures since Linux 6.17; USERFAULTFD_IOC_NEW
+ * is _IO(0xAA, 0). */
+#define CPOL_NR_FILE_SETATTR 469
+#define CPOL_USERFAULTFD_IOC_NEW 0xAA00UL
 
 /* System calls that fail with EPERM in every sandbox but trusted, each with
  * why. SCMP_SYS() gives the native number (or libseccomp's pseudo number
@@ -83,6 +99,31 @@ static const struct {
 	{ SCMP_SYS(init_module), "init_module" },
 	{ SCMP_SYS(finit_module), "finit_module" },
 	{ SCMP_SYS(delete_module), "delete_module" },
+	/* userfaultfd stalls the kernel at a chosen page fault: the usual way
+	 * to win a race in a kernel exploit; builds and tests never need it. */
+	{ SCMP_SYS(userfaultfd), "userfaultfd" },
+#if defined(__x86_64__) || defined(__aarch64__)
+	/* file_setattr (Linux 6.17) sets inode flags by path, which Landlock
+	 * does not cover (immutable, append-only on files outside the write
+	 * roots that root owns). */
+	{ CPOL_NR_FILE_SETATTR, "file_setattr" },
+#endif
+};
+
+/* ioctl requests refused on every descriptor, whatever it is: inode flags
+ * and attributes (Landlock does not cover them and they need only a
+ * read-only descriptor: root could make a system file immutable or
+ * append-only outside the write roots; chattr inside the workspace is rare
+ * enough to give up), and the device path to a userfaultfd. */
+static const struct {
+	unsigned long cmd;
+	const char *name;
+} ioctl_denied[] = {
+	{ TIOCSTI, "TIOCSTI" }, { TIOCLINUX, "TIOCLINUX" },
+	{ FS_IOC_SETFLAGS, "FS_IOC_SETFLAGS" }, { FS_IOC32_SETFLAGS, "FS_IOC32_SETFLAGS" },
+	{ FS_IOC_FSSETXATTR, "FS_IOC_FSSETXATTR" }, { FS_IOC_SETVERSION, "FS_IOC_SETVERSION" },
+	{ FS_IOC32_SETVERSION, "FS_IOC32_SETVERSION" },
+	{ CPOL_USERFAULTFD_IOC_NEW, "USERFAULTFD_IOC_NEW" },
 };
 
 /* Changes of file metadata that Landlock does not cover, refused with
@@ -154,14 +195,13 @@ static int add_rules(scmp_filter_ctx ctx, enum cpol_net_mode net, unsigned flags
 	 * outside once the sandboxed command exits); TIOCLINUX can do the same
 	 * through the console's selection. The kernel reads cmd as an unsigned
 	 * int: compare only the low 32 bits so high garbage cannot slip past. */
-	rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(ioctl), 1,
-	                      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (uint64_t)TIOCSTI));
-	if (rc < 0)
-		return lsc_fail(err, rc, "ioctl TIOCSTI");
-	rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(ioctl), 1,
-	                      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (uint64_t)TIOCLINUX));
-	if (rc < 0)
-		return lsc_fail(err, rc, "ioctl TIOCLINUX");
+	for (size_t i = 0; i < sizeof ioctl_denied / sizeof ioctl_denied[0]; i++) {
+		rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(ioctl), 1,
+		                      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL,
+		                              (uint64_t)ioctl_denied[i].cmd));
+		if (rc < 0)
+			return lsc_fail(err, rc, ioctl_denied[i].name);
+	}
 
 	for (size_t i = 0; i < sizeof clone_ns_flags / sizeof clone_ns_flags[0]; i++) {
 		struct scmp_arg_cmp cmp = {
@@ -194,6 +234,14 @@ static int add_rules(scmp_filter_ctx ctx, enum cpol_net_mode net, unsigned flags
 		if (rc < 0)
 			return lsc_fail(err, rc, "socketcall");
 #endif
+	}
+	if ((net == CPOL_NET_CONNECT || net == CPOL_NET_OUTBOUND) && !(flags & CPOL_SECCOMP_INBOUND)) {
+		rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(bind), 0);
+		if (rc < 0)
+			return lsc_fail(err, rc, "bind");
+		rc = seccomp_rule_add(ctx, eperm, SCMP_SYS(listen), 0);
+		if (rc < 0)
+			return lsc_fail(err, rc, "listen");
 	}
 	return 0;
 }

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
-#define CPOL_IMG_VERSION  1u
+#define CPOL_IMG_VERSION  2u
 #define CPOL_IMG_MAX_SIZE (1u << 30)
 #define CPOL_NONE         0xffffffffu    /* "no index" in u32 fields */
 
@@ -189,7 +189,8 @@ struct cpol_img_intent {
 };
 
 /* ---- SANDBOX ---- */
-enum cpol_img_root_kind { CPOL_RK_READ = 0, CPOL_RK_WRITE, CPOL_RK_PROTECT };
+enum cpol_img_root_kind { CPOL_RK_READ = 0, CPOL_RK_WRITE, CPOL_RK_PROTECT,
+                          CPOL_RK_UNIX /* a pathname UNIX socket that stays reachable */ };
 enum cpol_img_root_var { CPOL_RV_NONE = 0, CPOL_RV_WORKSPACE, CPOL_RV_TMPDIR, CPOL_RV_HOME,
                          CPOL_RV_RELATIVE /* protect: a name inside every write root */ };
 enum cpol_img_net { CPOL_IN_NONE = 0, CPOL_IN_CONNECT, CPOL_IN_OUTBOUND, CPOL_IN_ANY };

@@ -304,7 +304,7 @@ static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error
 		return BAD("sandbox has %u roots (the limit is %u)", h->nroots, CPOL_MAX_ROOTS);
 	for (uint32_t i = 0; i < h->nroots; i++) {
 		const struct cpol_img_root *r = &im->roots[i];
-		if (r->kind > CPOL_RK_PROTECT || r->var > CPOL_RV_RELATIVE || !str_ok(im, r->path))
+		if (r->kind > CPOL_RK_UNIX || r->var > CPOL_RV_RELATIVE || !str_ok(im, r->path))
 			return BAD("sandbox root %u is out of range", i);
 		if (im->strs[r->path].len > 255)
 			return BAD("sandbox root %u is too long", i);

@@ -6,7 +6,7 @@
  * sbexec [--read R]... [--write W]... [--protect P]...
  *        [--net none|outbound|any|connect:P1,P2,...] [--bind P]...
  *        [--trusted] [--require] [--bpf FILE [--bpf-arch HEX]]
- *        [--uid N] [--classic-mount] [--scrub [--keep NAME]...] [--report]
+ *        [--unix SOCKET]... [--uid N] [--classic-mount] [--scrub [--keep NAME]...] [--report]
  *        -- CMD [ARG]...
  */
 #include "sandbox/internal.h"
@@ -29,7 +29,7 @@ static void usage(void)
 {
 	fputs("usage: sbexec [--read R]... [--write W]... [--protect P]... "
 	      "[--net none|outbound|any|connect:P,...] [--bind P]... [--trusted] "
-	      "[--require] [--bpf FILE [--bpf-arch HEX]] [--uid N] [--classic-mount] "
+	      "[--require] [--unix SOCKET]... [--bpf FILE [--bpf-arch HEX]] [--uid N] [--classic-mount] "
 	      "[--scrub [--keep NAME]...] [--report] -- CMD [ARG]...\n", stderr);
 	exit(125);
 }
@@ -77,7 +77,7 @@ static void *slurp(const char *path, size_t *len)
 
 int main(int argc, char **argv)
 {
-	const char *reads[MAXN], *writes[MAXN], *protect[MAXN], *keep[MAXN];
+	const char *reads[MAXN], *writes[MAXN], *protect[MAXN], *keep[MAXN], *unixes[MAXN];
 	uint16_t connect_ports[MAXN], bind_ports[MAXN];
 	struct cpol_sandbox_spec spec = { .net = CPOL_NET_NONE };
 	size_t nkeep = 0;
@@ -97,6 +97,8 @@ int main(int argc, char **argv)
 			add(reads, &spec.nread, v), i++;
 		} else if (strcmp(a, "--write") == 0 && v) {
 			add(writes, &spec.nwrite, v), i++;
+		} else if (strcmp(a, "--unix") == 0 && v) {
+			add(unixes, &spec.nunix, v), i++;
 		} else if (strcmp(a, "--protect") == 0 && v) {
 			add(protect, &spec.nprotect, v), i++;
 		} else if (strcmp(a, "--keep") == 0 && v) {
@@ -148,6 +150,7 @@ int main(int argc, char **argv)
 	spec.read_roots = reads;
 	spec.write_roots = writes;
 	spec.protect = protect;
+	spec.unix_allow = unixes;
 	spec.connect_ports = connect_ports;
 	spec.bind_ports = bind_ports;
 	if (bpf_file) {
@@ -179,9 +182,10 @@ int main(int argc, char **argv)
 	free((void *)spec.bpf);
 	if (report_it)
 		fprintf(stderr, "sbexec: abi=%d fs=%d net=%d scope=%d seccomp=%d protect=%d "
-		        "caps=%d\nsbexec: degraded=%s\nsbexec: notes=%s\nsbexec: removed=%s\n",
+		        "caps=%d sockets_hidden=%zu\nsbexec: degraded=%s\nsbexec: notes=%s\nsbexec: removed=%s\n",
 		        rep.landlock_abi, rep.fs_enforced, rep.net_enforced, rep.scope_enforced,
 		        rep.seccomp_enforced, rep.protect_enforced, rep.caps_dropped,
+		        rep.sockets_hidden,
 		        rep.degraded, rep.notes, removed);
 	if (!sb) {
 		fprintf(stderr, "sbexec: %s\n", err.msg);

@@ -8,7 +8,9 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/netlink.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <stddef.h>
@@ -124,6 +126,123 @@ static int ptrace_child(void)
 	return result(r);
 }
 
+/* Serve on a socket of `kind` without the test choosing the port: tcp
+ * listens without bind (the kernel picks a port), udp binds port 0. The
+ * port goes to portfile (written, then renamed into place), then one
+ * connection or datagram is awaited for 5 s: "accepted", "received" or
+ * "nothing"; the errno's name when listen/bind fails. */
+static int serve(const char *kind, const char *portfile)
+{
+	int udp = strcmp(kind, "udp") == 0;
+	int s = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+	if (s < 0)
+		return result(-1);
+	if (udp) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (bind(s, (struct sockaddr *)&a, sizeof a) < 0)
+			return result(-1);
+	} else if (listen(s, 1) < 0) {
+		return result(-1);
+	}
+	struct sockaddr_in me;
+	socklen_t len = sizeof me;
+	if (getsockname(s, (struct sockaddr *)&me, &len) < 0)
+		return result(-1);
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", portfile);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return result(-1);
+	fprintf(f, "%d\n", ntohs(me.sin_port));
+	if (fclose(f) != 0 || rename(tmp, portfile) < 0)
+		return result(-1);
+	struct pollfd p = { .fd = s, .events = POLLIN };
+	if (poll(&p, 1, 5000) != 1) {
+		puts("nothing");
+		return 1;
+	}
+	puts(udp ? "received" : "accepted");
+	return 0;
+}
+
+/* A UNIX stream socket and the address of path; -1 (errno set), or -2
+ * when the path is too long. */
+static int unix_socket(const char *path, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof a->sun_path)
+		return -2;
+	strcpy(a->sun_path, path);
+	return socket(AF_UNIX, SOCK_STREAM, 0);
+}
+
+/* A UNIX-socket server at path: bind and listen. */
+static int unix_server(const char *path)
+{
+	struct sockaddr_un a;
+	int s = unix_socket(path, &a);
+	if (s < 0)
+		return s == -2 ? 2 : result(-1);
+	if (bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 1) < 0)
+		return result(-1);
+	unlink(path);
+	return result(0);
+}
+
+/* Connect to the UNIX socket at path and read one line from it. */
+static int unix_client(const char *path)
+{
+	struct sockaddr_un a;
+	int s = unix_socket(path, &a);
+	if (s < 0)
+		return s == -2 ? 2 : result(-1);
+	if (connect(s, (struct sockaddr *)&a, sizeof a) < 0)
+		return result(-1);
+	char buf[128];
+	ssize_t n = read(s, buf, sizeof buf - 1);
+	if (n < 0)
+		return result(-1);
+	buf[n] = '\0';
+	printf("ok %s\n", buf);
+	return 0;
+}
+
+/* The ways of setting inode flags on path, through a read-only descriptor
+ * (or the path itself for file_setattr): each adds the harmless "no dump"
+ * flag. */
+static int inode_flags(const char *how, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return result(-1);
+	if (strcmp(how, "setflags") == 0) {
+		long flags = 0;
+		if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+			return result(-1);
+		flags |= FS_NODUMP_FL;
+		return result(ioctl(fd, FS_IOC_SETFLAGS, &flags));
+	}
+	if (strcmp(how, "setflags32") == 0) {
+		int flags = FS_NODUMP_FL;
+		return result(ioctl(fd, FS_IOC32_SETFLAGS, &flags));
+	}
+	if (strcmp(how, "fssetxattr") == 0) {
+		struct fsxattr x;
+		if (ioctl(fd, FS_IOC_FSGETXATTR, &x) < 0)
+			return result(-1);
+		x.fsx_xflags |= FS_XFLAG_NODUMP;
+		return result(ioctl(fd, FS_IOC_FSSETXATTR, &x));
+	}
+	if (strcmp(how, "file_setattr") == 0) {
+		/* struct file_attr: xflags, extsize, nextents, projid, cowextsize */
+		uint64_t attr[3] = { FS_XFLAG_NODUMP, 0, 0 };
+		return result(syscall(469, AT_FDCWD, path, attr, sizeof attr, 0));
+	}
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -149,6 +268,21 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(c, "abstract") == 0)
 		return abstract(a);
+	if (strcmp(c, "serve") == 0 && argc > 3) /* serve tcp|udp PORTFILE */
+		return serve(a, argv[3]);
+	if (strcmp(c, "unix-server") == 0)
+		return unix_server(a);
+	if (strcmp(c, "unix-connect") == 0)
+		return unix_client(a);
+	if ((strcmp(c, "setflags") == 0 || strcmp(c, "setflags32") == 0 ||
+	     strcmp(c, "fssetxattr") == 0 || strcmp(c, "file_setattr") == 0))
+		return inode_flags(c, a);
+	if (strcmp(c, "userfaultfd") == 0)
+		return result(syscall(SYS_userfaultfd, 0));
+	if (strcmp(c, "userfaultfd-dev") == 0) {
+		int fd = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);
+		return result(fd < 0 ? -1 : ioctl(fd, 0xAA00 /* USERFAULTFD_IOC_NEW */, 0));
+	}
 	if (strcmp(c, "ptrace") == 0)
 		return result(ptrace(PTRACE_ATTACH, (pid_t)atoi(a), NULL, NULL));
 	if (strcmp(c, "ptrace-child") == 0)

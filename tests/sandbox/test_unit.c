@@ -350,17 +350,11 @@ Test(report, trusted_enforces_nothing_and_degrades_nothing)
 	cpol_sandbox_free(sb);
 }
 
-/* With no folder to write, the filter refuses metadata changes and root is
- * held without a mount namespace (the fast path of the read-only profiles). */
-Test(seccomp_export, without_folder_roots_metadata_changes_fail_and_no_namespace_is_made)
+/* With no folder to write, the filter refuses metadata changes (root is
+ * held without the read-only mount view; the mount namespace that hides
+ * services' UNIX sockets makes no view either). */
+Test(seccomp_export, without_folder_roots_metadata_changes_fail)
 {
-	char self_ns[128] = "";
-	ssize_t n = readlink("/proc/self/ns/mnt", self_ns, sizeof self_ns - 1);
-	cr_assert(n > 0);
-	self_ns[n] = 0;
-	cr_expect_eq(sb_runl(out, sizeof out, sb_prog("sbexec"), "--read", "/", "--write", "/dev/null", "--",
-	                     "readlink", "/proc/self/ns/mnt", NULL), 0, "%s", out);
-	cr_expect(strstr(out, self_ns), "a mount namespace was made: %s vs %s", out, self_ns);
 	static const char *const calls[] = { "chmod 0644 /etc/hostname", "chown 0:0 /etc/hostname",
 	                                     "touch -c -d 2001-01-01 /etc/hostname",
 	                                     "setfattr -n user.x -v y /etc/hostname 2>/dev/null || "

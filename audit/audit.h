@@ -13,7 +13,8 @@
  *    "decision":"allow","rule":"git read-only","reason":"…","source":"…",
  *    "profile":"…","policy":"…","approval":"…","landlock_abi":7,
  *    "degraded":"…","env_removed":"…","status":0,"signal":9,
- *    "duration_ms":12,"processes_ended":1,"truncated":true}
+ *    "duration_ms":12,"processes_ended":1,"agent":"claude","tool_use_id":"…",
+ *    "truncated":true}
  * ("argc" follows "argv" when arguments were left out; "truncated" is
  * present only when something was cut, see jsonl.h for the markers.)
  *
@@ -65,7 +66,7 @@ struct cpol_audit_opts {
 
 /* One record; NULL/negative fields are left out. */
 struct cpol_audit_record {
-	const char *op;          /* exec, policy_load, sandbox, approval, exit */
+	const char *op;          /* exec, policy_load, sandbox, approval, exit, hook */
 	char *const *argv; int argc;
 	const char *cwd;
 	const char *decision, *rule, *reason, *source;
@@ -79,6 +80,8 @@ struct cpol_audit_record {
 	int signal;              /* exit records; 0 when absent */
 	int64_t duration_ms;     /* exit records; -1 when absent */
 	int processes_ended;     /* exit records: leftovers of the command ended; -1 when absent */
+	const char *agent;       /* hook records: claude, codex or gemini */
+	const char *tool_use_id; /* hook records: the agent's id of the tool call */
 };
 
 /* A record with every field absent: start from this, then fill in.

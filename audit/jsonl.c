@@ -291,6 +291,8 @@ static int build(struct cpol_jbuf *b, const struct cpol_audit_meta *m,
 		fint(b, "duration_ms", r->duration_ms);
 	if (r->processes_ended >= 0)
 		fint(b, "processes_ended", r->processes_ended);
+	fstr(b, "agent", r->agent, FIXED_LIMIT, trunc);
+	fstr(b, "tool_use_id", r->tool_use_id, share, trunc);
 	if (*trunc)
 		cpol_jbuf_cstr(b, ",\"truncated\":true");
 	cpol_jbuf_raw(b, "}\n", 2);

@@ -143,6 +143,8 @@ static int string(struct rd *r, struct cpol_jstr *out)
 	if (out) {
 		out->s = r->out + start;
 		out->n = r->olen - start;
+		/* NUL-terminated too: the two quotes leave room for it */
+		r->out[r->olen++] = 0;
 	} else {
 		r->olen = start; /* not kept */
 	}
@@ -279,6 +281,7 @@ struct strkey { const char *k; size_t off; };
 static const struct strkey strkeys[] = {
 	SK(ts), SK(session), SK(run), SK(op), SK(cwd), SK(decision), SK(rule), SK(reason),
 	SK(source), SK(profile), SK(policy), SK(approval), SK(degraded), SK(env_removed),
+	SK(agent), SK(tool_use_id),
 };
 
 static int key_is(const struct cpol_jstr *k, const char *w)
@@ -405,4 +408,176 @@ void cpol_audit_view_free(struct cpol_audit_view *v)
 	free(v->argv);
 	v->mem = NULL;
 	v->argv = NULL;
+}
+
+/* The tree reader: the same lexical functions, every value kept. */
+
+static int tnew(struct rd *r, struct cpol_json *doc)
+{
+	if (doc->n == doc->cap) {
+		size_t nc = doc->cap ? doc->cap * 2 : 32;
+		struct cpol_jnode *p = realloc(doc->nodes, nc * sizeof *p);
+		if (!p) {
+			r->oom = 1;
+			return -1;
+		}
+		doc->nodes = p;
+		doc->cap = nc;
+	}
+	struct cpol_jnode *nd = &doc->nodes[doc->n];
+	memset(nd, 0, sizeof *nd);
+	nd->first = nd->next = -1;
+	return (int)doc->n++;
+}
+
+static int tvalue(struct rd *r, struct cpol_json *doc, struct cpol_jstr key);
+
+/* The children of an array or object at node `at`; r->i is past its bracket. */
+static int tkids(struct rd *r, struct cpol_json *doc, int at, int obj)
+{
+	char close = obj ? '}' : ']';
+	if (++r->depth > MAX_DEPTH)
+		return -1;
+	ws(r);
+	if (r->i < r->n && r->s[r->i] == close) {
+		r->i++;
+		r->depth--;
+		return 0;
+	}
+	int last = -1;
+	for (;;) {
+		struct cpol_jstr k = { NULL, 0 };
+		ws(r);
+		if (obj) {
+			if (string(r, &k) < 0)
+				return -1;
+			ws(r);
+			if (r->i >= r->n || r->s[r->i] != ':')
+				return -1;
+			r->i++;
+			ws(r);
+		}
+		int kid = tvalue(r, doc, k);
+		if (kid < 0)
+			return -1;
+		if (last < 0)
+			doc->nodes[at].first = kid;
+		else
+			doc->nodes[last].next = kid;
+		last = kid;
+		doc->nodes[at].nkids++;
+		ws(r);
+		if (r->i >= r->n)
+			return -1;
+		if (r->s[r->i] == ',') {
+			r->i++;
+			continue;
+		}
+		if (r->s[r->i] != close)
+			return -1;
+		r->i++;
+		r->depth--;
+		return 0;
+	}
+}
+
+static int tvalue(struct rd *r, struct cpol_json *doc, struct cpol_jstr key)
+{
+	int at = tnew(r, doc);
+	if (at < 0 || r->i >= r->n)
+		return -1;
+	size_t start = r->i;
+	int rc;
+	doc->nodes[at].key = key;
+	switch (r->s[r->i]) {
+	case '{':
+		doc->nodes[at].type = CPOL_JOBJ;
+		r->i++;
+		rc = tkids(r, doc, at, 1);
+		break;
+	case '[':
+		doc->nodes[at].type = CPOL_JARR;
+		r->i++;
+		rc = tkids(r, doc, at, 0);
+		break;
+	case '"': {
+		struct cpol_jstr s;
+		rc = string(r, &s);
+		doc->nodes[at].type = CPOL_JSTR;
+		doc->nodes[at].str = s;
+		break;
+	}
+	case 't': doc->nodes[at].type = CPOL_JTRUE; rc = lit(r, "true"); break;
+	case 'f': doc->nodes[at].type = CPOL_JFALSE; rc = lit(r, "false"); break;
+	case 'n': doc->nodes[at].type = CPOL_JNULL; rc = lit(r, "null"); break;
+	default: {
+		int64_t iv = 0;
+		int isint = 0;
+		rc = number(r, &iv, &isint);
+		doc->nodes[at].type = CPOL_JNUM;
+		doc->nodes[at].num = iv;
+		doc->nodes[at].isint = isint;
+		break;
+	}
+	}
+	if (rc < 0)
+		return -1;
+	doc->nodes[at].raw_off = start;
+	doc->nodes[at].raw_len = r->i - start;
+	return at;
+}
+
+int cpol_json_parse(struct cpol_json *doc, const char *text, size_t n)
+{
+	memset(doc, 0, sizeof *doc);
+	doc->mem = malloc(n + 1);
+	if (!doc->mem)
+		return -2;
+	struct rd r = { (const unsigned char *)text, n, 0, doc->mem, 0, 0, 0 };
+	struct cpol_jstr none = { NULL, 0 };
+	ws(&r);
+	int rc = tvalue(&r, doc, none);
+	if (r.oom)
+		return -2;
+	if (rc < 0)
+		return -1;
+	ws(&r);
+	return r.i == r.n ? 0 : -1;
+}
+
+void cpol_json_free(struct cpol_json *doc)
+{
+	free(doc->nodes);
+	free(doc->mem);
+	memset(doc, 0, sizeof *doc);
+}
+
+const struct cpol_jnode *cpol_json_first(const struct cpol_json *doc, const struct cpol_jnode *node)
+{
+	return node && node->first >= 0 ? &doc->nodes[node->first] : NULL;
+}
+
+const struct cpol_jnode *cpol_json_next(const struct cpol_json *doc, const struct cpol_jnode *node)
+{
+	return node && node->next >= 0 ? &doc->nodes[node->next] : NULL;
+}
+
+const struct cpol_jnode *cpol_json_get(const struct cpol_json *doc, const struct cpol_jnode *obj,
+                                       const char *key)
+{
+	const struct cpol_jnode *hit = NULL;
+	if (!obj || obj->type != CPOL_JOBJ)
+		return NULL;
+	for (const struct cpol_jnode *k = cpol_json_first(doc, obj); k; k = cpol_json_next(doc, k))
+		if (key_is(&k->key, key))
+			hit = k;
+	return hit;
+}
+
+const char *cpol_json_get_str(const struct cpol_json *doc, const struct cpol_jnode *obj, const char *key)
+{
+	const struct cpol_jnode *v = cpol_json_get(doc, obj, key);
+	if (!v || v->type != CPOL_JSTR || memchr(v->str.s, 0, v->str.n))
+		return NULL;
+	return v->str.s;
 }

@@ -26,6 +26,7 @@
 
 #include "audit/audit.h"
 #include "cli/run.h"
+#include "integrations/hook.h"
 #include "vm/vm.h"
 
 const unsigned char *cpol_offline_data(size_t *len);
@@ -55,6 +56,8 @@ static const char usage_text[] =
 	"      --audit-tail[=N]     print the last N audit records (all without N) and exit;\n"
 	"                           filter with --session and --decision\n"
 	"      --decision=D         with --audit-tail: only allow, prompt or forbid records\n"
+	"      --hook=AGENT         (first option) answer the pre-tool hook of claude, codex\n"
+	"                           or gemini; see codexrun --hook=claude --help\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -317,6 +320,9 @@ int main(int argc, char **argv)
 	 * the default dispositions back before exec.) */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+	/* --hook=AGENT (first): answer an agent's hook, see integrations/hook.h */
+	if (argc > 1 && !strncmp(argv[1], "--hook", 6))
+		return cpol_hook_main(argc, argv, open_profile);
 	if (parse_args(argc, argv, &r.o))
 		return RUN_EXIT_FAIL;
 	if (r.o.tail)

@@ -1,0 +1,45 @@
+/* integrations/hook_gemini.c -- the Gemini CLI BeforeTool answer for
+ * run_shell_command: {"decision":"deny","reason":…}, {"decision":"ask",…}
+ * or {} to let the call go on.
+ */
+#include <string.h>
+
+#include "integrations/hook.h"
+
+static const char *gemini_accept(const struct cpol_hook_call *c)
+{
+	if (strcmp(c->event, "BeforeTool"))
+		return "codexrun --hook=gemini answers the BeforeTool event only";
+	if (!c->tool)
+		return "the hook input has no string tool_name";
+	if (strcmp(c->tool, "run_shell_command"))
+		return "codexrun --hook=gemini judges run_shell_command only (set the hook's matcher to "
+		       "\"run_shell_command\")";
+	return NULL;
+}
+
+static int gemini_no(const struct cpol_hook_call *c)
+{
+	(void)c;
+	return 0; /* Gemini's BeforeTool input has no tool_use_id */
+}
+
+static void gemini_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
+{
+	if (c->decision == CPOL_ALLOW) {
+		cpol_jbuf_cstr(b, "{}");
+		return;
+	}
+	cpol_jbuf_raw(b, "{", 1);
+	cpol_hook_jstr(b, 0, "decision", c->decision == CPOL_FORBID ? "deny" : "ask");
+	cpol_hook_jstr(b, 1, "reason", c->reason);
+	cpol_jbuf_raw(b, "}", 1);
+}
+
+const struct cpol_hook_agent cpol_hook_gemini = {
+	.name = "gemini",
+	.accept = gemini_accept,
+	.needs_tool_use_id = gemini_no,
+	.can_wrap = gemini_no,
+	.answer = gemini_answer,
+};

@@ -369,6 +369,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Decide on the program as it will really run: through PATH. */
+	int path_trusted = run_path_setup(r.im, &r.env);
 	r.found = run_which(r.o.argv[0], r.path, sizeof r.path) == 0;
 	const char **eargv = calloc((size_t)r.o.argc + 1, sizeof *eargv);
 	if (!eargv) {
@@ -382,11 +383,12 @@ int main(int argc, char **argv)
 	if (r.found)
 		eargv[0] = r.path;
 	ctx = cpol_ctx_new(r.im, &r.env, &err);
-	if (!ctx) {
+	if (!ctx || path_trusted < 0) {
 		free(eargv);
-		rc = fail("%s", err.msg);
+		rc = fail("%s", ctx ? "out of memory" : err.msg);
 		goto out;
 	}
+	run_ctx_shell(ctx, path_trusted);
 	cpol_result res;
 	cpol_decision d = cpol_eval(ctx, r.o.argc, eargv, &res);
 	free(eargv);

@@ -58,6 +58,14 @@ int run_spec_writable(const struct run_spec *rs, const char *path);
 /* Resolve a command name through PATH into buf; 0, or -1 when not found. */
 int run_which(const char *name, char *buf, size_t cap);
 
+/* run_path.c: rewrite PATH for the command (and its resolution): relative
+ * and empty entries dropped, entries inside a write root moved last.
+ * Returns 1 when no entry the command can write is left (bare names in
+ * scripts can be trusted), 0 when some are, -1 when out of memory. */
+int run_path_setup(const cpol_image *im, const cpol_env *env);
+/* Tell the context what /bin/sh is here and whether PATH is trusted. */
+void run_ctx_shell(cpol_ctx *ctx, int path_trusted);
+
 /* run_approve.c: ask on the controlling terminal; 1 approved, 0 refused. */
 int run_ask(const char *what, const cpol_verdict *v);
 

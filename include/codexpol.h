@@ -103,6 +103,15 @@ typedef struct cpol_ctx cpol_ctx;
 cpol_ctx *cpol_ctx_new(const cpol_image *img, const cpol_env *env, cpol_error *err);
 /* Change the environment of later evaluations. */
 int cpol_ctx_set_env(cpol_ctx *ctx, const cpol_env *env, cpol_error *err);
+/* What `sh` is on this machine: the name /bin/sh resolves to ("dash",
+ * "bash", "zsh"; any other shell's scripts cannot be judged for certain).
+ * NULL, and the default: dash. Scripts run by `sh` are split its way. */
+void cpol_ctx_set_sh(cpol_ctx *ctx, const char *name);
+/* Whether a bare command name inside a script finds the program a rule
+ * allows by that name: 1 (the default) when no PATH entry is relative or
+ * writable by the command, 0 otherwise; then such names are at most
+ * `prompt`. */
+void cpol_ctx_set_path_trusted(cpol_ctx *ctx, int trusted);
 void cpol_ctx_free(cpol_ctx *ctx);
 
 /* Decide for argv[0..argc-1] (argv[0] as given: a bare name, or a path).

@@ -118,11 +118,24 @@ cpol_ctx *cpol_ctx_new(const cpol_image *img, const cpol_env *env, cpol_error *e
 		cpol_fail(err, ENOMEM, "out of memory");
 		return NULL;
 	}
+	ctx->sh_dialect = CPOL_SHELL_POSIX;
 	if (cpol_ctx_set_env(ctx, env, err) < 0) {
 		cpol_ctx_free(ctx);
 		return NULL;
 	}
 	return ctx;
+}
+
+void cpol_ctx_set_sh(cpol_ctx *ctx, const char *name)
+{
+	int d = name ? cpol_shell_dialect_of(name, (uint32_t)strnlen(name, 256), CPOL_SHELL_UNKNOWN)
+	             : CPOL_SHELL_POSIX;
+	ctx->sh_dialect = (uint8_t)d;
+}
+
+void cpol_ctx_set_path_trusted(cpol_ctx *ctx, int trusted)
+{
+	ctx->names_untrusted = !trusted;
 }
 
 void cpol_ctx_free(cpol_ctx *ctx)
@@ -240,13 +253,16 @@ cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_r
 		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
 		.buf = st->buf, .bufcap = sizeof st->buf,
 	};
-	uint32_t n = len > UINT32_MAX ? 0 : cpol_shell_split(line, len, &so);
-	/* exec, eval and source are shell builtins: a shell judges them */
+	/* Agents' shell tools run their command lines with bash. */
+	uint32_t n = len > UINT32_MAX ? 0 : cpol_shell_split_as(line, len, CPOL_SHELL_BASH, &so);
+	/* a line a shell runs its own way (exec, eval, printf -v, read, ...)
+	 * is judged as the script it is */
 	const struct cpol_shell_cmd *c0 = &so.cmds[0];
+	uint32_t at;
+	int rebinds;
 	int builtin = n == 1 && c0->argc > 0 &&
-	              ((c0->lens[0] == 4 && (!memcmp(c0->argv[0], "exec", 4) || !memcmp(c0->argv[0], "eval", 4))) ||
-	               (c0->lens[0] == 6 && !memcmp(c0->argv[0], "source", 6)) ||
-	               (c0->lens[0] == 1 && c0->argv[0][0] == '.'));
+	              ((c0->lens[0] == 4 && !memcmp(c0->argv[0], "exec", 4)) ||
+	               cpol_builtin_unknowable(c0, 0, CPOL_SHELL_BASH, &at, &rebinds));
 	if (n == 1 && !builtin && so.flags == 0 && c0->flags == 0 && c0->nredir == 0 && c0->argc > 0) {
 		/* One simple command: judge its words as an argv. */
 		cpol_frame_init(ctx, &f, 0, so.cmds[0].argc, so.cmds[0].argv, so.cmds[0].lens);

@@ -100,6 +100,25 @@ void cpol_iv_keep(struct cpol_ctx *ctx, struct cpol_iv *v);
 int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c);
 void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out);
 
+/* builtins.c: the one table of what the shells themselves know. */
+/* Is w[0..n) a builtin of the dialect (found before any PATH lookup)? */
+int cpol_builtin_is(const char *w, uint32_t n, int dialect);
+/* The builtin the command runs (argv[skip], through exec/command/builtin)
+ * evaluates a string as code or binds a name in a way that cannot be judged
+ * before it runs: the reason, with *at the word it is about; NULL when it
+ * is not such a builtin or its use is harmless. *rebinds: after it, a bare
+ * command name may no longer be the program of that name. */
+const char *cpol_builtin_unknowable(const struct cpol_shell_cmd *c, uint32_t skip, int dialect,
+                                    uint32_t *at, int *rebinds);
+/* An assignment word NAME=... to a variable that changes which code runs
+ * (sets *rebinds) or with an arithmetic subscript: the reason, else NULL. */
+const char *cpol_assign_check(const char *w, uint32_t n, int *rebinds);
+/* pushd/popd: the script's working folder is no longer known. */
+int cpol_builtin_moves_cwd(const struct cpol_shell_cmd *c, int dialect);
+/* The dialect of the program prog[0..n) (a name or a path) running a
+ * script; `sh` is the machine's sh, any other non-shell program too. */
+int cpol_shell_dialect_of(const char *prog, uint32_t n, int sh);
+
 /* Keep the stricter of two verdicts; the earlier one among equals. */
 static inline void cpol_iv_merge(struct cpol_iv *best, const struct cpol_iv *v)
 {

@@ -1,9 +1,12 @@
 /* vm/script.c -- judging shell scripts (`bash -c SCRIPT` and command lines):
- * split the script into simple commands, judge each as its own command, and
- * keep the strictest verdict. Whatever the splitter cannot judge for
- * certain (substitutions, expansions, here-docs, subshells, background
- * jobs, assignments, control structures, eval/source, redirections outside
- * the writable roots) is at least `prompt`, never `allow`.
+ * split the script the way the shell that runs it reads it (bash, dash,
+ * zsh; any other shell cannot be judged), judge each simple command as its
+ * own command, and keep the strictest verdict. Whatever the splitter cannot
+ * judge for certain (substitutions, expansions, here-docs, subshells,
+ * background jobs, assignments, control structures, builtins that run
+ * strings or rebind names (builtins.c), redirections outside the writable
+ * roots) is at least `prompt`, never `allow`; so is a bare command name
+ * after the script changed PATH, or when PATH may find untrusted programs.
  * Never allocates: each nesting depth has its own storage in the context.
  */
 #include "vm/eval.h"
@@ -20,6 +23,7 @@ static const struct { uint32_t flag; const char *reason; } uncertain[] = {
 	{ CPOL_SH_SYNTAX,     "shell syntax that cannot be parsed for certain" },
 	{ CPOL_SH_TOOBIG,     "script too large to judge" },
 	{ CPOL_SH_REDIR_FD,   "unusual redirection cannot be judged" },
+	{ CPOL_SH_DIALECT,    "a construct of this shell (zsh glob qualifiers, =cmd, >!, setopt, ...) cannot be judged" },
 };
 
 static void builtin(struct cpol_iv *v, uint8_t dec, const char *reason, const char *m, uint32_t mlen)
@@ -75,12 +79,43 @@ static int is_word(const struct cpol_shell_cmd *c, uint32_t i, const char *w)
 	return c->lens[i] == n && memcmp(c->argv[i], w, n) == 0;
 }
 
-static void judge_command(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c, struct cpol_iv *v)
+/* The first word after `exec [-cl] [-a NAME]`: exec CMD runs CMD in place
+ * of the shell, judged as CMD. */
+static uint32_t after_exec(const struct cpol_shell_cmd *c)
 {
 	uint32_t skip = 0;
-	/* `exec CMD` runs CMD in place of the shell: judge CMD. */
-	while (skip < c->argc && is_word(c, skip, "exec"))
+	while (skip < c->argc && is_word(c, skip, "exec")) {
 		skip++;
+		while (skip < c->argc && c->lens[skip] >= 2 && c->argv[skip][0] == '-') {
+			int dd = is_word(c, skip, "--");
+			skip += is_word(c, skip, "-a") ? 2 : 1;
+			if (dd)
+				break;
+		}
+	}
+	return skip < c->argc ? skip : c->argc;
+}
+
+/* Judge one simple command. *rebound: a name lookup may have changed (PATH,
+ * BASH_CMDS, hash -p, eval, ...): from this command on, bare names are not
+ * trusted to be the programs the rules know by that name. */
+static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, const struct cpol_shell_cmd *c,
+                          struct cpol_iv *v, int *rebound)
+{
+	uint32_t skip = after_exec(c), at = 0;
+	int rb = 0;
+	const char *why = NULL, *m = NULL;
+	uint32_t mlen = 0;
+	for (uint32_t k = 0; k < c->nassign && !why; k++) {
+		why = cpol_assign_check(c->assign[k], c->alens[k], &rb);
+		m = c->assign[k];
+		mlen = c->alens[k];
+	}
+	if (!why && (why = cpol_builtin_unknowable(c, skip, dialect, &at, &rb)) != NULL) {
+		m = c->argv[at];
+		mlen = c->lens[at];
+	}
+	*rebound |= rb;
 	if (skip >= c->argc) {
 		builtin(v, CPOL_ALLOW, "nothing to run", NULL, 0);
 		uint32_t writes = 0;
@@ -98,9 +133,6 @@ static void judge_command(struct cpol_ctx *ctx, int depth, const struct cpol_she
 			if (w.rule != CPOL_NONE || strcmp(w.bname, "default") != 0)
 				*v = w;
 		}
-	} else if (is_word(c, skip, "eval") || is_word(c, skip, "source") || is_word(c, skip, ".")) {
-		builtin(v, CPOL_PROMPT, "eval and source run code that cannot be judged before it runs",
-		        c->argv[skip], c->lens[skip]);
 	} else {
 		struct cpol_frame f;
 		cpol_frame_init(ctx, &f, depth, c->argc - skip, c->argv + skip, c->lens + skip);
@@ -109,6 +141,16 @@ static void judge_command(struct cpol_ctx *ctx, int depth, const struct cpol_she
 		f.nredir = c->nredir;
 		cpol_eval_frame(ctx, &f, v);
 	}
+	/* the rules still judge it (a forbid stays), but it is never allowed */
+	if (why)
+		at_least_prompt(v, why, m, mlen);
+	/* A rule allowed a bare name: is it still the program of that name? */
+	if (skip < c->argc && (*rebound || ctx->names_untrusted) && v->dec == CPOL_ALLOW && v->rule != CPOL_NONE &&
+	    !memchr(c->argv[skip], '/', c->lens[skip]) && !cpol_builtin_is(c->argv[skip], c->lens[skip], dialect))
+		builtin(v, CPOL_PROMPT, *rebound
+		        ? "the script changed PATH or a command name before: this name may run another program"
+		        : "PATH may find this name in a folder the command can write: it may not be the program the rule allows",
+		        c->argv[skip], c->lens[skip]);
 	for (size_t k = 0; k < sizeof uncertain / sizeof uncertain[0]; k++)
 		if (c->flags & uncertain[k].flag) {
 			at_least_prompt(v, uncertain[k].reason, NULL, 0);
@@ -161,6 +203,15 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		builtin(out, CPOL_PROMPT, "scripts nested too deeply to judge", NULL, 0);
 		return;
 	}
+	int dialect = f->argc ? cpol_shell_dialect_of(f->argv[0], cpol_alen(f, 0), ctx->sh_dialect) : ctx->sh_dialect;
+	if (f->argv == ctx->sh_argv)
+		dialect = CPOL_SHELL_BASH;      /* a command line: agents' tools run bash */
+	if (dialect == CPOL_SHELL_UNKNOWN) {
+		builtin(out, CPOL_PROMPT, "scripts of this shell cannot be judged: only bash, dash (sh) and zsh are known",
+		        f->argv[0], cpol_alen(f, 0));
+		cpol_iv_keep(ctx, out);
+		return;
+	}
 	struct cpol_shell_store *st = &ctx->sh[depth];
 	struct cpol_shell_out so = {
 		.cmds = st->cmds, .maxcmds = CPOL_SH_CMDS,
@@ -169,7 +220,7 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
 		.buf = st->buf, .bufcap = sizeof st->buf,
 	};
-	uint32_t n = cpol_shell_split(f->argv[arg], cpol_alen(f, arg), &so);
+	uint32_t n = cpol_shell_split_as(f->argv[arg], cpol_alen(f, arg), dialect, &so);
 	if (so.flags & CPOL_SH_TOOBIG) {
 		builtin(out, CPOL_PROMPT, "script too large to judge", NULL, 0);
 		return;
@@ -179,7 +230,7 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		builtin(out, CPOL_ALLOW, "empty script", NULL, 0); /* unless its syntax is wrong, below */
 	const char *saved_cwd = ctx->cwd;
 	uint32_t saved_cwdlen = ctx->cwdlen;
-	int lost_cwd = 0;
+	int lost_cwd = 0, rebound = 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &so.cmds[k];
 		/* Reserve the slot first: a command is listed before its own parts. */
@@ -192,10 +243,12 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 			ctx->subs_dropped++;
 		}
 		struct cpol_iv v;
-		judge_command(ctx, depth, c, &v);
+		judge_command(ctx, depth, dialect, c, &v, &rebound);
 		if (lost_cwd)
-			at_least_prompt(&v, "the working folder after `cd -` or `cd ~user` cannot be known", NULL, 0);
+			at_least_prompt(&v, "the working folder after `cd -`, `cd ~user` or pushd cannot be known", NULL, 0);
 		if (c->argc >= 1 && c->lens[0] == 2 && !memcmp(c->argv[0], "cd", 2) && cpol_follow_cd(ctx, depth, c) < 0)
+			lost_cwd = 1;
+		if (cpol_builtin_moves_cwd(c, dialect))
 			lost_cwd = 1;
 		if (sub)
 			cpol_iv_to_verdict(ctx, &v, &sub->verdict);

@@ -269,6 +269,24 @@ static size_t assign_eq(const char *w, size_t lit, int dialect)
 	return i < lit && w[i] == '=' ? i : 0;
 }
 
+/* NAME[...]=v with quotes or expansions in the subscript (a['x']=1,
+ * a[$i]=1): bash still assigns, and evaluates the subscript. */
+static int assign_subscript(const char *w, size_t n, size_t lit, int dialect)
+{
+	size_t i = 0;
+
+	if (dialect == CPOL_SHELL_POSIX || n == 0 || !is_alpha_((uch)w[0]))
+		return 0;
+	while (i < lit && (is_alpha_((uch)w[i]) || is_digit((uch)w[i])))
+		i++;
+	if (i >= lit || w[i] != '[')
+		return 0;
+	for (i++; i + 1 < n; i++)
+		if (w[i] == ']' && (w[i + 1] == '=' || (w[i + 1] == '+' && i + 2 < n && w[i + 2] == '=')))
+			return 1;
+	return 0;
+}
+
 static struct group *topg(struct sh *S)
 {
 	return S->depth ? &S->stack[S->depth - 1] : NULL;
@@ -575,7 +593,7 @@ static void w_end(struct sh *S)
 		if (keyword(S, w, n))
 			return;
 	}
-	if (o->nwords == S->word0 && assign_eq(w, S->wlit, S->dialect)) {
+	if (o->nwords == S->word0 && (assign_eq(w, S->wlit, S->dialect) || assign_subscript(w, n, S->wlit, S->dialect))) {
 		/* kept before argv: word0 moves past it */
 		if (o->nwords >= o->maxwords || o->words == NULL || o->wordlens == NULL) {
 			toobig(S);

@@ -123,6 +123,8 @@ struct cpol_ctx {
 	char cwdbuf[CPOL_MAX_DEPTH + 1][CPOL_PATH_BUF]; /* a script's cwd after `cd` */
 	const char *sh_argv[3];       /* eval_line: sh -c LINE */
 	uint32_t sh_lens[3];
+	uint8_t sh_dialect;           /* what `sh` is here (enum cpol_shell_dialect) */
+	uint8_t names_untrusted;      /* bare names in scripts may find untrusted programs */
 };
 
 #endif

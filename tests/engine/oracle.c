@@ -7,6 +7,7 @@
 #include "vm/path.h"
 #include "vm/shell.h"
 #include "vm/vm.h"   /* only the splitter's capacities and the depth limit */
+#include "vm/eval.h" /* the shells' builtin table, shared like the splitter */
 
 #include <stdlib.h>
 #include <string.h>
@@ -604,13 +605,33 @@ static void keep_stricter(struct ref_verdict *best, int *have, struct ref_verdic
 	*have = 1;
 }
 
-/* One simple command of a script. */
-static struct ref_verdict command(struct ref *r, int depth, const struct cpol_shell_cmd *c)
+/* One simple command of a script, run by a shell of `dialect`; *rebound:
+ * an earlier command (or this one) may have changed what a bare name runs. */
+static struct ref_verdict command(struct ref *r, int depth, int dialect, const struct cpol_shell_cmd *c,
+                                  int *rebound)
 {
 	struct ref_verdict v = { CPOL_ALLOW, -1 };
 	size_t skip = 0;
-	while (skip < c->argc && weq(c->argv[skip], c->lens[skip], "exec", 4))
-		skip++;          /* exec CMD is CMD */
+	while (skip < c->argc && weq(c->argv[skip], c->lens[skip], "exec", 4)) {
+		skip++;          /* exec [-cl] [-a NAME] CMD is CMD */
+		while (skip < c->argc && c->lens[skip] >= 2 && c->argv[skip][0] == '-') {
+			int dd = weq(c->argv[skip], c->lens[skip], "--", 2);
+			skip += weq(c->argv[skip], c->lens[skip], "-a", 2) ? 2 : 1;
+			if (dd)
+				break;
+		}
+	}
+	if (skip > c->argc)
+		skip = c->argc;
+	int rb = 0, unknowable = 0;
+	uint32_t at;
+	for (uint32_t k = 0; k < c->nassign; k++)
+		unknowable |= cpol_assign_check(c->assign[k], c->alens[k], &rb) != NULL;
+	*rebound |= rb;
+	if (!unknowable) {
+		unknowable = cpol_builtin_unknowable(c, (uint32_t)skip, dialect, &at, &rb) != NULL;
+		*rebound |= rb;
+	}
 	struct word *w = malloc((c->argc + 1) * sizeof *w);
 	if (!w)
 		abort();
@@ -625,13 +646,16 @@ static struct ref_verdict command(struct ref *r, int depth, const struct cpol_sh
 		struct ref_verdict x = judge(r, depth, 0, w, c->redir, c->nredir, &matched);
 		if (writes && matched)
 			v = x;
-	} else if (weq(w[0].s, w[0].n, "eval", 4) || weq(w[0].s, w[0].n, "source", 6) || weq(w[0].s, w[0].n, ".", 1)) {
-		v = PROMPT_BUILTIN;
 	} else {
 		int matched;
 		v = judge(r, depth, argc, w, c->redir, c->nredir, &matched);
+		if (*rebound && v.dec == CPOL_ALLOW && v.index >= 0 && !memchr(w[0].s, '/', w[0].n) &&
+		    !cpol_builtin_is(w[0].s, (uint32_t)w[0].n, dialect))
+			v = PROMPT_BUILTIN;
 	}
 	free(w);
+	if (unknowable)
+		at_least_prompt(&v);   /* judged by the rules, never allowed */
 	if (c->flags)
 		at_least_prompt(&v);
 	for (size_t k = 0; k < c->nredir; k++)
@@ -651,7 +675,7 @@ struct split {
 };
 
 /* Split with the same capacities as the runtime, so both run out alike. */
-static uint32_t split(struct split *s, const char *text, size_t len)
+static uint32_t split(struct split *s, const char *text, size_t len, int dialect)
 {
 	s->cmds = malloc(CPOL_SH_CMDS * sizeof *s->cmds);
 	s->words = malloc(CPOL_SH_WORDS * sizeof *s->words);
@@ -665,7 +689,7 @@ static uint32_t split(struct split *s, const char *text, size_t len)
 		.wordlens = s->lens, .redirs = s->redirs, .maxredirs = CPOL_SH_REDIRS, .buf = s->buf,
 		.bufcap = CPOL_SH_BUF,
 	};
-	return cpol_shell_split(text, len, &s->o);
+	return cpol_shell_split_as(text, len, dialect, &s->o);
 }
 
 static void split_free(struct split *s)
@@ -677,12 +701,20 @@ static void split_free(struct split *s)
 	free(s->buf);
 }
 
-static struct ref_verdict script(struct ref *r, int depth, const struct word *text)
+static const char line_sh[] = "sh";
+
+static struct ref_verdict script(struct ref *r, int depth, const struct word *shell, const struct word *text)
 {
 	if (depth > CPOL_MAX_DEPTH)
 		return PROMPT_BUILTIN;
+	/* read the way the shell running it does; `sh` is dash, but the `sh`
+	 * of a command line (ref_eval_line) reads it as bash, like agents' tools */
+	int dialect = shell->s == line_sh ? CPOL_SHELL_BASH
+	            : cpol_shell_dialect_of(shell->s, (uint32_t)shell->n, CPOL_SHELL_POSIX);
+	if (dialect == CPOL_SHELL_UNKNOWN)
+		return PROMPT_BUILTIN;
 	struct split s;
-	uint32_t n = split(&s, text->s, text->n);
+	uint32_t n = split(&s, text->s, text->n, dialect);
 	struct ref_verdict best = { CPOL_ALLOW, -1 };
 	if (s.o.flags & CPOL_SH_TOOBIG) {
 		split_free(&s);
@@ -692,10 +724,10 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *te
 	 * theirs: the script's caller keeps its own) */
 	char saved[CPOL_PATH_BUF];
 	memcpy(saved, r->cwd, sizeof saved);
-	int have = 0, lost = 0;
+	int have = 0, lost = 0, rebound = 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &s.cmds[k];
-		struct ref_verdict v = command(r, depth, c);
+		struct ref_verdict v = command(r, depth, dialect, c, &rebound);
 		if (lost)
 			at_least_prompt(&v);   /* after cd - or cd ~user: where are we? */
 		keep_stricter(&best, &have, v);
@@ -713,6 +745,9 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *te
 			else
 				memcpy(r->cwd, p, strlen(p) + 1);
 		}
+		if (c->argc >= 1 && (weq(c->argv[0], c->lens[0], "pushd", 5) || weq(c->argv[0], c->lens[0], "popd", 4)) &&
+		    dialect != CPOL_SHELL_POSIX)
+			lost = 1;
 	}
 	memcpy(r->cwd, saved, sizeof saved);
 	if (s.o.flags)
@@ -753,7 +788,7 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 		struct ref_verdict v;
 		if (s->u.rule.action == CPOL_ACT_SCRIPT) {
 			uint32_t k = s->u.rule.script_arg;
-			v = k < argc ? script(r, depth + 1, &argv[k]) : PROMPT_BUILTIN;
+			v = k < argc ? script(r, depth + 1, &argv[0], &argv[k]) : PROMPT_BUILTIN;
 		} else {
 			v = (struct ref_verdict){ s->u.rule.dec, (int)i };
 		}
@@ -781,14 +816,13 @@ struct ref_verdict ref_eval(struct ref *r, int argc, const char *const *argv)
 struct ref_verdict ref_eval_line(struct ref *r, const char *line, size_t len)
 {
 	struct split s;
-	uint32_t n = split(&s, line, len);
+	uint32_t n = split(&s, line, len, CPOL_SHELL_BASH);
 	struct ref_verdict v;
-	int matched;
+	int matched, rb;
+	uint32_t at;
 	int builtin = n == 1 && s.cmds[0].argc > 0 &&
 	              (weq(s.cmds[0].argv[0], s.cmds[0].lens[0], "exec", 4) ||
-	               weq(s.cmds[0].argv[0], s.cmds[0].lens[0], "eval", 4) ||
-	               weq(s.cmds[0].argv[0], s.cmds[0].lens[0], "source", 6) ||
-	               weq(s.cmds[0].argv[0], s.cmds[0].lens[0], ".", 1));
+	               cpol_builtin_unknowable(&s.cmds[0], 0, CPOL_SHELL_BASH, &at, &rb));
 	if (n == 1 && !builtin && s.o.flags == 0 && s.cmds[0].flags == 0 && s.cmds[0].nredir == 0 && s.cmds[0].argc > 0) {
 		/* one simple command (not a shell builtin): its words are the argv */
 		const struct cpol_shell_cmd *c = &s.cmds[0];
@@ -800,8 +834,8 @@ struct ref_verdict ref_eval_line(struct ref *r, const char *line, size_t len)
 		v = judge(r, 0, c->argc, w, NULL, 0, &matched);
 		free(w);
 	} else {
-		/* anything more is what `sh -c LINE` would run */
-		struct word w[3] = { { "sh", 2 }, { "-c", 2 }, { line, len } };
+		/* anything more is what `sh -c LINE` would run, read as bash */
+		struct word w[3] = { { line_sh, 2 }, { "-c", 2 }, { line, len } };
 		v = judge(r, 0, 3, w, NULL, 0, &matched);
 	}
 	split_free(&s);

@@ -3,7 +3,9 @@
  * and listed in the result with its own verdict; the strictest wins; what
  * the splitter cannot judge for certain is at least prompt; scripts nest up
  * to the depth limit; cpol_eval_line judges one simple command as its argv
- * and anything more as `sh -c LINE`. */
+ * and anything more as `sh -c LINE` read the bash way. Scripts are read the way the shell
+ * running them does (dash for sh), and builtins that run strings or rebind
+ * names are at least prompt. */
 #include "tests/engine/helpers.h"
 
 #include <criterion/criterion.h>
@@ -57,7 +59,7 @@ Test(script, subcommands_are_listed_with_their_verdicts)
 	cr_expect_eq(e->res.commands[2].verdict.decision, A);
 	cr_expect_str_eq(e->res.commands[2].verdict.rule, "git read");
 
-	cr_assert_eq(EV(e, "sh", "-c", "ls | grep a || echo b\nwc -l; git status |& cat"), A);
+	cr_assert_eq(EV(e, "bash", "-c", "ls | grep a || echo b\nwc -l; git status |& cat"), A);
 	cr_expect_eq(e->res.ncommands, 6);
 
 	/* quotes and escapes are removed from the words */
@@ -452,5 +454,153 @@ Test(limits, contexts_and_environments)
 	cr_expect_eq(EV(e, "tee", "x"), A);
 	cr_expect_str_eq(r.verdict.rule, "writes out");
 	cpol_ctx_free(other);
+	eng_free(e);
+}
+
+/* Every shell of the dialects, and one that is unknown. */
+static const char dialect_policy[] =
+	"sandbox { write \"$WORKSPACE\", \"/tmp\", \"/dev/null\"; }\n"
+	"default allow;\n"
+	"forbid program \"rm\";\n"
+	"rule \"shell -c\" { when program \"bash\", \"sh\", \"dash\", \"zsh\", \"ksh\" and arg 1 is \"-c\"; evaluate script arg 2; }\n";
+
+Test(script, each_shell_reads_the_script_its_own_way)
+{
+	struct eng *e = eng_new(dialect_policy);
+	static const char hidden[] = "echo $'\\'; rm -rf ~ #'";
+	/* bash: one echo of a $'...' string; dash (sh): the string ends
+	 * early and rm runs */
+	cr_expect_eq(EV(e, "bash", "-c", hidden), A);
+	cr_expect_eq(e->res.ncommands, 1);
+	cr_expect_eq(EV(e, "sh", "-c", hidden), F);
+	cr_assert_eq(e->res.ncommands, 2);
+	cr_expect_str_eq(e->res.commands[1].text, "rm -rf ~");
+	cr_expect_eq(EV(e, "/bin/sh", "-c", hidden), F);
+	cr_expect_eq(EV(e, "dash", "-c", hidden), F);
+	cr_expect_eq(EV(e, "zsh", "-c", hidden), A);
+	/* dash: `cmd &> f` is `cmd &` and `> f` */
+	cr_expect_eq(EV(e, "bash", "-c", "ls &> out"), A);
+	cr_expect_eq(EV(e, "sh", "-c", "ls &> out"), P);
+	cr_expect_str_eq(e->res.verdict.reason, "background jobs cannot be judged");
+	/* the machine's sh may be bash, or a shell nobody can judge */
+	cpol_ctx_set_sh(e->ctx, "bash");
+	cr_expect_eq(EV(e, "sh", "-c", hidden), A);
+	cpol_ctx_set_sh(e->ctx, "mksh");
+	cr_expect_eq(EV(e, "sh", "-c", "ls"), P);
+	cr_expect_str_eq(e->res.verdict.reason, "scripts of this shell cannot be judged: only bash, dash (sh) and zsh are known");
+	cpol_ctx_set_sh(e->ctx, NULL);
+	cr_expect_eq(EV(e, "sh", "-c", hidden), F);
+	cr_expect_eq(EV(e, "ksh", "-c", "ls"), P);
+	/* zsh: glob qualifiers and =cmd run code the splitter does not model */
+	cr_expect_eq(EV(e, "zsh", "-c", "ls *(e:'rm -rf ~':)"), P);
+	cr_expect_eq(EV(e, "zsh", "-c", "=rm -rf x"), P);
+	cr_expect_eq(EV(e, "zsh", "-c", "zmodload zsh/system"), P);
+	cr_expect_eq(EV(e, "zsh", "-c", "ls -l"), A);
+	eng_free(e);
+}
+
+/* One builtin use per row: at least prompt, with the reason's start. */
+static void expect_builtin(struct eng *e, const char *script, const char *reason)
+{
+	cr_expect_eq(EV(e, "bash", "-c", script), P, "%s", script);
+	cr_expect_eq(strncmp(e->res.verdict.reason, reason, strlen(reason)), 0, "%s: %s", script,
+	             e->res.verdict.reason);
+}
+
+Test(script, builtins_that_run_strings_or_rebind_names)
+{
+	struct eng *e = eng_new(sh_allow_policy);
+	static const struct { const char *script, *reason; } t[] = {
+		{ "printf -v 'BASH_CMDS[cat]' /tmp/x", "printf -v" },
+		{ "printf -v PATH %s .", "printf -v" },
+		{ "builtin printf -v x y", "printf -v" },
+		{ "test -v 'x[$(id)]'", "test -v" },
+		{ "[ -v 'x[$(id)]' ]", "test -v" },
+		{ "test ! -v \"x[$y]\"", "test -v" },
+		{ "declare -n r=x", "declare -n" },
+		{ "typeset -i n=1", "declare -n" },
+		{ "export -f f", "declare -n" },
+		{ "local 'a[$(id)]'", "a declared name" },
+		{ "export A=1", "variable assignments" },
+		{ "export PATH=.", "assignment to a variable" },
+		{ "readonly BASH_ENV=/tmp/x", "assignment to a variable" },
+		{ "read -a arr", "read -a" },
+		{ "read 'x[$(id)]'", "read assigns" },
+		{ "read IFS", "assignment to a variable" },
+		{ "mapfile -C cb arr", "mapfile -C" },
+		{ "let 'x[$(id)]'", "let" },
+		{ "let n", "let" },
+		{ "hash -p /tmp/x ls", "hash -p" },
+		{ "enable -f x.so y", "enable" },
+		{ "alias ls=rm", "alias" },
+		{ "trap 'rm x' EXIT", "trap" },
+		{ "eval ls", "eval" },
+		{ "source x", "source" },
+		{ ". x", "." },
+		{ "command eval ls", "eval" },
+		{ "exec eval ls", "eval" },
+		{ "unset 'a[$(id)]'", "a variable name" },
+		{ "getopts ab 'x[$(id)]'", "a variable name" },
+		{ "set -k", "set -k" },
+		{ "set -o posix", "set -k" },
+		{ "shopt -s expand_aliases", "this shell option" },
+		{ "compgen -C cmd x", "compgen" },
+		{ "fc -s", "fc" },
+		{ "function f { ls; }", "a function definition" },
+		{ "PATH=/tmp/x ls", "assignment to a variable" },
+		{ "BASH_ENV=/tmp/x ls", "assignment to a variable" },
+		{ "LD_PRELOAD=/tmp/x.so ls", "assignment to a variable" },
+		{ "IFS=/ ls", "assignment to a variable" },
+		{ "PS4='$(id)' ls", "assignment to a variable" },
+		{ "a[$(id)]=1", "an array subscript" },
+		{ "a['$(id)']=1", "an array subscript" },
+		{ "BASH_CMDS[cat]=/tmp/x", "assignment to a variable" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		expect_builtin(e, t[i].script, t[i].reason);
+	/* the harmless uses of the same builtins */
+	static const char *const fine[] = {
+		"printf '%s\\n' x", "test -v x", "[ -f x ]", "declare -p", "export A", "read -r line",
+		"read -p 'Name [y/n]: ' ans", "let 1", "hash -r", "command -v ls", "unset x", "set -e",
+		"set -- a b", "shopt -s nullglob", "trap", "exec ls", "exec -a name ls", "getopts ab opt",
+		"[[ 1 -eq 1 ]] || true",
+	};
+	for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++)
+		if (strcmp(fine[i], "[[ 1 -eq 1 ]] || true") != 0)  /* [[ is a control structure */
+			cr_expect_eq(EV(e, "bash", "-c", fine[i]), A, "%s: %s", fine[i], e->res.verdict.reason);
+	cr_expect_eq(EV(e, "bash", "-c", "exec -a name rm x"), F);
+	/* the line an agent runs: a lone printf -v is judged as a script */
+	cr_expect_eq(eng_line(e, "printf -v 'BASH_CMDS[cat]' /tmp/x"), P);
+	cr_expect_eq(eng_line(e, "test -v 'x[$(id)]'"), P);
+	eng_free(e);
+}
+
+Test(script, bare_names_after_path_changes)
+{
+	struct eng *e = eng_new(sh_policy);
+	/* ls is allowed by a rule: after PATH changed, `ls` may be anything */
+	cr_expect_eq(EV(e, "bash", "-c", "ls; cat x"), A);
+	cr_expect_eq(EV(e, "bash", "-c", "PATH=.:$PATH; ls"), P);
+	cr_assert_eq(e->res.ncommands, 2);
+	cr_expect_eq(e->res.commands[1].verdict.decision, P);
+	cr_expect_str_eq(e->res.commands[1].verdict.reason,
+	                 "the script changed PATH or a command name before: this name may run another program");
+	cr_expect_eq(EV(e, "bash", "-c", "printf -v 'BASH_CMDS[ls]' /tmp/x; ls"), P);
+	cr_expect_eq(e->res.commands[1].verdict.decision, P);
+	cr_expect_eq(EV(e, "bash", "-c", "export PATH=/tmp; /bin/ls; echo hi"), P);
+	cr_expect_eq(e->res.commands[1].verdict.decision, A);   /* a path: no lookup */
+	cr_expect_eq(e->res.commands[2].verdict.decision, A);   /* a builtin: no lookup */
+	cr_expect_eq(EV(e, "bash", "-c", "PATH=/tmp rm x"), F);  /* forbid still applies */
+	/* a PATH the command can write: bare names are at most prompt */
+	cpol_ctx_set_path_trusted(e->ctx, 0);
+	cr_expect_eq(EV(e, "bash", "-c", "ls"), P);
+	cr_expect_str_eq(e->res.verdict.reason,
+	                 "PATH may find this name in a folder the command can write: it may not be the program the rule allows");
+	cr_expect_eq(EV(e, "bash", "-c", "/usr/bin/ls; echo x"), A);
+	cr_expect_eq(EV(e, "bash", "-c", "rm x"), F);
+	cpol_ctx_set_path_trusted(e->ctx, 1);
+	cr_expect_eq(EV(e, "bash", "-c", "ls"), A);
+	/* pushd moves the folder somewhere the script cannot follow */
+	cr_expect_eq(EV(e, "bash", "-c", "pushd /etc; cat x"), P);
 	eng_free(e);
 }

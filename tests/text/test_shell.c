@@ -996,6 +996,8 @@ Test(shell, word_classification)
 		{ "PATH=.:$PATH; ls", "{PATH=.:$PATH:E} [] +EXPAND +ASSIGN ; [ls]" },
 		{ "x=1 y=2", "{x=1, y=2} [] +ASSIGN" },
 		{ "a[1]=x", "{a[1]=x:G} [] +ASSIGN" },
+		{ "a['$(id)']=1 ls", "{a[$(id)]=1:G} [ls] +ASSIGN" },
+		{ "a[$i]=1", "{a[$i]=1:EG} [] +EXPAND +ASSIGN" },
 	};
 	CHECK_AS(t, CPOL_SHELL_BASH);
 }

@@ -475,6 +475,23 @@ static void eval_frame(struct naive *nv, struct nframe *f, struct nv *best)
 		if (best->dec == CPOL_FORBID)
 			break;
 	}
+	/* A wrapper's command: found and judged by the VM's own helper (the
+	 * words it runs, their flags and the bounded recursion are semantics,
+	 * not a fast path), so both agree on what a wrapper runs. */
+	if (f->prog && !f->untrusted && !(best->set && best->dec == CPOL_FORBID)) {
+		const struct cpol_img_wrapper *w = cpol_wrapper_of(im, f->prog);
+		if (w) {
+			struct cpol_frame vf;
+			struct cpol_iv iv;
+			cpol_frame_init(nv->ctx, &vf, f->depth, f->argc, f->argv, f->lens);
+			vf.redir = f->redir;
+			vf.nredir = f->nredir;
+			if (cpol_eval_wrapped(nv->ctx, &vf, w, &iv)) {
+				struct nv x = { iv.dec, 1, iv.rule == CPOL_NONE ? -1 : (int)iv.rule };
+				merge(best, &x);
+			}
+		}
+	}
 	if (!best->set) {
 		best->set = 1;
 		best->dec = im->meta->def;
@@ -604,6 +621,8 @@ cpol_decision naive_eval(struct naive *nv, int argc, const char *const *argv, in
 {
 	struct nframe f;
 	struct nv v;
+	nv->ctx->nsubs = nv->ctx->subs_dropped = 0; /* the wrapper helper lists commands there */
+	nv->ctx->textlen = 0;
 	frame_init(nv, &f, 0, argc > 0 ? (uint32_t)argc : 0, argv, NULL);
 	eval_frame(nv, &f, &v);
 	if (rule)
@@ -616,6 +635,8 @@ cpol_decision naive_eval_line(struct naive *nv, const char *line, size_t len, in
 	struct nframe f;
 	struct nv v;
 	struct cpol_shell_out so;
+	nv->ctx->nsubs = nv->ctx->subs_dropped = 0;
+	nv->ctx->textlen = 0;
 	split(nv, 0, line, len, &so);
 	const struct cpol_shell_cmd *c0 = &so.cmds[0];
 	int builtin_word = so.ncmds == 1 && c0->argc > 0 &&

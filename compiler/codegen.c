@@ -43,6 +43,7 @@ struct cg {
 	uint32_t *progof; uint32_t capprogof;   /* string id -> program index + 1 */
 	struct cpol_img_insn *code; uint32_t ncode, capcode;
 	uint32_t maxarg;
+	uint32_t nwrappers;
 	int ro_filter;           /* the stored seccomp filter refuses metadata changes */
 	int oom;
 };
@@ -495,6 +496,73 @@ static void gen_rules(struct cg *g, struct cpol_buf *rules, struct cpol_buf *deb
 	}
 }
 
+static int wrapper_cmp(const void *a, const void *b)
+{
+	const struct cpol_img_wrapper *x = a, *y = b;
+	return (x->prog > y->prog) - (x->prog < y->prog);
+}
+
+/* Every program of every `wrapper`, sorted by program (the evaluator
+ * searches them); a program declared twice is an error. */
+static void gen_wrappers(struct cg *g, struct cpol_buf *out)
+{
+	const struct cpol_model *m = g->m;
+	struct cpol_img_wrapper *v = NULL;
+	const cpol_stmt **from = NULL;
+	uint32_t n = 0, cap = 0;
+	for (uint32_t i = 0; i < m->nwrappers; i++) {
+		const cpol_stmt *s = m->wrappers[i];
+		struct cpol_img_wrapper w = { 0, CPOL_NONE, CPOL_NONE, CPOL_NONE, (uint16_t)s->u.wrapper.skip, 0, 0 };
+		if (s->u.wrapper.has_options) {
+			w.flags |= CPOL_WF_OPTIONS;
+			w.options = set_of(g, &s->u.wrapper.options, 0);
+		}
+		if (s->u.wrapper.has_command) {
+			w.flags |= CPOL_WF_COMMAND;
+			w.after = set_of(g, &s->u.wrapper.after, 1);
+			w.until = set_of(g, &s->u.wrapper.until, 1);
+		}
+		w.flags |= (s->u.wrapper.assignments ? CPOL_WF_ASSIGN : 0) | (s->u.wrapper.input ? CPOL_WF_INPUT : 0);
+		uint32_t *ids, nids;
+		if (list_ids(g, &s->u.wrapper.programs, &ids, &nids, 0) < 0)
+			return;
+		for (uint32_t k = 0; k < nids; k++) {
+			w.prog = prog_of(g, ids[k]);
+			for (uint32_t j = 0; j < n; j++)
+				if (v[j].prog == w.prog) {
+					cpol_error_at(g->u, s->loc, "program \"%.*s\" is already a wrapper", (int)g->st.v[ids[k]].len,
+					              g->st.v[ids[k]].s);
+					cpol_note_at(g->u, from[j]->loc, "declared here");
+				}
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				struct cpol_img_wrapper *nv = realloc(v, cap * sizeof *nv);
+				const cpol_stmt **nf = realloc(from, cap * sizeof *nf);
+				if (nv)
+					v = nv;
+				if (nf)
+					from = nf;
+				if (!nv || !nf) {
+					g->oom = 1;
+					free(ids);
+					free(v);
+					free(from);
+					return;
+				}
+			}
+			from[n] = s;
+			v[n++] = w;
+		}
+		free(ids);
+	}
+	if (n)
+		qsort(v, n, sizeof *v, wrapper_cmp);
+	cpol_buf_put(out, v, (size_t)n * sizeof *v);
+	g->nwrappers = n;
+	free(v);
+	free(from);
+}
+
 static void gen_intents(struct cg *g)
 {
 	const struct cpol_model *m = g->m;
@@ -805,6 +873,7 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	}
 	gen_rules(&g, &sec[CPOL_SEC_RULES], &sec[CPOL_SEC_DEBUG], o && o->strip_debug);
 	gen_intents(&g);
+	gen_wrappers(&g, &sec[CPOL_SEC_WRAPPERS]);
 	gen_sets(&g, &sec[CPOL_SEC_SETS]);
 	gen_dispatch(&g, &sec[CPOL_SEC_DISPATCH], &sec[CPOL_SEC_INTENTS]);
 	gen_ac(&g, &sec[CPOL_SEC_AC], &failed);
@@ -847,6 +916,7 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 		case CPOL_SEC_RULES: case CPOL_SEC_DEBUG: s.count = m->nrules; break;
 		case CPOL_SEC_CODE: s.count = g.ncode; break;
 		case CPOL_SEC_INTENTS: s.count = nintents; break;
+		case CPOL_SEC_WRAPPERS: s.count = g.nwrappers; break;
 		default: s.count = 0; break;
 		}
 		cpol_buf_put(&img, sec[k].p, sec[k].n);

@@ -22,6 +22,7 @@ struct cpol_model {
 	cpol_stmt *policy, *deflt, *sandbox;
 	cpol_stmt **rules;   uint32_t nrules;
 	cpol_stmt **intents; uint32_t nintents;
+	cpol_stmt **wrappers; uint32_t nwrappers;
 	cpol_stmt **sets;    uint32_t nsets;
 	cpol_stmt **tests;   uint32_t ntests;   /* test statements */
 	uint8_t net;                       /* enum cpol_net (NONE when unset) */

@@ -890,6 +890,28 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 				put_cond(F, s->u.intent.when, 0);
 			}
 			break;
+		case CPOL_S_WRAPPER:
+			T(F, "wrapper program ");
+			put_list(F, &s->u.wrapper.programs);
+			if (s->u.wrapper.has_options) {
+				T(F, " options ");
+				put_list(F, &s->u.wrapper.options);
+			}
+			if (s->u.wrapper.skip) {
+				T(F, " skip ");
+				put_num(F, s->u.wrapper.skip);
+			}
+			if (s->u.wrapper.assignments)
+				T(F, " assignments");
+			if (s->u.wrapper.input)
+				T(F, " input");
+			if (s->u.wrapper.has_command) {
+				T(F, " command after ");
+				put_list(F, &s->u.wrapper.after);
+				T(F, " until ");
+				put_list(F, &s->u.wrapper.until);
+			}
+			break;
 		default:
 			break;
 		}

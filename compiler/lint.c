@@ -295,7 +295,7 @@ static int contributes(const cpol_file *f)
 	if (f->used)
 		return 1;
 	for (const cpol_stmt *s = f->stmts; s; s = s->next) {
-		if (s->kind == CPOL_S_RULE || s->kind == CPOL_S_INTENT)
+		if (s->kind == CPOL_S_RULE || s->kind == CPOL_S_INTENT || s->kind == CPOL_S_WRAPPER)
 			return 1;
 		if (s->kind == CPOL_S_INCLUDE && s->u.include.file && contributes(s->u.include.file))
 			return 1;

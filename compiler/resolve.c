@@ -13,7 +13,7 @@ struct walk {
 	cpol_unit *u;
 	struct cpol_model *m;
 	uint32_t seq;
-	uint32_t caprules, capintents, capsets, captests;
+	uint32_t caprules, capintents, capsets, captests, capwrappers;
 };
 
 static int push(cpol_unit *u, cpol_stmt ***arr, uint32_t *n, uint32_t *cap, cpol_stmt *s)
@@ -73,6 +73,7 @@ static void walk_file(struct walk *w, cpol_file *f)
 		case CPOL_S_SET: push(w->u, &m->sets, &m->nsets, &w->capsets, s); break;
 		case CPOL_S_RULE: push(w->u, &m->rules, &m->nrules, &w->caprules, s); break;
 		case CPOL_S_INTENT: push(w->u, &m->intents, &m->nintents, &w->capintents, s); break;
+		case CPOL_S_WRAPPER: push(w->u, &m->wrappers, &m->nwrappers, &w->capwrappers, s); break;
 		case CPOL_S_TEST:
 			if (f->depth > 0)
 				cpol_error_at(w->u, s->loc, "'test' belongs in the top-level policy, not in an included file");
@@ -377,6 +378,30 @@ static void check_intents(cpol_unit *u, struct cpol_model *m)
 	}
 }
 
+static void check_wrappers(cpol_unit *u, struct cpol_model *m)
+{
+	for (uint32_t i = 0; i < m->nwrappers; i++) {
+		cpol_stmt *s = m->wrappers[i];
+		resolve_list(u, m, &s->u.wrapper.programs, s->seq);
+		check_list(u, &s->u.wrapper.programs, check_program_name);
+		if (s->u.wrapper.has_options) {
+			resolve_list(u, m, &s->u.wrapper.options, s->seq);
+			check_list(u, &s->u.wrapper.options, check_optspec);
+		}
+		if (s->u.wrapper.has_command) {
+			resolve_list(u, m, &s->u.wrapper.after, s->seq);
+			check_list(u, &s->u.wrapper.after, check_nonempty);
+			resolve_list(u, m, &s->u.wrapper.until, s->seq);
+			check_list(u, &s->u.wrapper.until, check_nonempty);
+			if (s->u.wrapper.skip || s->u.wrapper.assignments || s->u.wrapper.input)
+				cpol_error_at(u, s->loc, "a wrapper whose command comes after a marker takes no 'skip', "
+				              "'assignments' or 'input'");
+		}
+		if (s->u.wrapper.skip > 255)
+			cpol_error_at(u, s->loc, "'skip' %u is too large (the limit is 255)", s->u.wrapper.skip);
+	}
+}
+
 static void check_ports(cpol_unit *u, const cpol_port *p)
 {
 	for (; p; p = p->next) {
@@ -513,6 +538,7 @@ int cpol_resolve(cpol_unit *u, cpol_file *main, struct cpol_model *m)
 	check_sets(u, m);
 	check_rules(u, m);
 	check_intents(u, m);
+	check_wrappers(u, m);
 	check_sandbox(u, m);
 	for (uint32_t i = 0; i < m->ntests; i++)
 		for (cpol_testcase *t = m->tests[i]->u.test.cases; t; t = t->next)

@@ -89,7 +89,8 @@ typedef struct cpol_cond {
 
 enum cpol_stmt_kind {
 	CPOL_S_POLICY, CPOL_S_INCLUDE, CPOL_S_SANDBOX, CPOL_S_DEFAULT, CPOL_S_SET,
-	CPOL_S_RULE, CPOL_S_INTENT, CPOL_S_TEST
+	CPOL_S_RULE, CPOL_S_INTENT, CPOL_S_TEST,
+	CPOL_S_WRAPPER
 };
 
 enum cpol_rule_form { CPOL_FORM_BLOCK, CPOL_FORM_PROGRAM, CPOL_FORM_SUBSTRING };
@@ -177,6 +178,13 @@ typedef struct cpol_stmt {
 			cpol_cond *when;          /* NULL when absent */
 		} intent;
 		struct { cpol_testcase *cases; } test;
+		struct {
+			cpol_list programs;
+			cpol_list options;        /* the wrapper's own options (allowlist members) */
+			uint32_t skip;            /* operands before the command */
+			cpol_list after, until;   /* command after MARKER until END (find -exec) */
+			uint8_t has_options, assignments, input, has_command;
+		} wrapper;
 	} u;
 } cpol_stmt;
 

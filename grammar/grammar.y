@@ -67,7 +67,7 @@
        WRITES OUTSIDE INSIDE EVALUATE SCRIPT TEST BECAUSE SET INTENT TARGET LAST
        OPERANDS FROM AFTER VALUE TRUE CWD STRING IDENT INT SEMI COMMA LBRACE
        RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE
-       OPTIONS ONLY.
+       OPTIONS ONLY WRAPPER SKIP ASSIGNMENTS INPUT COMMAND UNTIL.
 
 %left OR.
 %left AND.
@@ -135,7 +135,33 @@ stmt ::= TEST(K) LBRACE(O) tcases(C) RBRACE(E). {
 	if (s) s->u.test.cases = cpol_ast_reverse_tests(C);
 	cpol_ast_append(P, s);
 }
+stmt ::= wrapper(W) SEMI. { cpol_ast_append(P, W); }
 stmt ::= error SEMI. { ERROK; }
+
+/* ---- wrappers: programs that run another command ---- */
+
+%type wrapper {cpol_stmt *}
+wrapper(R) ::= WRAPPER(K) PROGRAM list(L). {
+	R = cpol_ast_stmt(P, CPOL_S_WRAPPER, K.loc);
+	if (R) R->u.wrapper.programs = L;
+}
+wrapper(R) ::= wrapper(A) OPTIONS(K) setx(S). {
+	R = A;
+	if (R && R->u.wrapper.has_options) cpol_error_at(P->u, K.loc, "'options' is given twice");
+	if (R) { R->u.wrapper.options = S; R->u.wrapper.has_options = 1; }
+}
+wrapper(R) ::= wrapper(A) SKIP(K) INT(N). {
+	R = A;
+	if (R && R->u.wrapper.skip) cpol_error_at(P->u, K.loc, "'skip' is given twice");
+	if (R) R->u.wrapper.skip = N.num;
+}
+wrapper(R) ::= wrapper(A) ASSIGNMENTS. { R = A; if (R) R->u.wrapper.assignments = 1; }
+wrapper(R) ::= wrapper(A) INPUT. { R = A; if (R) R->u.wrapper.input = 1; }
+wrapper(R) ::= wrapper(A) COMMAND(K) AFTER setx(S) UNTIL setx(E). {
+	R = A;
+	if (R && R->u.wrapper.has_command) cpol_error_at(P->u, K.loc, "'command after' is given twice");
+	if (R) { R->u.wrapper.after = S; R->u.wrapper.until = E; R->u.wrapper.has_command = 1; }
+}
 
 /* A decision keyword: the token, with num = enum cpol_dec. */
 %type decision {cpol_token}

@@ -252,6 +252,12 @@ again:
 	"cwd"             { TOK(CWD); }
 	"options"         { TOK(OPTIONS); }
 	"only"            { TOK(ONLY); }
+	"wrapper"         { TOK(WRAPPER); }
+	"skip"            { TOK(SKIP); }
+	"assignments"     { TOK(ASSIGNMENTS); }
+	"input"           { TOK(INPUT); }
+	"command"         { TOK(COMMAND); }
+	"until"           { TOK(UNTIL); }
 	[A-Za-z_][A-Za-z0-9_]* { TOK(IDENT); }
 	[0-9]+ {
 		uint64_t v = 0;
@@ -354,6 +360,8 @@ const char *cpol_token_name(int type)
 	KW(SET, "set") KW(INTENT, "intent") KW(TARGET, "target") KW(LAST, "last")
 	KW(OPERANDS, "operands") KW(FROM, "from") KW(AFTER, "after") KW(VALUE, "value")
 	KW(TRUE, "true") KW(CWD, "cwd") KW(OPTIONS, "options") KW(ONLY, "only")
+	KW(WRAPPER, "wrapper") KW(SKIP, "skip") KW(ASSIGNMENTS, "assignments") KW(INPUT, "input")
+	KW(COMMAND, "command") KW(UNTIL, "until")
 #undef KW
 	default: return "a token";
 	}

@@ -266,6 +266,7 @@ cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_r
 	if (n == 1 && !builtin && so.flags == 0 && c0->flags == 0 && c0->nredir == 0 && c0->argc > 0) {
 		/* One simple command: judge its words as an argv. */
 		cpol_frame_init(ctx, &f, 0, so.cmds[0].argc, so.cmds[0].argv, so.cmds[0].lens);
+		cpol_frame_words(&f, so.cmds[0].wflags);
 	} else {
 		/* Anything more is what a shell would run: judge `sh -c LINE`. */
 		static const uint32_t shlens[3] = { 2, 2, 0 };

@@ -63,6 +63,13 @@ static inline __attribute__((always_inline)) int set_has(const struct cpol_image
 	return 0;
 }
 
+int cpol_set_has_word(const struct cpol_image *im, uint32_t id, const char *s, uint32_t n)
+{
+	struct cpol_frame f; /* only its program-name hash is read */
+	f.pnamehash = (uint32_t)XXH3_64bits(s, n);
+	return set_has(im, &f, CPOL_NONE, id, s, n);
+}
+
 /* A short-option cluster ("-la", not "--x", not "-") holding the letter c. */
 static int cluster_has(const char *s, uint32_t n, char c)
 {
@@ -265,6 +272,49 @@ static int unknown_at(struct cpol_frame *f, uint32_t k)
 	return CPOL_MAYBE;
 }
 
+/* Does a pattern of group c occur in a run of literal words of f (joined
+ * by single spaces)? Runs longer than the buffer are looked at in parts. */
+static int substr_known(const struct cpol_image *im, struct cpol_frame *f, uint32_t c)
+{
+	char buf[1024];
+	for (uint32_t k = 0; k < f->argc;) {
+		if (f->wflags && f->wflags[k]) {
+			k++;
+			continue;
+		}
+		uint32_t n = 0;
+		for (; k < f->argc && !(f->wflags && f->wflags[k]); k++) {
+			uint32_t l = cpol_alen(f, k);
+			if (n && n < sizeof buf)
+				buf[n++] = ' ';
+			if (l > sizeof buf - n)
+				l = (uint32_t)(sizeof buf - n);
+			memcpy(buf + n, f->argv[k], l);
+			n += l;
+		}
+		for (uint32_t o = 0; o < im->ac->noutputs; o++) {
+			const struct cpol_img_acout *out = &im->acouts[o];
+			uint32_t pl;
+			const char *pat = cpol_img_string(im, out->str, &pl);
+			if (out->group == c && memmem(buf, n, pat, pl)) {
+				f->m = pat;
+				f->mlen = pl;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Is p (a write target found by the intents) an unknown word of f? */
+static int unknown_ptr(const struct cpol_frame *f, const char *p)
+{
+	for (uint32_t k = 0; p && k < f->argc; k++)
+		if (p >= f->argv[k] && p <= f->argv[k] + cpol_alen(f, k))
+			return word_unknown(f, k);
+	return 0;
+}
+
 /* argc (cmp op) c over every count the words may become: [lo, hi]. */
 static int cmp3(uint8_t op, uint32_t lo, uint32_t hi, uint32_t c)
 {
@@ -387,23 +437,11 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 				unknown_at(f, f->ufirst);
 			break;
 		}
-		case CPOL_OP_SUBSTR: {
-			const struct cpol_gstate *g = &f->gs[i->c];
-			uint64_t known = 0;
-			for (uint32_t k = 0; k < f->argc && k < 64; k++)
-				if (!word_unknown(f, k))
-					known |= (uint64_t)1 << k;
-			if (g->tag == f->tag && (g->argmask & known)) {
-				r = CPOL_YES;
-				f->m = cpol_img_string(im, g->pat, &f->mlen);
-			} else {
-				uint32_t k = 0;
-				while (k < f->argc && !word_unknown(f, k))
-					k++;
-				r = unknown_at(f, k);
-			}
+		case CPOL_OP_SUBSTR:
+			/* the text as written: an unknown word adds none, so a
+			 * pattern counts only inside a run of literal words */
+			r = f->gs[i->c].tag == f->tag && substr_known(im, f, i->c);
 			break;
-		}
 		case CPOL_OP_WRITES:
 		case CPOL_OP_NET: {
 			int lit = intent_test(ctx, f, i);
@@ -411,7 +449,7 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			 * words: with unknown words, only a write to a known path
 			 * outside the roots (or a network program) is certain. */
 			int sure = (i->op == CPOL_OP_NET && lit) ||
-			           (i->op == CPOL_OP_WRITES && lit && i->a != CPOL_WM_INSIDE);
+			           (i->op == CPOL_OP_WRITES && lit && i->a != CPOL_WM_INSIDE && !unknown_ptr(f, f->wm));
 			if (sure || f->prog == 0 || f->untrusted || im->progs[f->prog].nintents == 0) {
 				r = lit;
 			} else {
@@ -602,6 +640,9 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		scan(im, f);
 
 	memset(best, 0, sizeof *best);
+	const struct cpol_img_rule *maybe = NULL; /* the first allow that only might hold */
+	const char *mword = NULL;
+	uint32_t mwlen = 0;
 	const struct cpol_img_prog *gp = &im->progs[0], *pp = &im->progs[f->prog];
 	const uint32_t *gr = im->refs + gp->rules, *ge = gr + gp->nrules;
 	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
@@ -633,6 +674,18 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 			int r3 = cpol_run3(ctx, f, rule->code);
 			if (r3 == CPOL_NO)
 				continue;
+			if (r3 == CPOL_MAYBE && rule->action == CPOL_RA_DECIDE && rule->dec == CPOL_ALLOW) {
+				/* An allow that might hold changes nothing: whether it
+				 * holds or not, the other rules decide (allow is the
+				 * least strict). Kept to name the word if the default
+				 * decides. */
+				if (!maybe) {
+					maybe = rule;
+					mword = f->um;
+					mwlen = f->um ? f->umlen : 0;
+				}
+				continue;
+			}
 			if (r3 == CPOL_MAYBE) {
 				/* The rule might decide, depending on what an unknown
 				 * word becomes: not sure either way, so ask. */
@@ -650,7 +703,17 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		} else if (!cpol_run(ctx, f, rule->code)) {
 			continue;
 		}
-		if (rule->action == CPOL_RA_SCRIPT) {
+		if (rule->action == CPOL_RA_SCRIPT && f->unk && rule->arg < f->argc &&
+		    (rule->arg >= f->ufirst || f->wflags[rule->arg])) {
+			/* the script's text is not known before it runs */
+			memset(&v, 0, sizeof v);
+			v.dec = CPOL_PROMPT;
+			v.rule = CPOL_NONE;
+			v.bname = cpol_img_string(im, rule->name, NULL);
+			v.breason = "the script's text is decided when the command runs";
+			v.m = f->argv[rule->arg];
+			v.mlen = cpol_alen(f, rule->arg);
+		} else if (rule->action == CPOL_RA_SCRIPT) {
 			cpol_eval_script(ctx, f, rule->arg, &v);
 		} else {
 			memset(&v, 0, sizeof v);
@@ -664,11 +727,26 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		if (best->dec == CPOL_FORBID)
 			break;
 	}
+	/* A wrapper (env, timeout, xargs, find -exec, ...) runs a command of
+	 * its own: judge that too, and keep the stricter. What the wrapper
+	 * runs, not the default, decides when no rule is about the wrapper. */
+	if (f->prog && !f->untrusted && (!best->set || best->dec != CPOL_FORBID)) {
+		const struct cpol_img_wrapper *w = cpol_wrapper_of(im, f->prog);
+		struct cpol_iv v;
+		if (w && cpol_eval_wrapped(ctx, f, w, &v))
+			cpol_iv_merge(best, &v);
+	}
 	if (!best->set) {
 		best->set = 1;
 		best->dec = im->meta->def;
 		best->rule = CPOL_NONE;
 		best->bname = "default";
 		best->breason = "no rule matched";
+		if (maybe && best->dec != CPOL_ALLOW) {
+			best->bname = cpol_img_string(im, maybe->name, NULL);
+			best->breason = "the rule might allow it, but an expansion or glob decides what this word becomes";
+			best->m = mword;
+			best->mlen = mwlen;
+		}
 	}
 }

@@ -74,7 +74,22 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc);
  * (wf: CPOL_WORD_* per word, or NULL); *at is the word that decided. */
 int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
                       const uint32_t *lens, const uint8_t *wf, uint32_t *at);
+/* The same reading up to the first operand (set may be CPOL_NONE: no
+ * options): 1 with *at the first word after the options, 0 for an option
+ * not in the set, 2 when an unknown word decides. */
+int cpol_options_end(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
+                     const uint32_t *lens, const uint8_t *wf, uint32_t *at);
 
+/* wrap.c: the wrapper declared for program p (a trusted program), or NULL. */
+const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint32_t p);
+/* Judge what wrapper w of frame f runs, into *out. Returns 0 when the
+ * wrapped command cannot be found (an option of the wrapper that is not
+ * declared, nothing after it): the wrapper is then judged as itself only. */
+int cpol_eval_wrapped(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
+                      struct cpol_iv *out);
+
+/* eval.c: is s one of set id's strings? */
+int cpol_set_has_word(const struct cpol_image *im, uint32_t id, const char *s, uint32_t n);
 /* eval.c: does one member m of a set satisfy predicate p (prefix, suffix,
  * flag, option, contains-char) for the argument s? */
 int cpol_member_match(uint8_t p, const char *m, uint32_t ml, const char *s, uint32_t n);
@@ -95,6 +110,9 @@ void cpol_iv_to_verdict(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_verd
 void cpol_iv_keep(struct cpol_ctx *ctx, struct cpol_iv *v);
 
 /* script.c */
+/* Append words joined by spaces to the context's text buffer; returns the
+ * NUL-terminated copy (truncated when the buffer is full). */
+const char *cpol_join_words(struct cpol_ctx *ctx, uint32_t argc, const char *const *argv, const uint32_t *lens);
 /* `cd DIR` in a script at `depth`: move ctx->cwd there (0), or -1 when the
  * new folder cannot be known. The caller restores the folder afterwards. */
 int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c);
@@ -118,6 +136,21 @@ int cpol_builtin_moves_cwd(const struct cpol_shell_cmd *c, int dialect);
 /* The dialect of the program prog[0..n) (a name or a path) running a
  * script; `sh` is the machine's sh, any other non-shell program too. */
 int cpol_shell_dialect_of(const char *prog, uint32_t n, int sh);
+
+/* A verdict of the evaluator itself (no rule of the policy): `name` is
+ * what --explain shows as the rule ("script", "wrapper", ...). */
+static inline void cpol_iv_builtin(struct cpol_iv *v, uint8_t dec, const char *name, const char *reason,
+                                   const char *m, uint32_t mlen)
+{
+	memset(v, 0, sizeof *v);
+	v->set = 1;
+	v->dec = dec;
+	v->rule = CPOL_NONE;
+	v->bname = name;
+	v->breason = reason;
+	v->m = m;
+	v->mlen = mlen;
+}
 
 /* Keep the stricter of two verdicts; the earlier one among equals. */
 static inline void cpol_iv_merge(struct cpol_iv *best, const struct cpol_iv *v)

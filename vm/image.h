@@ -35,6 +35,7 @@ enum cpol_img_kind {
 	CPOL_SEC_META = 1, CPOL_SEC_STRINGS, CPOL_SEC_SETS, CPOL_SEC_DISPATCH,
 	CPOL_SEC_RULES, CPOL_SEC_CODE, CPOL_SEC_AC, CPOL_SEC_INTENTS,
 	CPOL_SEC_SANDBOX, CPOL_SEC_DEBUG,
+	CPOL_SEC_WRAPPERS,
 	CPOL_SEC__COUNT
 };
 
@@ -218,6 +219,26 @@ struct cpol_img_sandbox_hdr {
 struct cpol_img_debug {
 	uint32_t file;       /* string */
 	uint32_t line, col;
+};
+
+/* ---- WRAPPERS: struct cpol_img_wrapper[count], ascending by prog ----
+ * Programs that run another command (env, timeout, xargs, find -exec):
+ * where the wrapped command starts, so that it is judged as itself. */
+enum {
+	CPOL_WF_OPTIONS = 1u << 0, /* `options`: the wrapper's own options, set `options` */
+	CPOL_WF_ASSIGN  = 1u << 1, /* NAME=VALUE words before the command (env) */
+	CPOL_WF_INPUT   = 1u << 2, /* the command gets more words from standard input (xargs) */
+	CPOL_WF_COMMAND = 1u << 3, /* the command runs from a word of set `after` up to a word
+	                              of set `until` (find -exec ... ;), "{}" a placeholder */
+	CPOL_WF__ALL = 15u
+};
+struct cpol_img_wrapper {
+	uint32_t prog;       /* program table index, > 0 */
+	uint32_t options;    /* set (CPOL_WF_OPTIONS), else CPOL_NONE */
+	uint32_t after, until; /* sets (CPOL_WF_COMMAND), else CPOL_NONE */
+	uint16_t skip;       /* operands between the options and the command */
+	uint8_t  flags;      /* CPOL_WF_* */
+	uint8_t  pad;
 };
 
 /* ---- where the arrays of a section start (writer and verifier agree) ---- */

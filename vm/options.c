@@ -48,10 +48,14 @@ static int value_unknown(const uint8_t *wf, uint32_t k)
 	return wf && (wf[k] & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB));
 }
 
-int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
-                      const uint32_t *lens, const uint8_t *wf, uint32_t *at)
+/* The walk of both entry points: `stop` ends it at the first operand (a
+ * wrapper's options end there, as getopt's "+" mode does), with *at the
+ * index of the first word after the options. */
+static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
+                const uint32_t *lens, const uint8_t *wf, uint32_t *at, int stop)
 {
-	const struct cpol_img_set *st = &im->sets[set];
+	static const struct cpol_img_set none = { 0, 0, 0, 0 };
+	const struct cpol_img_set *st = set == CPOL_NONE ? &none : &im->sets[set];
 	const uint32_t *mem = im->members + st->first;
 	for (uint32_t k = 1; k < argc; k++) {
 		const char *w = argv[k];
@@ -59,10 +63,15 @@ int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, 
 		*at = k;
 		if (word_unknown(wf, k))
 			return 2; /* it may be an option, or `--` */
-		if (n < 2 || w[0] != '-')
+		if (n < 2 || w[0] != '-') {
+			if (stop)
+				return 1;
 			continue; /* an operand ("-" is standard input) */
-		if (n == 2 && w[1] == '-')
+		}
+		if (n == 2 && w[1] == '-') {
+			*at = k + 1;
 			return 1; /* `--`: only operands follow */
+		}
 		if (w[1] == '-') {
 			const char *eq = memchr(w + 2, '=', n - 2);
 			uint32_t wl = eq ? (uint32_t)(eq - w) - 2 : n - 2;
@@ -103,15 +112,22 @@ int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, 
 			char c = w[j];
 			int kind = -1;
 			if (c >= '0' && c <= '9') {
-				for (uint32_t i = 0; i < st->n && kind < 0; i++) {
+				/* a digit listed as a letter (-0) is that option; else
+				 * "-#" lets digits be a number (-5) */
+				int num = 0, listed = 0;
+				for (uint32_t i = 0; i < st->n; i++) {
 					uint32_t ml;
 					const char *m = cpol_img_string(im, mem[i], &ml);
-					if (ml == 2 && m[0] == '-' && m[1] == '#')
-						kind = 0;
+					if (ml >= 2 && m[0] == '-' && m[1] == c)
+						listed = 1;
+					else if (ml == 2 && m[0] == '-' && m[1] == '#')
+						num = 1;
 				}
-				if (kind < 0)
-					return 0;
-				continue;
+				if (!listed) {
+					if (!num)
+						return 0;
+					continue;
+				}
 			}
 			/* A letter listed both with and without a value is read
 			 * as the flag: the rest of the word is checked too. */
@@ -140,5 +156,21 @@ int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, 
 			}
 		}
 	}
+	*at = argc;
 	return 1;
+}
+
+int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
+                      const uint32_t *lens, const uint8_t *wf, uint32_t *at)
+{
+	int r = walk(im, set, argc, argv, lens, wf, at, 0);
+	if (r == 1 && *at > argc)
+		*at = argc;
+	return r;
+}
+
+int cpol_options_end(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
+                     const uint32_t *lens, const uint8_t *wf, uint32_t *at)
+{
+	return walk(im, set, argc, argv, lens, wf, at, 1);
 }

@@ -28,14 +28,7 @@ static const struct { uint32_t flag; const char *reason; } uncertain[] = {
 
 static void builtin(struct cpol_iv *v, uint8_t dec, const char *reason, const char *m, uint32_t mlen)
 {
-	memset(v, 0, sizeof *v);
-	v->set = 1;
-	v->dec = dec;
-	v->rule = CPOL_NONE;
-	v->bname = "script";
-	v->breason = reason;
-	v->m = m;
-	v->mlen = mlen;
+	cpol_iv_builtin(v, dec, "script", reason, m, mlen);
 }
 
 /* Raise v to at least prompt, for `reason`. */
@@ -45,27 +38,30 @@ static void at_least_prompt(struct cpol_iv *v, const char *reason, const char *m
 		builtin(v, CPOL_PROMPT, reason, m, mlen);
 }
 
-/* Append the words of a command, joined by spaces, to the context's text
- * buffer; returns the NUL-terminated copy (truncated when the buffer is full). */
 static const char *join_words(struct cpol_ctx *ctx, const struct cpol_shell_cmd *c)
+{
+	return cpol_join_words(ctx, c->argc, c->argv, c->lens);
+}
+
+const char *cpol_join_words(struct cpol_ctx *ctx, uint32_t argc, const char *const *argv, const uint32_t *lens)
 {
 	size_t room = sizeof ctx->text - ctx->textlen;
 	if (room < 8)
 		return "...";
 	char *out = ctx->text + ctx->textlen, *p = out, *end = out + room - 4;
-	for (uint32_t i = 0; i < c->argc; i++) {
+	for (uint32_t i = 0; i < argc; i++) {
 		if (i && p < end)
 			*p++ = ' ';
-		uint32_t n = c->lens[i];
+		uint32_t n = lens ? lens[i] : (uint32_t)strlen(argv[i]);
 		if (n > (uint32_t)(end - p)) {
 			n = (uint32_t)(end - p);
-			memcpy(p, c->argv[i], n);
+			memcpy(p, argv[i], n);
 			p += n;
 			memcpy(p, "...", 3);
 			p += 3;
 			break;
 		}
-		memcpy(p, c->argv[i], n);
+		memcpy(p, argv[i], n);
 		p += n;
 	}
 	*p++ = 0;

@@ -14,8 +14,9 @@
  *   Each word also says what it may turn into (CPOL_WORD_*, below):
  *   unquoted $x ${x} $(..) `..` $((..)) is EXPAND; expansions only inside
  *   "..." are QEXPAND ("$@" and "${a[@]}" are EXPAND: several words); an
- *   unquoted * ? [, a brace expansion or a ~ at the start or after = or :
- *   is GLOB; a word with several kinds has their union.
+ *   unquoted * ? [ or a brace expansion is GLOB; a word with several kinds
+ *   has their union. A tilde prefix (~, ~/x, ~user) is not flagged: it
+ *   becomes one word, a home folder, which the evaluator reads as such.
  * - Assignments before the command word (NAME=v, NAME+=v, NAME[i]=v,
  *   NAME=(...)) are not in argv (cmd.assign lists them) and flag ASSIGN;
  *   after the command word (env a=b, dd of=x) they are ordinary words.
@@ -115,7 +116,7 @@ enum {
 	                                any number of words, option-like ones included */
 	CPOL_WORD_QEXPAND = 1u << 1, /* quoted expansions only: exactly one word of
 	                                unknown text, which may start with '-' */
-	CPOL_WORD_GLOB    = 1u << 2, /* an unquoted glob (* ? [...]), brace or ~ form: may
+	CPOL_WORD_GLOB    = 1u << 2, /* an unquoted glob (* ? [...]) or brace form: may
 	                                become several words, file names that may start
 	                                with '-' among them */
 };

@@ -210,8 +210,13 @@ static void w_lit(struct sh *S, const uch *p, size_t n)
 		uch prev = i ? p[i - 1] : start ? 0 : (uch)S->out->buf[S->out->buflen - 1];
 		if (c == '[' && !S->wbrack)     /* a glob only with a `]` after it */
 			S->wbrack = S->out->buflen - S->wstart + i + 1;
-		if (c == '*' || c == '?' || (c == '~' && (prev == 0 || prev == '=' || prev == ':'))
-		    || (S->dialect == CPOL_SHELL_ZSH && (c == '^' || c == '#' || c == '~')))
+		/* A tilde prefix (~, ~/x, ~user, a=~/x) becomes exactly one word,
+		 * a home folder that never starts with '-', and the evaluator
+		 * reads it as that folder: it is not an unknown word. zsh's ~
+		 * inside a word is its glob exclusion operator. */
+		int tilde = c == '~' && (prev == 0 || prev == '=' || prev == ':');
+		if (c == '*' || c == '?'
+		    || (S->dialect == CPOL_SHELL_ZSH && (c == '^' || c == '#' || (c == '~' && !tilde))))
 			S->wflags |= CPOL_WORD_GLOB;
 		if (!bash)
 			continue;

@@ -282,6 +282,28 @@ static int verify_intents(struct cpol_image *im, const struct sec *s, cpol_error
 	return 0;
 }
 
+static int verify_wrappers(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	if (s->count * sizeof(struct cpol_img_wrapper) != s->size)
+		return BAD("wrapper section size does not match its count");
+	im->wrappers = (const void *)(im->base + s->off);
+	im->nwrappers = (uint32_t)s->count;
+	memset(im->wrapbits, 0, sizeof im->wrapbits);
+	for (uint32_t k = 0; k < im->nwrappers; k++) {
+		const struct cpol_img_wrapper *w = &im->wrappers[k];
+		if (w->prog == 0 || w->prog >= im->nprogs || (k > 0 && w->prog <= im->wrappers[k - 1].prog))
+			return BAD("wrapper %u names program %u (programs must exist and ascend)", k, w->prog);
+		if (w->flags & ~CPOL_WF__ALL)
+			return BAD("wrapper %u has unknown flags %#x", k, w->flags);
+		if ((w->flags & CPOL_WF_OPTIONS) && w->options >= im->nsets)
+			return BAD("wrapper %u names set %u that does not exist", k, w->options);
+		if ((w->flags & CPOL_WF_COMMAND) && (w->after >= im->nsets || w->until >= im->nsets))
+			return BAD("wrapper %u names a set that does not exist", k);
+		im->wrapbits[(w->prog & 255) >> 6] |= (uint64_t)1 << (w->prog & 63);
+	}
+	return 0;
+}
+
 static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
 	const struct cpol_img_sandbox_hdr *h = (const void *)(im->base + s->off);
@@ -357,7 +379,8 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 	    verify_intents(im, &secs[CPOL_SEC_INTENTS], err) < 0 ||
 	    verify_dispatch(im, &secs[CPOL_SEC_DISPATCH], err) < 0 ||
 	    verify_ac(im, &secs[CPOL_SEC_AC], err) < 0 ||
-	    verify_sandbox(im, &secs[CPOL_SEC_SANDBOX], err) < 0)
+	    verify_sandbox(im, &secs[CPOL_SEC_SANDBOX], err) < 0 ||
+	    verify_wrappers(im, &secs[CPOL_SEC_WRAPPERS], err) < 0)
 		return -1;
 	if (!str_ok(im, im->meta->name))
 		return BAD("policy name is not a string");

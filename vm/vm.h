@@ -41,6 +41,8 @@ struct cpol_image {
 	const uint32_t *envkeep;
 	const void *bpf;
 	const struct cpol_img_debug *debug;
+	const struct cpol_img_wrapper *wrappers; uint32_t nwrappers;
+	uint64_t wrapbits[4]; /* bit (prog & 255): some wrapper is about that program (derived) */
 };
 
 static inline const char *cpol_img_string(const struct cpol_image *im, uint32_t id, uint32_t *len)

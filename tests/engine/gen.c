@@ -113,7 +113,7 @@ static const char *const words[] = {
 	"xbcx", "", "--force", "-f", "-c", "-lc", "/", "/dev/null", "/home/user/project/out", "/home/user/projectx",
 	"$HOME", "name=v", "-t", "/var/tmp/a", "/usr/local/x", "--file=/etc/f", "--file=ok", "-x", "-xa", ".hg/store",
 	"build/keep/o", "/tmp/keep/z", "c d", "git push", "--out=/etc/x", "--outp", "--out", "--o=f", "-vo", "-vofile",
-	"-sSLo", "-vt", "--fi=/etc/f", "--force=yes", "if=/x",
+	"-sSLo", "-vt", "--fi=/etc/f", "--force=yes", "if=/x", ";", "+", "{}", "-ok", "PATH=.", "rm", "5",
 };
 
 static const char *const frags[] = {
@@ -351,6 +351,17 @@ char *gen_policy(struct gen *g)
 			p.nsets[k]++;
 		}
 	}
+	/* wrappers, one statement per program (a program twice is an error) */
+	static const char *const wrappers[] = {
+		"wrapper program \"sudo\" options (\"-u#\", \"-n\") assignments;\n",
+		"wrapper program \"xargs\" options (\"-0\", \"-n#\", \"--null\") input;\n",
+		"wrapper program \"find\" command after (\"-exec\", \"-ok\") until (\";\", \"+\");\n",
+		"wrapper program \"make\" options (\"-j#\", \"-k\") skip 1;\n",
+		"wrapper program \"echo\", \"tee\";\n",
+	};
+	for (size_t w = 0; w < N(wrappers); w++)
+		if (gen_rnd(g, 4) == 0)
+			sb_add(&p.b, wrappers[w]);
 	int nrules = 3 + (int)gen_rnd(g, 12);
 	int script_at = gen_rnd(g, 10) < 7 ? (int)gen_rnd(g, (uint32_t)nrules) : -1;
 	int nintents = (int)gen_rnd(g, 6);

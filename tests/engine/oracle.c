@@ -24,6 +24,7 @@ struct ref {
 struct word {
 	const char *s;
 	size_t n;
+	int unk;                /* CPOL_WORD_*: what the shell may turn it into */
 };
 
 struct frame {
@@ -39,6 +40,9 @@ struct frame {
 	int see;                /* the rule being judged may match pname */
 	char *joined;
 	size_t jlen;
+	size_t spread;          /* first word that may become several (argc when none) */
+	int anyunk;             /* some word is not literal */
+	const char *firstout;   /* the first write target outside the roots */
 	int intents;            /* computed */
 	int net;
 	size_t nwrite, noutside;
@@ -337,8 +341,11 @@ static int pred(const cpol_cond *c, const struct word *w)
 static void target(struct frame *f, const char *s, size_t n)
 {
 	f->nwrite++;
-	if (!inside(f->r, s, n))
+	if (!inside(f->r, s, n)) {
+		if (!f->noutside)
+			f->firstout = s;
 		f->noutside++;
+	}
 }
 
 static int is_opt(const struct word *w)
@@ -483,6 +490,9 @@ static int collect_opt(const char *s, size_t n, void *arg)
 			val = 1;
 			n -= 1;
 		}
+		for (size_t k = 0; k < o->nlong; k++)
+			if (o->longs[k].val == val && weq(o->longs[k].s, o->longs[k].n, s + 2, n - 2))
+				return 0; /* the same member twice is one option */
 		o->longs[o->nlong].s = s + 2;
 		o->longs[o->nlong].n = n - 2;
 		o->longs[o->nlong++].val = val;
@@ -497,30 +507,45 @@ static int collect_opt(const char *s, size_t n, void *arg)
 	return 0;
 }
 
-static int options_listed(const struct frame *f, const cpol_list *l)
+/* 1: every option is listed; 0: one is not; 2: an unknown word decides.
+ * `stop`: options end at the first operand, and *end is the first word
+ * after them (a wrapper's command). l may be NULL: no options at all. */
+static int opt_walk(const struct word *argv, size_t argc, const cpol_list *l, int stop, int lit, size_t *end)
 {
 	struct optlist *o = calloc(1, sizeof *o);
 	if (!o)
 		abort();
-	list_any(l, collect_opt, o);
+	if (l)
+		list_any(l, collect_opt, o);
 	int ok = 1;
-	for (size_t i = 1; i < f->argc && ok; i++) {
-		const char *w = f->argv[i].s;
-		size_t n = f->argv[i].n;
-		if (weq(w, n, "--", 2))
+	size_t i;
+	for (i = 1; i < argc && ok == 1; i++) {
+		const char *w = argv[i].s;
+		size_t n = argv[i].n;
+		if (argv[i].unk && !lit) {
+			ok = 2;
 			break;
-		if (n < 2 || w[0] != '-')
+		}
+		if (weq(w, n, "--", 2)) {
+			i++;
+			break;
+		}
+		if (n < 2 || w[0] != '-') {
+			if (stop)
+				break;
 			continue;
+		}
 		if (w[1] != '-') {
 			for (size_t j = 1; j < n && ok; j++) {
 				unsigned char ch = (unsigned char)w[j];
-				if (ch >= '0' && ch <= '9' && o->digits)
+				if (ch >= '0' && ch <= '9' && o->digits && !o->shorts[ch])
 					continue;
 				if (!o->shorts[ch] || (ch >= '0' && ch <= '9' && o->shorts[ch] == 0)) {
 					ok = 0;
 				} else if (o->shorts[ch] >= 2) {
-					if (j + 1 == n && o->shorts[ch] == 2)
-						i++;
+					if (j + 1 == n && o->shorts[ch] == 2 && ++i < argc && !lit &&
+					    (argv[i].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB)))
+						ok = 2;
 					break;
 				}
 			}
@@ -545,11 +570,18 @@ static int options_listed(const struct frame *f, const cpol_list *l)
 			ok = 0;
 		else if (eq && val == 0)
 			ok = 0;
-		else if (!eq && val == 1)
-			i++;
+		else if (!eq && val == 1 && ++i < argc && !lit && (argv[i].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB)))
+			ok = 2;
 	}
 	free(o);
+	*end = i > argc ? argc : i;
 	return ok;
+}
+
+static int options_listed(const struct frame *f, const cpol_list *l, int lit)
+{
+	size_t end;
+	return opt_walk(f->argv, f->argc, l, 0, lit, &end);
 }
 
 static int cond(struct frame *f, const cpol_cond *c)
@@ -560,7 +592,7 @@ static int cond(struct frame *f, const cpol_cond *c)
 	case CPOL_C_NOT: return !cond(f, c->a);
 	case CPOL_C_TRUE: return 1;
 	case CPOL_C_PROGRAM: return f->pname && f->see && list_any(&c->list, name_is, f);
-	case CPOL_C_OPTIONS: return options_listed(f, &c->list);
+	case CPOL_C_OPTIONS: return options_listed(f, &c->list, 1);
 	case CPOL_C_ARG: return c->num < f->argc && pred(c, &f->argv[c->num]);
 	case CPOL_C_ANYARG:
 	case CPOL_C_NOARG: {
@@ -583,6 +615,119 @@ static int cond(struct frame *f, const cpol_cond *c)
 		return f->net;
 	}
 	return 0;
+}
+
+/* ---- three-valued conditions (some words are not literal) ---- */
+
+enum { NO = 0, YES = 1, MAYBE = 2 };
+
+static int unknown(const struct frame *f, size_t i)
+{
+	return i >= f->spread || f->argv[i].unk;
+}
+
+static int and3(int a, int b) { return a == NO || b == NO ? NO : a == YES && b == YES ? YES : MAYBE; }
+static int or3(int a, int b) { return a == YES || b == YES ? YES : a == NO && b == NO ? NO : MAYBE; }
+static int not3(int a) { return a == MAYBE ? MAYBE : !a; }
+
+/* Does argc (cmp op) n hold for every, no, or some count in [lo, hi]? */
+static int cmp3(int op, size_t lo, size_t hi, uint32_t n)
+{
+	int all = 1, none = 1;
+	/* the counts that matter: the ends and the neighbours of n */
+	size_t probe[] = { lo, hi, n ? n - 1 : 0, n, (size_t)n + 1 };
+	for (size_t k = 0; k < sizeof probe / sizeof probe[0]; k++) {
+		if (probe[k] < lo || probe[k] > hi)
+			continue;
+		if (cmp(op, probe[k], n))
+			none = 0;
+		else
+			all = 0;
+	}
+	return all ? YES : none ? NO : MAYBE;
+}
+
+static int firstout_unknown(const struct frame *f)
+{
+	for (size_t k = 0; f->firstout && k < f->argc; k++)
+		if (f->firstout >= f->argv[k].s && f->firstout <= f->argv[k].s + f->argv[k].n)
+			return unknown(f, k);
+	return 0;
+}
+
+static int has_intents(struct frame *f)
+{
+	const struct cpol_model *m = f->r->m;
+	for (uint32_t i = 0; i < m->nintents && f->pname && !f->foreign; i++)
+		if (list_any(&m->intents[i]->u.intent.programs, name_is, f))
+			return 1;
+	return 0;
+}
+
+static int cond3(struct frame *f, const cpol_cond *c)
+{
+	switch (c->kind) {
+	case CPOL_C_AND: return and3(cond3(f, c->a), cond3(f, c->b));
+	case CPOL_C_OR: return or3(cond3(f, c->a), cond3(f, c->b));
+	case CPOL_C_NOT: return not3(cond3(f, c->a));
+	case CPOL_C_PROGRAM:
+		return unknown(f, 0) ? MAYBE : cond(f, c);
+	case CPOL_C_ARG:
+		if (c->num < f->argc)
+			return unknown(f, c->num) ? MAYBE : pred(c, &f->argv[c->num]);
+		return f->spread < f->argc ? MAYBE : NO;
+	case CPOL_C_ANYARG:
+	case CPOL_C_NOARG: {
+		int any = NO;
+		for (size_t i = 1; i < f->argc && any != YES; i++)
+			any = or3(any, unknown(f, i) ? MAYBE : pred(c, &f->argv[i]));
+		return c->kind == CPOL_C_ANYARG ? any : not3(any);
+	}
+	case CPOL_C_ARGC: {
+		size_t lo = 0;
+		for (size_t i = 0; i < f->argc; i++)
+			lo += !(f->argv[i].unk & CPOL_WORD_EXPAND);
+		return cmp3(c->op, lo, f->spread < f->argc ? (size_t)-1 : f->argc, c->num);
+	}
+	case CPOL_C_SUBSTRING: {
+		/* the text as written: runs of literal words, joined; an unknown
+		 * word adds no text */
+		int hit = NO;
+		for (size_t k = 0; k < f->argc && hit == NO;) {
+			size_t e = k;
+			while (e < f->argc && !f->argv[e].unk)
+				e++;
+			if (e > k) {
+				struct frame g = *f;
+				g.joined = malloc(f->jlen + 1);
+				if (!g.joined)
+					abort();
+				g.jlen = 0;
+				for (size_t i = k; i < e; i++) {
+					if (i > k)
+						g.joined[g.jlen++] = ' ';
+					memcpy(g.joined + g.jlen, f->argv[i].s, f->argv[i].n);
+					g.jlen += f->argv[i].n;
+				}
+				hit = list_any(&c->list, in_joined, &g) ? YES : NO;
+				free(g.joined);
+			}
+			k = e + 1;
+		}
+		return hit;
+	}
+	case CPOL_C_WRITES:
+	case CPOL_C_NETWORK: {
+		int lit = cond(f, c);
+		int sure = (c->kind == CPOL_C_NETWORK && lit) ||
+		           (c->kind == CPOL_C_WRITES && lit && c->op != CPOL_W_INSIDE && !firstout_unknown(f));
+		return sure || !has_intents(f) ? lit : MAYBE;
+	}
+	case CPOL_C_OPTIONS:
+		return options_listed(f, &c->list, 0);
+	default:
+		return cond(f, c);
+	}
 }
 
 /* ---- judging ---- */
@@ -636,7 +781,7 @@ static struct ref_verdict command(struct ref *r, int depth, int dialect, const s
 	if (!w)
 		abort();
 	for (size_t i = skip; i < c->argc; i++)
-		w[i - skip] = (struct word){ c->argv[i], c->lens[i] };
+		w[i - skip] = (struct word){ c->argv[i], c->lens[i], c->wflags ? c->wflags[i] : 0 };
 	size_t argc = c->argc - skip;
 	if (argc == 0) {
 		/* nothing runs, but redirections to files still write */
@@ -756,6 +901,147 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 	return best;
 }
 
+/* ---- wrappers ---- */
+
+static const cpol_stmt *wrapper_of(const struct frame *f)
+{
+	const struct cpol_model *m = f->r->m;
+	for (uint32_t i = 0; i < m->nwrappers; i++)
+		if (list_any(&m->wrappers[i]->u.wrapper.programs, name_is, (void *)f))
+			return m->wrappers[i];
+	return NULL;
+}
+
+static int in_list(const cpol_list *l, const struct word *w)
+{
+	struct frame f = { .pname = w->s, .pnlen = w->n, .see = 1 };
+	return list_any(l, name_is, &f);
+}
+
+/* environment names that change what a command runs or loads */
+static int risky(const char *s, size_t n)
+{
+	static const char *const exact[] = {
+		"PATH", "HOME", "XDG_CONFIG_HOME", "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "IFS",
+		"CDPATH", "GCONV_PATH", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT",
+		"RUBYLIB", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "JAVA_TOOL_OPTIONS", "EDITOR",
+		"VISUAL", "PAGER", "LESSOPEN", "SSH_ASKPASS", "SUDO_ASKPASS",
+	};
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (weq(s, n, exact[i], strlen(exact[i])))
+			return 1;
+	return starts(s, n, "LD_", 3) || starts(s, n, "GIT_", 4) || starts(s, n, "BASH_FUNC_", 10) ||
+	       starts(s, n, "DYLD_", 5);
+}
+
+static size_t name_len(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == '_' || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+	                 (i && s[i] >= '0' && s[i] <= '9')))
+		i++;
+	return i && i < n && s[i] == '=' ? i : 0;
+}
+
+static struct ref_verdict inner(struct ref *r, const struct frame *f, size_t argc, const struct word *argv)
+{
+	int matched;
+	if (f->depth + 1 > CPOL_MAX_DEPTH)
+		return PROMPT_BUILTIN;
+	return judge(r, f->depth + 1, argc, argv, f->redir, f->nredir, &matched);
+}
+
+/* What a wrapper runs, judged: 1 with *out, or 0 when it cannot be found. */
+static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out)
+{
+	const cpol_stmt *w = wrapper_of(f);
+	if (!w)
+		return 0;
+	const struct word *av = f->argv;
+	size_t ac = f->argc;
+	if (w->u.wrapper.has_command) {
+		if (ac > 128)
+			return 0;
+		struct word rest[128], cmd[128];
+		size_t nrest = 0;
+		int have = 0, found = 0;
+		struct ref_verdict best = { CPOL_ALLOW, -1 };
+		for (size_t k = 0; k < ac;) {
+			if (k && av[k].unk) {
+				*out = PROMPT_BUILTIN;
+				return 1;
+			}
+			if (!k || !in_list(&w->u.wrapper.after, &av[k])) {
+				rest[nrest++] = av[k++];
+				continue;
+			}
+			size_t e = k + 1;
+			while (e < ac && !in_list(&w->u.wrapper.until, &av[e]))
+				e++;
+			if (e >= ac || e == k + 1)
+				return 0;
+			for (size_t i = k + 1; i < e; i++) {
+				cmd[i - k - 1] = av[i];
+				if (memmem(av[i].s, av[i].n, "{}", 2))
+					cmd[i - k - 1].unk |= CPOL_WORD_QEXPAND;
+			}
+			keep_stricter(&best, &have, inner(r, f, e - k - 1, cmd));
+			found = 1;
+			k = e + 1;
+		}
+		if (!found)
+			return 0;
+		keep_stricter(&best, &have, inner(r, f, nrest, rest));
+		*out = best;
+		return 1;
+	}
+	size_t k;
+	int res = opt_walk(av, ac, w->u.wrapper.has_options ? &w->u.wrapper.options : NULL, 1, 0, &k);
+	if (res == 0)
+		return 0;
+	if (res == 2) {
+		*out = PROMPT_BUILTIN;
+		return 1;
+	}
+	int bad = 0;
+	if (w->u.wrapper.assignments)
+		for (; k < ac; k++) {
+			if (av[k].unk) {
+				*out = PROMPT_BUILTIN;
+				return 1;
+			}
+			size_t nl = name_len(av[k].s, av[k].n);
+			if (!nl)
+				break;
+			bad |= risky(av[k].s, nl);
+		}
+	for (uint32_t s = 0; s < w->u.wrapper.skip; s++, k++) {
+		if (k >= ac)
+			return 0;
+		if (av[k].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB)) {
+			*out = PROMPT_BUILTIN;
+			return 1;
+		}
+	}
+	if (k >= ac)
+		return 0;
+	if (w->u.wrapper.input) {
+		if (ac - k + 1 > 128) {
+			*out = PROMPT_BUILTIN;
+			return 1;
+		}
+		struct word cmd[128];
+		memcpy(cmd, av + k, (ac - k) * sizeof *cmd);
+		cmd[ac - k] = (struct word){ "(standard input)", 16, CPOL_WORD_EXPAND };
+		*out = inner(r, f, ac - k + 1, cmd);
+	} else {
+		*out = inner(r, f, ac - k, av + k);
+	}
+	if (bad)
+		at_least_prompt(out);
+	return 1;
+}
+
 /* Every rule, in source order; the strictest matching one wins, the first
  * among equals; none matching gives the default (*matched = 0). */
 static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const struct word *argv,
@@ -776,23 +1062,43 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 		memcpy(f.joined + f.jlen, argv[i].s, argv[i].n);
 		f.jlen += argv[i].n;
 	}
+	f.spread = argc;
+	for (size_t i = 0; i < argc; i++) {
+		f.anyunk |= argv[i].unk != 0;
+		if ((argv[i].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB)) && f.spread == argc)
+			f.spread = i;
+	}
 	struct ref_verdict best = { m->def, -1 };
 	int have = 0;
 	for (uint32_t i = 0; i < m->nrules; i++) {
 		const cpol_stmt *s = m->rules[i];
 		f.see = !f.foreign || (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec != CPOL_DEC_ALLOW);
-		if (s->u.rule.when && !cond(&f, s->u.rule.when))
-			continue;
-		if (s->u.rule.unless && cond(&f, s->u.rule.unless))
+		int holds;
+		if (f.anyunk)
+			holds = and3(s->u.rule.when ? cond3(&f, s->u.rule.when) : YES,
+			             s->u.rule.unless ? not3(cond3(&f, s->u.rule.unless)) : YES);
+		else
+			holds = (!s->u.rule.when || cond(&f, s->u.rule.when)) && !(s->u.rule.unless && cond(&f, s->u.rule.unless));
+		if (holds == NO)
 			continue;
 		struct ref_verdict v;
-		if (s->u.rule.action == CPOL_ACT_SCRIPT) {
+		if (holds == MAYBE) {
+			/* an allow that may hold changes nothing; anything else asks */
+			if (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec == CPOL_DEC_ALLOW)
+				continue;
+			v = PROMPT_BUILTIN;
+		} else if (s->u.rule.action == CPOL_ACT_SCRIPT) {
 			uint32_t k = s->u.rule.script_arg;
-			v = k < argc ? script(r, depth + 1, &argv[0], &argv[k]) : PROMPT_BUILTIN;
+			v = k >= argc ? PROMPT_BUILTIN : f.anyunk && unknown(&f, k) ? PROMPT_BUILTIN : script(r, depth + 1, &argv[0], &argv[k]);
 		} else {
 			v = (struct ref_verdict){ s->u.rule.dec, (int)i };
 		}
 		keep_stricter(&best, &have, v);
+	}
+	if (f.pname && !f.foreign && !(have && best.dec == CPOL_FORBID)) {
+		struct ref_verdict v;
+		if (wrapped(r, &f, &v))
+			keep_stricter(&best, &have, v);
 	}
 	free(f.joined);
 	*matched = have;
@@ -806,7 +1112,7 @@ struct ref_verdict ref_eval(struct ref *r, int argc, const char *const *argv)
 	if (!w)
 		abort();
 	for (size_t i = 0; i < n; i++)
-		w[i] = (struct word){ argv[i], strlen(argv[i]) };
+		w[i] = (struct word){ argv[i], strlen(argv[i]), 0 };
 	int matched;
 	struct ref_verdict v = judge(r, 0, n, w, NULL, 0, &matched);
 	free(w);
@@ -830,12 +1136,12 @@ struct ref_verdict ref_eval_line(struct ref *r, const char *line, size_t len)
 		if (!w)
 			abort();
 		for (uint32_t i = 0; i < c->argc; i++)
-			w[i] = (struct word){ c->argv[i], c->lens[i] };
+			w[i] = (struct word){ c->argv[i], c->lens[i], c->wflags ? c->wflags[i] : 0 };
 		v = judge(r, 0, c->argc, w, NULL, 0, &matched);
 		free(w);
 	} else {
-		/* anything more is what `sh -c LINE` would run, read as bash */
-		struct word w[3] = { { line_sh, 2 }, { "-c", 2 }, { line, len } };
+		/* anything more is what `sh -c LINE` would run, read as the machine's sh */
+		struct word w[3] = { { line_sh, 2, 0 }, { "-c", 2, 0 }, { line, len, 0 } };
 		v = judge(r, 0, 3, w, NULL, 0, &matched);
 	}
 	split_free(&s);

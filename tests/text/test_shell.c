@@ -983,10 +983,10 @@ Test(shell, word_classification)
 		{ "ls {a,b}.c", "[ls, {a,b}.c:G] +EXPAND" },
 		{ "ls {1..3}", "[ls, {1..3}:G] +EXPAND" },
 		{ "ls {a}", "[ls, {a}]" },
-		{ "cd ~", "[cd, ~:G]" },
-		{ "cd ~/x", "[cd, ~/x:G]" },
+		{ "cd ~", "[cd, ~]" },
+		{ "cd ~/x", "[cd, ~/x]" },
 		{ "ls a~b", "[ls, a~b]" },
-		{ "dd of=~/x", "[dd, of=~/x:G]" },
+		{ "dd of=~/x", "[dd, of=~/x]" },
 		{ "ls '~'", "[ls, ~]" },
 		{ "ls *$x", "[ls, *$x:EG] +EXPAND" },
 		{ "ls \"$x\"*", "[ls, $x*:QG] +EXPAND" },
@@ -1007,7 +1007,7 @@ Test(shell, posix_dialect)
 {
 	static const struct scase t[] = {
 		/* no $'...': the '...' ends early and a second command follows */
-		{ "echo $'\\'; rm -rf ~ #'", "[echo, $\\] ; [rm, -rf, ~:G]" },
+		{ "echo $'\\'; rm -rf ~ #'", "[echo, $\\] ; [rm, -rf, ~]" },
 		{ "echo $\"x\"", "[echo, $x]" },
 		{ "cmd &> f", "[cmd] +BG ; [] 1>f" },
 		{ "cmd &>> f", "[cmd] +BG ; [] 1>>f" },

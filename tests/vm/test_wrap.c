@@ -1,0 +1,83 @@
+/* tests/vm/test_wrap.c -- wrappers declared in the language: the command
+ * env, timeout, xargs or find -exec runs is judged as itself (strictest
+ * wins), undeclared wrapper options leave the wrapper judged alone, risky
+ * assignments and standard input are not taken as known, nesting is
+ * bounded, and the result lists the wrapped commands (the --explain chain). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "tests/vm/vmtest.h"
+
+static const char policy[] =
+	"policy \"wrap\";\n"
+	"sandbox { read \"/\"; write \"$WORKSPACE\"; network none; }\n"
+	"default prompt;\n"
+	"wrapper program \"env\" options (\"-i\", \"-u#\") assignments;\n"
+	"wrapper program \"timeout\" options (\"-s#\", \"--signal=\") skip 1;\n"
+	"wrapper program \"xargs\" options (\"-0\", \"-n#\") input;\n"
+	"wrapper program \"find\" command after (\"-exec\", \"-ok\") until (\";\", \"+\");\n"
+	"intent network program \"curl\";\n"
+	"rule \"net\" { when network; forbid because \"no network\"; }\n"
+	"allow program \"grep\", \"ls\", \"cat\";\n"
+	"rule \"find\" { when program \"find\" and no arg in (\"-exec\", \"-ok\", \"-delete\"); allow; }\n"
+	"rule \"rm -r\" { when program \"rm\" and any arg flag \"r\"; forbid because \"rm -r\"; }\n"
+	"rule \"sh\" { when program \"sh\" and arg 1 is \"-c\"; evaluate script arg 2; }\n";
+
+static void setup(void)
+{
+	vt_setup("wrap.cpol", policy);
+}
+
+TestSuite(wrap, .init = setup, .fini = vt_teardown);
+
+Test(wrap, the_wrapped_command_is_judged_as_itself)
+{
+	vt_expect("env curl x", CPOL_FORBID);
+	vt_expect("env -i A=1 B=2 curl x", CPOL_FORBID);
+	vt_expect("env A=1 ls", CPOL_ALLOW);
+	vt_expect("timeout 5 ls -la", CPOL_ALLOW);
+	vt_expect("timeout --signal=KILL 5 curl x", CPOL_FORBID);
+	vt_expect("env timeout 5 env ls", CPOL_ALLOW);
+	vt_expect("sh -c 'timeout 5 ls | xargs grep -l x'", CPOL_ALLOW);
+}
+
+Test(wrap, undeclared_options_and_risky_names)
+{
+	vt_expect("env -S 'curl x' y", CPOL_PROMPT); /* -S not declared: env alone, the default */
+	vt_expect("timeout -v 5 ls", CPOL_PROMPT);
+	vt_expect("env PATH=. ls", CPOL_PROMPT);
+	vt_expect("env LD_PRELOAD=x.so ls", CPOL_PROMPT);
+	vt_expect("timeout 5", CPOL_PROMPT);         /* nothing wrapped */
+}
+
+Test(wrap, find_exec_and_xargs_input)
+{
+	vt_expect("find . -name '*.c' -exec grep -l foo {} +", CPOL_ALLOW);
+	vt_expect("find . -exec grep -l foo {} \\; -exec cat {} \\;", CPOL_ALLOW);
+	vt_expect("find . -delete -exec grep x {} +", CPOL_PROMPT);   /* find itself: no rule allows */
+	vt_expect("find . -exec rm -rf {} +", CPOL_FORBID);
+	vt_expect("find . -exec sh -c 'cat {}' \\;", CPOL_PROMPT);    /* the script's text is unknown */
+	vt_expect("find . -exec grep x {}", CPOL_PROMPT);             /* no end: find refuses it */
+	vt_expect("xargs grep -l foo", CPOL_ALLOW);
+	vt_expect("xargs -0 -n 1 cat", CPOL_ALLOW);
+	vt_expect("xargs rm -rf", CPOL_FORBID);
+	vt_expect("xargs rm", CPOL_PROMPT);                           /* input may hold -r */
+	vt_expect("xargs -I{} sh -c 'echo {}'", CPOL_PROMPT);         /* -I not declared */
+}
+
+Test(wrap, the_chain_is_listed)
+{
+	cpol_result r;
+	const char *line = "xargs grep -l foo";
+	cr_assert_eq(cpol_eval_line(vt_ctx, line, strlen(line), &r), CPOL_ALLOW);
+	cr_assert_eq(r.ncommands, 1);
+	cr_expect_eq(r.commands[0].depth, 1);
+	cr_expect_str_eq(r.commands[0].text, "grep -l foo (standard input)");
+	cr_expect_str_eq(r.commands[0].verdict.rule, "allow program \"grep\", \"ls\", \"cat\"");
+}
+
+Test(wrap, nesting_is_bounded)
+{
+	vt_expect("env env env env env env ls", CPOL_PROMPT);
+	vt_expect("env env env ls", CPOL_ALLOW);
+}

@@ -1,0 +1,247 @@
+/* vm/wrap.c -- commands that run another command (env, timeout, nice,
+ * sudo, xargs, find -exec, ...), as the policy's `wrapper` statements
+ * describe them: find where the wrapped command starts, judge it as a
+ * command of its own (one level deeper, so the nesting stays bounded), and
+ * list it among the result's commands so that --explain shows the chain.
+ * Never allocates: the words a wrapped command gets are pointers into the
+ * wrapper's own argv, with a small array on the stack where words must be
+ * added or flagged.
+ */
+#include "vm/eval.h"
+
+/* Words of a wrapped command that get flags or an extra word (xargs input,
+ * find's {}) are copied into arrays of this size; a longer command is not
+ * judged as certain. */
+#define WRAP_WORDS 128
+
+const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint32_t p)
+{
+	if (!(im->wrapbits[(p & 255) >> 6] >> (p & 63) & 1))
+		return NULL;
+	uint32_t lo = 0, hi = im->nwrappers;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (im->wrappers[mid].prog < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < im->nwrappers && im->wrappers[lo].prog == p ? &im->wrappers[lo] : NULL;
+}
+
+static void builtin(struct cpol_iv *v, uint8_t dec, const char *reason, const char *m, uint32_t mlen)
+{
+	cpol_iv_builtin(v, dec, "wrapper", reason, m, mlen);
+}
+
+static int word_is(const char *s, uint32_t n, const char *w)
+{
+	size_t l = strlen(w);
+	return n == l && memcmp(s, w, l) == 0;
+}
+
+/* Environment names that change which programs run or what they load and
+ * read: a command run with one of them set is not the command the rules
+ * judged. */
+static int risky_name(const char *s, uint32_t n)
+{
+	static const char *const names[] = {
+		"PATH", "HOME", "XDG_CONFIG_HOME", "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "IFS",
+		"CDPATH", "GCONV_PATH", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT",
+		"RUBYLIB", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "JAVA_TOOL_OPTIONS", "EDITOR",
+		"VISUAL", "PAGER", "LESSOPEN", "SSH_ASKPASS", "SUDO_ASKPASS",
+	};
+	static const char *const prefixes[] = { "LD_", "GIT_", "BASH_FUNC_", "DYLD_" };
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+		if (word_is(s, n, names[k]))
+			return 1;
+	for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++)
+		if (n >= strlen(prefixes[k]) && memcmp(s, prefixes[k], strlen(prefixes[k])) == 0)
+			return 1;
+	return 0;
+}
+
+/* NAME=VALUE with a shell name: the length of NAME, or 0. */
+static uint32_t assignment(const char *s, uint32_t n)
+{
+	uint32_t i = 0;
+	while (i < n && (s[i] == '_' || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+	                 (i > 0 && s[i] >= '0' && s[i] <= '9')))
+		i++;
+	return i > 0 && i < n && s[i] == '=' ? i : 0;
+}
+
+static int has_placeholder(const char *s, uint32_t n)
+{
+	for (uint32_t i = 0; i + 1 < n; i++)
+		if (s[i] == '{' && s[i + 1] == '}')
+			return 1;
+	return 0;
+}
+
+/* Judge argv[0..argc) one level below f, as a command listed in the result. */
+static void judge_inner(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t argc, const char *const *argv,
+                        const uint32_t *lens, const uint8_t *wf, struct cpol_iv *v)
+{
+	int depth = f->depth + 1;
+	if (depth > CPOL_MAX_DEPTH) {
+		builtin(v, CPOL_PROMPT, "commands nested too deeply to judge", argv[0], lens ? lens[0] : 0);
+		return;
+	}
+	cpol_subcommand *sub = NULL;
+	if (ctx->nsubs < CPOL_MAX_SUBCMDS) {
+		sub = &ctx->subs[ctx->nsubs++];
+		sub->text = cpol_join_words(ctx, argc, argv, lens);
+		sub->depth = (unsigned)depth;
+	} else {
+		ctx->subs_dropped++;
+	}
+	struct cpol_frame in;
+	cpol_frame_init(ctx, &in, depth, argc, argv, lens);
+	cpol_frame_words(&in, wf);
+	in.redir = f->redir;
+	in.nredir = f->nredir;
+	cpol_eval_frame(ctx, &in, v);
+	v->set = 1;
+	if (sub)
+		cpol_iv_to_verdict(ctx, v, &sub->verdict);
+}
+
+/* env, timeout, nice, sudo, xargs ...: options, assignments, operands, then
+ * the command. */
+static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
+                          struct cpol_iv *out)
+{
+	const struct cpol_image *im = ctx->img;
+	uint32_t k;
+	int r = cpol_options_end(im, w->flags & CPOL_WF_OPTIONS ? w->options : CPOL_NONE, f->argc, f->argv, f->lens,
+	                         f->wflags, &k);
+	if (r == 0)
+		return 0;
+	if (r == 2) {
+		builtin(out, CPOL_PROMPT, "an expansion decides which command the wrapper runs", f->argv[k],
+		        cpol_alen(f, k));
+		return 1;
+	}
+	const char *risky = NULL;
+	uint32_t risklen = 0;
+	if (w->flags & CPOL_WF_ASSIGN)
+		for (; k < f->argc; k++) {
+			uint32_t n = cpol_alen(f, k), nl = assignment(f->argv[k], n);
+			if (f->wflags && f->wflags[k]) {
+				builtin(out, CPOL_PROMPT, "an expansion decides which command the wrapper runs", f->argv[k], n);
+				return 1;
+			}
+			if (!nl)
+				break;
+			if (!risky && risky_name(f->argv[k], nl)) {
+				risky = f->argv[k];
+				risklen = n;
+			}
+		}
+	for (uint32_t s = 0; s < w->skip; s++, k++) {
+		if (k >= f->argc)
+			return 0;
+		if (f->wflags && (f->wflags[k] & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB))) {
+			builtin(out, CPOL_PROMPT, "an expansion decides which command the wrapper runs", f->argv[k],
+			        cpol_alen(f, k));
+			return 1;
+		}
+	}
+	if (k >= f->argc)
+		return 0;
+	const char *const *argv = f->argv + k;
+	const uint32_t *lens = f->lens ? f->lens + k : NULL;
+	uint32_t argc = f->argc - k;
+	if (w->flags & CPOL_WF_INPUT) {
+		/* Standard input adds words of unknown text after the ones given
+		 * (option-like ones too). The given words stay as written: the
+		 * options that would replace text inside them (xargs -I) must
+		 * not be declared. */
+		const char *av[WRAP_WORDS];
+		uint32_t lv[WRAP_WORDS];
+		uint8_t fv[WRAP_WORDS];
+		if (argc + 1 > WRAP_WORDS) {
+			builtin(out, CPOL_PROMPT, "too many words to judge the wrapped command", argv[0], cpol_alen(f, k));
+			return 1;
+		}
+		for (uint32_t i = 0; i < argc; i++) {
+			av[i] = argv[i];
+			lv[i] = cpol_alen(f, k + i);
+			fv[i] = f->wflags ? f->wflags[k + i] : 0;
+		}
+		av[argc] = "(standard input)";
+		lv[argc] = 16;
+		fv[argc] = CPOL_WORD_EXPAND;
+		judge_inner(ctx, f, argc + 1, av, lv, fv, out);
+	} else {
+		judge_inner(ctx, f, argc, argv, lens, f->wflags ? f->wflags + k : NULL, out);
+	}
+	if (risky && out->dec < CPOL_PROMPT)
+		builtin(out, CPOL_PROMPT, "the wrapper sets a variable that changes what the command runs or loads",
+		        risky, risklen);
+	return 1;
+}
+
+/* find -exec CMD ... ; (or +): each command between a marker and its end is
+ * judged with "{}" as a word of unknown text, and the wrapper without them
+ * is judged as itself. */
+static int marker_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
+                          struct cpol_iv *out)
+{
+	const struct cpol_image *im = ctx->img;
+	const char *rest[WRAP_WORDS];
+	uint32_t restlen[WRAP_WORDS];
+	uint8_t restf[WRAP_WORDS];
+	uint32_t nrest = 0, found = 0;
+	memset(out, 0, sizeof *out);
+	if (f->argc > WRAP_WORDS)
+		return 0;
+	for (uint32_t k = 0; k < f->argc;) {
+		uint32_t n = cpol_alen(f, k);
+		if (k > 0 && f->wflags && f->wflags[k]) {
+			builtin(out, CPOL_PROMPT, "an expansion may start a command the wrapper runs", f->argv[k], n);
+			return 1;
+		}
+		if (k == 0 || !cpol_set_has_word(im, w->after, f->argv[k], n)) {
+			rest[nrest] = f->argv[k];
+			restlen[nrest] = n;
+			restf[nrest++] = f->wflags ? f->wflags[k] : 0;
+			k++;
+			continue;
+		}
+		uint32_t start = k + 1, end = start;
+		while (end < f->argc && !cpol_set_has_word(im, w->until, f->argv[end], cpol_alen(f, end)))
+			end++;
+		if (end >= f->argc || end == start)
+			return 0; /* no command, or no end: the wrapper fails to start it */
+		const char *av[WRAP_WORDS];
+		uint32_t lv[WRAP_WORDS];
+		uint8_t fv[WRAP_WORDS];
+		for (uint32_t i = start; i < end; i++) {
+			av[i - start] = f->argv[i];
+			lv[i - start] = cpol_alen(f, i);
+			fv[i - start] = (uint8_t)((f->wflags ? f->wflags[i] : 0) |
+			                          (has_placeholder(f->argv[i], lv[i - start]) ? CPOL_WORD_QEXPAND : 0));
+		}
+		struct cpol_iv v;
+		judge_inner(ctx, f, end - start, av, lv, fv, &v);
+		cpol_iv_merge(out, &v);
+		found++;
+		k = end + 1;
+	}
+	if (!found)
+		return 0;
+	struct cpol_iv v;
+	judge_inner(ctx, f, nrest, rest, restlen, restf, &v);
+	cpol_iv_merge(out, &v);
+	return 1;
+}
+
+int cpol_eval_wrapped(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
+                      struct cpol_iv *out)
+{
+	if (w->flags & CPOL_WF_COMMAND)
+		return marker_wrapper(ctx, f, w, out);
+	return prefix_wrapper(ctx, f, w, out);
+}

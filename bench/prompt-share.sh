@@ -71,16 +71,22 @@ for c in $corpora; do
 		[ $(((i - 1) % every)) -eq 0 ] || continue
 		found=$(oracle_run sandbox-only "$s/sandbox-only.bin" "$line" "$s")
 		rc=$?
-		# a command cut short has not shown all it does: neither clean nor not
-		if [ -n "$found" ]; then st=escapes; elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then st=timeout; else st=clean; fi
+		# a command cut short has not shown all it does, and one whose
+		# program is not installed here (127) did nothing: neither is
+		# counted clean or not
+		if [ -n "$found" ]; then st=escapes
+		elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then st=timeout
+		elif [ "$rc" -eq 127 ]; then st=missing
+		else st=clean; fi
 		printf '%s\t%s\t%s\n' "$(sed -n "${i}p" "$s/ww")" "$st" "$line" >>"$s/runs"
 	done <"$s/lines"
 	awk -F'\t' -v name="$name" -v every="$every" '
 		$3 == "timeout" { to++; next }
+		$3 == "missing" { mi++; next }
 		{ n++; if ($3 == "clean") { cl++; if ($1 != "allow") ask[$1]++; else if ($2 == "default") dflt++; else rule++ }
 		  else if ($1 == "allow" && $2 != "default") bad++ }
 		END {
-			printf "run in the workspace-write sandbox: %d lines (every %d), %d clean (no write outside, no network), %d not, %d timed out (left out)\n", n + to, every, cl, n - cl, to
+			printf "run in the workspace-write sandbox: %d lines (every %d), %d clean (no write outside, no network), %d not; left out: %d timed out, %d not installed\n", n + to + mi, every, cl, n - cl, to, mi
 			asked = ask["prompt"] + ask["forbid"]
 			printf "of the clean ones workspace-write allows %d by a rule, %d by its default, prompts %d, forbids %d\n", rule, dflt, ask["prompt"], ask["forbid"]
 			printf "rule-allowed by workspace-write yet not clean: %d\n", bad

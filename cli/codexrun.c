@@ -279,8 +279,10 @@ static int setup_env(struct run *r)
 	} else {
 		strcpy(r->ws, r->cwd);
 	}
-	const char *t = getenv("TMPDIR");
-	snprintf(r->tmp, sizeof r->tmp, "%s", t && t[0] == '/' ? t : "/tmp");
+	/* Not the inherited TMPDIR: it may name a folder outside, which the
+	 * workspace profiles would make writable as their $TMPDIR. */
+	const char *t = run_tmpdir();
+	snprintf(r->tmp, sizeof r->tmp, "%s", t ? t : "/tmp");
 	/* HOME and USER from the environment when both are there: the account
 	 * database (NSS: nscd, nsswitch.conf, /etc/passwd or LDAP) is asked
 	 * only for what is missing, as it costs more than the rest of the
@@ -319,6 +321,36 @@ static cpol_image *open_image(struct run *r, const char *path, cpol_error *err)
 	cpol_image *im = cpol_image_read_fd(fd, path, err);
 	close(fd);
 	return im;
+}
+
+/* Variables set rather than removed: TMPDIR, the run's temporary folder;
+ * HOME, when it lies in a writable root (git, ssh, npm, pip and the shells
+ * would read start-up files the command can plant there), the account's
+ * home folder. The names join the removed list, marked "(pinned)". */
+static int pin_env(struct run *r, const struct run_spec *rs, char ***envp, char *removed, size_t cap, int trusted,
+                   cpol_error *err)
+{
+	static char tmp[PATH_MAX + 8], home[PATH_MAX + 8];
+	const char *t = getenv("TMPDIR");
+	if (t && strcmp(t, r->tmp)) {
+		snprintf(tmp, sizeof tmp, "TMPDIR=%s", r->tmp);
+		if (cpol_env_pin(envp, tmp, err) < 0)
+			return -1;
+		size_t l = strlen(removed);
+		snprintf(removed + l, cap - l, "%sTMPDIR (pinned)", l ? "," : "");
+	}
+	const char *h = getenv("HOME");
+	if (!trusted && h && run_spec_writable_real(rs, h)) {
+		struct passwd *pw = getpwuid(getuid());
+		const char *real = pw && pw->pw_dir && pw->pw_dir[0] == '/' && !run_spec_writable_real(rs, pw->pw_dir)
+		                   ? pw->pw_dir : "/nonexistent";
+		snprintf(home, sizeof home, "HOME=%s", real);
+		if (cpol_env_pin(envp, home, err) < 0)
+			return -1;
+		size_t l = strlen(removed);
+		snprintf(removed + l, cap - l, "%sHOME (pinned)", l ? "," : "");
+	}
+	return 0;
 }
 
 static cpol_image *load_policy(struct run *r, cpol_error *err)
@@ -555,6 +587,11 @@ int main(int argc, char **argv)
 	envp = cpol_env_scrub(environ, keep ? keep : nokeep, nkeep, removed, sizeof removed, &err);
 	free(keep);
 	if (!envp) {
+		rc = fail("%s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	if (pin_env(&r, &rs, &envp, removed, sizeof removed, trusted_image, &err) < 0) {
 		rc = fail("%s", err.msg);
 		exit_record(&r, rc, 0, 0);
 		goto out;

@@ -57,6 +57,12 @@ void run_spec_free(struct run_spec *rs);
 int run_spec_writable(const struct run_spec *rs, const char *path);
 /* The same for path as given and as realpath(3) resolves it (symlinks). */
 int run_spec_writable_real(const struct run_spec *rs, const char *path);
+/* The run's private temporary folder when codexrun made one (set with
+ * run_tmpdir_set before the environment is read), else NULL. Only such a
+ * folder becomes the policy's $TMPDIR and the command's TMPDIR; an
+ * inherited TMPDIR never does (it could name any folder), /tmp stands in. */
+const char *run_tmpdir(void);
+void run_tmpdir_set(const char *dir);
 /* Resolve a command name through PATH into buf; 0, or -1 when not found. */
 int run_which(const char *name, char *buf, size_t cap);
 

@@ -129,6 +129,18 @@ int run_spec_writable_real(const struct run_spec *rs, const char *path)
 	return run_spec_writable(rs, path) || (realpath(path, real) && run_spec_writable(rs, real));
 }
 
+static const char *private_tmp;
+
+const char *run_tmpdir(void)
+{
+	return private_tmp;
+}
+
+void run_tmpdir_set(const char *dir)
+{
+	private_tmp = dir;
+}
+
 int run_which(const char *name, char *buf, size_t cap)
 {
 	if (strchr(name, '/')) {

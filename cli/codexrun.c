@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
@@ -91,7 +93,10 @@ static int usage(const char *fmt, const char *arg)
 
 /* Where installed profiles live: $CODEXPOL_DATADIR, the build tree next to
  * this program, then the installed data folder. */
-static cpol_image *open_profile(const char *name, cpol_error *err)
+struct run;
+static cpol_image *open_image(struct run *r, const char *path, cpol_error *err);
+
+static cpol_image *open_profile(struct run *r, const char *name, cpol_error *err)
 {
 	if (!strcmp(name, "workspace"))
 		name = "workspace-write";
@@ -124,7 +129,7 @@ static cpol_image *open_profile(const char *name, cpol_error *err)
 			continue;
 		snprintf(path, sizeof path, "%s/%s.bin", dirs[i], name);
 		if (access(path, R_OK) == 0)
-			return cpol_image_open(path, err);
+			return open_image(r, path, err);
 	}
 	cpol_fail(err, ENOENT, "profile '%s' is not installed (looked in $CODEXPOL_DATADIR and %s)", name, PKGDATADIR);
 	return NULL;
@@ -226,6 +231,8 @@ struct run {
 	cpol_env env;
 	char cwd[PATH_MAX], ws[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX], user[256];
 	char path[PATH_MAX];      /* the command, resolved through PATH */
+	char image[PATH_MAX];     /* the image file read, as the kernel names it; "" when built in */
+	unsigned long image_links;
 	int found;
 	struct cpol_audit *audit;
 	int audit_failed;
@@ -275,8 +282,10 @@ static int setup_env(struct run *r)
 	} else {
 		strcpy(r->ws, r->cwd);
 	}
-	const char *t = getenv("TMPDIR");
-	snprintf(r->tmp, sizeof r->tmp, "%s", t && t[0] == '/' ? t : "/tmp");
+	/* Not the inherited TMPDIR: it may name a folder outside, which the
+	 * workspace profiles would make writable as their $TMPDIR. */
+	const char *t = run_tmpdir();
+	snprintf(r->tmp, sizeof r->tmp, "%s", t ? t : "/tmp");
 	/* HOME and USER from the environment when both are there: the account
 	 * database (NSS: nscd, nsswitch.conf, /etc/passwd or LDAP) is asked
 	 * only for what is missing, as it costs more than the rest of the
@@ -290,12 +299,69 @@ static int setup_env(struct run *r)
 	return 0;
 }
 
+/* Open the image once and read it from that descriptor; what the file is
+ * (its name as the kernel knows it, its links) comes from the same
+ * descriptor, so that the check against the write roots is about the bytes
+ * that become the policy, not about whatever the path names later. */
+static cpol_image *open_image(struct run *r, const char *path, cpol_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		cpol_fail_errno(err, "cannot open policy image %s", path);
+		return NULL;
+	}
+	char link[64];
+	struct stat st;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, r->image, sizeof r->image - 1);
+	if (n <= 0 || r->image[0] != '/') {
+		if (!realpath(path, r->image))
+			snprintf(r->image, sizeof r->image, "%s", path);
+	} else {
+		r->image[n] = 0;
+	}
+	r->image_links = fstat(fd, &st) == 0 ? (unsigned long)st.st_nlink : 0;
+	cpol_image *im = cpol_image_read_fd(fd, path, err);
+	close(fd);
+	return im;
+}
+
+/* Variables set rather than removed: TMPDIR, the run's temporary folder;
+ * HOME, when it lies in a writable root (git, ssh, npm, pip and the shells
+ * would read start-up files the command can plant there), the account's
+ * home folder. The names join the removed list, marked "(pinned)". */
+static int pin_env(struct run *r, const struct run_spec *rs, char ***envp, char *removed, size_t cap, int trusted,
+                   cpol_error *err)
+{
+	static char tmp[PATH_MAX + 8], home[PATH_MAX + 8];
+	const char *t = getenv("TMPDIR");
+	if (t && strcmp(t, r->tmp)) {
+		snprintf(tmp, sizeof tmp, "TMPDIR=%s", r->tmp);
+		if (cpol_env_pin(envp, tmp, err) < 0)
+			return -1;
+		size_t l = strlen(removed);
+		snprintf(removed + l, cap - l, "%sTMPDIR (pinned)", l ? "," : "");
+	}
+	const char *h = getenv("HOME");
+	if (!trusted && h && run_spec_writable_real(rs, h)) {
+		struct passwd *pw = getpwuid(getuid());
+		const char *real = pw && pw->pw_dir && pw->pw_dir[0] == '/' && !run_spec_writable_real(rs, pw->pw_dir)
+		                   ? pw->pw_dir : "/nonexistent";
+		snprintf(home, sizeof home, "HOME=%s", real);
+		if (cpol_env_pin(envp, home, err) < 0)
+			return -1;
+		size_t l = strlen(removed);
+		snprintf(removed + l, cap - l, "%sHOME (pinned)", l ? "," : "");
+	}
+	return 0;
+}
+
 static cpol_image *load_policy(struct run *r, cpol_error *err)
 {
 	if (r->o.policy)
-		return cpol_image_open(r->o.policy, err);
+		return open_image(r, r->o.policy, err);
 	if (r->o.profile)
-		return open_profile(r->o.profile, err);
+		return open_profile(r, r->o.profile, err);
 	size_t len;
 	const unsigned char *data = cpol_offline_data(&len);
 	return cpol_image_load(data, len, 1, err);
@@ -310,6 +376,13 @@ static int audit_tail(const struct run_opts *o)
 	return 0;
 }
 
+/* The hooks only decide: they open a profile by name, with a run of their own. */
+static cpol_image *hook_profile(const char *name, cpol_error *err)
+{
+	static struct run hr;
+	return open_profile(&hr, name, err);
+}
+
 int main(int argc, char **argv)
 {
 	struct run r;
@@ -322,7 +395,7 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	/* --hook=AGENT (first): answer an agent's hook, see integrations/hook.h */
 	if (argc > 1 && !strncmp(argv[1], "--hook", 6))
-		return cpol_hook_main(argc, argv, open_profile);
+		return cpol_hook_main(argc, argv, hook_profile);
 	if (parse_args(argc, argv, &r.o))
 		return RUN_EXIT_FAIL;
 	if (r.o.tail)
@@ -473,12 +546,34 @@ int main(int argc, char **argv)
 		exit_record(&r, rc, 0, 0);
 		goto out;
 	}
-	/* The sandboxed command must not be able to rewrite its own history. */
+	/* A workspace that is no folder is never meant; one that makes the
+	 * system or the home writable only with --trusted. */
+	{
+		char why[PATH_MAX * 2 + 64];
+		int w = run_workspace_check(r.ws, r.home, why, sizeof why);
+		if (w == -2 || (w < 0 && !r.o.trusted && !trusted_image && run_spec_writable(&rs, r.ws))) {
+			rc = fail("%s%s", why, w == -2 ? "" : "; give --trusted to use it anyway");
+			exit_record(&r, rc, 0, 0);
+			goto out;
+		}
+	}
+	/* The sandboxed command must not be able to rewrite its own history,
+	 * nor the policy the next run will use. */
 	const char *apath = r.audit ? cpol_audit_path(r.audit) : NULL;
-	char areal[PATH_MAX];
-	if (apath && !trusted_image &&
-	    (run_spec_writable(&rs, apath) || (realpath(apath, areal) && run_spec_writable(&rs, areal)))) {
+	if (apath && !trusted_image && run_spec_writable_real(&rs, apath)) {
 		rc = fail("the audit log %s is inside a writable root of the policy; choose another with --audit", apath);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	if (r.image[0] && !trusted_image && run_spec_writable_real(&rs, r.image)) {
+		rc = fail("the policy image %s is inside a writable root of the policy (the command could rewrite "
+		          "it); keep it outside the workspace", r.image);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	if (r.image[0] && !trusted_image && r.image_links > 1) {
+		rc = fail("the policy image %s has %lu hard links (one may lie inside a writable root); copy it "
+		          "to a file of its own", r.image, r.image_links);
 		exit_record(&r, rc, 0, 0);
 		goto out;
 	}
@@ -507,6 +602,11 @@ int main(int argc, char **argv)
 	envp = cpol_env_scrub(environ, keep ? keep : nokeep, nkeep, removed, sizeof removed, &err);
 	free(keep);
 	if (!envp) {
+		rc = fail("%s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	if (pin_env(&r, &rs, &envp, removed, sizeof removed, trusted_image, &err) < 0) {
 		rc = fail("%s", err.msg);
 		exit_record(&r, rc, 0, 0);
 		goto out;

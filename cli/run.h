@@ -55,6 +55,14 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 void run_spec_free(struct run_spec *rs);
 /* Is path (absolute) inside a write root of the spec? */
 int run_spec_writable(const struct run_spec *rs, const char *path);
+/* The same for path as given and as realpath(3) resolves it (symlinks). */
+int run_spec_writable_real(const struct run_spec *rs, const char *path);
+/* The run's private temporary folder when codexrun made one (set with
+ * run_tmpdir_set before the environment is read), else NULL. Only such a
+ * folder becomes the policy's $TMPDIR and the command's TMPDIR; an
+ * inherited TMPDIR never does (it could name any folder), /tmp stands in. */
+const char *run_tmpdir(void);
+void run_tmpdir_set(const char *dir);
 /* Resolve a command name through PATH into buf; 0, or -1 when not found. */
 int run_which(const char *name, char *buf, size_t cap);
 
@@ -65,6 +73,11 @@ int run_which(const char *name, char *buf, size_t cap);
 int run_path_setup(const cpol_image *im, const cpol_env *env);
 /* Tell the context what /bin/sh is here and whether PATH is trusted. */
 void run_ctx_shell(cpol_ctx *ctx, int path_trusted);
+
+/* run_workspace.c: 0 when the canonical workspace ws is sane; -1 when it is
+ * the root, a system folder or the home folder (or holds one), -2 when it is
+ * no folder; why receives the reason. */
+int run_workspace_check(const char *ws, const char *home, char *why, size_t cap);
 
 /* run_approve.c: ask on the controlling terminal; 1 approved, 0 refused. */
 int run_ask(const char *what, const cpol_verdict *v);

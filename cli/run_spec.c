@@ -8,6 +8,7 @@
 #include "vm/vm.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -125,6 +126,24 @@ int run_spec_writable(const struct run_spec *rs, const char *path)
 		if (cpol_path_within(rs->spec.write_roots[i], strlen(rs->spec.write_roots[i]), norm, (size_t)n))
 			return 1;
 	return 0;
+}
+
+int run_spec_writable_real(const struct run_spec *rs, const char *path)
+{
+	char real[PATH_MAX];
+	return run_spec_writable(rs, path) || (realpath(path, real) && run_spec_writable(rs, real));
+}
+
+static const char *private_tmp;
+
+const char *run_tmpdir(void)
+{
+	return private_tmp;
+}
+
+void run_tmpdir_set(const char *dir)
+{
+	private_tmp = dir;
 }
 
 int run_which(const char *name, char *buf, size_t cap)

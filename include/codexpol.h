@@ -42,9 +42,9 @@ const char *cpol_decision_name(cpol_decision d);
 
 typedef struct cpol_image cpol_image;
 
-/* Open an image file (read into memory, never mapped), check its size and XXH3-64 and verify every
- * offset, index and jump in it. The checksum catches corruption, not
- * tampering: protect image files with file permissions. */
+/* Open an image file (read once, never mapped), check its size and XXH3-64
+ * and verify every offset, index and jump in it. The checksum catches
+ * corruption, not tampering: protect image files with file permissions. */
 cpol_image *cpol_image_open(const char *path, cpol_error *err);
 /* The same from memory. The bytes are copied unless `borrow` is non-zero, in
  * which case they must outlive the image. */

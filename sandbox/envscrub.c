@@ -54,20 +54,60 @@ static const struct {
 	/* zsh reads its startup files (.zshenv, ...) from here. */
 	{ "ZDOTDIR", 0 },
 
+	/* Where tools look for their configuration: git's config
+	 * ($XDG_CONFIG_HOME/git/config: core.fsmonitor, core.pager, aliases
+	 * run commands), and likewise many others'. Without them, tools read
+	 * the user's own folders, which the sandbox does not let the command
+	 * write. */
+	{ "XDG_CONFIG_HOME", 0 },
+	{ "XDG_CONFIG_DIRS", 0 },
+	{ "XDG_DATA_HOME", 0 },
+	/* Configuration files of tools that run helper programs named there:
+	 * gpg (pinentry-program), kubectl (exec credential plugins), the AWS
+	 * CLI (credential_process), docker (credential helpers), pip, npm
+	 * (script-shell, onload-script), curl. */
+	{ "GNUPGHOME", 0 },
+	{ "KUBECONFIG", 0 },
+	{ "AWS_CONFIG_FILE", 0 },
+	{ "DOCKER_CONFIG", 0 },
+	{ "PIP_CONFIG_FILE", 0 },
+	{ "NPM_CONFIG_USERCONFIG", 0 },
+	{ "NPM_CONFIG_GLOBALCONFIG", 0 },
+	{ "NPM_CONFIG_SCRIPT_SHELL", 0 },
+	{ "NPM_CONFIG_NODE_OPTIONS", 0 },
+	{ "NPM_CONFIG_ONLOAD_SCRIPT", 0 },
+	{ "npm_config_userconfig", 0 },
+	{ "npm_config_globalconfig", 0 },
+	{ "npm_config_script_shell", 0 },
+	{ "npm_config_node_options", 0 },
+	{ "npm_config_onload_script", 0 },
+	{ "CURL_HOME", 0 },
+	/* Cargo runs a wrapper around every rustc. */
+	{ "RUSTC_WRAPPER", 0 },
+	{ "CARGO_BUILD_RUSTC_WRAPPER", 0 },
+
 	/* git: configuration from the environment (core.pager, core.fsmonitor,
 	 * core.sshCommand, alias.*, ... all run commands). */
 	{ "GIT_CONFIG", 0 },
 	{ "GIT_CONFIG_", 1 },
-	/* Another repository (and so its config and hooks) than the one on disk. */
+	/* Another repository (and so its config and hooks) than the one on
+	 * disk, or parts of one elsewhere. */
 	{ "GIT_DIR", 0 },
 	{ "GIT_COMMON_DIR", 0 },
+	{ "GIT_WORK_TREE", 0 },
+	{ "GIT_INDEX_FILE", 0 },
+	{ "GIT_OBJECT_DIRECTORY", 0 },
+	{ "GIT_ALTERNATE_OBJECT_DIRECTORIES", 0 },
+	{ "GIT_NAMESPACE", 0 },
+	/* Transports that run a command (ext::) allowed. */
+	{ "GIT_ALLOW_PROTOCOL", 0 },
+	{ "GIT_PROTOCOL_FROM_USER", 0 },
 	/* Where git finds its sub-commands. */
 	{ "GIT_EXEC_PATH", 0 },
 	/* Commands git runs: diff driver, ssh, proxy, password prompt, pager,
 	 * editors. */
 	{ "GIT_EXTERNAL_DIFF", 0 },
-	{ "GIT_SSH", 0 },
-	{ "GIT_SSH_COMMAND", 0 },
+	{ "GIT_SSH", 1 }, /* GIT_SSH, GIT_SSH_COMMAND, GIT_SSH_VARIANT */
 	{ "GIT_PROXY_COMMAND", 0 },
 	{ "GIT_ASKPASS", 0 },
 	{ "GIT_PAGER", 0 },
@@ -128,9 +168,11 @@ static const struct {
 	{ "PERL5LIB", 0 },
 	{ "PERLLIB", 0 },
 	{ "PERL5DB", 0 },
-	/* Ruby: options (-r) and library paths. */
+	/* Ruby: options (-r), library and gem paths. */
 	{ "RUBYOPT", 0 },
 	{ "RUBYLIB", 0 },
+	{ "GEM_HOME", 0 },
+	{ "GEM_PATH", 0 },
 	/* Java: options read by every JVM (-javaagent) and the class path. */
 	{ "JAVA_TOOL_OPTIONS", 0 },
 	{ "_JAVA_OPTIONS", 0 },
@@ -149,8 +191,12 @@ static const struct {
 
 	/* Not scrubbed, on purpose: MALLOC_* and GLIBC_TUNABLES only tune the
 	 * allocator of an unprivileged process (no_new_privs rules out setuid,
-	 * where they once mattered), PATH and HOME are the caller's to set, and
-	 * build tools (make, npm, cargo) run project code by design. */
+	 * where they once mattered), PATH is the caller's to set, and build
+	 * tools (make, npm, cargo) run project code by design. Pinned rather
+	 * than scrubbed, by codexrun (cpol_env_pin): HOME, when it lies in a
+	 * writable root (its dotfiles would be the command's to plant), becomes
+	 * the account's home folder; TMPDIR becomes the run's temporary folder
+	 * (an inherited one is never made writable). */
 };
 
 static int scrubbed_name(const char *s, size_t len)
@@ -224,6 +270,25 @@ char **cpol_env_scrub(char *const *envp, const char *const *keep, size_t nkeep,
 void cpol_env_free(char **envp)
 {
 	free(envp);
+}
+
+int cpol_env_pin(char ***envp, const char *entry, cpol_error *err)
+{
+	const char *eq = strchr(entry, '=');
+	size_t len = eq ? (size_t)(eq - entry) : strlen(entry);
+	size_t n = 0;
+	for (char **e = *envp; e && *e; e++, n++)
+		if (!strncmp(*e, entry, len) && (*e)[len] == '=') {
+			*e = (char *)entry;
+			return 0;
+		}
+	char **grown = realloc(*envp, (n + 2) * sizeof *grown);
+	if (!grown)
+		return cpol_fail(err, ENOMEM, "sandbox: out of memory pinning the environment");
+	grown[n] = (char *)entry;
+	grown[n + 1] = NULL;
+	*envp = grown;
+	return 0;
 }
 
 /* For the tests: the table's names, so each can be checked. */

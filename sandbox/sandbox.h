@@ -127,5 +127,8 @@ int cpol_seccomp_export(enum cpol_net_mode net, unsigned flags, void **out, size
 char **cpol_env_scrub(char *const *envp, const char *const *keep, size_t nkeep,
                       char *removed, size_t removed_len, cpol_error *err);
 void cpol_env_free(char **envp);
+/* Set entry ("NAME=value", not copied: it must outlive envp) in an array
+ * from cpol_env_scrub, replacing NAME or appending it (*envp may move). */
+int cpol_env_pin(char ***envp, const char *entry, cpol_error *err);
 
 #endif

@@ -85,27 +85,32 @@ cpol_image *cpol_image_open(const char *path, cpol_error *err)
 		cpol_fail_errno(err, "cannot open policy image %s", path);
 		return NULL;
 	}
+	cpol_image *im = cpol_image_read_fd(fd, path, err);
+	close(fd);
+	return im;
+}
+
+/* The descriptor stays the caller's: what it checked about the file (where
+ * it lies, its links) is about the very bytes read here. */
+cpol_image *cpol_image_read_fd(int fd, const char *path, cpol_error *err)
+{
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		cpol_fail_errno(err, "cannot stat %s", path);
-		close(fd);
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		cpol_fail(err, EINVAL, "%s is not a regular file", path);
-		close(fd);
 		return NULL;
 	}
 	if ((uint64_t)st.st_size > CPOL_IMG_MAX_SIZE) {
 		cpol_fail(err, EFBIG, "%s is larger than the image limit (%u bytes)", path, CPOL_IMG_MAX_SIZE);
-		close(fd);
 		return NULL;
 	}
 	size_t cap = (size_t)st.st_size, n = 0;
 	uint8_t *buf = malloc(cap + 1);
 	if (!buf) {
 		cpol_fail(err, ENOMEM, "out of memory reading %s", path);
-		close(fd);
 		return NULL;
 	}
 	for (;;) {
@@ -115,7 +120,6 @@ cpol_image *cpol_image_open(const char *path, cpol_error *err)
 		if (r < 0) {
 			cpol_fail_errno(err, "cannot read %s", path);
 			free(buf);
-			close(fd);
 			return NULL;
 		}
 		if (r == 0)
@@ -124,11 +128,9 @@ cpol_image *cpol_image_open(const char *path, cpol_error *err)
 		if (n > cap) {
 			cpol_fail(err, EAGAIN, "%s changed while it was read", path);
 			free(buf);
-			close(fd);
 			return NULL;
 		}
 	}
-	close(fd);
 	struct cpol_image *im = calloc(1, sizeof *im);
 	if (!im) {
 		free(buf);

@@ -62,6 +62,9 @@ long cpol_root_expand(const struct cpol_img_root *r, const char *path, uint32_t 
 /* Decode the section table and verify everything (verify.c). Fills the
  * typed pointers of im. -1 with a message naming the first problem. */
 int cpol_verify(struct cpol_image *im, cpol_error *err);
+/* cpol_image_open from an open descriptor (read, never mapped; not closed);
+ * path only names it in messages. */
+struct cpol_image *cpol_image_read_fd(int fd, const char *path, cpol_error *err);
 
 /* ---- evaluation context ---- */
 

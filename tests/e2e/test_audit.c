@@ -26,7 +26,7 @@ static void setup(void)
 	e2e_tmpdir("/tmp", ws);
 	e2e_tmpdir("/var/tmp", adir);
 	snprintf(audit, sizeof audit, "%s/audit.jsonl", adir);
-	e2e_compile(ws, "audit", "policy \"e2e-audit\";\n"
+	e2e_compile(adir, "audit", "policy \"e2e-audit\";\n"
 	                         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
 	                         "default allow;\n"
 	                         "rule \"ask\" { when program \"echo\" and arg 1 is \"ask\"; prompt because \"e2e asks\"; }\n",

@@ -13,13 +13,14 @@
 
 #include "tests/e2e/e2e.h"
 
-static char ws[256], audit[256];
+static char ws[256], audit[256], idir[256];
 static struct e2e_out out;
 
 static void setup(void)
 {
 	e2e_tmpdir("/tmp", ws);
 	e2e_tmpdir("/var/tmp", audit);
+	snprintf(idir, sizeof idir, "%s", audit); /* images outside the workspace */
 	strcat(audit, "/audit.jsonl");
 }
 
@@ -40,7 +41,7 @@ static void policy(const char *net, char img[512])
 	         "policy \"e2e-confine\";\n"
 	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; %s }\n"
 	         "default allow;\n", net);
-	e2e_compile(ws, "confine", text, img);
+	e2e_compile(idir, "confine", text, img);
 }
 
 static void run_in(const char *img, const char *sh)
@@ -63,7 +64,7 @@ Test(confine, curl_and_dev_tcp_reach_a_listener_only_when_the_port_is_granted)
 	char text[512];
 	snprintf(text, sizeof text, "policy \"e2e-port\"; sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; %s }\n"
 	                            "default allow;\n", net);
-	e2e_compile(ws, "port", text, img_port);
+	e2e_compile(idir, "port", text, img_port);
 
 	int before = e2e_accepted();
 	run_in(img_none, cmd);

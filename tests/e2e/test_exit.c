@@ -26,8 +26,9 @@ static void setup(void)
 {
 	e2e_tmpdir("/tmp", dir);
 	e2e_tmpdir("/var/tmp", audit);
+	/* the image outside the workspace, which the policy may write */
+	e2e_compile(audit, "open", open_policy, img);
 	strcat(audit, "/audit.jsonl");
-	e2e_compile(dir, "open", open_policy, img);
 }
 
 static void teardown(void)
@@ -158,8 +159,10 @@ Test(exit_codes, the_default_policy_runs_ls)
 
 Test(exit_codes, a_trusted_image_needs_trusted)
 {
-	char timg[512];
-	e2e_compile(dir, "trusted", "policy \"trusted\"; sandbox { read \"/\"; write \"/\"; network any; }\n"
+	char timg[512], idir[256];
+	snprintf(idir, sizeof idir, "%s", audit);
+	*strrchr(idir, '/') = 0;
+	e2e_compile(idir, "trusted", "policy \"trusted\"; sandbox { read \"/\"; write \"/\"; network any; }\n"
 	                            "default allow;\ntest { allow \"ls\"; }\n", timg);
 	RUN("-p", timg, "--", "true");
 	cr_assert_eq(out.status, 125, "%s", out.err);

@@ -35,9 +35,9 @@ static void setup(void)
 {
 	e2e_tmpdir("/tmp", dir);
 	e2e_tmpdir("/var/tmp", audit);
+	e2e_compile(audit, "open", open_policy, img); /* outside the workspace */
 	strcat(audit, "/audit.jsonl");
 	snprintf(auditopt, sizeof auditopt, "--audit=%s", audit);
-	e2e_compile(dir, "open", open_policy, img);
 	static unsigned n;
 	snprintf(marker, sizeof marker, "100.000%d%u%ld", (int)getpid(), ++n, (long)time(NULL) % 1000);
 }

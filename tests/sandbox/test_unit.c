@@ -201,6 +201,11 @@ Test(env_scrub, the_ones_the_design_names_are_in_the_table)
 		"PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME", "PYTHONINSPECT", "NODE_OPTIONS",
 		"NODE_PATH", "PERL5OPT", "PERL5LIB", "PERLLIB", "RUBYOPT", "RUBYLIB",
 		"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "GCONV_PATH", "LUA_INIT_5_4",
+		"XDG_CONFIG_HOME", "XDG_CONFIG_DIRS", "XDG_DATA_HOME", "GIT_DIR", "GIT_WORK_TREE",
+		"GIT_COMMON_DIR", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_SSH_VARIANT",
+		"GIT_ALLOW_PROTOCOL", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_SYSTEM", "PYTHONUSERBASE",
+		"GNUPGHOME", "KUBECONFIG", "AWS_CONFIG_FILE", "DOCKER_CONFIG", "PIP_CONFIG_FILE",
+		"NPM_CONFIG_USERCONFIG", "npm_config_script_shell", "GEM_HOME", "RUSTC_WRAPPER",
 	};
 	for (size_t i = 0; i < sizeof must / sizeof must[0]; i++) {
 		char entry[128];
@@ -211,6 +216,20 @@ Test(env_scrub, the_ones_the_design_names_are_in_the_table)
 		cr_expect_null(e[0], "%s is not scrubbed", must[i]);
 		cpol_env_free(e);
 	}
+}
+
+Test(env_scrub, a_pinned_variable_replaces_or_joins)
+{
+	char *env[] = { "HOME=/ws/home", "PATH=/bin", NULL };
+	char **e = cpol_env_scrub(env, NULL, 0, NULL, 0, NULL);
+	cr_assert_not_null(e);
+	cr_assert_eq(cpol_env_pin(&e, "HOME=/root", NULL), 0);
+	cr_assert_eq(cpol_env_pin(&e, "TMPDIR=/tmp", NULL), 0);
+	cr_assert_str_eq(e[0], "HOME=/root");
+	cr_assert_str_eq(e[1], "PATH=/bin");
+	cr_assert_str_eq(e[2], "TMPDIR=/tmp");
+	cr_assert_null(e[3]);
+	cpol_env_free(e);
 }
 
 Test(env_scrub, harmless_variables_and_odd_entries_stay)

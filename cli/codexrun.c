@@ -497,6 +497,7 @@ int main(int argc, char **argv)
 		exit_record(&r, rc, 0, 0);
 		goto out;
 	}
+	envp = cpol_sandbox_env(sb, envp); /* TMPDIR: the run's private temporary folder */
 	{
 		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
 		rec.op = "sandbox";

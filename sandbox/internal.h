@@ -71,6 +71,11 @@ struct cpol_sandbox {
 	 * is bound over each in the child's mount namespace (unixsock.c). */
 	char **hidden;
 	size_t nhidden;
+	/* The run's private temporary folder (tmpdir.c): its path outside,
+	 * "TMPDIR=..." as the command sees it, and whether it is shown as /tmp. */
+	char *tmpdir;
+	char *tmpdir_env;
+	int tmp_view;
 };
 
 /* report helpers (sandbox.c) */
@@ -110,6 +115,17 @@ int cpol_protect_have_mount_api(void);
 int cpol_unixsock_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
                        struct cpol_sandbox_report *report, cpol_error *err);
 int cpol_unixsock_enter(const struct cpol_sandbox *sb, cpol_error *err);
+
+/* tmpdir.c: plan before the Landlock ruleset is built, finish after
+ * cpol_protect_plan; enter runs inside protect_enter; remove in free. */
+int cpol_tmpdir_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
+                     struct cpol_sandbox_report *report, cpol_error *err);
+void cpol_tmpdir_finish(struct cpol_sandbox *sb);
+int cpol_tmpdir_enter(const struct cpol_sandbox *sb, cpol_error *err);
+void cpol_tmpdir_remove(struct cpol_sandbox *sb);
+/* landlock.c: one more write root (the private temporary folder). */
+int cpol_landlock_add_write(int rfd, const char *path, int abi,
+                            struct cpol_sandbox_report *report, cpol_error *err);
 
 /* placeholder.c */
 int cpol_placeholder_marked(const char *path);

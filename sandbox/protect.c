@@ -436,7 +436,7 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 {
 	struct plan p = { .fs_enforced = fs_enforced, .sb = sb, .report = report, .err = err };
 	int r = -1;
-	p.wroots = calloc(spec->nwrite + 1, sizeof *p.wroots);
+	p.wroots = calloc(spec->nwrite + 2, sizeof *p.wroots);
 	if (!p.wroots)
 		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
 	for (size_t i = 0; i < spec->nwrite; i++) {
@@ -478,11 +478,14 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 	}
 	if (sb->ntargets > 1)
 		qsort(sb->targets, sb->ntargets, sizeof *sb->targets, by_length);
+	/* The private temporary folder is writable in the read-only view too. */
+	if (sb->tmpdir && (p.wroots[p.nw] = strdup(sb->tmpdir)))
+		p.nw++;
 
 	/* A mount namespace for the protected paths, and as root for the
 	 * read-only view even without them. */
 	int root = geteuid() == 0;
-	if (sb->ntargets == 0 && sb->nhidden == 0 && (!root || sb->readonly_fs)) {
+	if (sb->ntargets == 0 && sb->nhidden == 0 && !sb->tmp_view && (!root || sb->readonly_fs)) {
 		/* nothing to protect; as root, the seccomp filter refuses the
 		 * metadata changes the read-only view would stop */
 		r = 0;
@@ -712,7 +715,7 @@ int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err)
 		if (r < 0 || verify(t, err) < 0)
 			return -1;
 	}
-	if (cpol_unixsock_enter(sb, err) < 0)
+	if (cpol_unixsock_enter(sb, err) < 0 || cpol_tmpdir_enter(sb, err) < 0)
 		return -1;
 	/* The working directory still points into the mounts underneath (a
 	 * writable .git, say): walk to it again through the new ones. If that

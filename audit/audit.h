@@ -13,7 +13,7 @@
  *    "decision":"allow","rule":"git read-only","reason":"…","source":"…",
  *    "profile":"…","policy":"…","approval":"…","landlock_abi":7,
  *    "degraded":"…","env_removed":"…","status":0,"signal":9,
- *    "duration_ms":12,"truncated":true}
+ *    "duration_ms":12,"undone":"…","truncated":true}
  * ("argc" follows "argv" when arguments were left out; "truncated" is
  * present only when something was cut, see jsonl.h for the markers.)
  *
@@ -78,6 +78,7 @@ struct cpol_audit_record {
 	int status;              /* exit records; -1 when absent */
 	int signal;              /* exit records; 0 when absent */
 	int64_t duration_ms;     /* exit records; -1 when absent */
+	const char *undone;      /* exit records: code-running files the run's check removed */
 };
 
 /* A record with every field absent: start from this, then fill in.

@@ -133,6 +133,7 @@ static void pretty(FILE *o, const struct cpol_audit_view *v)
 		fprintf(o, " landlock_abi=%lld", (long long)v->landlock_abi);
 	extra_s(o, "degraded", &v->degraded);
 	extra_s(o, "env_removed", &v->env_removed);
+	extra_s(o, "undone", &v->undone);
 	if (v->has_status)
 		fprintf(o, " status=%lld", (long long)v->status);
 	if (v->has_signal)

@@ -246,9 +246,12 @@ static int record(struct run *r, const struct cpol_audit_record *rec)
 	return -1;
 }
 
+static const char *undone; /* what cpol_sandbox_undo removed after the run */
+
 static void exit_record(struct run *r, int status, int sig, int64_t ms)
 {
 	struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
+	rec.undone = undone;
 	rec.op = "exit";
 	rec.status = status;
 	rec.signal = sig;
@@ -511,6 +514,7 @@ int main(int argc, char **argv)
 	int64_t ms;
 	char **cargv = r.o.argv;
 	rc = run_child(sb, r.path, cargv, envp, &sig, &ms);
+	undone = cpol_sandbox_undo(sb); /* code-running files the command left: removed, reported */
 	exit_record(&r, rc, sig, ms);
 out:
 	cpol_env_free(envp);

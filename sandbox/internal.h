@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "sandbox/sandbox.h"
 
@@ -76,6 +77,15 @@ struct cpol_sandbox {
 	char *tmpdir;
 	char *tmpdir_env;
 	int tmp_view;
+	/* Code-running files (coderun.c): the folder write roots to check
+	 * after the run, extra names from the policy, when the run started,
+	 * and what the check undid. */
+	char **undo_roots;
+	size_t nundo_roots;
+	char **undo_names;
+	size_t nundo_names;
+	struct timespec run_start;
+	char undone[1024];
 };
 
 /* report helpers (sandbox.c) */
@@ -126,6 +136,13 @@ void cpol_tmpdir_remove(struct cpol_sandbox *sb);
 /* landlock.c: one more write root (the private temporary folder). */
 int cpol_landlock_add_write(int rfd, const char *path, int abi,
                             struct cpol_sandbox_report *report, cpol_error *err);
+
+/* coderun.c: plan in prepare, free in free; the undo is public. */
+int cpol_coderun_name(const char *base);
+int cpol_coderun_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
+                      cpol_error *err);
+void cpol_coderun_start(struct cpol_sandbox *sb);
+void cpol_coderun_free(struct cpol_sandbox *sb);
 
 /* placeholder.c */
 int cpol_placeholder_marked(const char *path);

@@ -34,6 +34,7 @@
  */
 #include "sandbox/internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -475,6 +476,27 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 			if (walk(&p, path, 0) < 0)
 				goto out;
 		}
+	}
+	/* Code-running files that exist at the top of a folder write root stay
+	 * read-only (new ones, and those below, are undone after the run). */
+	for (size_t w = 0; !spec->trusted && w < p.nw; w++) {
+		struct stat st;
+		if (stat(p.wroots[w], &st) < 0 || !S_ISDIR(st.st_mode) || strcmp(p.wroots[w], "/") == 0)
+			continue;
+		DIR *d = opendir(p.wroots[w]);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			char path[PATH_MAX];
+			if (!cpol_coderun_name(de->d_name) ||
+			    join(path, sizeof path, p.wroots[w], de->d_name) < 0 || lstat(path, &st) < 0)
+				continue;
+			if (add_existing(&p, path, &st) < 0) {
+				closedir(d);
+				goto out;
+			}
+		}
+		if (d)
+			closedir(d);
 	}
 	if (sb->ntargets > 1)
 		qsort(sb->targets, sb->ntargets, sizeof *sb->targets, by_length);

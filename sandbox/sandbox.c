@@ -160,7 +160,7 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 	sb->cap_last = cpol_caps_last();
 	report->caps_dropped = 1;
 
-	if (cpol_unixsock_plan(spec, sb, report, err) < 0)
+	if (cpol_unixsock_plan(spec, sb, report, err) < 0 || cpol_coderun_plan(spec, sb, err) < 0)
 		goto fail;
 	report->sockets_hidden = sb->nhidden;
 	/* Last: it may make placeholder directories, which free() removes. */
@@ -168,6 +168,7 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 		goto fail;
 	report->protect_enforced = sb->ntargets > 0;
 	cpol_tmpdir_finish(sb);
+	cpol_coderun_start(sb);
 	sb->drop_bounding = sb->mount_mode == CPOL_MNT_USERNS || cpol_caps_effective(CAP_SETPCAP);
 
 	if (spec->require && report->degraded[0]) {
@@ -221,6 +222,7 @@ void cpol_sandbox_free(struct cpol_sandbox *sb)
 		cpol_tmpdir_remove(sb);
 	free(sb->tmpdir);
 	free(sb->tmpdir_env);
+	cpol_coderun_free(sb);
 	for (size_t i = 0; i < sb->nhidden; i++)
 		free(sb->hidden[i]);
 	free(sb->hidden);

@@ -108,6 +108,15 @@ const char *cpol_sandbox_tmpdir(const struct cpol_sandbox *sb);
  * folder (or no memory: tools then use /tmp). */
 char **cpol_sandbox_env(const struct cpol_sandbox *sb, char **envp);
 
+/* After the command and every process it started have ended (before
+ * cpol_sandbox_free): remove what the command created or changed below the
+ * folder write roots that would make code run outside the sandbox later
+ * (.envrc, .vscode/, shell start-up files, hooks and program-running config
+ * keys of any .git, ...: the table is in coderun.c). Returns a
+ * comma-separated list of the paths removed (owned by sb), or NULL when
+ * nothing was. Parent only. */
+const char *cpol_sandbox_undo(struct cpol_sandbox *sb);
+
 /* Flags of cpol_seccomp_export. */
 enum {
 	CPOL_SECCOMP_TRUSTED = 1u << 0,  /* no filter at all */

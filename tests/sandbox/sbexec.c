@@ -226,6 +226,9 @@ int main(int argc, char **argv)
 			perror("sbexec: waitpid");
 			return 125;
 		}
+	const char *undone = cpol_sandbox_undo(sb);
+	if (undone)
+		fprintf(stderr, "sbexec: undone=%s\n", undone);
 	cpol_sandbox_free(sb);
 	if (envp != environ)
 		cpol_env_free(envp);

@@ -251,16 +251,6 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 	return FTW_CONTINUE;
 }
 
-static int remove_one(const char *path, const struct stat *st, int type, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (type == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return FTW_CONTINUE;
-}
 
 const char *cpol_sandbox_undo(struct cpol_sandbox *sb)
 {
@@ -277,7 +267,7 @@ const char *cpol_sandbox_undo(struct cpol_sandbox *sb)
 		struct stat st;
 		if (lstat(W.found[i], &st) == 0) {
 			if (S_ISDIR(st.st_mode))
-				nftw(W.found[i], remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT | FTW_ACTIONRETVAL);
+				cpol_rmtree(W.found[i]);
 			else
 				unlink(W.found[i]);
 			if (used + 1 < sizeof sb->undone) {

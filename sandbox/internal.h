@@ -133,6 +133,9 @@ int cpol_tmpdir_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *
 void cpol_tmpdir_finish(struct cpol_sandbox *sb);
 int cpol_tmpdir_enter(const struct cpol_sandbox *sb, cpol_error *err);
 void cpol_tmpdir_remove(struct cpol_sandbox *sb);
+/* Remove a folder and what it holds, following no symlink, crossing no
+ * mount (parent only). */
+void cpol_rmtree(const char *path);
 /* landlock.c: one more write root (the private temporary folder). */
 int cpol_landlock_add_write(int rfd, const char *path, int abi,
                             struct cpol_sandbox_report *report, cpol_error *err);

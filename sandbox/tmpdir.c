@@ -132,11 +132,15 @@ static int remove_one(const char *path, const struct stat *st, int type, struct 
 	return 0;
 }
 
-void cpol_tmpdir_remove(struct cpol_sandbox *sb)
+void cpol_rmtree(const char *path)
 {
-	if (!sb->tmpdir)
-		return;
 	/* FTW_PHYS: symlinks are removed, not followed; FTW_MOUNT: nothing
 	 * mounted inside is entered (the command cannot mount, but be sure). */
-	(void)nftw(sb->tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	(void)nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+void cpol_tmpdir_remove(struct cpol_sandbox *sb)
+{
+	if (sb->tmpdir)
+		cpol_rmtree(sb->tmpdir);
 }

@@ -88,7 +88,10 @@ int cpol_coderun_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox 
 	for (size_t i = 0; i < spec->nwrite; i++) {
 		struct stat st;
 		char *c = spec->write_roots[i] ? realpath(spec->write_roots[i], NULL) : NULL;
-		if (c && stat(c, &st) == 0 && S_ISDIR(st.st_mode) && strcmp(c, "/") != 0)
+		/* shared temporary folders are other programs' too: what they
+		 * make there during the run is not the command's to undo */
+		if (c && stat(c, &st) == 0 && S_ISDIR(st.st_mode) && strcmp(c, "/") != 0 &&
+		    strcmp(c, "/tmp") != 0 && strcmp(c, "/var/tmp") != 0 && strcmp(c, "/dev/shm") != 0)
 			sb->undo_roots[sb->nundo_roots++] = c;
 		else
 			free(c);

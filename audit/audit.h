@@ -13,8 +13,8 @@
  *    "decision":"allow","rule":"git read-only","reason":"…","source":"…",
  *    "profile":"…","policy":"…","approval":"…","landlock_abi":7,
  *    "degraded":"…","env_removed":"…","status":0,"signal":9,
- *    "duration_ms":12,"processes_ended":1,"agent":"claude","tool_use_id":"…",
- *    "truncated":true}
+ *    "duration_ms":12,"processes_ended":1,"undone":"…","agent":"claude",
+ *    "tool_use_id":"…","truncated":true}
  * ("argc" follows "argv" when arguments were left out; "truncated" is
  * present only when something was cut, see jsonl.h for the markers.)
  *
@@ -82,6 +82,7 @@ struct cpol_audit_record {
 	int processes_ended;     /* exit records: leftovers of the command ended; -1 when absent */
 	const char *agent;       /* hook records: claude, codex or gemini */
 	const char *tool_use_id; /* hook records: the agent's id of the tool call */
+	const char *undone;      /* exit records: code-running files the run's check removed */
 };
 
 /* A record with every field absent: start from this, then fill in.

@@ -8,6 +8,7 @@
  * Never writes anything unsanitised: on out-of-memory it returns NULL.
  */
 #include "audit/redact.h"
+#include "audit/jsonl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,9 @@ enum kind {
 	K_PEM,         /* -----BEGIN … PRIVATE KEY----- body -----END … */
 	K_TOKEN,       /* pat followed by >= min characters of class cls */
 	K_JWT,         /* eyJ….….… */
+	K_KEYLIKE,     /* a whole word of >= min [A-Za-z0-9+=] mixing upper and
+	                * lower case with >= 2 digits: a key without a known
+	                * prefix (lower-case hex, as in commit hashes, stays) */
 	/* Program-specific options (argv only). pat: the options,
 	 * pat2: the programs (basenames), both space-separated. */
 	K_PROG_OPT,
@@ -96,6 +100,7 @@ static const struct rule rules[] = {
 	{ "name-auth",           K_NAME_LAST,   "AUTH",        NULL, C_NONE, 0, 0 },
 	{ "name-authorization",  K_NAME_LAST,   "AUTHORIZATION", NULL, C_NONE, 0, 0 },
 	{ "name-cookie",         K_NAME_LAST,   "COOKIE",      NULL, C_NONE, 0, 0 },
+	{ "name-bearer",         K_NAME_LAST,   "BEARER",      NULL, C_NONE, 0, 0 },
 
 	/* where a secret name hides a value */
 	{ "option-value",        K_OPT_EQ,      NULL, NULL, C_NONE, 0, 0 },
@@ -132,7 +137,10 @@ static const struct rule rules[] = {
 	{ "npm",                 K_TOKEN, "npm_",     NULL, C_ALNUM,  30, 0 },
 	{ "huggingface",         K_TOKEN, "hf_",      NULL, C_ALNUM,  30, 0 },
 	{ "pypi",                K_TOKEN, "pypi-AgEIcHlwaS5vcmc", NULL, C_B64URL, 16, 0 },
+	{ "vault",               K_TOKEN, "hvs.",     NULL, C_B64URL, 20, 0 },
+	{ "vault-batch",         K_TOKEN, "hvb.",     NULL, C_B64URL, 20, 0 },
 	{ "jwt",                 K_JWT,   "eyJ",      NULL, C_B64URL, 10, 0 },
+	{ "key-like",            K_KEYLIKE, NULL,     NULL, C_NONE,   32, 0 },
 
 	/* program-specific options */
 	{ "mysql-p",             K_PROG_OPT, "-p", MYSQLS, C_NONE, 0, F_ATTACHED },
@@ -440,7 +448,10 @@ static size_t try_pem(const char *s, size_t n, size_t i, struct out *o,
 static size_t try_header(const char *s, size_t n, size_t i, struct out *o,
                          struct cpol_redact_hits *h)
 {
-	if (!is_alpha(s[i]) || (i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '-')))
+	/* (curl's -H glued to its header: -HAuthorization:…) */
+	int glued = i == 2 && s[0] == '-' && s[1] == 'H';
+	if (!is_alpha(s[i]) ||
+	    (i > 0 && !glued && (is_alnum(s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '-')))
 		return 0;
 	size_t e = i;
 	while (e < n && (is_alnum(s[e]) || s[e] == '_' || s[e] == '-'))
@@ -453,7 +464,10 @@ static size_t try_header(const char *s, size_t n, size_t i, struct out *o,
 	while (v < n && (s[v] == ' ' || s[v] == '\t'))
 		v++;
 	if (!auth) {
-		if (v == e + 1) /* "name:value" is not a header (URLs, urns) */
+		/* "Name-Name:value" without a space is a header too
+		 * (X-Vault-Token:…) when the name says secret; a one-word name
+		 * is not (URLs, URNs such as urn:token:…) */
+		if (v == e + 1 && !memchr(s + i, '-', e - i))
 			return 0;
 		struct cpol_redact_hits tmp = { { 0 } };
 		if (!secret_name(s + i, e - i, &tmp))
@@ -550,6 +564,32 @@ static size_t try_tokens(const char *s, size_t n, size_t i, struct out *o,
 	return 0;
 }
 
+static int is_keyc(int c) { return is_alnum(c) || c == '+' || c == '='; }
+
+/* A whole word that looks like a key (see K_KEYLIKE). */
+static size_t try_keylike(const char *s, size_t n, size_t i, struct out *o,
+                          struct cpol_redact_hits *h)
+{
+	size_t r = rule_of(K_KEYLIKE);
+	if ((i > 0 && (is_keyc(s[i - 1]) || s[i - 1] == '_' || s[i - 1] == '-' || s[i - 1] == '/' ||
+	               s[i - 1] == '.')) || !is_alnum(s[i]))
+		return 0;
+	size_t e = i;
+	int up = 0, low = 0, dig = 0;
+	while (e < n && is_keyc(s[e])) {
+		up |= is_upper(s[e]);
+		low |= is_lower(s[e]);
+		dig += is_digit(s[e]);
+		e++;
+	}
+	if (e - i < rules[r].min || !up || !low || dig < 2 ||
+	    (e < n && (s[e] == '_' || s[e] == '-' || s[e] == '/' || s[e] == '.')))
+		return 0;
+	put_redacted(o);
+	hit(h, r);
+	return e;
+}
+
 /* At a word start: -NAME=VALUE, --NAME=VALUE, NAME=VALUE. */
 static size_t try_assign(const char *s, size_t n, size_t i, struct out *o,
                          struct cpol_redact_hits *h)
@@ -561,6 +601,25 @@ static size_t try_assign(const char *s, size_t n, size_t i, struct out *o,
 	while (b < n && b - i < 2 && s[b] == '-') {
 		b++;
 		opt = 1;
+	}
+	if (b < n && s[b] == '/') {
+		/* npm's per-registry keys: //registry.example/:_authToken=VALUE;
+		 * the name is what follows the last '/' or ':' */
+		size_t e = b, last = b;
+		while (e < n && s[e] != '=' && !is_space(s[e]) && !is_quote(s[e])) {
+			if (s[e] == '/' || s[e] == ':')
+				last = e + 1;
+			e++;
+		}
+		struct cpol_redact_hits tmp = { { 0 } };
+		if (e >= n || s[e] != '=' || last >= e || !secret_name(s + last, e - last, &tmp))
+			return 0;
+		size_t vs, ve;
+		value_extent(s, n, i, e + 1, &vs, &ve);
+		if (ve == vs || harmless_value(s + vs, ve - vs))
+			return 0;
+		merge(h, &tmp);
+		return emit_redact(o, s, i, vs, ve, h, rule_of(opt ? K_OPT_EQ : K_ENV));
 	}
 	if (b >= n || !(is_alpha(s[b]) || s[b] == '_'))
 		return 0;
@@ -667,8 +726,11 @@ static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hit
 			j = try_header(s, n, i, o, h);
 		if (!j && (is_alpha(s[i]) || s[i] == '_'))
 			j = try_tokens(s, n, i, o, h);
-		if (!j && (is_alpha(s[i]) || s[i] == '_' || s[i] == '-'))
+		if (!j && (is_alpha(s[i]) || s[i] == '_' || s[i] == '-' ||
+		           (s[i] == '/' && i + 1 < n && s[i + 1] == '/')))
 			j = try_assign(s, n, i, o, h);
+		if (!j && is_alnum(s[i]))
+			j = try_keylike(s, n, i, o, h);
 		if (j) {
 			i = j;
 		} else {
@@ -714,23 +776,55 @@ static void pass2(const struct cpol_redact_who *w, const char *s, size_t n, stru
 	put(o, s + plain, n - plain);
 }
 
-/* Pass 2 over what pass 1 produced; returns the final string or NULL. */
+/* Bytes that are not UTF-8 become \xHH and a backslash becomes \\, so
+ * that the record stays valid UTF-8 and two different strings never give
+ * one record (\xff and \xfe stay apart, and neither can be told from a
+ * literal backslash-x in the argument). */
+static void escape_bytes(const char *s, size_t n, struct out *o)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, plain = 0;
+	while (i < n) {
+		unsigned cp;
+		size_t k = cpol_utf8_seq((const unsigned char *)s + i, n - i, &cp);
+		if (k && s[i] != '\\') {
+			i += k;
+			continue;
+		}
+		put(o, s + plain, i - plain);
+		if (k) {
+			put(o, "\\\\", 2);
+		} else {
+			unsigned char c = (unsigned char)s[i];
+			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+			put(o, e, 4);
+		}
+		plain = ++i;
+	}
+	put(o, s + plain, n - plain);
+}
+
+/* Pass 2 over what pass 1 produced, then the byte escapes; returns the
+ * final string or NULL. */
 static char *finish(const struct cpol_redact_who *w, struct out *o1, struct cpol_redact_hits *h)
 {
-	struct out o2 = { 0 };
+	struct out o2 = { 0 }, o3 = { 0 };
 	if (o1->oom) {
 		free(o1->p);
 		return NULL;
 	}
 	pass2(w, o1->p ? o1->p : "", o1->len, &o2, h);
 	free(o1->p);
-	if (!o2.oom && !o2.p)
-		put(&o2, "", 0);
-	if (o2.oom) {
-		free(o2.p);
+	if (!o2.oom)
+		escape_bytes(o2.p ? o2.p : "", o2.len, &o3);
+	free(o2.p);
+	if (!o3.oom && !o3.p)
+		put(&o3, "", 0);
+	if (o3.oom) {
+		free(o3.p);
 		return NULL;
 	}
-	return o2.p;
+	return o3.p;
 }
 
 char *cpol_redact_str(const struct cpol_redact_who *w, const char *s,
@@ -841,6 +935,17 @@ char **cpol_redact_argv(const struct cpol_redact_who *w, char *const *argv, int 
 					put(&o, a, k);
 					next = r;
 					next_userpass = !!(ru->flags & F_USERPASS);
+					done = 1;
+				} else if (ru->flags & F_NEXT && k > 2 && p[1] == '-' &&
+				           strncmp(a, p, k) == 0 && a[k] == '=') {
+					/* the glued long form: --user=VALUE */
+					put(&o, a, k + 1);
+					if (ru->flags & F_USERPASS) {
+						userpass(a + k + 1, &o, h, r);
+					} else if (a[k + 1]) {
+						put_redacted(&o);
+						hit(h, r);
+					}
 					done = 1;
 				} else if (ru->flags & F_ATTACHED && k == 2 && a[0] == '-' &&
 				           memcmp(a, p, 2) == 0 && a[2]) {

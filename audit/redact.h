@@ -11,10 +11,16 @@
  *      JWTs; private-key blocks; program-specific options such as
  *      mysql -pSECRET or curl -u user:SECRET). A value that is only
  *      yes/no/true/false/on/off stays (PasswordAuthentication=no);
+ *      Values are found by meaning, not spelling: --user=u:p, -uu:p and
+ *      --user u:p alike; headers with or without a space after the colon;
+ *      words that look like keys (long, mixed case, digits) without a
+ *      known prefix;
  *   2. the home folder becomes ~ (where it stands as a whole path: not
  *      preceded by a path character, followed by '/', the end or a
  *      character that cannot be in a file name component) and the user
  *      name becomes [USER] (as a whole word: not next to [A-Za-z0-9_]).
+ * Then bytes that are not UTF-8 become \xHH and a backslash becomes \\
+ * (reversible: two different strings never give one record).
  * Secrets go first, so that a user called "token" cannot hide --token=.
  * The rules err on the side of hiding: a value is redacted whenever the
  * name next to it could name a secret (--token-limit=5 loses its 5).

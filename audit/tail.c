@@ -133,6 +133,7 @@ static void pretty(FILE *o, const struct cpol_audit_view *v)
 		fprintf(o, " landlock_abi=%lld", (long long)v->landlock_abi);
 	extra_s(o, "degraded", &v->degraded);
 	extra_s(o, "env_removed", &v->env_removed);
+	extra_s(o, "undone", &v->undone);
 	extra_s(o, "agent", &v->agent);
 	extra_s(o, "tool_use_id", &v->tool_use_id);
 	if (v->has_status)

@@ -256,9 +256,13 @@ static int record(struct run *r, const struct cpol_audit_record *rec)
 	return -1;
 }
 
+/* what cpol_sandbox_undo removed after the run */
+static const char *undone;
+
 static void exit_record_ended(struct run *r, int status, int sig, int64_t ms, int ended)
 {
 	struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
+	rec.undone = undone;
 	rec.op = "exit";
 	rec.status = status;
 	rec.signal = sig;
@@ -611,6 +615,7 @@ int main(int argc, char **argv)
 		exit_record(&r, rc, 0, 0);
 		goto out;
 	}
+	envp = cpol_sandbox_env(sb, envp); /* TMPDIR: the run's private temporary folder */
 	{
 		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
 		rec.op = "sandbox";
@@ -623,6 +628,7 @@ int main(int argc, char **argv)
 	struct run_exit ex;
 	struct run_child_opts co = { sb, r.path, r.o.argv, envp, !(trusted_image && r.o.trusted), r.o.require_sandbox };
 	rc = run_child(&co, &ex);
+	undone = cpol_sandbox_undo(sb); /* code-running files the command left: removed, reported */
 	exit_record_ended(&r, rc, ex.sig, ex.ms, ex.ended);
 out:
 	cpol_env_free(envp);

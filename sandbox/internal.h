@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "sandbox/sandbox.h"
 
@@ -71,6 +72,20 @@ struct cpol_sandbox {
 	 * is bound over each in the child's mount namespace (unixsock.c). */
 	char **hidden;
 	size_t nhidden;
+	/* The run's private temporary folder (tmpdir.c): its path outside,
+	 * "TMPDIR=..." as the command sees it, and whether it is shown as /tmp. */
+	char *tmpdir;
+	char *tmpdir_env;
+	int tmp_view;
+	/* Code-running files (coderun.c): the folder write roots to check
+	 * after the run, extra names from the policy, when the run started,
+	 * and what the check undid. */
+	char **undo_roots;
+	size_t nundo_roots;
+	char **undo_names;
+	size_t nundo_names;
+	struct timespec run_start;
+	char undone[1024];
 };
 
 /* report helpers (sandbox.c) */
@@ -110,6 +125,27 @@ int cpol_protect_have_mount_api(void);
 int cpol_unixsock_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
                        struct cpol_sandbox_report *report, cpol_error *err);
 int cpol_unixsock_enter(const struct cpol_sandbox *sb, cpol_error *err);
+
+/* tmpdir.c: plan before the Landlock ruleset is built, finish after
+ * cpol_protect_plan; enter runs inside protect_enter; remove in free. */
+int cpol_tmpdir_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
+                     struct cpol_sandbox_report *report, cpol_error *err);
+void cpol_tmpdir_finish(struct cpol_sandbox *sb);
+int cpol_tmpdir_enter(const struct cpol_sandbox *sb, cpol_error *err);
+void cpol_tmpdir_remove(struct cpol_sandbox *sb);
+/* Remove a folder and what it holds, following no symlink, crossing no
+ * mount (parent only). */
+void cpol_rmtree(const char *path);
+/* landlock.c: one more write root (the private temporary folder). */
+int cpol_landlock_add_write(int rfd, const char *path, int abi,
+                            struct cpol_sandbox_report *report, cpol_error *err);
+
+/* coderun.c: plan in prepare, free in free; the undo is public. */
+int cpol_coderun_name(const char *base);
+int cpol_coderun_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
+                      cpol_error *err);
+void cpol_coderun_start(struct cpol_sandbox *sb);
+void cpol_coderun_free(struct cpol_sandbox *sb);
 
 /* placeholder.c */
 int cpol_placeholder_marked(const char *path);

@@ -227,6 +227,12 @@ fail:
 	return -1;
 }
 
+int cpol_landlock_add_write(int rfd, const char *path, int abi,
+                            struct cpol_sandbox_report *report, cpol_error *err)
+{
+	return add_root(rfd, path, fs_handled(abi), "write", report, err);
+}
+
 /* Child side: no allocation. no_new_privs must already be set. */
 int cpol_landlock_apply(int ruleset_fd, cpol_error *err)
 {

@@ -34,6 +34,7 @@
  */
 #include "sandbox/internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -436,7 +437,7 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 {
 	struct plan p = { .fs_enforced = fs_enforced, .sb = sb, .report = report, .err = err };
 	int r = -1;
-	p.wroots = calloc(spec->nwrite + 1, sizeof *p.wroots);
+	p.wroots = calloc(spec->nwrite + 2, sizeof *p.wroots);
 	if (!p.wroots)
 		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
 	for (size_t i = 0; i < spec->nwrite; i++) {
@@ -476,13 +477,37 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 				goto out;
 		}
 	}
+	/* Code-running files that exist at the top of a folder write root stay
+	 * read-only (new ones, and those below, are undone after the run). */
+	for (size_t w = 0; !spec->trusted && w < p.nw; w++) {
+		struct stat st;
+		if (stat(p.wroots[w], &st) < 0 || !S_ISDIR(st.st_mode) || strcmp(p.wroots[w], "/") == 0)
+			continue;
+		DIR *d = opendir(p.wroots[w]);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			char path[PATH_MAX];
+			if (!cpol_coderun_name(de->d_name) ||
+			    join(path, sizeof path, p.wroots[w], de->d_name) < 0 || lstat(path, &st) < 0)
+				continue;
+			if (add_existing(&p, path, &st) < 0) {
+				closedir(d);
+				goto out;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
 	if (sb->ntargets > 1)
 		qsort(sb->targets, sb->ntargets, sizeof *sb->targets, by_length);
+	/* The private temporary folder is writable in the read-only view too. */
+	if (sb->tmpdir && (p.wroots[p.nw] = strdup(sb->tmpdir)))
+		p.nw++;
 
 	/* A mount namespace for the protected paths, and as root for the
 	 * read-only view even without them. */
 	int root = geteuid() == 0;
-	if (sb->ntargets == 0 && sb->nhidden == 0 && (!root || sb->readonly_fs)) {
+	if (sb->ntargets == 0 && sb->nhidden == 0 && !sb->tmp_view && (!root || sb->readonly_fs)) {
 		/* nothing to protect; as root, the seccomp filter refuses the
 		 * metadata changes the read-only view would stop */
 		r = 0;
@@ -712,7 +737,7 @@ int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err)
 		if (r < 0 || verify(t, err) < 0)
 			return -1;
 	}
-	if (cpol_unixsock_enter(sb, err) < 0)
+	if (cpol_unixsock_enter(sb, err) < 0 || cpol_tmpdir_enter(sb, err) < 0)
 		return -1;
 	/* The working directory still points into the mounts underneath (a
 	 * writable .git, say): walk to it again through the new ones. If that

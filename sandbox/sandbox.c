@@ -144,9 +144,13 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 	}
 
 	sb->readonly_fs = have_seccomp && !has_folder_root(spec);
+	if (cpol_tmpdir_plan(spec, sb, report, err) < 0)
+		goto fail;
 	if (abi >= 1) {
 		sb->ruleset_fd = cpol_landlock_build(spec, abi, report, err);
 		if (sb->ruleset_fd < 0)
+			goto fail;
+		if (sb->tmpdir && cpol_landlock_add_write(sb->ruleset_fd, sb->tmpdir, abi, report, err) < 0)
 			goto fail;
 	}
 	if (have_seccomp && prepare_seccomp(spec, sb, report, err) < 0)
@@ -156,13 +160,15 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 	sb->cap_last = cpol_caps_last();
 	report->caps_dropped = 1;
 
-	if (cpol_unixsock_plan(spec, sb, report, err) < 0)
+	if (cpol_unixsock_plan(spec, sb, report, err) < 0 || cpol_coderun_plan(spec, sb, err) < 0)
 		goto fail;
 	report->sockets_hidden = sb->nhidden;
 	/* Last: it may make placeholder directories, which free() removes. */
 	if (cpol_protect_plan(spec, report->fs_enforced, sb, report, err) < 0)
 		goto fail;
 	report->protect_enforced = sb->ntargets > 0;
+	cpol_tmpdir_finish(sb);
+	cpol_coderun_start(sb);
 	sb->drop_bounding = sb->mount_mode == CPOL_MNT_USERNS || cpol_caps_effective(CAP_SETPCAP);
 
 	if (spec->require && report->degraded[0]) {
@@ -212,6 +218,11 @@ void cpol_sandbox_free(struct cpol_sandbox *sb)
 		free(t->path);
 	}
 	free(sb->targets);
+	if (owner)
+		cpol_tmpdir_remove(sb);
+	free(sb->tmpdir);
+	free(sb->tmpdir_env);
+	cpol_coderun_free(sb);
 	for (size_t i = 0; i < sb->nhidden; i++)
 		free(sb->hidden[i]);
 	free(sb->hidden);

@@ -78,6 +78,7 @@ struct cpol_sandbox_report {
 	int fs_enforced, net_enforced, scope_enforced, seccomp_enforced, protect_enforced;
 	int caps_dropped;
 	size_t sockets_hidden;   /* pathname UNIX sockets made unreachable */
+	char tmpdir[64];         /* the private temporary folder (outside path), "" when none */
 	char degraded[512];      /* human-readable list of what is not enforced, "" when all is */
 	char notes[512];         /* skipped missing roots, placeholders made, and the like */
 };
@@ -95,6 +96,26 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
  * filled (the caller then exits 125 without exec). Async-signal-safe. */
 int cpol_sandbox_enter(const struct cpol_sandbox *sb, cpol_error *err);
 void cpol_sandbox_free(struct cpol_sandbox *sb);
+
+/* The run's private temporary folder as the command sees it ("/tmp" when
+ * the child's mount namespace shows it there, else its path), NULL when
+ * there is none (trusted, or it could not be made). Made empty by prepare,
+ * writable in every profile, removed with its contents by free. */
+const char *cpol_sandbox_tmpdir(const struct cpol_sandbox *sb);
+/* envp (from cpol_env_scrub) with TMPDIR naming that folder: the array may
+ * be reallocated (free it with cpol_env_free); the string belongs to sb,
+ * which must outlive the command. Returns envp unchanged when there is no
+ * folder (or no memory: tools then use /tmp). */
+char **cpol_sandbox_env(const struct cpol_sandbox *sb, char **envp);
+
+/* After the command and every process it started have ended (before
+ * cpol_sandbox_free): remove what the command created or changed below the
+ * folder write roots that would make code run outside the sandbox later
+ * (.envrc, .vscode/, shell start-up files, hooks and program-running config
+ * keys of any .git, ...: the table is in coderun.c). Returns a
+ * comma-separated list of the paths removed (owned by sb), or NULL when
+ * nothing was. Parent only. */
+const char *cpol_sandbox_undo(struct cpol_sandbox *sb);
 
 /* Flags of cpol_seccomp_export. */
 enum {

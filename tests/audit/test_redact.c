@@ -70,6 +70,29 @@ static const struct rcase cases[] = {
 	              { "https://a.blob.core.windows.net/c?sv=2020&sig=" R } },
 	{ "name-auth", { "NPM_CONFIG__AUTH=abc" }, { "NPM_CONFIG__AUTH=" R } },
 	{ "name-authorization", { "--authorization=Bearer abc" }, { "--authorization=" R } },
+	{ "name-bearer", { "curl", "--oauth2-bearer", "TOKEN", "https://x" },
+	                 { "curl", "--oauth2-bearer", R, "https://x" } },
+	{ "name-bearer", { "curl", "--oauth2-bearer=TOKEN" }, { "curl", "--oauth2-bearer=" R } },
+	/* headers with or without a space, -H glued or not */
+	{ "header", { "curl", "-H", "X-Vault-Token:TOKEN" }, { "curl", "-H", "X-Vault-Token:" R } },
+	{ "header", { "curl", "-H", "X-Vault-Token: TOKEN" }, { "curl", "-H", "X-Vault-Token: " R } },
+	{ "header", { "curl", "-HX-Api-Key:abc" }, { "curl", "-HX-Api-Key:" R } },
+	{ "authorization", { "curl", "-HAuthorization:Bearer tok" }, { "curl", "-HAuthorization:Bearer " R } },
+	{ "authorization", { "curl", "--header=Authorization: Basic abc" },
+	                   { "curl", "--header=Authorization: Basic " R } },
+	{ "authorization", { "git", "-c", "http.extraHeader=Authorization: Bearer XYZ", "clone", "u" },
+	                   { "git", "-c", "http.extraHeader=Authorization: Bearer " R, "clone", "u" } },
+	{ "header", { "git", "-c", "http.extraheader=X-Token:abc", "fetch" },
+	            { "git", "-c", "http.extraheader=X-Token:" R, "fetch" } },
+	{ "option-next-arg", { "wget", "--http-password", "pw", "u" }, { "wget", "--http-password", R, "u" } },
+	{ "option-value", { "wget", "--password=pw", "--proxy-password=q" },
+	                  { "wget", "--password=" R, "--proxy-password=" R } },
+	{ "option-next-arg", { "gh", "--token", "abc" }, { "gh", "--token", R } },
+	{ "option-value", { "npm", "--//registry.npmjs.org/:_authToken=abc" },
+	                  { "npm", "--//registry.npmjs.org/:_authToken=" R } },
+	{ "env-assignment", { "//npm.example/:_password=abc" }, { "//npm.example/:_password=" R } },
+	{ NULL, { "https://example.com/a", "http://localhost:8080/x", "urn:isbn:123" } },
+	{ NULL, { "git@github.com:org/repo.git", "key:value" } },
 	{ "name-cookie", { "curl", "-H", "Cookie: session=abc", "https://x" },
 	                 { "curl", "-H", "Cookie: " R, "https://x" } },
 
@@ -184,6 +207,13 @@ static const struct rcase cases[] = {
 	{ "npm", { "npm_abcdefghijklmnopqrstuvwxyz0123456789" }, { R } },
 	{ "huggingface", { "hf_abcdefghijklmnopqrstuvwxyzABCDEFGH" }, { R } },
 	{ "pypi", { "pypi-AgEIcHlwaS5vcmcCJDAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMAA" }, { R } },
+	{ "vault", { "vault", "login", "hvs.CAESIJ1234567890abcdefghijklmn" }, { "vault", "login", R } },
+	{ "vault-batch", { "VAULT=hvb.AAAAAQJ1234567890abcdefghijklmn" }, { "VAULT=" R } },
+	/* keys without a known prefix: long, mixed case, digits */
+	{ "key-like", { "tool", "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12" }, { "tool", R } },
+	{ "key-like", { "x", "--key", "0AbCdEfGhIjKlMnOpQrStUvWxYz1234567890+=" }, { "x", "--key", R } },
+	{ NULL, { "git", "checkout", "3f9a0c2b7d8e4f6a1b2c3d4e5f60718293a4b5c6" } },
+	{ NULL, { "ls", "/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1", "ThisIsAVeryLongIdentifierNameForJava" } },
 	{ "jwt", { "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U" },
 	         { R } },
 	{ NULL, { "eyJhbGciOiJIUzI1NiJ9" } },
@@ -201,6 +231,13 @@ static const struct rcase cases[] = {
 	{ NULL, { "docker", "run", "-p", "8080:80", "nginx" } },
 	{ "redis-cli-a", { "redis-cli", "-a", "hunter2", "ping" }, { "redis-cli", "-a", R, "ping" } },
 	{ "curl-user", { "curl", "-u", "bob:hunter2", "https://x" }, { "curl", "-u", "bob:" R, "https://x" } },
+	/* by meaning, not spelling: the glued long form, the glued short one
+	 * with the option's own letter as user name, the separate one */
+	{ "curl-user", { "curl", "--user=admin:PASSWORD", "https://x" },
+	               { "curl", "--user=admin:" R, "https://x" } },
+	{ "curl-user", { "curl", "-uu:p", "https://x" }, { "curl", "-uu:" R, "https://x" } },
+	{ "curl-user", { "curl", "--user", "u:p", "https://x" }, { "curl", "--user", "u:" R, "https://x" } },
+	{ "curl-user", { "curl", "--proxy-user=p:q" }, { "curl", "--proxy-user=p:" R } },
 	{ "curl-user", { "curl", "-ubob:pw", "https://x" }, { "curl", "-ubob:" R, "https://x" } },
 	{ "curl-user", { "curl", "--proxy-user", "p:q", "https://x" }, { "curl", "--proxy-user", "p:" R, "https://x" } },
 	{ "curl-user", { "curl", "-u", "ghp_0123456789abcdefghijABCDEFGHIJ012345:x", "https://x" },
@@ -286,6 +323,26 @@ Test(redact, single_strings, .init = setup)
 	s = cpol_redact_str(&who, "", NULL);
 	cr_expect_str_eq(s, "");
 	free(s);
+}
+
+/* Bytes that are not UTF-8 are escaped reversibly: two argvs that differ
+ * only there give two records, and a literal backslash cannot imitate an
+ * escape. */
+Test(redact, invalid_utf8_is_escaped_reversibly, .init = setup)
+{
+	static const char *const in[] = { "a\xff" "b", "a\xfe" "b", "a\\xffb", "c:\\dir", "\xc3\xa9t\xc3" };
+	static const char *const want[] = { "a\\xffb", "a\\xfeb", "a\\\\xffb", "c:\\\\dir",
+	                                     "\xc3\xa9t\\xc3" };
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		char *s = cpol_redact_str(&who, in[i], NULL);
+		cr_expect_str_eq(s, want[i], "case %zu", i);
+		for (size_t j = 0; j < i; j++) {
+			char *t = cpol_redact_str(&who, in[j], NULL);
+			cr_expect_str_neq(s, t, "cases %zu and %zu give one record", i, j);
+			free(t);
+		}
+		free(s);
+	}
 }
 
 /* A user named like a secret word cannot defeat the secret rules. */

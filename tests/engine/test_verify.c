@@ -579,7 +579,7 @@ static int targeted(struct view *v, int id, const char **what)
 	T("nconnect + 1") v->sb->nconnect++; return REFUSE;
 	T("nbind huge") v->sb->nbind = 0xffffffffu; return REFUSE;
 	T("nenv + 1") v->sb->nenv++; return REFUSE;
-	T("root kind 3") if (!v->sb->nroots) return NA; v->roots[0].kind = 3; return REFUSE;
+	T("root kind past the last") if (!v->sb->nroots) return NA; v->roots[0].kind = CPOL_RK_UNIX + 1; return REFUSE;
 	T("root variable 5") if (!v->sb->nroots) return NA; v->roots[v->sb->nroots - 1].var = 5; return REFUSE;
 	T("root path past the strings") if (!v->sb->nroots) return NA; v->roots[0].path = v->nstrs; return REFUSE;
 	T("root variable changed") if (!v->sb->nroots) return NA; v->roots[0].var = CPOL_RV_RELATIVE; return EITHER;

@@ -98,8 +98,13 @@ int sb_runl(char *out, size_t len, const char *arg0, ...)
 
 char *sb_mkws(const char *tag)
 {
+	return sb_mkdir_in("/tmp", tag);
+}
+
+char *sb_mkdir_in(const char *parent, const char *tag)
+{
 	char *p = malloc(PATH_MAX);
-	snprintf(p, PATH_MAX, "/tmp/cpol-sbtest-%s-XXXXXX", tag);
+	snprintf(p, PATH_MAX, "%s/cpol-sbtest-%s-XXXXXX", parent, tag);
 	if (!mkdtemp(p)) {
 		perror("mkdtemp");
 		abort();
@@ -110,7 +115,8 @@ char *sb_mkws(const char *tag)
 
 void sb_rmrf(const char *path)
 {
-	if (path && strncmp(path, "/tmp/cpol-sbtest-", 17) == 0)
+	if (path && (strncmp(path, "/tmp/cpol-sbtest-", 17) == 0 ||
+	             strncmp(path, "/var/tmp/cpol-sbtest-", 21) == 0))
 		sb_runl(NULL, 0, "rm", "-rf", path, NULL);
 }
 

@@ -19,6 +19,9 @@ int sb_runl(char *out, size_t len, const char *arg0, ...);
 
 /* A fresh directory under /tmp (mode 0755), to be removed by sb_rmrf. */
 char *sb_mkws(const char *tag);
+/* The same under another folder: /var/tmp for what must stay visible in
+ * the sandbox, whose /tmp is its own private one. */
+char *sb_mkdir_in(const char *parent, const char *tag);
 void sb_rmrf(const char *path);
 int sb_exists(const char *path);   /* lstat succeeds */
 /* Contents of a small file into a static buffer ("" when unreadable). */

@@ -182,10 +182,10 @@ int main(int argc, char **argv)
 	free((void *)spec.bpf);
 	if (report_it)
 		fprintf(stderr, "sbexec: abi=%d fs=%d net=%d scope=%d seccomp=%d protect=%d "
-		        "caps=%d sockets_hidden=%zu\nsbexec: degraded=%s\nsbexec: notes=%s\nsbexec: removed=%s\n",
+		        "caps=%d sockets_hidden=%zu tmpdir=%s\nsbexec: degraded=%s\nsbexec: notes=%s\nsbexec: removed=%s\n",
 		        rep.landlock_abi, rep.fs_enforced, rep.net_enforced, rep.scope_enforced,
 		        rep.seccomp_enforced, rep.protect_enforced, rep.caps_dropped,
-		        rep.sockets_hidden,
+		        rep.sockets_hidden, rep.tmpdir,
 		        rep.degraded, rep.notes, removed);
 	if (!sb) {
 		fprintf(stderr, "sbexec: %s\n", err.msg);
@@ -194,6 +194,11 @@ int main(int argc, char **argv)
 		return 125;
 	}
 	cpol_sandbox_set_classic_mount(sb, classic);
+	/* TMPDIR: the run's private temporary folder, as codexrun sets it */
+	if (envp != environ)
+		envp = cpol_sandbox_env(sb, envp);
+	else if (cpol_sandbox_tmpdir(sb))
+		setenv("TMPDIR", cpol_sandbox_tmpdir(sb), 1), envp = environ;
 
 	fflush(NULL);
 	pid_t pid = fork();
@@ -221,6 +226,9 @@ int main(int argc, char **argv)
 			perror("sbexec: waitpid");
 			return 125;
 		}
+	const char *undone = cpol_sandbox_undo(sb);
+	if (undone)
+		fprintf(stderr, "sbexec: undone=%s\n", undone);
 	cpol_sandbox_free(sb);
 	if (envp != environ)
 		cpol_env_free(envp);

@@ -23,7 +23,7 @@ static char file[4200], inside[4200];
 
 static void setup(void)
 {
-	outside = sb_mkws("inode-out");
+	outside = sb_mkdir_in("/var/tmp", "inode-out");
 	root = sb_mkws("inode-root");
 	snprintf(file, sizeof file, "%s/system-file", outside);
 	snprintf(inside, sizeof inside, "%s/work-file", root);

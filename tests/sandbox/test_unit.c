@@ -276,7 +276,8 @@ Test(env_scrub, the_removed_list_is_truncated_at_a_name)
 Test(env_scrub, a_scrubbed_bash_env_does_not_run)
 {
 	char script[256];
-	snprintf(script, sizeof script, "/tmp/%.200s.sh", sb_unique("cpol-sbtest-bashenv"));
+	/* not in /tmp: the sandbox shows its own private /tmp */
+	snprintf(script, sizeof script, "/var/tmp/%.200s.sh", sb_unique("cpol-sbtest-bashenv"));
 	sb_write(script, "echo PWNED\n");
 	setenv("BASH_ENV", script, 1);
 	/* control: without the scrub bash runs it */

@@ -62,7 +62,7 @@ static int connections(void)
 
 static void setup(void)
 {
-	outside = sb_mkws("unixsock-out");
+	outside = sb_mkdir_in("/var/tmp", "unixsock-out");
 	root = sb_mkws("unixsock-root");
 	chmod(outside, 0755);
 	snprintf(sock, sizeof sock, "%s/daemon.sock", outside);

@@ -27,6 +27,7 @@
 #include "audit/audit.h"
 #include "cli/run.h"
 #include "integrations/hook.h"
+#include "integrations/mcp.h"
 #include "vm/vm.h"
 
 const unsigned char *cpol_offline_data(size_t *len);
@@ -59,6 +60,7 @@ static const char usage_text[] =
 	"      --hook=AGENT         (first option) answer the pre-tool hook of claude, codex\n"
 	"                           or gemini; with it --no-wrap and --codexrun=PATH\n"
 	"                           (see codexrun --hook=claude --help)\n"
+	"      --mcp                (first option) the MCP server codexpol-mcp\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -318,6 +320,10 @@ int main(int argc, char **argv)
 	/* --hook=AGENT (first): answer an agent's hook, see integrations/hook.h */
 	if (argc > 1 && !strncmp(argv[1], "--hook", 6))
 		return cpol_hook_main(argc, argv, open_profile);
+	/* codexpol-mcp (a hard link to codexrun) or --mcp: the MCP server */
+	const char *base = strrchr(argv[0], '/');
+	if (!strcmp(base ? base + 1 : argv[0], "codexpol-mcp") || (argc > 1 && !strcmp(argv[1], "--mcp")))
+		return cpol_mcp_main(argc, argv, open_profile);
 	if (parse_args(argc, argv, &r.o))
 		return RUN_EXIT_FAIL;
 	if (r.o.tail)

@@ -23,6 +23,7 @@
 
 #include "cli/preview.h"
 #include "codexpol.h"
+#include "compiler/import_codex.h"
 #include "compiler/compiler.h"
 #include "compiler/fmt.h"
 #include "grammar/ast.h"
@@ -355,6 +356,9 @@ static const char *mode_name(int mode)
 
 int main(int argc, char **argv)
 {
+	/* --import-codex FILE.rules...: the Codex rules importer */
+	if (argc > 1 && !strcmp(argv[1], "--import-codex"))
+		return cpol_import_codex_main(argc, argv);
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "include", required_argument, NULL, 'I' },

@@ -28,6 +28,7 @@
 #include "cli/run.h"
 #include "integrations/hook.h"
 #include "integrations/mcp.h"
+int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc);
 #include "vm/vm.h"
 
 const unsigned char *cpol_offline_data(size_t *len);
@@ -44,6 +45,7 @@ static const char usage_text[] =
 	"  -w, --workspace=DIR      the workspace ($WORKSPACE; default: the working directory)\n"
 	"      --explain            print the decision and why, run nothing\n"
 	"      --json               with --explain (or --audit-tail): JSON output\n"
+	"      --format=codex       with --explain: the JSON of codex execpolicy check\n"
 	"      --approve=WHEN       prompt decisions: ask (default: on the terminal;\n"
 	"                           refused without one), never, always\n"
 	"      --audit=DEST         audit records to DEST: a FILE, syslog or none\n"
@@ -149,7 +151,7 @@ static int parse_approve(const char *s, enum run_approve *a)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_PROFILE = 256, O_EXPLAIN, O_JSON, O_APPROVE, O_AUDIT, O_BEST, O_SESSION, O_REQUIRE, O_TRUSTED,
-	       O_TAIL, O_DECISION };
+	       O_TAIL, O_DECISION, O_FORMAT };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, O_PROFILE },
@@ -164,6 +166,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "trusted", no_argument, NULL, O_TRUSTED },
 		{ "audit-tail", optional_argument, NULL, O_TAIL },
 		{ "decision", required_argument, NULL, O_DECISION },
+		{ "format", required_argument, NULL, O_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -207,6 +210,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			if (strcmp(optarg, "allow") && strcmp(optarg, "prompt") && strcmp(optarg, "forbid"))
 				return usage("--decision takes allow, prompt or forbid, not", optarg);
 			o->decision = optarg;
+			break;
+		case O_FORMAT:
+			/* codex: Codex's `execpolicy check` JSON (integrations/explain_codex.c) */
+			if (strcmp(optarg, "codex"))
+				return usage("--format takes codex, not", optarg);
+			o->json = 2;
 			break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': printf("codexrun (codexpol) %s\n", PACKAGE_VERSION); exit(0);
@@ -393,7 +402,10 @@ int main(int argc, char **argv)
 	free(eargv);
 
 	if (r.o.explain) {
-		rc = run_explain(r.im, &res, r.o.json, r.o.argv, r.o.argc) < 0 ? fail("cannot print the explanation") : 0;
+		rc = (r.o.json == 2 ? cpol_explain_codex(&res, r.o.argv, r.o.argc)
+		                    : run_explain(r.im, &res, r.o.json, r.o.argv, r.o.argc)) < 0
+		             ? fail("cannot print the explanation")
+		             : 0;
 		if (fflush(stdout) != 0)
 			rc = fail("cannot write the explanation: %s", strerror(errno));
 		goto out;

@@ -493,7 +493,9 @@ static int emit(struct imp *im, FILE *o, const char *const *files, int nfiles)
 	for (size_t i = 0; i < im->nrules; i++) {
 		const struct prule *pr = &im->rules[i];
 		char name[64];
-		snprintf(name, sizeof name, "codex rule %zu (line %u)", i + 1, pr->line);
+		/* the word count lets codexrun --explain --format=codex name
+		 * the matched prefix as Codex does */
+		snprintf(name, sizeof name, "codex rule %zu (line %u, %zu words)", i + 1, pr->line, pr->npat);
 		fprintf(o, "rule ");
 		cstr(o, name);
 		fprintf(o, " {\n    when program ");

@@ -181,6 +181,8 @@ struct prule {
 
 static const char *const cpol_dec[] = { "allow", "prompt", "forbid" };
 
+static void prule_free(struct prule *pr);
+
 struct imp {
 	const char *file;
 	struct prule *rules;
@@ -330,15 +332,7 @@ static void call(struct imp *im, struct rd *r, const char *name, unsigned line)
 			im->rules = t;
 			im->rules[im->nrules++] = pr;
 		} else {
-			for (size_t j = 0; j < pr.npat; j++) {
-				for (size_t k = 0; k < pr.pat[j].n; k++)
-					free(pr.pat[j].alt[k]);
-				free(pr.pat[j].alt);
-			}
-			free(pr.pat);
-			free(pr.why);
-			val_free(&pr.match);
-			val_free(&pr.not_match);
+			prule_free(&pr);
 		}
 	} else if (!strcmp(name, "network_rule")) {
 		note(im, line, "%s", "network_rule (cpol judges network use by intent, not by host and protocol)");
@@ -600,6 +594,29 @@ static int import_file(struct imp *im, const char *path)
 	return 0;
 }
 
+static void prule_free(struct prule *pr)
+{
+	for (size_t j = 0; j < pr->npat; j++) {
+		for (size_t k = 0; k < pr->pat[j].n; k++)
+			free(pr->pat[j].alt[k]);
+		free(pr->pat[j].alt);
+	}
+	free(pr->pat);
+	free(pr->why);
+	val_free(&pr->match);
+	val_free(&pr->not_match);
+}
+
+static void imp_free(struct imp *im)
+{
+	for (size_t i = 0; i < im->nrules; i++)
+		prule_free(&im->rules[i]);
+	free(im->rules);
+	for (size_t i = 0; i < im->nnotes; i++)
+		free(im->notes[i]);
+	free(im->notes);
+}
+
 int cpol_import_codex_main(int argc, char **argv)
 {
 	const char *out = NULL;
@@ -623,8 +640,10 @@ int cpol_import_codex_main(int argc, char **argv)
 	struct imp im;
 	memset(&im, 0, sizeof im);
 	for (int i = 0; i < nfiles; i++)
-		if (import_file(&im, files[i]) < 0)
+		if (import_file(&im, files[i]) < 0) {
+			imp_free(&im);
 			return 2;
+		}
 	if (!im.nrules) {
 		fprintf(stderr, "codexpolc: no prefix_rule to import\n");
 		im.unexpressed = 1;
@@ -632,13 +651,16 @@ int cpol_import_codex_main(int argc, char **argv)
 	FILE *o = out ? fopen(out, "w") : stdout;
 	if (!o) {
 		fprintf(stderr, "codexpolc: %s: %s\n", out, strerror(errno));
+		imp_free(&im);
 		return 2;
 	}
 	emit(&im, o, files, nfiles);
 	if (ferror(o) || (out ? fclose(o) : fflush(o)) != 0) {
 		fprintf(stderr, "codexpolc: cannot write %s\n", out ? out : "the output");
+		imp_free(&im);
 		return 2;
 	}
-	/* memory is released at exit: one short-lived run */
-	return im.unexpressed ? 1 : 0;
+	int rc = im.unexpressed ? 1 : 0;
+	imp_free(&im);
+	return rc;
 }

@@ -16,6 +16,11 @@ libxxhash-dev libcriterion-dev libseccomp-dev bash-completion \
 curl wget netcat-openbsd python3 jq iproute2 util-linux procps strace \
 clang libclang-rt-14-dev valgrind hyperfine bubblewrap"
 case "$(uname -m)" in x86_64) PACKAGES="$PACKAGES libhyperscan-dev" ;; esac
+# Agent tests (tests/agents/): git, and node with npm, which installs the agents'
+# CLIs and the MCP SDK into a cache folder below. NodeSource's nodejs carries
+# npm; Debian's does not.
+PACKAGES="$PACKAGES git"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing=""
 for p in $PACKAGES; do
@@ -35,3 +40,8 @@ fi
 [ -x configure ] || autoreconf -fi
 [ -f Makefile ] || ./configure "$@"
 make -j"$(nproc)"
+
+# The npm packages the agent tests drive, once, into their cache folder
+# (tests/agents/install.sh); without them those tests are skipped.
+tests/agents/install.sh ||
+	echo "setup.sh: the agent tests' npm packages are not installed; those tests will be skipped" >&2

@@ -23,6 +23,7 @@
 
 #include "cli/preview.h"
 #include "codexpol.h"
+#include "compiler/import_codex.h"
 #include "compiler/compiler.h"
 #include "compiler/fmt.h"
 #include "grammar/ast.h"
@@ -36,6 +37,7 @@ static const char usage_text[] =
 	"       codexpolc --dump FILE.bin\n"
 	"       codexpolc --fmt [--check | --in-place] FILE.cpol...\n"
 	"       codexpolc --preview [--json] [--workspace=DIR] [OLD.bin] NEW.bin CORPUS\n"
+	"       codexpolc --import-codex FILE.rules... [-o FILE.cpol]\n"
 	"Compile a codexpol policy into a verified image, check it, format it, show an\n"
 	"image, or preview what an image decides over a corpus of command lines.\n"
 	"\n"
@@ -57,6 +59,8 @@ static const char usage_text[] =
 	"      --json            with --preview: print one JSON object\n"
 	"      --workspace=DIR   with --preview: judge the commands as run in DIR, the\n"
 	"                        workspace (default: the working directory)\n"
+	"      --import-codex    (first) turn Codex execpolicy .rules into a .cpol policy\n"
+	"                        (stdout or -o); exit 1 when something was not expressible\n"
 	"  -W NAME               enable warning NAME; -Wno-NAME disables it; -Werror\n"
 	"                        makes warnings errors; -Wall enables every warning\n"
 	"  -w, --no-warnings     disable every warning\n"
@@ -355,6 +359,9 @@ static const char *mode_name(int mode)
 
 int main(int argc, char **argv)
 {
+	/* --import-codex FILE.rules...: the Codex rules importer */
+	if (argc > 1 && !strcmp(argv[1], "--import-codex"))
+		return cpol_import_codex_main(argc, argv);
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "include", required_argument, NULL, 'I' },

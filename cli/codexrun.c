@@ -29,6 +29,8 @@
 #include "audit/audit.h"
 #include "cli/run.h"
 #include "integrations/hook.h"
+#include "integrations/mcp.h"
+int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc);
 #include "vm/vm.h"
 
 const unsigned char *cpol_offline_data(size_t *len);
@@ -45,6 +47,7 @@ static const char usage_text[] =
 	"  -w, --workspace=DIR      the workspace ($WORKSPACE; default: the working directory)\n"
 	"      --explain            print the decision and why, run nothing\n"
 	"      --json               with --explain (or --audit-tail): JSON output\n"
+	"      --format=codex       with --explain: the JSON of codex execpolicy check\n"
 	"      --approve=WHEN       prompt decisions: ask (default: on the terminal;\n"
 	"                           refused without one), never, always\n"
 	"      --audit=DEST         audit records to DEST: a FILE, syslog or none\n"
@@ -59,7 +62,9 @@ static const char usage_text[] =
 	"                           filter with --session and --decision\n"
 	"      --decision=D         with --audit-tail: only allow, prompt or forbid records\n"
 	"      --hook=AGENT         (first option) answer the pre-tool hook of claude, codex\n"
-	"                           or gemini; see codexrun --hook=claude --help\n"
+	"                           or gemini; with it --no-wrap and --codexrun=PATH\n"
+	"                           (see codexrun --hook=claude --help)\n"
+	"      --mcp                (first option) the MCP server codexpol-mcp\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -151,7 +156,7 @@ static int parse_approve(const char *s, enum run_approve *a)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_PROFILE = 256, O_EXPLAIN, O_JSON, O_APPROVE, O_AUDIT, O_BEST, O_SESSION, O_REQUIRE, O_TRUSTED,
-	       O_TAIL, O_DECISION };
+	       O_TAIL, O_DECISION, O_FORMAT };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, O_PROFILE },
@@ -166,6 +171,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "trusted", no_argument, NULL, O_TRUSTED },
 		{ "audit-tail", optional_argument, NULL, O_TAIL },
 		{ "decision", required_argument, NULL, O_DECISION },
+		{ "format", required_argument, NULL, O_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -209,6 +215,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			if (strcmp(optarg, "allow") && strcmp(optarg, "prompt") && strcmp(optarg, "forbid"))
 				return usage("--decision takes allow, prompt or forbid, not", optarg);
 			o->decision = optarg;
+			break;
+		case O_FORMAT:
+			/* codex: Codex's `execpolicy check` JSON (integrations/explain_codex.c) */
+			if (strcmp(optarg, "codex"))
+				return usage("--format takes codex, not", optarg);
+			o->json = 2;
 			break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': printf("codexrun (codexpol) %s\n", PACKAGE_VERSION); exit(0);
@@ -380,7 +392,8 @@ static int audit_tail(const struct run_opts *o)
 	return 0;
 }
 
-/* The hooks only decide: they open a profile by name, with a run of their own. */
+/* The hooks and the MCP server decide first: they open a profile by name,
+ * with a run of their own. */
 static cpol_image *hook_profile(const char *name, cpol_error *err)
 {
 	static struct run hr;
@@ -400,6 +413,10 @@ int main(int argc, char **argv)
 	/* --hook=AGENT (first): answer an agent's hook, see integrations/hook.h */
 	if (argc > 1 && !strncmp(argv[1], "--hook", 6))
 		return cpol_hook_main(argc, argv, hook_profile);
+	/* codexpol-mcp (a hard link to codexrun) or --mcp: the MCP server */
+	const char *base = strrchr(argv[0], '/');
+	if (!strcmp(base ? base + 1 : argv[0], "codexpol-mcp") || (argc > 1 && !strcmp(argv[1], "--mcp")))
+		return cpol_mcp_main(argc, argv, hook_profile);
 	if (parse_args(argc, argv, &r.o))
 		return RUN_EXIT_FAIL;
 	if (r.o.tail)
@@ -471,7 +488,10 @@ int main(int argc, char **argv)
 	free(eargv);
 
 	if (r.o.explain) {
-		rc = run_explain(r.im, &res, r.o.json, r.o.argv, r.o.argc) < 0 ? fail("cannot print the explanation") : 0;
+		rc = (r.o.json == 2 ? cpol_explain_codex(&res, r.o.argv, r.o.argc)
+		                    : run_explain(r.im, &res, r.o.json, r.o.argv, r.o.argc)) < 0
+		             ? fail("cannot print the explanation")
+		             : 0;
 		if (fflush(stdout) != 0)
 			rc = fail("cannot write the explanation: %s", strerror(errno));
 		goto out;

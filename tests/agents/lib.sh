@@ -55,11 +55,11 @@ model_saw() {
 	python3 - "$1" <<'PY'
 import json, sys
 sys.path.insert(0, __import__("os").environ["AGENTS_DIR"])
-from model_server import anthropic_result, responses_result, gemini_result
+from model_server import anthropic_result, responses_result
 for line in open(sys.argv[1]):
     e = json.loads(line)
     b = e.get("body") or {}
-    for f in (anthropic_result, responses_result, gemini_result):
+    for f in (anthropic_result, responses_result):
         try:
             r = f(b)
         except Exception:

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """tests/agents/model_server.py -- a scripted model for the agent tests.
 
-Speaks enough of three model APIs for a real coding agent to run one shell
-command and report its result:
+Speaks enough of two model APIs for a real coding agent to run one shell
+command and report its result (both checked with the real agents):
   - Anthropic Messages   POST /v1/messages (Claude Code; SSE or JSON)
   - OpenAI Responses     POST /v1/responses (Codex; SSE)
-  - Gemini               POST /v1beta/models/M:streamGenerateContent (SSE)
-                         and :generateContent (JSON)
+(Gemini CLI is not served: it also asks the model to route and classify,
+which this script does not answer.)
 The script is one turn: while the request carries no tool result, the answer
 is a single shell tool call running --command ("{PORT}" becomes the
 server's port); once a tool result is in the request, the answer is the text
@@ -67,14 +67,6 @@ def responses_result(body):
         for it in items:
             if isinstance(it, dict) and it.get("type") in ("function_call_output", "custom_tool_call_output"):
                 return text_of(it.get("output"))
-    return None
-
-
-def gemini_result(body):
-    for c in body.get("contents", []):
-        for p in c.get("parts", []) or []:
-            if isinstance(p, dict) and "functionResponse" in p:
-                return json.dumps(p["functionResponse"].get("response"))
     return None
 
 
@@ -166,22 +158,6 @@ def responses(handler, body):
     ])
 
 
-def gemini(handler, body, stream):
-    result = gemini_result(body)
-    if result is None:
-        part = {"functionCall": {"name": "run_shell_command",
-                                 "args": {"command": command(handler.server.server_port),
-                                          "description": "scripted"}}}
-    else:
-        part = {"text": "MODEL-SAW: " + result}
-    obj = {"candidates": [{"content": {"role": "model", "parts": [part]}, "finishReason": "STOP", "index": 0}],
-           "usageMetadata": {"promptTokenCount": 1, "candidatesTokenCount": 1, "totalTokenCount": 2}}
-    if stream:
-        sse(handler, [(None, obj)])
-    else:
-        send_json(handler, obj)
-
-
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -213,12 +189,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
             anthropic(self, body)
         elif path.endswith("/responses"):
             responses(self, body)
-        elif ":streamGenerateContent" in path:
-            gemini(self, body, True)
-        elif ":generateContent" in path:
-            gemini(self, body, False)
-        elif ":countTokens" in path:
-            send_json(self, {"totalTokens": 1})
         else:
             send_json(self, {"error": {"message": "not scripted: " + path}}, 404)
 

@@ -1,0 +1,63 @@
+/* integrations/explain_codex.c -- codexrun --explain --format=codex: the
+ * decision in the JSON shape of Codex's `codex execpolicy check`:
+ *   {"matchedRules":[{"prefixRuleMatch":{"matchedPrefix":[...],
+ *     "decision":"allow|prompt|forbidden","justification":"..."}}],
+ *    "decision":"..."}
+ * or {"matchedRules":[]} when no rule matched (the policy's default).
+ * codexpol reports the one rule that decided, not every rule that matched.
+ * The matched prefix is the rule's word count for rules imported with
+ * codexpolc --import-codex ("..., N words)" in the name), else the program.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/jsonl.h"
+#include "integrations/hook.h"
+
+int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc);
+
+int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc)
+{
+	const cpol_verdict *v = &res->verdict;
+	size_t cap = 1u << 20;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -1;
+	struct cpol_jbuf b;
+	cpol_jbuf_init(&b, buf, cap);
+	if (v->index < 0 && !strcmp(v->rule, "default")) {
+		cpol_jbuf_cstr(&b, "{\"matchedRules\":[]}\n");
+	} else {
+		static const char *const word[] = { "allow", "prompt", "forbidden" };
+		int n = 1;
+		const char *w = strstr(v->rule, " words)");
+		if (w) {
+			const char *p = w;
+			while (p > v->rule && p[-1] >= '0' && p[-1] <= '9')
+				p--;
+			if (p < w)
+				n = atoi(p);
+		}
+		if (n > argc)
+			n = argc;
+		cpol_jbuf_cstr(&b, "{\"matchedRules\":[{\"prefixRuleMatch\":{\"matchedPrefix\":[");
+		for (int i = 0; i < n; i++) {
+			if (i)
+				cpol_jbuf_raw(&b, ",", 1);
+			cpol_jbuf_str(&b, argv[i], strlen(argv[i]), SIZE_MAX);
+		}
+		cpol_jbuf_cstr(&b, "]");
+		cpol_hook_jstr(&b, 1, "decision", word[v->decision]);
+		if (v->reason[0])
+			cpol_hook_jstr(&b, 1, "justification", v->reason);
+		cpol_jbuf_cstr(&b, "}}]");
+		cpol_hook_jstr(&b, 1, "decision", word[v->decision]);
+		cpol_jbuf_cstr(&b, "}\n");
+	}
+	int rc = b.full ? -1 : 0;
+	if (!b.full)
+		fwrite(b.p, 1, b.len, stdout);
+	free(buf);
+	return rc;
+}

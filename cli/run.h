@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "codexpol.h"
 #include "sandbox/sandbox.h"
@@ -64,7 +65,10 @@ int run_path_setup(const cpol_image *im, const cpol_env *env);
 void run_ctx_shell(cpol_ctx *ctx, int path_trusted);
 
 /* run_approve.c: ask on the controlling terminal; 1 approved, 0 refused. */
-int run_ask(const char *what, const cpol_verdict *v);
+int run_ask(char *const *argv, int argc, const cpol_verdict *v);
+/* The command as a terminal may show it: words escaped and quoted, and past
+ * max bytes a counted "... [N more bytes]". */
+void run_show_command(FILE *o, char *const *argv, int argc, size_t max);
 
 /* run_child.c: fork, apply the sandbox in the child, exec, forward
  * signals, wait. Returns the exit status for codexrun (the command's, 128+N

@@ -46,27 +46,27 @@ static void at_least_prompt(struct cpol_iv *v, const char *reason, const char *m
 }
 
 /* Append the words of a command, joined by spaces, to the context's text
- * buffer; returns the NUL-terminated copy (truncated when the buffer is full). */
+ * buffer; returns the NUL-terminated copy (cut with a counted mark when the
+ * buffer is full). */
 static const char *join_words(struct cpol_ctx *ctx, const struct cpol_shell_cmd *c)
 {
 	size_t room = sizeof ctx->text - ctx->textlen;
-	if (room < 8)
+	if (room < CPOL_CUT_MARK + 8)
 		return "...";
-	char *out = ctx->text + ctx->textlen, *p = out, *end = out + room - 4;
+	char *out = ctx->text + ctx->textlen, *p = out, *end = out + room - CPOL_CUT_MARK - 1;
 	for (uint32_t i = 0; i < c->argc; i++) {
-		if (i && p < end)
-			*p++ = ' ';
-		uint32_t n = c->lens[i];
+		uint32_t n = c->lens[i] + (i > 0);
 		if (n > (uint32_t)(end - p)) {
-			n = (uint32_t)(end - p);
-			memcpy(p, c->argv[i], n);
-			p += n;
-			memcpy(p, "...", 3);
-			p += 3;
+			uint64_t more = 0;
+			for (uint32_t k = i; k < c->argc; k++)
+				more += c->lens[k] + (k > 0);
+			p += cpol_cut_mark(p, more);
 			break;
 		}
-		memcpy(p, c->argv[i], n);
-		p += n;
+		if (i)
+			*p++ = ' ';
+		memcpy(p, c->argv[i], c->lens[i]);
+		p += c->lens[i];
 	}
 	*p++ = 0;
 	ctx->textlen += (size_t)(p - out);

@@ -16,6 +16,7 @@
 
 #include "audit/jsonl.h"
 #include "audit/jsonread.h"
+#include "audit/show.h"
 
 /* Longer than any record the writer makes; longer lines are not ours. */
 #define LINE_LIMIT (4 * CPOL_AUDIT_RECORD_MAX)
@@ -36,63 +37,10 @@ static int jeq(const struct cpol_jstr *j, const char *s)
 
 /* ---- printing ---- */
 
-static int safe_plain(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr("_@%+=:,./~-#", c) != NULL;
-}
-
-/* One word, quoted like a shell would need it: as it is when it is plain,
- * '…' when it holds spaces or specials, $'…' with \xNN escapes when it
- * holds control characters. */
-static void word(FILE *o, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	int plain = n > 0, ctl = 0;
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		size_t k = cpol_utf8_seq(u + i, n - i, &cp);
-		if (k == 0 || cp < 0x20 || cp == 0x7f || cpol_json_unsafe_char(u + i, n - i, &cp))
-			ctl = 1;
-		if (k != 1 || !safe_plain(u[i]))
-			plain = plain && k > 1 && !ctl;
-		i += k ? k : 1;
-	}
-	if (plain) {
-		fwrite(s, 1, n, o);
-		return;
-	}
-	fputs(ctl ? "$'" : "'", o);
-	for (size_t i = 0; i < n;) {
-		unsigned cp;
-		size_t k = cpol_utf8_seq(u + i, n - i, &cp);
-		if (k == 0) {
-			fprintf(o, "\\x%02x", u[i]);
-			i++;
-		} else if (cp < 0x20 || cp == 0x7f) {
-			fprintf(o, "\\x%02x", cp);
-			i++;
-		} else if (cpol_json_unsafe_char(u + i, n - i, &cp)) {
-			fprintf(o, "\\u%04x", cp);
-			i += k;
-		} else if (u[i] == '\'') {
-			fputs(ctl ? "\\'" : "'\\''", o);
-			i++;
-		} else if (ctl && u[i] == '\\') {
-			fputs("\\\\", o);
-			i++;
-		} else {
-			fwrite(u + i, 1, k, o);
-			i += k;
-		}
-	}
-	fputc('\'', o);
-}
-
 static void field(FILE *o, const struct cpol_jstr *j)
 {
 	if (j->s)
-		word(o, j->s, j->n);
+		cpol_show_word(o, j->s, j->n);
 	else
 		fputc('-', o);
 }
@@ -102,7 +50,7 @@ static void extra_s(FILE *o, const char *k, const struct cpol_jstr *j)
 	if (!j->s)
 		return;
 	fprintf(o, " %s=", k);
-	word(o, j->s, j->n);
+	cpol_show_word(o, j->s, j->n);
 }
 
 static void pretty(FILE *o, const struct cpol_audit_view *v)
@@ -123,7 +71,7 @@ static void pretty(FILE *o, const struct cpol_audit_view *v)
 	fputs(" --", o);
 	for (size_t i = 0; i < v->nargv; i++) {
 		fputc(' ', o);
-		word(o, v->argv[i].s, v->argv[i].n);
+		cpol_show_word(o, v->argv[i].s, v->argv[i].n);
 	}
 	extra_s(o, "profile", &v->profile);
 	extra_s(o, "policy", &v->policy);

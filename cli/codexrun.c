@@ -532,11 +532,7 @@ int main(int argc, char **argv)
 			ok = 0;
 			how = "refused (--approve=never)";
 		} else {
-			char what[4096];
-			size_t n = 0;
-			for (int i = 0; i < r.o.argc && n < sizeof what - 1; i++)
-				n += (size_t)snprintf(what + n, sizeof what - n, "%s%s", i ? " " : "", r.o.argv[i]);
-			ok = run_ask(what, &res.verdict);
+			ok = run_ask(r.o.argv, r.o.argc, &res.verdict);
 			how = ok ? "accepted on the terminal" : "refused on the terminal (or no terminal)";
 		}
 		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;

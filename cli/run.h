@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <termios.h>
+#include <stdio.h>
 
 #include "codexpol.h"
 #include "sandbox/sandbox.h"
@@ -80,7 +81,10 @@ void run_ctx_shell(cpol_ctx *ctx, int path_trusted);
 int run_workspace_check(const char *ws, const char *home, char *why, size_t cap);
 
 /* run_approve.c: ask on the controlling terminal; 1 approved, 0 refused. */
-int run_ask(const char *what, const cpol_verdict *v);
+int run_ask(char *const *argv, int argc, const cpol_verdict *v);
+/* The command as a terminal may show it: words escaped and quoted, and past
+ * max bytes a counted "... [N more bytes]". */
+void run_show_command(FILE *o, char *const *argv, int argc, size_t max);
 
 /* run_child.c: start the command (confined: under init in a PID namespace
  * of its own, in its own session, through a pseudo-terminal when stdin is a

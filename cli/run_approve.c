@@ -1,27 +1,73 @@
 /* cli/run_approve.c -- asking a person to approve a `prompt` decision, on
  * the controlling terminal only (never on stdin, which may be the agent):
  * the command, the rule and its reason, then y/N with no as the default.
- * No terminal means no approval. */
+ * No terminal means no approval. The command is shown whole, escaped so
+ * that the terminal shows what will run (audit/show.h); past SHOW_MAX bytes
+ * the rest is counted, never silently cut. */
 #include "cli/run.h"
+#include "audit/show.h"
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-int run_ask(const char *what, const cpol_verdict *v)
+#define SHOW_MAX 16384
+
+void run_show_command(FILE *o, char *const *argv, int argc, size_t max)
+{
+	size_t shown = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (shown + n > max) {
+			size_t rest = 0;
+			for (int k = i; k < argc; k++)
+				rest += strlen(argv[k]) + (k > 0);
+			fprintf(o, "%s\xe2\x80\xa6 [%zu more bytes]", i ? " " : "", rest - (i > 0));
+			return;
+		}
+		if (i)
+			fputc(' ', o);
+		cpol_show_word(o, argv[i], n);
+		shown += n + 1;
+	}
+}
+
+int run_ask(char *const *argv, int argc, const cpol_verdict *v)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return 0;
-	char src[4200], msg[8192];
-	int n = snprintf(msg, sizeof msg, "codexrun: approval needed for: %s\n  rule %s%s%s%s%s%s\nRun it? [y/N] ",
-	                 what, v->rule, v->line ? " (" : "", run_source(v, src, sizeof src), v->line ? ")" : "",
-	                 v->reason[0] ? ": " : "", v->reason);
-	if (n < 0 || write(fd, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1) < 0) {
+	char src[4200], *msg = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&msg, &len);
+	if (!o) {
 		close(fd);
 		return 0;
 	}
+	fputs("codexrun: approval needed for: ", o);
+	run_show_command(o, argv, argc, SHOW_MAX);
+	fputs("\n  rule ", o);
+	cpol_show_text(o, v->rule, strlen(v->rule));
+	if (v->line) {
+		fputs(" (", o);
+		run_source(v, src, sizeof src);
+		cpol_show_text(o, src, strlen(src));
+		fputc(')', o);
+	}
+	if (v->reason[0]) {
+		fputs(": ", o);
+		cpol_show_text(o, v->reason, strlen(v->reason));
+	}
+	fputs("\nRun it? [y/N] ", o);
+	int bad = fclose(o) != 0;
+	if (bad || write(fd, msg, len) < 0) {
+		free(msg);
+		close(fd);
+		return 0;
+	}
+	free(msg);
 	char answer[64];
 	ssize_t r = read(fd, answer, sizeof answer - 1);
 	close(fd);

@@ -1,8 +1,11 @@
 /* cli/run_explain.c -- codexrun --explain: the decision and why, as text
  * for people or as one JSON object for programs (decision, rule, reason,
- * source, matched, and for scripts every sub-command with its own). */
+ * source, matched, and for scripts every sub-command with its own). The
+ * text shows the whole command, and nothing from the command or the policy
+ * reaches the terminal raw (audit/show.h); JSON escapes it all anyway. */
 #include "cli/run.h"
 #include "audit/jsonl.h"
+#include "audit/show.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,13 @@ static void jverdict(struct cpol_jbuf *b, const cpol_verdict *v)
 	jfield(b, "reason", v->reason);
 	jfield(b, "source", run_source(v, src, sizeof src));
 	jfield(b, "matched", v->matched);
+}
+
+static void text_line(const char *label, const char *s)
+{
+	fputs(label, stdout);
+	cpol_show_text(stdout, s, strlen(s));
+	putchar('\n');
 }
 
 int run_explain(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc)
@@ -84,24 +94,40 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
 	}
 	const cpol_verdict *v = &res->verdict;
 	printf("decision: %s\n", cpol_decision_name(v->decision));
-	printf("rule:     %s\n", v->rule);
+	text_line("rule:     ", v->rule);
 	if (v->reason[0])
-		printf("reason:   %s\n", v->reason);
+		text_line("reason:   ", v->reason);
 	if (v->line)
-		printf("source:   %s\n", run_source(v, src, sizeof src));
+		text_line("source:   ", run_source(v, src, sizeof src));
 	if (v->matched[0])
-		printf("matched:  %s\n", v->matched);
-	printf("policy:   %s (%s)\n", cpol_image_name(im), cpol_image_hash(im));
+		text_line("matched:  ", v->matched);
+	fputs("policy:   ", stdout);
+	cpol_show_text(stdout, cpol_image_name(im), strlen(cpol_image_name(im)));
+	printf(" (%s)\n", cpol_image_hash(im));
+	fputs("command: ", stdout);
+	for (int i = 0; i < argc; i++) {
+		putchar(' ');
+		cpol_show_word(stdout, argv[i], strlen(argv[i]));
+	}
+	putchar('\n');
 	if (res->ncommands) {
 		printf("commands:\n");
 		for (unsigned i = 0; i < res->ncommands; i++) {
 			const cpol_subcommand *c = &res->commands[i];
-			printf("  %*s%-6s %s\n", (int)(c->depth - 1) * 2, "", cpol_decision_name(c->verdict.decision), c->text);
-			printf("  %*s       rule %s", (int)(c->depth - 1) * 2, "", c->verdict.rule);
-			if (c->verdict.line)
-				printf(" (%s)", run_source(&c->verdict, src, sizeof src));
-			if (c->verdict.reason[0])
-				printf(": %s", c->verdict.reason);
+			printf("  %*s%-6s ", (int)(c->depth - 1) * 2, "", cpol_decision_name(c->verdict.decision));
+			text_line("", c->text);
+			printf("  %*s       rule ", (int)(c->depth - 1) * 2, "");
+			cpol_show_text(stdout, c->verdict.rule, strlen(c->verdict.rule));
+			if (c->verdict.line) {
+				fputs(" (", stdout);
+				run_source(&c->verdict, src, sizeof src);
+				cpol_show_text(stdout, src, strlen(src));
+				putchar(')');
+			}
+			if (c->verdict.reason[0]) {
+				fputs(": ", stdout);
+				cpol_show_text(stdout, c->verdict.reason, strlen(c->verdict.reason));
+			}
 			putchar('\n');
 		}
 		if (res->truncated)

@@ -140,8 +140,10 @@ static const struct { const char *name; uint8_t len; } special[] = {
 
 static const struct cpol_builtin *find(const char *w, uint32_t n, int dialect)
 {
+	if (n == 0 || n > 9)    /* longer than any builtin: the common case */
+		return NULL;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (table[i].len == n && memcmp(table[i].name, w, n) == 0 &&
+		if (table[i].len == n && table[i].name[0] == w[0] && memcmp(table[i].name, w, n) == 0 &&
 		    (table[i].shells & (1u << (dialect & 3))))
 			return &table[i];
 	return NULL;

@@ -147,23 +147,40 @@ void cpol_ctx_free(cpol_ctx *ctx)
 	free(ctx);
 }
 
-/* A NUL-terminated copy of the matched text, in the context's text buffer. */
+size_t cpol_cut_mark(char *p, uint64_t more)
+{
+	static const char head[] = "\xe2\x80\xa6 [", tail[] = " more bytes]";
+	char digits[24];
+	size_t nd = 0, n = 0;
+	do {
+		digits[nd++] = (char)('0' + more % 10);
+		more /= 10;
+	} while (more);
+	memcpy(p, head, sizeof head - 1);
+	n += sizeof head - 1;
+	while (nd)
+		p[n++] = digits[--nd];
+	memcpy(p + n, tail, sizeof tail - 1);
+	return n + sizeof tail - 1;
+}
+
+/* A NUL-terminated copy of the matched text, in the context's text buffer;
+ * cut with a counted mark when the buffer is full. */
 static const char *copy_text(struct cpol_ctx *ctx, const char *s, uint32_t n)
 {
 	if (!s)
 		return "";
 	size_t room = sizeof ctx->text - ctx->textlen;
-	if (room < 8)
+	if (room < CPOL_CUT_MARK + 8)
 		return "";
-	int cut = n > room - 4;
+	uint32_t all = n;
+	int cut = n > room - 1;
 	if (cut)
-		n = (uint32_t)(room - 4);
+		n = (uint32_t)(room - CPOL_CUT_MARK - 1);
 	char *out = ctx->text + ctx->textlen;
 	memcpy(out, s, n);
-	if (cut) {
-		memcpy(out + n, "...", 3);
-		n += 3;
-	}
+	if (cut)
+		n += (uint32_t)cpol_cut_mark(out + n, all - n);
 	out[n] = 0;
 	ctx->textlen += n + 1;
 	return out;

@@ -104,6 +104,10 @@ void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f);
 int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n);
 
 /* ctx.c */
+/* Write "... [N more bytes]" (at most CPOL_CUT_MARK bytes, no NUL) at p:
+ * text cut for lack of room says how much is missing. */
+#define CPOL_CUT_MARK 40
+size_t cpol_cut_mark(char *p, uint64_t more);
 void cpol_iv_to_verdict(struct cpol_ctx *ctx, const struct cpol_iv *v, cpol_verdict *out);
 /* Copy a verdict's matched text into the context's text buffer, so that it
  * outlives the shell storage it points into. */

@@ -38,6 +38,9 @@ static void at_least_prompt(struct cpol_iv *v, const char *reason, const char *m
 		builtin(v, CPOL_PROMPT, reason, m, mlen);
 }
 
+/* Append the words of a command, joined by spaces, to the context's text
+ * buffer; returns the NUL-terminated copy (cut with a counted mark when the
+ * buffer is full). */
 static const char *join_words(struct cpol_ctx *ctx, const struct cpol_shell_cmd *c)
 {
 	return cpol_join_words(ctx, c->argc, c->argv, c->lens);
@@ -46,23 +49,23 @@ static const char *join_words(struct cpol_ctx *ctx, const struct cpol_shell_cmd 
 const char *cpol_join_words(struct cpol_ctx *ctx, uint32_t argc, const char *const *argv, const uint32_t *lens)
 {
 	size_t room = sizeof ctx->text - ctx->textlen;
-	if (room < 8)
+	if (room < CPOL_CUT_MARK + 8)
 		return "...";
-	char *out = ctx->text + ctx->textlen, *p = out, *end = out + room - 4;
+	char *out = ctx->text + ctx->textlen, *p = out, *end = out + room - CPOL_CUT_MARK - 1;
 	for (uint32_t i = 0; i < argc; i++) {
-		if (i && p < end)
-			*p++ = ' ';
-		uint32_t n = lens ? lens[i] : (uint32_t)strlen(argv[i]);
+		uint32_t len = lens ? lens[i] : (uint32_t)strlen(argv[i]);
+		uint32_t n = len + (i > 0);
 		if (n > (uint32_t)(end - p)) {
-			n = (uint32_t)(end - p);
-			memcpy(p, argv[i], n);
-			p += n;
-			memcpy(p, "...", 3);
-			p += 3;
+			uint64_t more = 0;
+			for (uint32_t k = i; k < argc; k++)
+				more += (lens ? lens[k] : strlen(argv[k])) + (k > 0);
+			p += cpol_cut_mark(p, more);
 			break;
 		}
-		memcpy(p, argv[i], n);
-		p += n;
+		if (i)
+			*p++ = ' ';
+		memcpy(p, argv[i], len);
+		p += len;
 	}
 	*p++ = 0;
 	ctx->textlen += (size_t)(p - out);

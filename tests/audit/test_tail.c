@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "audit/audit.h"
+#include "audit/show.h"
 #include "helpers.h"
 
 static char dir[256], logpath[300];
@@ -256,4 +257,44 @@ Test(tail, default_path_and_errors)
 	cr_expect_eq(err.code, ENOENT);
 	fclose(f);
 	free(out);
+}
+
+/* What the approval prompt and --explain use for the command's text. */
+static char *shown(void (*fn)(FILE *, const char *, size_t), const char *s, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	cr_assert_not_null(o);
+	fn(o, s, n);
+	fclose(o);
+	return buf;
+}
+
+Test(tail, show_escapes_what_a_terminal_acts_on)
+{
+	static const struct { const char *in, *word, *text; } t[] = {
+		{ "ls", "ls", "ls" },
+		{ "a b", "'a b'", "a b" },
+		{ "a\\b", "'a\\b'", "a\\b" },
+		{ "x\ry", "$'x\\x0dy'", "x\\ry" },
+		{ "\x1b[2Kls", "$'\\x1b[2Kls'", "\\x1b[2Kls" },
+		{ "a\\b\x1b", "$'a\\\\b\\x1b'", "a\\\\b\\x1b" },
+		{ "del\x7f", "$'del\\x7f'", "del\\x7f" },
+		{ "c1\xc2\x9b" "2J", "$'c1\\u009b2J'", "c1\\u009b2J" },
+		{ "bad\xff\xfe", "$'bad\\xff\\xfe'", "bad\\xff\\xfe" },
+		{ "bidi\xe2\x80\xae", "$'bidi\\u202e'", "bidi\\u202e" },
+		{ "caf\xc3\xa9", "café", "café" },
+		{ "tab\there", "$'tab\\x09here'", "tab\\there" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *w = shown(cpol_show_word, t[i].in, strlen(t[i].in));
+		char *x = shown(cpol_show_text, t[i].in, strlen(t[i].in));
+		cr_expect_str_eq(w, t[i].word, "word %zu", i);
+		cr_expect_str_eq(x, t[i].text, "text %zu", i);
+		for (const char *p = x; *p; p++)
+			cr_expect((unsigned char)*p >= 0x20 && *p != 0x7f, "raw 0x%02x in %s", (unsigned char)*p, x);
+		free(w);
+		free(x);
+	}
 }

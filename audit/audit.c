@@ -148,7 +148,7 @@ enum cpol_audit_kind cpol_audit_kind(const struct cpol_audit *a)
 }
 
 /* The free-text fields of a record, sanitised one by one. */
-#define NTEXT 9
+#define NTEXT 10
 
 static const char **text_field(struct cpol_audit_record *r, int i)
 {
@@ -161,6 +161,7 @@ static const char **text_field(struct cpol_audit_record *r, int i)
 	case 5: return &r->policy;
 	case 6: return &r->approval;
 	case 7: return &r->degraded;
+	case 8: return &r->grants;
 	default: return &r->env_removed;
 	}
 }

@@ -78,6 +78,7 @@ struct cpol_audit_record {
 	int status;              /* exit records; -1 when absent */
 	int signal;              /* exit records; 0 when absent */
 	int64_t duration_ms;     /* exit records; -1 when absent */
+	const char *grants;      /* approval records: what the approved rule grants */
 };
 
 /* A record with every field absent: start from this, then fill in.

@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "cli/grants.h"
+#include "cli/layers.h"
 #include "cli/run.h"
 #include "vm/vm.h"
 
@@ -342,6 +344,10 @@ int main(int argc, char **argv)
 	}
 	int rc = RUN_EXIT_FAIL;
 	struct run_spec rs = { 0 };
+	struct run_grants grants = { 0 };
+	struct run_layers layers;
+	memset(&layers, 0, sizeof layers);
+	const cpol_image *dim = r.im; /* the image of the rule that decided: the profile's or a layer's */
 	struct cpol_sandbox *sb = NULL;
 	char **envp = NULL;
 	cpol_ctx *ctx = NULL;
@@ -377,10 +383,21 @@ int main(int argc, char **argv)
 	}
 	cpol_result res;
 	cpol_decision d = cpol_eval(ctx, r.o.argc, eargv, &res);
+	int ld = run_layers_run(&layers, r.im, &r.env, r.o.explain, !r.o.explain && r.o.approve == APPROVE_ASK, r.o.argc,
+	                        eargv, &res, &dim, &err);
 	free(eargv);
+	if (ld < 0) {
+		rc = fail("%s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	d = (cpol_decision)ld;
 
 	if (r.o.explain) {
-		rc = run_explain(r.im, &res, r.o.json, r.o.argv, r.o.argc) < 0 ? fail("cannot print the explanation") : 0;
+		char lx[16384];
+		run_layers_explain(&layers, r.o.json, lx, sizeof lx);
+		rc = run_explain_ex(dim, &res, r.o.json, r.o.argv, r.o.argc, run_layers_any(&layers) ? lx : NULL) < 0
+		     ? fail("cannot print the explanation") : 0;
 		if (fflush(stdout) != 0)
 			rc = fail("cannot write the explanation: %s", strerror(errno));
 		goto out;
@@ -432,6 +449,9 @@ int main(int argc, char **argv)
 		rec.op = "approval";
 		rec.approval = how;
 		rec.rule = res.verdict.rule;
+		char gtext[2048];
+		if (cpol_rule_grants_text(dim, res.verdict.index, gtext, sizeof gtext))
+			rec.grants = gtext;
 		if (record(&r, &rec) < 0)
 			goto out;
 		if (!ok) {
@@ -455,6 +475,12 @@ int main(int argc, char **argv)
 	}
 
 	if (run_spec_build(r.im, &r.env, r.o.require_sandbox, &rs, &err) < 0) {
+		rc = fail("%s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	/* An approved prompt runs with the grants of the rule that asked. */
+	if (d == CPOL_PROMPT && run_grants_apply(dim, res.verdict.index, &r.env, &rs, &grants, &err) < 0) {
 		rc = fail("%s", err.msg);
 		exit_record(&r, rc, 0, 0);
 		goto out;
@@ -514,8 +540,10 @@ int main(int argc, char **argv)
 out:
 	cpol_env_free(envp);
 	cpol_sandbox_free(sb);
+	run_grants_free(&grants);
 	run_spec_free(&rs);
 	cpol_ctx_free(ctx);
+	run_layers_close(&layers);
 	cpol_image_close(r.im);
 	cpol_audit_close(r.audit);
 	return rc;

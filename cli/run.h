@@ -37,6 +37,10 @@ struct run_opts {
 
 /* run_explain.c: print the decision (text or one JSON object) on stdout. */
 int run_explain(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc);
+/* The same, with `extra` (or NULL) added: JSON fields (",\"k\":v") before
+ * the closing brace, or text lines at the end. */
+int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc,
+                   const char *extra);
 /* Format "file:line:col" of a verdict into buf ("" for built-ins). */
 const char *run_source(const cpol_verdict *v, char *buf, size_t cap);
 
@@ -57,6 +61,12 @@ int run_which(const char *name, char *buf, size_t cap);
 
 /* run_approve.c: ask on the controlling terminal; 1 approved, 0 refused. */
 int run_ask(const char *what, const cpol_verdict *v);
+/* Write msg on the controlling terminal and read one line of answer (line
+ * end removed) into answer: 1, 0 when nothing could be read, -1 when there
+ * is no terminal. */
+int run_tty_ask(const char *msg, char *answer, size_t cap);
+/* Is the answer y, Y, yes or YES? */
+int run_yes(const char *answer);
 
 /* run_child.c: fork, apply the sandbox in the child, exec, forward
  * signals, wait. Returns the exit status for codexrun (the command's, 128+N

@@ -3,6 +3,7 @@
  * source, matched, and for scripts every sub-command with its own). */
 #include "cli/run.h"
 #include "audit/jsonl.h"
+#include "vm/vm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,12 @@ static void jverdict(struct cpol_jbuf *b, const cpol_verdict *v)
 
 int run_explain(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc)
 {
+	return run_explain_ex(im, res, json, argv, argc, NULL);
+}
+
+int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc,
+                   const char *extra)
+{
 	char src[4200];
 	if (json) {
 		size_t cap = 1u << 20;
@@ -48,6 +55,20 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
 		cpol_jbuf_init(&b, buf, cap);
 		cpol_jbuf_raw(&b, "{", 1);
 		jverdict(&b, &res->verdict);
+		if (res->verdict.decision == CPOL_PROMPT) {
+			/* what an approval would add to the sandbox */
+			const struct cpol_img_grant *g;
+			uint32_t ng = cpol_rule_grants(im, res->verdict.index, &g);
+			cpol_jbuf_raw(&b, ",\"grants\":[", 11);
+			for (uint32_t i = 0; i < ng; i++) {
+				char t[600];
+				int k = cpol_grant_text(im, &g[i], t, sizeof t);
+				if (i)
+					cpol_jbuf_raw(&b, ",", 1);
+				cpol_jbuf_str(&b, t, k > 0 ? (size_t)k : 0, sizeof t);
+			}
+			cpol_jbuf_raw(&b, "]", 1);
+		}
 		jfield(&b, "policy", cpol_image_name(im));
 		jfield(&b, "image", cpol_image_hash(im));
 		cpol_jbuf_raw(&b, ",\"argv\":[", 9);
@@ -75,6 +96,8 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
 				cpol_jbuf_int(&b, res->truncated);
 			}
 		}
+		if (extra)
+			cpol_jbuf_raw(&b, extra, strlen(extra));
 		cpol_jbuf_raw(&b, "}\n", 2);
 		int rc = b.full ? -1 : 0;
 		if (!b.full)
@@ -91,6 +114,11 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
 		printf("source:   %s\n", run_source(v, src, sizeof src));
 	if (v->matched[0])
 		printf("matched:  %s\n", v->matched);
+	if (v->decision == CPOL_PROMPT) {
+		char g[2048];
+		cpol_rule_grants_text(im, v->index, g, sizeof g);
+		printf("grants:   %s\n", g[0] ? g : "none (approved, it runs in the profile's sandbox as is)");
+	}
 	printf("policy:   %s (%s)\n", cpol_image_name(im), cpol_image_hash(im));
 	if (res->ncommands) {
 		printf("commands:\n");
@@ -107,5 +135,7 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
 		if (res->truncated)
 			printf("  ... and %u more\n", res->truncated);
 	}
+	if (extra)
+		fputs(extra, stdout);
 	return 0;
 }

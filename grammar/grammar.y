@@ -66,7 +66,8 @@
        UNLESS AND OR NOT ARG NO IN IS PREFIX SUFFIX CONTAINS FLAG OPTION ARGC
        WRITES OUTSIDE INSIDE EVALUATE SCRIPT TEST BECAUSE SET INTENT TARGET LAST
        OPERANDS FROM AFTER VALUE TRUE CWD STRING IDENT INT SEMI COMMA LBRACE
-       RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE.
+       RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE
+       GRANT UNIX.
 
 %left OR.
 %left AND.
@@ -219,6 +220,12 @@ rule(R) ::= rule(A) EVALUATE(K) SCRIPT ARG INT(N) SEMI. {
 	R = A;
 	cpol_ast_rule_item(P, R, 'a', K.loc);
 	if (R && R->u.rule.naction == 1) { R->u.rule.action = CPOL_ACT_SCRIPT; R->u.rule.script_arg = N.num; }
+}
+rule(R) ::= rule(A) GRANT(K) WRITE list(L) SEMI. { R = A; cpol_ast_rule_grant(P, R, CPOL_GRANT_WRITE, K.loc, &L, NULL); }
+rule(R) ::= rule(A) GRANT(K) UNIX list(L) SEMI.  { R = A; cpol_ast_rule_grant(P, R, CPOL_GRANT_UNIX, K.loc, &L, NULL); }
+rule(R) ::= rule(A) GRANT(K) NETWORK CONNECT ports(N) SEMI. {
+	R = A;
+	cpol_ast_rule_grant(P, R, CPOL_GRANT_CONNECT, K.loc, NULL, cpol_ast_reverse_ports(N));
 }
 rule(R) ::= rule(A) error SEMI. { R = A; ERROK; }
 

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
-#define CPOL_IMG_VERSION  1u
+#define CPOL_IMG_VERSION  2u
 #define CPOL_IMG_MAX_SIZE (1u << 30)
 #define CPOL_NONE         0xffffffffu    /* "no index" in u32 fields */
 
@@ -35,6 +35,7 @@ enum cpol_img_kind {
 	CPOL_SEC_META = 1, CPOL_SEC_STRINGS, CPOL_SEC_SETS, CPOL_SEC_DISPATCH,
 	CPOL_SEC_RULES, CPOL_SEC_CODE, CPOL_SEC_AC, CPOL_SEC_INTENTS,
 	CPOL_SEC_SANDBOX, CPOL_SEC_DEBUG,
+	CPOL_SEC_GRANTS,
 	CPOL_SEC__COUNT
 };
 
@@ -212,6 +213,20 @@ struct cpol_img_sandbox_hdr {
 struct cpol_img_debug {
 	uint32_t file;       /* string */
 	uint32_t line, col;
+};
+
+/* ---- GRANTS: struct cpol_img_grant[count], ordered by rule ----
+ * What an approved prompt of a rule adds to the sandbox for that one
+ * command. Only prompt rules carry grants (the verifier checks it). */
+enum cpol_img_grant_kind { CPOL_GK_WRITE = 0, CPOL_GK_CONNECT, CPOL_GK_UNIX };
+
+struct cpol_img_grant {
+	uint32_t rule;       /* index in RULES */
+	uint8_t  kind;       /* enum cpol_img_grant_kind */
+	uint8_t  var;        /* WRITE, UNIX: enum cpol_img_root_var (never RELATIVE) */
+	uint16_t lo, hi;     /* CONNECT: port range, 1 <= lo <= hi */
+	uint16_t pad;
+	uint32_t path;       /* WRITE, UNIX: string, the rest after var; else 0 */
 };
 
 /* ---- where the arrays of a section start (writer and verifier agree) ---- */

@@ -41,6 +41,7 @@ struct cpol_image {
 	const uint32_t *envkeep;
 	const void *bpf;
 	const struct cpol_img_debug *debug;
+	const struct cpol_img_grant *grants; uint32_t ngrants;
 };
 
 static inline const char *cpol_img_string(const struct cpol_image *im, uint32_t id, uint32_t *len)
@@ -60,6 +61,13 @@ long cpol_root_expand(const struct cpol_img_root *r, const char *path, uint32_t 
 /* Decode the section table and verify everything (verify.c). Fills the
  * typed pointers of im. -1 with a message naming the first problem. */
 int cpol_verify(struct cpol_image *im, cpol_error *err);
+
+/* The grants of rule `rule` (grants.c): how many, *first at the first. */
+uint32_t cpol_rule_grants(const struct cpol_image *im, int rule, const struct cpol_img_grant **first);
+/* One grant as text ("write ~/.cache/pip", "network connect 443"); snprintf's result. */
+int cpol_grant_text(const struct cpol_image *im, const struct cpol_img_grant *g, char *buf, size_t cap);
+/* All grants of a rule, joined by ", " ("" when none); the length written. */
+size_t cpol_rule_grants_text(const struct cpol_image *im, int rule, char *buf, size_t cap);
 
 /* ---- evaluation context ---- */
 

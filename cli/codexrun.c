@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "cli/approvals.h"
 #include "cli/grants.h"
 #include "cli/layers.h"
 #include "cli/run.h"
@@ -57,6 +58,8 @@ static const char usage_text[] =
 	"      --audit-tail[=N]     print the last N audit records (all without N) and exit;\n"
 	"                           filter with --session and --decision\n"
 	"      --decision=D         with --audit-tail: only allow, prompt or forbid records\n"
+	"      --approvals          list the approvals remembered for the workspace (answer\n"
+	"                           'a' at a prompt); --remove=N forgets number N\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -145,7 +148,7 @@ static int parse_approve(const char *s, enum run_approve *a)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_PROFILE = 256, O_EXPLAIN, O_JSON, O_APPROVE, O_AUDIT, O_BEST, O_SESSION, O_REQUIRE, O_TRUSTED,
-	       O_TAIL, O_DECISION };
+	       O_TAIL, O_DECISION, O_APPROVALS, O_REMOVE };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, O_PROFILE },
@@ -160,6 +163,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "trusted", no_argument, NULL, O_TRUSTED },
 		{ "audit-tail", optional_argument, NULL, O_TAIL },
 		{ "decision", required_argument, NULL, O_DECISION },
+		{ "approvals", no_argument, NULL, O_APPROVALS },
+		{ "remove", required_argument, NULL, O_REMOVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -204,6 +209,15 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				return usage("--decision takes allow, prompt or forbid, not", optarg);
 			o->decision = optarg;
 			break;
+		case O_APPROVALS: o->approvals = 1; break;
+		case O_REMOVE: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || n < 1 || n > 1000000ul)
+				return usage("--remove takes the number of a remembered approval, not", optarg);
+			o->remove = (unsigned)n;
+			break;
+		}
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': printf("codexrun (codexpol) %s\n", PACKAGE_VERSION); exit(0);
 		case ':': return usage("option needs an argument:", argv[optind - 1]);
@@ -214,7 +228,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		return usage("give -p or --profile, not both", NULL);
 	o->argc = argc - optind;
 	o->argv = argv + optind;
-	if (!o->tail && o->argc == 0)
+	if (o->remove && !o->approvals)
+		return usage("--remove goes with --approvals", NULL);
+	if (!o->tail && !o->approvals && o->argc == 0)
 		return usage("no command given", NULL);
 	return 0;
 }
@@ -319,6 +335,8 @@ int main(int argc, char **argv)
 		return audit_tail(&r.o);
 	if (setup_env(&r))
 		return RUN_EXIT_FAIL;
+	if (r.o.approvals)
+		return run_approvals_cmd(r.ws, &r.env, r.o.remove);
 
 	/* The audit sink first: even a policy that cannot be loaded is recorded. */
 	if (!r.o.explain) {
@@ -442,7 +460,8 @@ int main(int argc, char **argv)
 			size_t n = 0;
 			for (int i = 0; i < r.o.argc && n < sizeof what - 1; i++)
 				n += (size_t)snprintf(what + n, sizeof what - n, "%s%s", i ? " " : "", r.o.argv[i]);
-			ok = run_ask(what, &res.verdict);
+			ok = run_approvals_ask(what, &res.verdict, dim == r.im, (int)res.ncommands, r.o.argc, r.o.argv, &layers,
+			                       &r.env);
 			how = ok ? "accepted on the terminal" : "refused on the terminal (or no terminal)";
 		}
 		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;

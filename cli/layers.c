@@ -121,12 +121,11 @@ static int mkdirs(const char *path)
 	return mkdir(p, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Write data to path atomically, mode 0600. */
-static int write_atomic(const char *path, const void *data, size_t len)
+int run_write_atomic(const char *path, const void *data, size_t len, int mode)
 {
 	char tmp[PATH_MAX + 16];
 	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return -1;
 	const char *p = data;
@@ -253,7 +252,7 @@ static int layer_build(struct run_layers *ls, struct run_layer *L, const struct 
 		goto out;
 	}
 	if (cached[0] && mkdirs(ls->cache) == 0)
-		(void)write_atomic(cached, img, len); /* a cache that cannot be written is only slower */
+		(void)run_write_atomic(cached, img, len, 0600); /* a cache that cannot be written is only slower */
 	L->im = cpol_image_load(img, len, 0, err);
 	free(img);
 	rc = L->im ? 0 : -1;
@@ -323,7 +322,7 @@ int run_layers_trust(const char *trust, const char *dir, const char *hash, cpol_
 		out = p;
 	}
 	n += (size_t)snprintf(out + n, need - n, "%s %s\n", hash, dir);
-	int rc = write_atomic(trust, out, n);
+	int rc = run_write_atomic(trust, out, n, 0600);
 	free(out);
 	if (rc < 0)
 		return cpol_fail(err, errno, "cannot write the trust file %s: %s", trust, strerror(errno));
@@ -529,4 +528,28 @@ int run_layers_any(const struct run_layers *ls)
 		if (ls->l[k].state != LAYER_ABSENT)
 			return 1;
 	return 0;
+}
+
+int run_layers_retrust_project(struct run_layers *ls, const cpol_env *env, cpol_error *err)
+{
+	struct run_layer L;
+	memset(&L, 0, sizeof L);
+	L.kind = LAYER_PROJECT;
+	snprintf(L.dir, sizeof L.dir, "%s", ls->l[LAYER_PROJECT].dir);
+	(void)env;
+	/* compiled now, in memory: a layer that does not compile is not trusted */
+	char cache[PATH_MAX];
+	snprintf(cache, sizeof cache, "%s", ls->cache);
+	ls->cache[0] = 0;
+	int rc = layer_build(ls, &L, NULL, err);
+	snprintf(ls->cache, sizeof ls->cache, "%s", cache);
+	if (rc < 0)
+		return -1;
+	if (!L.im)
+		return 0;
+	int grants = L.im->ngrants != 0;
+	cpol_image_close(L.im);
+	if (grants)
+		return cpol_fail(err, EPERM, "the project policy grants; it cannot be trusted");
+	return run_layers_trust(ls->trust, L.dir, L.hash, err);
 }

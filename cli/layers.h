@@ -69,6 +69,11 @@ cpol_decision run_layers_decide(struct run_layers *ls, int argc, const char *con
 int run_layers_run(struct run_layers *ls, const cpol_image *profile, const cpol_env *env, int explain, int may_ask,
                    int argc, const char *const *argv, cpol_result *res, const cpol_image **im, cpol_error *err);
 
+/* After codexrun itself changed the project layer (a remembered approval):
+ * compile it again and record its new hash as trusted. 0, or -1 with err
+ * (it does not compile, or it grants). */
+int run_layers_retrust_project(struct run_layers *ls, const cpol_env *env, cpol_error *err);
+
 /* Is any layer present (used or not)? */
 int run_layers_any(const struct run_layers *ls);
 
@@ -78,6 +83,10 @@ void run_layers_explain(const struct run_layers *ls, int json, char *buf, size_t
 /* Is folder `dir` and every .cpol file in it owned by root and not writable
  * by group or others? 0, or -1 with why filled. (A missing folder is fine.) */
 int run_layer_dir_secure(const char *dir, int need_root, char *why, size_t cap);
+
+/* Write data to path through a temporary file and rename (mode for a new
+ * file). 0, or -1 with errno. */
+int run_write_atomic(const char *path, const void *data, size_t len, int mode);
 
 /* Record in the trust file that `dir` has content `hash` (replacing what it
  * had). 0 or -1 with err. */

@@ -33,6 +33,8 @@ struct run_opts {
 	const char *decision;     /* --audit-tail filter */
 	int argc;
 	char **argv;              /* the command */
+	int approvals;            /* --approvals: list (or --remove) remembered approvals */
+	unsigned remove;          /* --remove N, from 1 */
 };
 
 /* run_explain.c: print the decision (text or one JSON object) on stdout. */

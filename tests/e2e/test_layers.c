@@ -4,7 +4,9 @@
  * on a real pty when it changes, and is not used without a terminal; a
  * project layer cannot allow what the user layer forbids, and cannot grant;
  * a trusted project layer's allow lifts a profile's prompt; --explain names
- * the layer, file and line of the rules that took part. */
+ * the layer, file and line of the rules that took part. Remembered
+ * approvals, through a real pty: "always" persists across runs, is listed
+ * and removed by --approvals, and is refused for bash -c. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +45,7 @@ static void setup(void)
 	            "policy \"layers-profile\";\n"
 	            "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
 	            "default allow;\n"
-	            "prompt program \"ls\" because \"the profile asks\";\n",
+	            "prompt program \"ls\", \"bash\" because \"the profile asks\";\n",
 	            img);
 }
 
@@ -237,4 +239,71 @@ Test(layers, layer_images_are_cached_and_rebuilt_when_a_source_changes)
 	cr_assert(fscanf(p, "%d", &n) == 1);
 	pclose(p);
 	cr_assert_eq(n, 2);
+}
+
+static void approvals(const char *remove, struct e2e_out *o)
+{
+	char *argv[] = { (char *)e2e_codexrun(), "--approvals", (char *)remove, NULL };
+	e2e_run(ws, argv, o);
+}
+
+Test(layers, always_persists_across_runs_and_can_be_removed)
+{
+	char *argv[] = { (char *)e2e_codexrun(), "--audit=none", "-p", img, "--", "ls", NULL };
+	static char term[65536];
+	const char *ex[] = { "[a] always", "Save it?" };
+	const char *ans[] = { "a\n", "y\n" };
+	int st = e2e_pty_run(ws, argv, ex, ans, 2, term, sizeof term);
+	cr_assert_eq(st, 0, "%s", term);
+	/* the rule was shown before it was saved */
+	cr_assert(strstr(term, "when program \"ls\"; allow"), "%s", term);
+	cr_assert(strstr(term, "remembered"), "%s", term);
+	/* a later run, without a terminal: allowed by the project layer */
+	e2e_run(ws, argv, &out);
+	cr_assert_eq(out.status, 0, "%s", out.err);
+	explain("ls");
+	cr_assert(strstr(out.out, "\"decision\":\"allow\""), "%s", out.out);
+	cr_assert(strstr(out.out, "approvals.cpol:2:1"), "%s", out.out);
+	/* listed, then removed: asked again */
+	approvals(NULL, &out);
+	cr_assert_eq(out.status, 0, "%s", out.err);
+	cr_assert_str_eq(out.out, "1  ls\n");
+	approvals("--remove=1", &out);
+	cr_assert_eq(out.status, 0, "%s", out.err);
+	approvals(NULL, &out);
+	cr_assert_str_eq(out.out, "");
+	e2e_run(ws, argv, &out);
+	cr_assert_eq(out.status, 126, "%s", out.err);
+	approvals("--remove=3", &out);
+	cr_assert_eq(out.status, 125);
+}
+
+Test(layers, always_is_refused_for_a_shell)
+{
+	char *argv[] = { (char *)e2e_codexrun(), "--audit=none", "-p", img, "--", "bash", "-c", "echo ran", NULL };
+	static char term[65536];
+	const char *ex[] = { "[a] always" };
+	const char *ans[] = { "a\n" };
+	int st = e2e_pty_run(ws, argv, ex, ans, 1, term, sizeof term);
+	cr_assert_eq(st, 0, "%s", term);
+	cr_assert(strstr(term, "not remembered"), "%s", term);
+	cr_assert(strstr(term, "ran"), "%s", term);
+	char p[400];
+	snprintf(p, sizeof p, "%s/approvals.cpol", proj);
+	cr_assert(!e2e_exists(p));
+	/* asked again next time */
+	e2e_run(ws, argv, &out);
+	cr_assert_eq(out.status, 126, "%s", out.err);
+}
+
+Test(layers, always_is_refused_while_the_project_layer_is_not_trusted)
+{
+	put(proj, "p.cpol", "forbid program \"curl\";\n");
+	char *argv[] = { (char *)e2e_codexrun(), "--audit=none", "-p", img, "--", "ls", NULL };
+	static char term[65536];
+	const char *ex[] = { "Trust it", "[a] always" };
+	const char *ans[] = { "n\n", "a\n" };
+	int st = e2e_pty_run(ws, argv, ex, ans, 2, term, sizeof term);
+	cr_assert_eq(st, 0, "%s", term);
+	cr_assert(strstr(term, "not trusted now"), "%s", term);
 }

@@ -1,8 +1,8 @@
 /* cli/approvals.c -- remembered approvals.
  *
  * At a terminal prompt the answer "a" (always, for this project) writes one
- * allow rule -- the exact program name and, when the second word is no
- * option, that subcommand -- into .codexpol/approvals.cpol of the
+ * allow rule -- the exact program name and its first argument (the
+ * subcommand, or argc == 1 when there is none) -- into .codexpol/approvals.cpol of the
  * workspace, after showing it and asking to save it; the project layer is
  * then compiled again and its new content hash trusted. Never for shells,
  * interpreters and wrappers (they run whatever their arguments say), for
@@ -65,16 +65,19 @@ int run_approval_rule(int argc, char *const *argv, int ncommands, char *buf, siz
 		snprintf(why, wcap, "the program name cannot be written exactly in a rule");
 		return -1;
 	}
-	const char *sub = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+	/* the first argument is the prefix remembered, option or not: after
+	 * `git -C x status`, "git" alone would approve every git command */
+	const char *sub = argc > 1 ? argv[1] : NULL;
 	if (sub && !plain_word(sub)) {
-		snprintf(why, wcap, "the subcommand cannot be written exactly in a rule");
+		snprintf(why, wcap, "the first argument cannot be written exactly in a rule");
 		return -1;
 	}
 	if (sub)
 		snprintf(buf, cap, MARK "%s %s\" { when program \"%s\" and arg 1 is \"%s\"; allow because \"remembered approval\"; }",
 		         prog, sub, prog, sub);
 	else
-		snprintf(buf, cap, MARK "%s\" { when program \"%s\"; allow because \"remembered approval\"; }", prog, prog);
+		snprintf(buf, cap, MARK "%s\" { when program \"%s\" and argc == 1; allow because \"remembered approval\"; }", prog,
+		         prog);
 	return 0;
 }
 

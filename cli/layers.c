@@ -362,8 +362,16 @@ int run_layers_open(struct run_layers *ls, const struct run_layers_opts *o, cons
 		return cpol_fail(err, EPERM, "user policy layer refused: %s", why);
 	for (int k = 0; k < LAYER__COUNT; k++) {
 		struct run_layer *L = &ls->l[k];
-		if (layer_build(ls, L, o->spec, err) < 0)
-			return -1;
+		if (layer_build(ls, L, o->spec, err) < 0) {
+			/* the workspace is the command's to write: a broken project
+			 * layer is not used, it does not stop codexrun */
+			if (k != LAYER_PROJECT)
+				return -1;
+			if (!o->quiet)
+				fprintf(stderr, "codexrun: warning: %s; not used\n", err->msg);
+			L->state = LAYER_REFUSED;
+			continue;
+		}
 		if (!L->im)
 			continue;
 		L->state = LAYER_USED;
@@ -445,7 +453,7 @@ cpol_decision run_layers_decide(struct run_layers *ls, int argc, const char *con
 void run_layers_explain(const struct run_layers *ls, int json, char *buf, size_t cap)
 {
 	static const char *const states[] = { "absent", "used", "not trusted (not used)",
-	                                      "grants, which a project layer may not (not used)" };
+	                                      "refused: it grants or does not compile (not used)" };
 	size_t n = 0;
 	buf[0] = 0;
 	if (json) {

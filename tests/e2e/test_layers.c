@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/approvals.h"
 #include "cli/layers.h"
 #include "tests/e2e/e2e.h"
 #include "tests/e2e/pty.h"
@@ -256,7 +257,7 @@ Test(layers, always_persists_across_runs_and_can_be_removed)
 	int st = e2e_pty_run(ws, argv, ex, ans, 2, term, sizeof term);
 	cr_assert_eq(st, 0, "%s", term);
 	/* the rule was shown before it was saved */
-	cr_assert(strstr(term, "when program \"ls\"; allow"), "%s", term);
+	cr_assert(strstr(term, "when program \"ls\" and argc == 1; allow"), "%s", term);
 	cr_assert(strstr(term, "remembered"), "%s", term);
 	/* a later run, without a terminal: allowed by the project layer */
 	e2e_run(ws, argv, &out);
@@ -276,6 +277,20 @@ Test(layers, always_persists_across_runs_and_can_be_removed)
 	cr_assert_eq(out.status, 126, "%s", out.err);
 	approvals("--remove=3", &out);
 	cr_assert_eq(out.status, 125);
+}
+
+Test(layers, always_remembers_the_first_argument_even_an_option)
+{
+	char rule[1024], why[256];
+	char *git[] = { "/usr/bin/git", "-C", "x", "push", NULL };
+	cr_assert_eq(run_approval_rule(4, git, 0, rule, sizeof rule, why, sizeof why), 0);
+	cr_assert(strstr(rule, "when program \"git\" and arg 1 is \"-C\";"), "%s", rule);
+	char *py[] = { "python3.11", "x.py", NULL };
+	cr_assert_eq(run_approval_rule(2, py, 0, rule, sizeof rule, why, sizeof why), -1);
+	char *q[] = { "cat", "a\"b", NULL };
+	cr_assert_eq(run_approval_rule(2, q, 0, rule, sizeof rule, why, sizeof why), -1);
+	char *cargo[] = { "cargo", "test", NULL };
+	cr_assert_eq(run_approval_rule(2, cargo, 1, rule, sizeof rule, why, sizeof why), -1, "a script");
 }
 
 Test(layers, always_is_refused_for_a_shell)

@@ -148,7 +148,7 @@ enum cpol_audit_kind cpol_audit_kind(const struct cpol_audit *a)
 }
 
 /* The free-text fields of a record, sanitised one by one. */
-#define NTEXT 12
+#define NTEXT 13
 
 static const char **text_field(struct cpol_audit_record *r, int i)
 {
@@ -164,7 +164,8 @@ static const char **text_field(struct cpol_audit_record *r, int i)
 	case 8: return &r->env_removed;
 	case 9: return &r->agent;
 	case 10: return &r->tool_use_id;
-	default: return &r->undone;
+	case 11: return &r->undone;
+	default: return &r->grants;
 	}
 }
 

@@ -83,6 +83,7 @@ struct cpol_audit_record {
 	const char *agent;       /* hook records: claude, codex or gemini */
 	const char *tool_use_id; /* hook records: the agent's id of the tool call */
 	const char *undone;      /* exit records: code-running files the run's check removed */
+	const char *grants;      /* approval records: what the approved rule grants */
 };
 
 /* A record with every field absent: start from this, then fill in.

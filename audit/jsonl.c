@@ -279,6 +279,7 @@ static int build(struct cpol_jbuf *b, const struct cpol_audit_meta *m,
 	fstr(b, "profile", r->profile, share, trunc);
 	fstr(b, "policy", r->policy, share, trunc);
 	fstr(b, "approval", r->approval, share, trunc);
+	fstr(b, "grants", r->grants, share, trunc);
 	if (r->landlock_abi >= 0)
 		fint(b, "landlock_abi", r->landlock_abi);
 	fstr(b, "degraded", r->degraded, share, trunc);

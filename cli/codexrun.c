@@ -27,6 +27,9 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "cli/approvals.h"
+#include "cli/grants.h"
+#include "cli/layers.h"
 #include "cli/run.h"
 #include "integrations/hook.h"
 #include "integrations/mcp.h"
@@ -65,6 +68,8 @@ static const char usage_text[] =
 	"                           or gemini; with it --no-wrap and --codexrun=PATH\n"
 	"                           (see codexrun --hook=claude --help)\n"
 	"      --mcp                (first option) the MCP server codexpol-mcp\n"
+	"      --approvals          list the approvals remembered for the workspace (answer\n"
+	"                           'a' at a prompt); --remove=N forgets number N\n"
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
@@ -156,7 +161,7 @@ static int parse_approve(const char *s, enum run_approve *a)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_PROFILE = 256, O_EXPLAIN, O_JSON, O_APPROVE, O_AUDIT, O_BEST, O_SESSION, O_REQUIRE, O_TRUSTED,
-	       O_TAIL, O_DECISION, O_FORMAT };
+	       O_TAIL, O_DECISION, O_FORMAT, O_APPROVALS, O_REMOVE };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, O_PROFILE },
@@ -172,6 +177,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "audit-tail", optional_argument, NULL, O_TAIL },
 		{ "decision", required_argument, NULL, O_DECISION },
 		{ "format", required_argument, NULL, O_FORMAT },
+		{ "approvals", no_argument, NULL, O_APPROVALS },
+		{ "remove", required_argument, NULL, O_REMOVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -222,6 +229,15 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				return usage("--format takes codex, not", optarg);
 			o->json = 2;
 			break;
+		case O_APPROVALS: o->approvals = 1; break;
+		case O_REMOVE: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || n < 1 || n > 1000000ul)
+				return usage("--remove takes the number of a remembered approval, not", optarg);
+			o->remove = (unsigned)n;
+			break;
+		}
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case 'V': printf("codexrun (codexpol) %s\n", PACKAGE_VERSION); exit(0);
 		case ':': return usage("option needs an argument:", argv[optind - 1]);
@@ -232,7 +248,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		return usage("give -p or --profile, not both", NULL);
 	o->argc = argc - optind;
 	o->argv = argv + optind;
-	if (!o->tail && o->argc == 0)
+	if (o->remove && !o->approvals)
+		return usage("--remove goes with --approvals", NULL);
+	if (!o->tail && !o->approvals && o->argc == 0)
 		return usage("no command given", NULL);
 	return 0;
 }
@@ -423,6 +441,8 @@ int main(int argc, char **argv)
 		return audit_tail(&r.o);
 	if (setup_env(&r))
 		return RUN_EXIT_FAIL;
+	if (r.o.approvals)
+		return run_approvals_cmd(r.ws, &r.env, r.o.remove);
 
 	/* The audit sink first: even a policy that cannot be loaded is recorded. */
 	if (!r.o.explain) {
@@ -448,6 +468,10 @@ int main(int argc, char **argv)
 	}
 	int rc = RUN_EXIT_FAIL;
 	struct run_spec rs = { 0 };
+	struct run_grants grants = { 0 };
+	struct run_layers layers;
+	memset(&layers, 0, sizeof layers);
+	const cpol_image *dim = r.im; /* the image of the rule that decided: the profile's or a layer's */
 	struct cpol_sandbox *sb = NULL;
 	char **envp = NULL;
 	cpol_ctx *ctx = NULL;
@@ -485,11 +509,22 @@ int main(int argc, char **argv)
 	run_ctx_shell(ctx, path_trusted);
 	cpol_result res;
 	cpol_decision d = cpol_eval(ctx, r.o.argc, eargv, &res);
+	int ld = run_layers_run(&layers, r.im, &r.env, r.o.explain, !r.o.explain && r.o.approve == APPROVE_ASK, r.o.argc,
+	                        eargv, &res, &dim, &err);
 	free(eargv);
+	if (ld < 0) {
+		rc = fail("%s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
+	d = (cpol_decision)ld;
 
 	if (r.o.explain) {
+		char lx[16384];
+		run_layers_explain(&layers, r.o.json, lx, sizeof lx);
 		rc = (r.o.json == 2 ? cpol_explain_codex(&res, r.o.argv, r.o.argc)
-		                    : run_explain(r.im, &res, r.o.json, r.o.argv, r.o.argc)) < 0
+		                    : run_explain_ex(dim, &res, r.o.json, r.o.argv, r.o.argc,
+		                                     run_layers_any(&layers) ? lx : NULL)) < 0
 		             ? fail("cannot print the explanation")
 		             : 0;
 		if (fflush(stdout) != 0)
@@ -532,13 +567,17 @@ int main(int argc, char **argv)
 			ok = 0;
 			how = "refused (--approve=never)";
 		} else {
-			ok = run_ask(r.o.argv, r.o.argc, &res.verdict);
+			ok = run_approvals_ask(&res.verdict, dim == r.im, (int)res.ncommands, r.o.argc, r.o.argv, &layers,
+			                       &r.env);
 			how = ok ? "accepted on the terminal" : "refused on the terminal (or no terminal)";
 		}
 		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
 		rec.op = "approval";
 		rec.approval = how;
 		rec.rule = res.verdict.rule;
+		char gtext[2048];
+		if (cpol_rule_grants_text(dim, res.verdict.index, gtext, sizeof gtext))
+			rec.grants = gtext;
 		if (record(&r, &rec) < 0)
 			goto out;
 		if (!ok) {
@@ -576,6 +615,12 @@ int main(int argc, char **argv)
 			exit_record(&r, rc, 0, 0);
 			goto out;
 		}
+	}
+	/* An approved prompt runs with the grants of the rule that asked. */
+	if (d == CPOL_PROMPT && run_grants_apply(dim, res.verdict.index, &r.env, &rs, &grants, &err) < 0) {
+		rc = fail("%s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
 	}
 	/* The sandboxed command must not be able to rewrite its own history,
 	 * nor the policy the next run will use. */
@@ -649,8 +694,10 @@ int main(int argc, char **argv)
 out:
 	cpol_env_free(envp);
 	cpol_sandbox_free(sb);
+	run_grants_free(&grants);
 	run_spec_free(&rs);
 	cpol_ctx_free(ctx);
+	run_layers_close(&layers);
 	cpol_image_close(r.im);
 	cpol_audit_close(r.audit);
 	return rc;

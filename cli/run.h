@@ -37,10 +37,16 @@ struct run_opts {
 	const char *decision;     /* --audit-tail filter */
 	int argc;
 	char **argv;              /* the command */
+	int approvals;            /* --approvals: list (or --remove) remembered approvals */
+	unsigned remove;          /* --remove N, from 1 */
 };
 
 /* run_explain.c: print the decision (text or one JSON object) on stdout. */
 int run_explain(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc);
+/* The same, with `extra` (or NULL) added: JSON fields (",\"k\":v") before
+ * the closing brace, or text lines at the end. */
+int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc,
+                   const char *extra);
 /* Format "file:line:col" of a verdict into buf ("" for built-ins). */
 const char *run_source(const cpol_verdict *v, char *buf, size_t cap);
 
@@ -74,6 +80,15 @@ int run_which(const char *name, char *buf, size_t cap);
 int run_path_setup(const cpol_image *im, const cpol_env *env);
 /* Tell the context what /bin/sh is here and whether PATH is trusted. */
 void run_ctx_shell(cpol_ctx *ctx, int path_trusted);
+/* The approval question: the command (escaped), the rule and its reason,
+ * then `question`; malloc'd, NULL when out of memory. */
+char *run_prompt_text(char *const *argv, int argc, const cpol_verdict *v, const char *question);
+/* Write msg on the controlling terminal and read one line of answer (line
+ * end removed) into answer: 1, 0 when nothing could be read, -1 when there
+ * is no terminal. */
+int run_tty_ask(const char *msg, char *answer, size_t cap);
+/* Is the answer y, Y, yes or YES? */
+int run_yes(const char *answer);
 
 /* run_workspace.c: 0 when the canonical workspace ws is sane; -1 when it is
  * the root, a system folder or the home folder (or holds one), -2 when it is

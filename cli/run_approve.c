@@ -34,18 +34,13 @@ void run_show_command(FILE *o, char *const *argv, int argc, size_t max)
 	}
 }
 
-int run_ask(char *const *argv, int argc, const cpol_verdict *v)
+char *run_prompt_text(char *const *argv, int argc, const cpol_verdict *v, const char *question)
 {
-	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return 0;
 	char src[4200], *msg = NULL;
 	size_t len = 0;
 	FILE *o = open_memstream(&msg, &len);
-	if (!o) {
-		close(fd);
-		return 0;
-	}
+	if (!o)
+		return NULL;
 	fputs("codexrun: approval needed for: ", o);
 	run_show_command(o, argv, argc, SHOW_MAX);
 	fputs("\n  rule ", o);
@@ -60,20 +55,45 @@ int run_ask(char *const *argv, int argc, const cpol_verdict *v)
 		fputs(": ", o);
 		cpol_show_text(o, v->reason, strlen(v->reason));
 	}
-	fputs("\nRun it? [y/N] ", o);
-	int bad = fclose(o) != 0;
-	if (bad || write(fd, msg, len) < 0) {
+	fputc('\n', o);
+	fputs(question, o);
+	if (fclose(o) != 0) {
 		free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+int run_tty_ask(const char *msg, char *answer, size_t cap)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	answer[0] = 0;
+	size_t n = strlen(msg);
+	if (write(fd, msg, n) != (ssize_t)n) {
 		close(fd);
 		return 0;
 	}
-	free(msg);
-	char answer[64];
-	ssize_t r = read(fd, answer, sizeof answer - 1);
+	ssize_t r = read(fd, answer, cap - 1);
 	close(fd);
 	if (r <= 0)
 		return 0;
 	answer[r] = 0;
 	answer[strcspn(answer, "\r\n")] = 0;
+	return 1;
+}
+
+int run_yes(const char *answer)
+{
 	return !strcmp(answer, "y") || !strcmp(answer, "Y") || !strcmp(answer, "yes") || !strcmp(answer, "YES");
+}
+
+int run_ask(char *const *argv, int argc, const cpol_verdict *v)
+{
+	char answer[64];
+	char *msg = run_prompt_text(argv, argc, v, "Run it? [y/N] ");
+	int ok = msg && run_tty_ask(msg, answer, sizeof answer) > 0 && run_yes(answer);
+	free(msg);
+	return ok;
 }

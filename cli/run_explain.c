@@ -6,6 +6,7 @@
 #include "cli/run.h"
 #include "audit/jsonl.h"
 #include "audit/show.h"
+#include "vm/vm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,12 @@ static void text_line(const char *label, const char *s)
 
 int run_explain(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc)
 {
+	return run_explain_ex(im, res, json, argv, argc, NULL);
+}
+
+int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc,
+                   const char *extra)
+{
 	char src[4200];
 	if (json) {
 		size_t cap = 1u << 20;
@@ -58,6 +65,20 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
 		cpol_jbuf_init(&b, buf, cap);
 		cpol_jbuf_raw(&b, "{", 1);
 		jverdict(&b, &res->verdict);
+		if (res->verdict.decision == CPOL_PROMPT) {
+			/* what an approval would add to the sandbox */
+			const struct cpol_img_grant *g;
+			uint32_t ng = cpol_rule_grants(im, res->verdict.index, &g);
+			cpol_jbuf_raw(&b, ",\"grants\":[", 11);
+			for (uint32_t i = 0; i < ng; i++) {
+				char t[600];
+				int k = cpol_grant_text(im, &g[i], t, sizeof t);
+				if (i)
+					cpol_jbuf_raw(&b, ",", 1);
+				cpol_jbuf_str(&b, t, k > 0 ? (size_t)k : 0, sizeof t);
+			}
+			cpol_jbuf_raw(&b, "]", 1);
+		}
 		jfield(&b, "policy", cpol_image_name(im));
 		jfield(&b, "image", cpol_image_hash(im));
 		cpol_jbuf_raw(&b, ",\"argv\":[", 9);
@@ -85,6 +106,8 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
 				cpol_jbuf_int(&b, res->truncated);
 			}
 		}
+		if (extra)
+			cpol_jbuf_raw(&b, extra, strlen(extra));
 		cpol_jbuf_raw(&b, "}\n", 2);
 		int rc = b.full ? -1 : 0;
 		if (!b.full)
@@ -101,6 +124,16 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
 		text_line("source:   ", run_source(v, src, sizeof src));
 	if (v->matched[0])
 		text_line("matched:  ", v->matched);
+	if (v->decision == CPOL_PROMPT) {
+		char g[2048];
+		cpol_rule_grants_text(im, v->index, g, sizeof g);
+		fputs("grants:   ", stdout);
+		if (g[0])
+			cpol_show_text(stdout, g, strlen(g));
+		else
+			fputs("none (approved, it runs in the profile's sandbox as is)", stdout);
+		putchar('\n');
+	}
 	fputs("policy:   ", stdout);
 	cpol_show_text(stdout, cpol_image_name(im), strlen(cpol_image_name(im)));
 	printf(" (%s)\n", cpol_image_hash(im));
@@ -133,5 +166,7 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
 		if (res->truncated)
 			printf("  ... and %u more\n", res->truncated);
 	}
+	if (extra)
+		fputs(extra, stdout);
 	return 0;
 }

@@ -6,6 +6,7 @@
  * XXH3-64 checksum. The result is loaded back and verified by the caller. */
 #include "compiler/compiler.h"
 #include "compiler/build.h"
+#include "compiler/grant.h"
 #include "vm/image.h"
 
 #include <stdlib.h>
@@ -878,6 +879,7 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	gen_dispatch(&g, &sec[CPOL_SEC_DISPATCH], &sec[CPOL_SEC_INTENTS]);
 	gen_ac(&g, &sec[CPOL_SEC_AC], &failed);
 	gen_sandbox(&g, o, &sec[CPOL_SEC_SANDBOX]);
+	uint32_t ngrants = cpol_grant_gen(m, &g.st, &sec[CPOL_SEC_GRANTS]);
 	if (g.ncode == 0)
 		emit(&g, CPOL_OP_RET, 0, 0, 0);
 	cpol_buf_put(&sec[CPOL_SEC_CODE], g.code, (size_t)g.ncode * sizeof *g.code);
@@ -917,6 +919,7 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 		case CPOL_SEC_CODE: s.count = g.ncode; break;
 		case CPOL_SEC_INTENTS: s.count = nintents; break;
 		case CPOL_SEC_WRAPPERS: s.count = g.nwrappers; break;
+		case CPOL_SEC_GRANTS: s.count = ngrants; break;
 		default: s.count = 0; break;
 		}
 		cpol_buf_put(&img, sec[k].p, sec[k].n);

@@ -9,6 +9,7 @@
 
 static const char *const sec_names[CPOL_SEC__COUNT] = {
 	"?", "meta", "strings", "sets", "dispatch", "rules", "code", "automaton", "intents", "sandbox", "debug",
+	"grants",
 };
 static const char *const dec_names[] = { "allow", "prompt", "forbid" };
 static const char *const pred_names[] = { "in", "prefix", "suffix", "contains", "flag", "option",
@@ -203,6 +204,13 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 		if (im->strs[x->reason].len) {
 			fputs(" because ", out);
 			qstr(out, im, x->reason);
+		}
+		const struct cpol_img_grant *g;
+		uint32_t ng = cpol_rule_grants(im, (int)r, &g);
+		for (uint32_t k = 0; k < ng; k++) {
+			char gt[600];
+			cpol_grant_text(im, &g[k], gt, sizeof gt);
+			fprintf(out, "\n    grant %s", gt);
 		}
 		fprintf(out, "\n    source %s:%u:%u\n", cpol_img_string(im, d->file, NULL), d->line, d->col);
 		source_line(cpol_img_string(im, d->file, NULL), d->line, out);

@@ -828,7 +828,7 @@ static void layout(struct fmt *F, int indent, long trail)
 
 /* ---- elements ---------------------------------------------------------- */
 
-enum { E_STMT, E_SBITEM, E_WHEN, E_ACTION, E_TCASE };
+enum { E_STMT, E_SBITEM, E_WHEN, E_ACTION, E_TCASE, E_GRANT };
 
 struct elem {
 	int kind;
@@ -961,6 +961,20 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 		}
 		break;
 	}
+	case E_GRANT: {
+		const cpol_grant *g = el->node;
+		if (g->kind == CPOL_GRANT_CONNECT) {
+			T(F, "grant network connect ");
+			put_ports(F, g->ports);
+		} else {
+			if (g->kind == CPOL_GRANT_WRITE)
+				T(F, "grant write ");
+			else
+				T(F, "grant unix ");
+			put_list(F, &g->list);
+		}
+		break;
+	}
 	case E_TCASE: {
 		const cpol_testcase *tc = el->node;
 		put_dec(F, tc->expect);
@@ -1008,6 +1022,8 @@ static void print_block(struct fmt *F, const struct elem *el, int indent, int bl
 			n++;
 	} else {
 		n = 2;
+		for (const cpol_grant *g = s->u.rule.grants; g; g = g->next)
+			n++;
 	}
 	kids = calloc(n ? n : 1, sizeof *kids);
 	if (!kids) {
@@ -1028,6 +1044,8 @@ static void print_block(struct fmt *F, const struct elem *el, int indent, int bl
 		}
 		if (s->u.rule.action != CPOL_ACT_NONE)
 			kids[n++] = (struct elem){ E_ACTION, s, tok_at(F, s->u.rule.action_loc), 0 };
+		for (const cpol_grant *g = s->u.rule.grants; g; g = g->next)
+			kids[n++] = (struct elem){ E_GRANT, g, tok_at(F, g->loc), 0 };
 		qsort(kids, n, sizeof *kids, elem_cmp);
 	}
 	set_ends(kids, n, close);

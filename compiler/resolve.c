@@ -4,6 +4,7 @@
  * unknown or repeated names, misplaced statements, bad ports, roots and
  * arguments, empty patterns and rules without an action. */
 #include "compiler/compiler.h"
+#include "compiler/grant.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +336,7 @@ static void check_rules(cpol_unit *u, struct cpol_model *m)
 			cpol_error_at(u, s->u.rule.action_loc, "the script is an argument after the program: arg 1 to 65535");
 		check_cond(u, m, s->u.rule.when, s->seq, 0);
 		check_cond(u, m, s->u.rule.unless, s->seq, 0);
+		cpol_grant_check(u, s);
 		if (s->u.rule.form == CPOL_FORM_BLOCK && s->u.rule.len) {
 			cpol_stmt *t = name_seen(&names, m, i);
 			if (t) {

@@ -201,6 +201,25 @@ void cpol_ast_rule_item(struct cpol_parser *P, cpol_stmt *rule, int what, cpol_l
 	}
 }
 
+void cpol_ast_rule_grant(struct cpol_parser *P, cpol_stmt *rule, int kind, cpol_loc loc, const cpol_list *list,
+                         cpol_port *ports)
+{
+	if (!rule)
+		return;
+	cpol_grant *g = cpol_arena_alloc(P->u->arena, sizeof *g);
+	if (!g)
+		return;
+	g->kind = (uint8_t)kind;
+	g->loc = loc;
+	if (list)
+		g->list = *list;
+	g->ports = ports;
+	cpol_grant **at = &rule->u.rule.grants;
+	while (*at)
+		at = &(*at)->next;
+	*at = g;
+}
+
 #define REVERSE(type, name) \
 	type *name(type *l) \
 	{ \

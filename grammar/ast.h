@@ -170,6 +170,7 @@ typedef struct cpol_stmt {
 			cpol_loc action_loc;
 			uint32_t index;           /* source order over the whole unit (resolve) */
 			uint8_t nwhen, naction;   /* counts, to diagnose duplicates */
+			struct cpol_grant *grants; /* `grant` lines, in source order (prompt rules only) */
 		} rule;
 		struct {
 			uint8_t kind;             /* enum cpol_intent_kind */
@@ -187,6 +188,18 @@ typedef struct cpol_stmt {
 		} wrapper;
 	} u;
 } cpol_stmt;
+
+/* One `grant` line of a rule: what an approved prompt of that rule adds to
+ * the profile's sandbox for the one command. */
+enum cpol_grant_kind { CPOL_GRANT_WRITE, CPOL_GRANT_CONNECT, CPOL_GRANT_UNIX };
+
+typedef struct cpol_grant {
+	uint8_t kind;             /* enum cpol_grant_kind */
+	cpol_list list;           /* WRITE, UNIX: paths */
+	cpol_port *ports;         /* CONNECT */
+	cpol_loc loc;
+	struct cpol_grant *next;
+} cpol_grant;
 
 /* One comment, kept for the formatter. */
 typedef struct cpol_comment {

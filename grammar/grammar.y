@@ -67,7 +67,8 @@
        WRITES OUTSIDE INSIDE EVALUATE SCRIPT TEST BECAUSE SET INTENT TARGET LAST
        OPERANDS FROM AFTER VALUE TRUE CWD STRING IDENT INT SEMI COMMA LBRACE
        RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE
-       OPTIONS ONLY WRAPPER SKIP ASSIGNMENTS INPUT COMMAND UNTIL.
+       OPTIONS ONLY WRAPPER SKIP ASSIGNMENTS INPUT COMMAND UNTIL
+       GRANT UNIX.
 
 %left OR.
 %left AND.
@@ -205,17 +206,11 @@ sbitem(I) ::= NETWORK(K) CONNECT ports(R) SEMI. {
 	if (I) { I->net = CPOL_NETMODE_CONNECT; I->ports = cpol_ast_reverse_ports(R); }
 }
 sbitem(I) ::= BIND(K) ports(R) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_BIND, K.loc); if (I) I->ports = cpol_ast_reverse_ports(R); }
-/* `unix SOCKETS;` is spelt with a name, not a keyword, so that `unix`
- * stays free for set and program names elsewhere. */
-sbitem(I) ::= IDENT(K) list(L) SEMI. {
-	if (K.len == 4 && memcmp(K.text, "unix", 4) == 0) {
-		I = cpol_ast_sbitem(P, CPOL_SB_UNIX, K.loc);
-		if (I) I->list = L;
-	} else {
-		cpol_error_at(P->u, K.loc, "unknown sandbox item '%.*s' (read, write, protect, unix, "
-		              "network, bind or env keep)", (int)K.len, K.text);
-		I = NULL;
-	}
+sbitem(I) ::= UNIX(K) list(L) SEMI.    { I = cpol_ast_sbitem(P, CPOL_SB_UNIX, K.loc); if (I) I->list = L; }
+sbitem(I) ::= IDENT(K) list SEMI. {
+	cpol_error_at(P->u, K.loc, "unknown sandbox item '%.*s' (read, write, protect, unix, "
+	              "network, bind or env keep)", (int)K.len, K.text);
+	I = NULL;
 }
 sbitem(I) ::= error SEMI. { I = NULL; ERROK; }
 
@@ -258,6 +253,12 @@ rule(R) ::= rule(A) EVALUATE(K) SCRIPT ARG INT(N) SEMI. {
 	R = A;
 	cpol_ast_rule_item(P, R, 'a', K.loc);
 	if (R && R->u.rule.naction == 1) { R->u.rule.action = CPOL_ACT_SCRIPT; R->u.rule.script_arg = N.num; }
+}
+rule(R) ::= rule(A) GRANT(K) WRITE list(L) SEMI. { R = A; cpol_ast_rule_grant(P, R, CPOL_GRANT_WRITE, K.loc, &L, NULL); }
+rule(R) ::= rule(A) GRANT(K) UNIX list(L) SEMI.  { R = A; cpol_ast_rule_grant(P, R, CPOL_GRANT_UNIX, K.loc, &L, NULL); }
+rule(R) ::= rule(A) GRANT(K) NETWORK CONNECT ports(N) SEMI. {
+	R = A;
+	cpol_ast_rule_grant(P, R, CPOL_GRANT_CONNECT, K.loc, NULL, cpol_ast_reverse_ports(N));
 }
 rule(R) ::= rule(A) error SEMI. { R = A; ERROK; }
 

@@ -258,6 +258,8 @@ again:
 	"input"           { TOK(INPUT); }
 	"command"         { TOK(COMMAND); }
 	"until"           { TOK(UNTIL); }
+	"grant"           { TOK(GRANT); }
+	"unix"            { TOK(UNIX); }
 	[A-Za-z_][A-Za-z0-9_]* { TOK(IDENT); }
 	[0-9]+ {
 		uint64_t v = 0;
@@ -362,6 +364,7 @@ const char *cpol_token_name(int type)
 	KW(TRUE, "true") KW(CWD, "cwd") KW(OPTIONS, "options") KW(ONLY, "only")
 	KW(WRAPPER, "wrapper") KW(SKIP, "skip") KW(ASSIGNMENTS, "assignments") KW(INPUT, "input")
 	KW(COMMAND, "command") KW(UNTIL, "until")
+	KW(GRANT, "grant") KW(UNIX, "unix")
 #undef KW
 	default: return "a token";
 	}

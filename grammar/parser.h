@@ -45,6 +45,9 @@ cpol_port *cpol_ast_reverse_ports(cpol_port *l);
 cpol_target *cpol_ast_reverse_targets(cpol_target *l);
 cpol_testcase *cpol_ast_reverse_tests(cpol_testcase *l);
 void cpol_ast_rule_item(struct cpol_parser *P, cpol_stmt *rule, int what, cpol_loc loc);
+/* Append a `grant` line to a rule (list for WRITE/UNIX, ports for CONNECT). */
+void cpol_ast_rule_grant(struct cpol_parser *P, cpol_stmt *rule, int kind, cpol_loc loc, const cpol_list *list,
+                         cpol_port *ports);
 
 /* Lex and parse one file's text into f->stmts, without resolving its
  * includes; on_token (may be NULL) sees every token first and stops the

@@ -36,6 +36,7 @@ enum cpol_img_kind {
 	CPOL_SEC_RULES, CPOL_SEC_CODE, CPOL_SEC_AC, CPOL_SEC_INTENTS,
 	CPOL_SEC_SANDBOX, CPOL_SEC_DEBUG,
 	CPOL_SEC_WRAPPERS,
+	CPOL_SEC_GRANTS,
 	CPOL_SEC__COUNT
 };
 
@@ -239,6 +240,20 @@ struct cpol_img_wrapper {
 	uint16_t skip;       /* operands between the options and the command */
 	uint8_t  flags;      /* CPOL_WF_* */
 	uint8_t  pad;
+};
+
+/* ---- GRANTS: struct cpol_img_grant[count], ordered by rule ----
+ * What an approved prompt of a rule adds to the sandbox for that one
+ * command. Only prompt rules carry grants (the verifier checks it). */
+enum cpol_img_grant_kind { CPOL_GK_WRITE = 0, CPOL_GK_CONNECT, CPOL_GK_UNIX };
+
+struct cpol_img_grant {
+	uint32_t rule;       /* index in RULES */
+	uint8_t  kind;       /* enum cpol_img_grant_kind */
+	uint8_t  var;        /* WRITE, UNIX: enum cpol_img_root_var (never RELATIVE) */
+	uint16_t lo, hi;     /* CONNECT: port range, 1 <= lo <= hi */
+	uint16_t pad;
+	uint32_t path;       /* WRITE, UNIX: string, the rest after var; else 0 */
 };
 
 /* ---- where the arrays of a section start (writer and verifier agree) ---- */

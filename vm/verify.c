@@ -346,6 +346,32 @@ static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error
 	return 0;
 }
 
+static int verify_grants(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	if (s->count * sizeof(struct cpol_img_grant) != s->size)
+		return BAD("grant section size does not match its count");
+	im->grants = (const void *)(im->base + s->off);
+	im->ngrants = (uint32_t)s->count;
+	for (uint32_t i = 0; i < im->ngrants; i++) {
+		const struct cpol_img_grant *g = &im->grants[i];
+		if (g->rule >= im->nrules || (i && g->rule < im->grants[i - 1].rule))
+			return BAD("grant %u names a rule out of range or out of order", i);
+		/* forbid never grants, and allow has nothing to approve */
+		const struct cpol_img_rule *r = &im->rules[g->rule];
+		if (r->action != CPOL_RA_DECIDE || r->dec != CPOL_PROMPT)
+			return BAD("grant %u belongs to a rule that is not a prompt", i);
+		if (g->kind > CPOL_GK_UNIX)
+			return BAD("grant %u has an unknown kind", i);
+		if (g->kind == CPOL_GK_CONNECT) {
+			if (g->lo == 0 || g->lo > g->hi)
+				return BAD("grant %u has an empty port range", i);
+		} else if (g->var > CPOL_RV_HOME || !str_ok(im, g->path) || im->strs[g->path].len > 255) {
+			return BAD("grant %u names a path out of range", i);
+		}
+	}
+	return 0;
+}
+
 int cpol_verify(struct cpol_image *im, cpol_error *err)
 {
 	const struct cpol_img_header *h = (const void *)im->base;
@@ -380,7 +406,8 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 	    verify_dispatch(im, &secs[CPOL_SEC_DISPATCH], err) < 0 ||
 	    verify_ac(im, &secs[CPOL_SEC_AC], err) < 0 ||
 	    verify_sandbox(im, &secs[CPOL_SEC_SANDBOX], err) < 0 ||
-	    verify_wrappers(im, &secs[CPOL_SEC_WRAPPERS], err) < 0)
+	    verify_wrappers(im, &secs[CPOL_SEC_WRAPPERS], err) < 0 ||
+	    verify_grants(im, &secs[CPOL_SEC_GRANTS], err) < 0)
 		return -1;
 	if (!str_ok(im, im->meta->name))
 		return BAD("policy name is not a string");

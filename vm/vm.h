@@ -43,6 +43,7 @@ struct cpol_image {
 	const struct cpol_img_debug *debug;
 	const struct cpol_img_wrapper *wrappers; uint32_t nwrappers;
 	uint64_t wrapbits[4]; /* bit (prog & 255): some wrapper is about that program (derived) */
+	const struct cpol_img_grant *grants; uint32_t ngrants;
 };
 
 static inline const char *cpol_img_string(const struct cpol_image *im, uint32_t id, uint32_t *len)
@@ -65,6 +66,13 @@ int cpol_verify(struct cpol_image *im, cpol_error *err);
 /* cpol_image_open from an open descriptor (read, never mapped; not closed);
  * path only names it in messages. */
 struct cpol_image *cpol_image_read_fd(int fd, const char *path, cpol_error *err);
+
+/* The grants of rule `rule` (grants.c): how many, *first at the first. */
+uint32_t cpol_rule_grants(const struct cpol_image *im, int rule, const struct cpol_img_grant **first);
+/* One grant as text ("write ~/.cache/pip", "network connect 443"); snprintf's result. */
+int cpol_grant_text(const struct cpol_image *im, const struct cpol_img_grant *g, char *buf, size_t cap);
+/* All grants of a rule, joined by ", " ("" when none); the length written. */
+size_t cpol_rule_grants_text(const struct cpol_image *im, int rule, char *buf, size_t cap);
 
 /* ---- evaluation context ---- */
 

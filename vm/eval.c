@@ -262,6 +262,15 @@ static int word_unknown(const struct cpol_frame *f, uint32_t k)
 	return k >= f->ufirst || (f->wflags && f->wflags[k]);
 }
 
+/* Word k as written is what a rule naming it means: a literal word, or a
+ * glob alone (a rule that lists the glob of `rm -rf` SLASH STAR names that
+ * very word, whatever it expands to). For a fixed position, only when no
+ * word before it may have changed the count. */
+static int as_written(const struct cpol_frame *f, uint32_t k)
+{
+	return !(f->wflags && (f->wflags[k] & ~CPOL_WORD_GLOB));
+}
+
 static int unknown_at(struct cpol_frame *f, uint32_t k)
 {
 	uint32_t w = k < f->argc ? k : f->ufirst;
@@ -398,7 +407,8 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			break;
 		case CPOL_OP_ARG:
 			if (i->b < f->argc && word_unknown(f, i->b)) {
-				r = unknown_at(f, i->b);
+				r = i->b <= f->ufirst && as_written(f, i->b) && arg_test(im, f, i) ? CPOL_YES
+				                                                                 : unknown_at(f, i->b);
 				break;
 			}
 			if (i->b >= f->argc && f->ufirst < f->argc) {
@@ -411,12 +421,12 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			uint32_t unk = 0;
 			r = CPOL_NO;
 			for (uint32_t k = 1; k < f->argc; k++) {
-				if (word_unknown(f, k)) {
+				uint32_t n = cpol_alen(f, k);
+				if (word_unknown(f, k) && !(as_written(f, k) && pred(im, f, i->a, i->c, k, f->argv[k], n))) {
 					if (!unk)
 						unk = k;
 					continue;
 				}
-				uint32_t n = cpol_alen(f, k);
 				if (pred(im, f, i->a, i->c, k, f->argv[k], n)) {
 					r = CPOL_YES;
 					f->m = f->argv[k];

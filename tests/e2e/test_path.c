@@ -67,7 +67,10 @@ static void run(const char *deflt, const char *approve, char *const cmd[])
 	         "allow program \"ls\", \"tar\";\n"
 	         "rule \"sh\" { when program \"bash\", \"sh\" and arg 1 is \"-c\"; evaluate script arg 2; }\n",
 	         deflt);
-	e2e_compile(ws, deflt, text, img);
+	/* the image lies outside the workspace, where the command cannot rewrite it */
+	char idir[256];
+	e2e_tmpdir("/var/tmp", idir);
+	e2e_compile(idir, deflt, text, img);
 	char self[4096];
 	cr_assert(realpath(e2e_codexrun(), self));  /* env runs it in the workspace */
 	char *argv[32] = { "/usr/bin/env", path, self, "--audit=none", "-p", img,
@@ -77,6 +80,7 @@ static void run(const char *deflt, const char *approve, char *const cmd[])
 		argv[n++] = cmd[i];
 	argv[n] = NULL;
 	e2e_run(ws, argv, &out);
+	e2e_rm_rf(idir);
 }
 
 Test(path, a_bare_name_in_a_script_never_runs_the_workspace_program)

@@ -626,6 +626,12 @@ static int unknown(const struct frame *f, size_t i)
 	return i >= f->spread || f->argv[i].unk;
 }
 
+/* a literal word, or a glob alone: rules that name it mean it as written */
+static int as_written(const struct frame *f, size_t i)
+{
+	return !(f->argv[i].unk & ~CPOL_WORD_GLOB);
+}
+
 static int and3(int a, int b) { return a == NO || b == NO ? NO : a == YES && b == YES ? YES : MAYBE; }
 static int or3(int a, int b) { return a == YES || b == YES ? YES : a == NO && b == NO ? NO : MAYBE; }
 static int not3(int a) { return a == MAYBE ? MAYBE : !a; }
@@ -674,13 +680,15 @@ static int cond3(struct frame *f, const cpol_cond *c)
 		return unknown(f, 0) ? MAYBE : cond(f, c);
 	case CPOL_C_ARG:
 		if (c->num < f->argc)
-			return unknown(f, c->num) ? MAYBE : pred(c, &f->argv[c->num]);
+			return !unknown(f, c->num) ? pred(c, &f->argv[c->num])
+			       : c->num <= f->spread && as_written(f, c->num) && pred(c, &f->argv[c->num]) ? YES : MAYBE;
 		return f->spread < f->argc ? MAYBE : NO;
 	case CPOL_C_ANYARG:
 	case CPOL_C_NOARG: {
 		int any = NO;
 		for (size_t i = 1; i < f->argc && any != YES; i++)
-			any = or3(any, unknown(f, i) ? MAYBE : pred(c, &f->argv[i]));
+			any = or3(any, !unknown(f, i) ? pred(c, &f->argv[i])
+			               : as_written(f, i) && pred(c, &f->argv[i]) ? YES : MAYBE);
 		return c->kind == CPOL_C_ANYARG ? any : not3(any);
 	}
 	case CPOL_C_ARGC: {

@@ -104,17 +104,24 @@ static const char *argv_ptr[1024];
 
 /* The argv of `line` when it is one simple command the policy judges as
  * its argv; -1 otherwise. */
+static uint8_t sh_wflags[1024];
+
 static int line_argv(const char *line)
 {
 	struct cpol_shell_out so = {
 		.cmds = sh_cmds, .maxcmds = 64,
-		.words = sh_words, .maxwords = 1024, .wordlens = sh_lens,
+		.words = sh_words, .maxwords = 1024, .wordlens = sh_lens, .wordflags = sh_wflags,
 		.redirs = sh_redirs, .maxredirs = 64,
 		.buf = sh_buf, .bufcap = sizeof sh_buf,
 	};
 	uint32_t n = cpol_shell_split(line, strlen(line), &so);
 	if (n != 1 || so.flags || sh_cmds[0].flags || sh_cmds[0].nredir || sh_cmds[0].argc == 0)
 		return -1;
+	/* a glob is a pattern as a line and a plain word as an argv: the two
+	 * are the same command only when every word is literal */
+	for (uint32_t i = 0; i < sh_cmds[0].argc; i++)
+		if (sh_cmds[0].wflags[i])
+			return -1;
 	size_t used = 0;
 	for (uint32_t i = 0; i < sh_cmds[0].argc; i++) {
 		uint32_t len = sh_cmds[0].lens[i];

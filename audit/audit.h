@@ -13,7 +13,7 @@
  *    "decision":"allow","rule":"git read-only","reason":"…","source":"…",
  *    "profile":"…","policy":"…","approval":"…","landlock_abi":7,
  *    "degraded":"…","env_removed":"…","status":0,"signal":9,
- *    "duration_ms":12,"truncated":true}
+ *    "duration_ms":12,"limits":"…","limit":"time","truncated":true}
  * ("argc" follows "argv" when arguments were left out; "truncated" is
  * present only when something was cut, see jsonl.h for the markers.)
  *
@@ -78,6 +78,8 @@ struct cpol_audit_record {
 	int status;              /* exit records; -1 when absent */
 	int signal;              /* exit records; 0 when absent */
 	int64_t duration_ms;     /* exit records; -1 when absent */
+	const char *limits;      /* sandbox records: how the resource limits are held */
+	const char *limit;       /* exit records: the limits that ended or held the command */
 };
 
 /* A record with every field absent: start from this, then fill in.

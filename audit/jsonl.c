@@ -289,6 +289,8 @@ static int build(struct cpol_jbuf *b, const struct cpol_audit_meta *m,
 		fint(b, "signal", r->signal);
 	if (r->duration_ms >= 0)
 		fint(b, "duration_ms", r->duration_ms);
+	fstr(b, "limits", r->limits, 640, trunc);
+	fstr(b, "limit", r->limit, FIXED_LIMIT, trunc);
 	if (*trunc)
 		cpol_jbuf_cstr(b, ",\"truncated\":true");
 	cpol_jbuf_raw(b, "}\n", 2);

@@ -278,7 +278,7 @@ struct strkey { const char *k; size_t off; };
 #define SK(f) { #f, offsetof(struct cpol_audit_view, f) }
 static const struct strkey strkeys[] = {
 	SK(ts), SK(session), SK(run), SK(op), SK(cwd), SK(decision), SK(rule), SK(reason),
-	SK(source), SK(profile), SK(policy), SK(approval), SK(degraded), SK(env_removed),
+	SK(source), SK(profile), SK(policy), SK(approval), SK(degraded), SK(env_removed), SK(limits), SK(limit),
 };
 
 static int key_is(const struct cpol_jstr *k, const char *w)

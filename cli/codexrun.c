@@ -246,14 +246,20 @@ static int record(struct run *r, const struct cpol_audit_record *rec)
 	return -1;
 }
 
-static void exit_record(struct run *r, int status, int sig, int64_t ms)
+static void exit_record_limit(struct run *r, int status, int sig, int64_t ms, const char *limit)
 {
 	struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
 	rec.op = "exit";
+	rec.limit = limit && *limit ? limit : NULL;
 	rec.status = status;
 	rec.signal = sig;
 	rec.duration_ms = ms;
 	(void)record(r, &rec);
+}
+
+static void exit_record(struct run *r, int status, int sig, int64_t ms)
+{
+	exit_record_limit(r, status, sig, ms, NULL);
 }
 
 static int setup_env(struct run *r)
@@ -497,9 +503,17 @@ int main(int argc, char **argv)
 		exit_record(&r, rc, 0, 0);
 		goto out;
 	}
+	/* Resource limits: control groups made now, joined by the child. */
+	char lnotes[512] = "";
+	if (run_limits_prepare(r.im, lnotes, sizeof lnotes, &err) < 0) {
+		rc = fail("cannot set up the limits: %s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
 	{
 		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
 		rec.op = "sandbox";
+		rec.limits = lnotes[0] ? lnotes : NULL;
 		rec.landlock_abi = rep.landlock_abi;
 		rec.degraded = rep.degraded[0] ? rep.degraded : NULL;
 		rec.env_removed = removed[0] ? removed : NULL;
@@ -510,7 +524,9 @@ int main(int argc, char **argv)
 	int64_t ms;
 	char **cargv = r.o.argv;
 	rc = run_child(sb, r.path, cargv, envp, &sig, &ms);
-	exit_record(&r, rc, sig, ms);
+	char hit[128];
+	run_limits_finish(rc, sig, hit, sizeof hit);
+	exit_record_limit(&r, rc, sig, ms, hit);
 out:
 	cpol_env_free(envp);
 	cpol_sandbox_free(sb);

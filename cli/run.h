@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "codexpol.h"
 #include "sandbox/sandbox.h"
@@ -63,5 +64,15 @@ int run_ask(const char *what, const cpol_verdict *v);
  * for a signal, 125/126/127), and fills *sig and *ms. */
 int run_child(const struct cpol_sandbox *sb, const char *path, char *const *argv, char *const *envp,
               int *sig, int64_t *ms);
+
+/* run_limits.c: the image's resource limits (sandbox/limits.c). prepare
+ * before run_child (notes: how each limit is held); run_child calls
+ * run_limits_child in the child before the sandbox and run_limits_started
+ * once it runs; finish after it returns (hit: the limits reached, "" none;
+ * also says so on stderr). */
+int run_limits_prepare(const cpol_image *im, char *notes, size_t len, cpol_error *err);
+int run_limits_child(void);
+void run_limits_started(pid_t pid);
+void run_limits_finish(int status, int sig, char *hit, size_t len);
 
 #endif

@@ -60,6 +60,8 @@ static int child_main(void *p)
 	signal(SIGXFSZ, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &a->mask, NULL);
 	cpol_error err;
+	if (run_limits_child() < 0)
+		_exit(RUN_EXIT_FAIL);
 	if (a->sb && cpol_sandbox_enter(a->sb, &err) < 0) {
 		child_fail("cannot apply the sandbox", err.msg);
 		_exit(RUN_EXIT_FAIL);
@@ -114,6 +116,7 @@ int run_child(const struct cpol_sandbox *sb, const char *path, char *const *argv
 		return RUN_EXIT_FAIL;
 	}
 	child_pid = pid;
+	run_limits_started(pid);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = forward;

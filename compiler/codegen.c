@@ -804,6 +804,11 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	gen_dispatch(&g, &sec[CPOL_SEC_DISPATCH], &sec[CPOL_SEC_INTENTS]);
 	gen_ac(&g, &sec[CPOL_SEC_AC], &failed);
 	gen_sandbox(&g, o, &sec[CPOL_SEC_SANDBOX]);
+	{
+		struct cpol_img_limits lim; /* checked by resolve: no new diagnostics */
+		cpol_limits_check(u, m->limits, &lim);
+		cpol_buf_put(&sec[CPOL_SEC_LIMITS], &lim, sizeof lim);
+	}
 	if (g.ncode == 0)
 		emit(&g, CPOL_OP_RET, 0, 0, 0);
 	cpol_buf_put(&sec[CPOL_SEC_CODE], g.code, (size_t)g.ncode * sizeof *g.code);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const char *const sec_names[CPOL_SEC__COUNT] = {
-	"?", "meta", "strings", "sets", "dispatch", "rules", "code", "automaton", "intents", "sandbox", "debug",
+	"?", "meta", "strings", "sets", "dispatch", "rules", "code", "automaton", "intents", "sandbox", "debug", "limits",
 };
 static const char *const dec_names[] = { "allow", "prompt", "forbid" };
 static const char *const pred_names[] = { "in", "prefix", "suffix", "contains", "flag", "option",
@@ -157,6 +157,11 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 	if (sb->bpf_len)
 		fprintf(out, ", %u instructions, arch 0x%08x", sb->bpf_len / 8, sb->bpf_arch);
 	fputc('\n', out);
+
+	if (im->limits) {
+		fputs("\nlimits:\n", out);
+		cpol_limits_print(out, im->limits, "  ", "\n");
+	}
 
 	fprintf(out, "\nprograms: %u dispatched by xxh3 of their name, %u generic rules", im->nprogs - 1,
 	        im->progs[0].nrules);

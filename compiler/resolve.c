@@ -4,6 +4,7 @@
  * unknown or repeated names, misplaced statements, bad ports, roots and
  * arguments, empty patterns and rules without an action. */
 #include "compiler/compiler.h"
+#include "vm/image.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static const char *kind_word(int kind)
 	case CPOL_S_SANDBOX: return "sandbox";
 	case CPOL_S_DEFAULT: return "default";
 	case CPOL_S_TEST: return "test";
+	case CPOL_S_LIMITS: return "limits";
 	default: return "statement";
 	}
 }
@@ -66,6 +68,7 @@ static void walk_file(struct walk *w, cpol_file *f)
 		case CPOL_S_POLICY: once(w, &m->policy, s, f); break;
 		case CPOL_S_DEFAULT: once(w, &m->deflt, s, f); break;
 		case CPOL_S_SANDBOX: once(w, &m->sandbox, s, f); break;
+		case CPOL_S_LIMITS: once(w, &m->limits, s, f); break;
 		case CPOL_S_INCLUDE:
 			if (s->u.include.file)
 				walk_file(w, s->u.include.file);
@@ -483,6 +486,10 @@ int cpol_resolve(cpol_unit *u, cpol_file *main, struct cpol_model *m)
 	check_rules(u, m);
 	check_intents(u, m);
 	check_sandbox(u, m);
+	{
+		struct cpol_img_limits lim;
+		cpol_limits_check(u, m->limits, &lim);
+	}
 	for (uint32_t i = 0; i < m->ntests; i++)
 		for (cpol_testcase *t = m->tests[i]->u.test.cases; t; t = t->next)
 			if (t->len == 0)

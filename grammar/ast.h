@@ -88,7 +88,8 @@ typedef struct cpol_cond {
 
 enum cpol_stmt_kind {
 	CPOL_S_POLICY, CPOL_S_INCLUDE, CPOL_S_SANDBOX, CPOL_S_DEFAULT, CPOL_S_SET,
-	CPOL_S_RULE, CPOL_S_INTENT, CPOL_S_TEST
+	CPOL_S_RULE, CPOL_S_INTENT, CPOL_S_TEST,
+	CPOL_S_LIMITS
 };
 
 enum cpol_rule_form { CPOL_FORM_BLOCK, CPOL_FORM_PROGRAM, CPOL_FORM_SUBSTRING };
@@ -136,6 +137,19 @@ typedef struct cpol_testcase {
 	struct cpol_testcase *next;
 } cpol_testcase;
 
+/* One entry of a `limits` block: `memory 4G;`, `open-files 4096;`,
+ * `time none;`. Checked and converted by compiler/limits.c. */
+typedef struct cpol_limit {
+	const char *name;         /* joined with '-' for two-word names, NUL-terminated (arena) */
+	uint32_t len;
+	uint32_t value;
+	const char *unit;         /* in the source, or NULL */
+	uint32_t ulen;
+	uint8_t none;             /* `none`: no limit */
+	cpol_loc loc, vloc;       /* name, value */
+	struct cpol_limit *next;
+} cpol_limit;
+
 struct cpol_file;
 
 typedef struct cpol_stmt {
@@ -150,6 +164,7 @@ typedef struct cpol_stmt {
 			struct cpol_file *file;   /* resolved; NULL if skipped or failed */
 		} include;
 		struct { cpol_sbitem *items; } sandbox;
+		struct { cpol_limit *items; } limits;
 		struct { uint8_t dec; } def;
 		struct {
 			const char *name; uint32_t len;

@@ -250,6 +250,7 @@ again:
 	"value"           { TOK(VALUE); }
 	"true"            { TOK(TRUE); }
 	"cwd"             { TOK(CWD); }
+	"limits"          { TOK(LIMITS); }
 	[A-Za-z_][A-Za-z0-9_]* { TOK(IDENT); }
 	[0-9]+ {
 		uint64_t v = 0;
@@ -352,6 +353,7 @@ const char *cpol_token_name(int type)
 	KW(SET, "set") KW(INTENT, "intent") KW(TARGET, "target") KW(LAST, "last")
 	KW(OPERANDS, "operands") KW(FROM, "from") KW(AFTER, "after") KW(VALUE, "value")
 	KW(TRUE, "true") KW(CWD, "cwd")
+	KW(LIMITS, "limits")
 #undef KW
 	default: return "a token";
 	}

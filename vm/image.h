@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
-#define CPOL_IMG_VERSION  1u
+#define CPOL_IMG_VERSION  2u
 #define CPOL_IMG_MAX_SIZE (1u << 30)
 #define CPOL_NONE         0xffffffffu    /* "no index" in u32 fields */
 
@@ -35,6 +35,7 @@ enum cpol_img_kind {
 	CPOL_SEC_META = 1, CPOL_SEC_STRINGS, CPOL_SEC_SETS, CPOL_SEC_DISPATCH,
 	CPOL_SEC_RULES, CPOL_SEC_CODE, CPOL_SEC_AC, CPOL_SEC_INTENTS,
 	CPOL_SEC_SANDBOX, CPOL_SEC_DEBUG,
+	CPOL_SEC_LIMITS,
 	CPOL_SEC__COUNT
 };
 
@@ -206,6 +207,16 @@ struct cpol_img_sandbox_hdr {
 	uint32_t pad2;
 	/* then cpol_img_root[nroots], cpol_img_port[nconnect], cpol_img_port[nbind],
 	 * uint32_t env_keep[nenv] (strings), then bpf_len bytes at an 8-aligned offset */
+};
+
+/* ---- LIMITS: one struct; what the command may consume. 0 = no limit ---- */
+struct cpol_img_limits {
+	uint64_t time_s;      /* wall-clock seconds */
+	uint64_t cpu_s;       /* CPU seconds (per process: RLIMIT_CPU) */
+	uint64_t memory;      /* bytes (cgroup memory.max, per process RLIMIT_DATA) */
+	uint64_t processes;   /* tasks (cgroup pids.max, RLIMIT_NPROC) */
+	uint64_t file_size;   /* bytes, largest file written (RLIMIT_FSIZE) */
+	uint64_t open_files;  /* descriptors per process (RLIMIT_NOFILE) */
 };
 
 /* ---- DEBUG: rule i -> source position; file names are strings ---- */

@@ -363,6 +363,9 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 		return BAD("policy name is not a string");
 	if (im->meta->nsets != im->nsets)
 		return BAD("meta and set section disagree");
+	if (secs[CPOL_SEC_LIMITS].size != sizeof(struct cpol_img_limits))
+		return BAD("limits section has the wrong size");
+	im->limits = (const void *)(im->base + secs[CPOL_SEC_LIMITS].off);
 	const struct sec *d = &secs[CPOL_SEC_DEBUG];
 	if (d->count != im->nrules || d->count * sizeof(struct cpol_img_debug) != d->size)
 		return BAD("debug section does not match the rules");

@@ -41,6 +41,7 @@ struct cpol_image {
 	const uint32_t *envkeep;
 	const void *bpf;
 	const struct cpol_img_debug *debug;
+	const struct cpol_img_limits *limits;
 };
 
 static inline const char *cpol_img_string(const struct cpol_image *im, uint32_t id, uint32_t *len)

@@ -384,6 +384,8 @@ int main(int argc, char **argv)
 	cpol_result res;
 	cpol_decision d = cpol_eval(ctx, r.o.argc, eargv, &res);
 	free(eargv);
+	if (run_denyread_judge(r.im, &r.env, r.o.argc, r.o.argv, &res))
+		d = res.verdict.decision;
 
 	if (r.o.explain) {
 		rc = run_explain(r.im, &res, r.o.json, r.o.argv, r.o.argc) < 0 ? fail("cannot print the explanation") : 0;
@@ -474,6 +476,13 @@ int main(int argc, char **argv)
 		exit_record(&r, rc, 0, 0);
 		goto out;
 	}
+	/* deny read: Landlock grants reading the rest of the read roots only */
+	char ddeg[512] = "";
+	if (run_denyread_apply(r.im, &r.env, &rs, ddeg, sizeof ddeg, &err) < 0) {
+		rc = fail("cannot set up the sandbox: %s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
 	struct cpol_sandbox_report rep;
 	memset(&rep, 0, sizeof rep);
 	if (!trusted_image || !r.o.trusted) {
@@ -482,6 +491,15 @@ int main(int argc, char **argv)
 			rc = fail("cannot set up the sandbox: %s", err.msg);
 			exit_record(&r, rc, 0, 0);
 			goto out;
+		}
+		if (ddeg[0] && r.o.require_sandbox) {
+			rc = fail("cannot set up the sandbox: sandbox required but not fully enforceable: %s", ddeg);
+			exit_record(&r, rc, 0, 0);
+			goto out;
+		}
+		if (ddeg[0]) {
+			size_t dl = strlen(rep.degraded);
+			snprintf(rep.degraded + dl, sizeof rep.degraded - dl, "%s%s", dl ? "; " : "", ddeg);
 		}
 		if (rep.degraded[0])
 			fprintf(stderr, "codexrun: warning: not enforced: %s\n", rep.degraded);
@@ -531,6 +549,7 @@ out:
 	cpol_env_free(envp);
 	cpol_sandbox_free(sb);
 	run_spec_free(&rs);
+	run_denyread_free();
 	cpol_ctx_free(ctx);
 	cpol_image_close(r.im);
 	cpol_audit_close(r.audit);

@@ -644,6 +644,12 @@ static void gen_ac(struct cg *g, struct cpol_buf *out, int *failed)
 /* Split a root into its variable and the rest. */
 static void root_parts(const struct cpol_str *s, uint8_t *var, const char **rest, uint32_t *len, int protect)
 {
+	if (s->len >= 3 && !memcmp(s->text, "**/", 3)) { /* deny read "**\/.env" */
+		*var = CPOL_RV_ANYWHERE;
+		*rest = s->text + 3;
+		*len = s->len - 3;
+		return;
+	}
 	static const struct { const char *name; uint8_t var; } vars[] = {
 		{ "$WORKSPACE", CPOL_RV_WORKSPACE }, { "$TMPDIR", CPOL_RV_TMPDIR }, { "$HOME", CPOL_RV_HOME },
 		{ "~", CPOL_RV_HOME },
@@ -729,6 +735,7 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 	gen_roots(g, &roots, CPOL_RK_READ, m->reads, m->nreads, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_WRITE, m->writes, m->nwrites, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_PROTECT, m->protects, m->nprotects, &h.nroots);
+	gen_roots(g, &roots, CPOL_RK_DENY_READ, m->denyreads, m->ndenyreads, &h.nroots);
 	if (!m->trusted) {
 		/* .git inside every write root is always protected */
 		struct cpol_img_root r = { CPOL_RK_PROTECT, CPOL_RV_RELATIVE, 0, sid(g, ".git", 4) };

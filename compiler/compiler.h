@@ -30,6 +30,8 @@ struct cpol_model {
 	uint32_t nreads, nwrites, nprotects, nenvkeep;
 	int trusted;                       /* writes "/" and network any */
 	cpol_stmt *limits;                 /* the `limits` block, or NULL */
+	cpol_list *denyreads[64];          /* `deny read` lists */
+	uint32_t ndenyreads;
 };
 
 /* One string of a list after set names are expanded. */

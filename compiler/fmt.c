@@ -902,6 +902,7 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 		case CPOL_SB_WRITE: T(F, "write "); put_list(F, &it->list); break;
 		case CPOL_SB_PROTECT: T(F, "protect "); put_list(F, &it->list); break;
 		case CPOL_SB_ENV_KEEP: T(F, "env keep "); put_list(F, &it->list); break;
+		case CPOL_SB_DENY_READ: T(F, "deny read "); put_list(F, &it->list); break;
 		case CPOL_SB_BIND: T(F, "bind "); put_ports(F, it->ports); break;
 		case CPOL_SB_NETWORK:
 			T(F, "network ");

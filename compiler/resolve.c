@@ -395,6 +395,26 @@ static void check_protect(cpol_unit *u, const struct cpol_str *s)
 	check_root(u, s);
 }
 
+/* A denied path: a root (absolute, $VAR, ~), or `**\/NAME`, a name in any
+ * folder, where NAME may end with one `*` (".env.*"). */
+static void check_deny(cpol_unit *u, const struct cpol_str *s)
+{
+	if (s->len >= 3 && !memcmp(s->text, "**/", 3)) {
+		const char *n = s->text + 3;
+		uint32_t nl = s->len - 3;
+		const char *star = memchr(n, '*', nl);
+		if (nl == 0 || nl > 200 || memchr(n, '/', nl) || (star && star != n + nl - 1) || (nl == 1 && star) ||
+		    (nl <= 2 && n[0] == '.' && (nl == 1 || n[1] == '.')))
+			cpol_error_at(u, s->loc, "after **/ comes one file name (it may end with *)");
+		return;
+	}
+	if (memchr(s->text, '*', s->len)) {
+		cpol_error_at(u, s->loc, "a denied path has no * but in the form \"**/NAME\"");
+		return;
+	}
+	check_root(u, s);
+}
+
 static void check_envname(cpol_unit *u, const struct cpol_str *s)
 {
 	int ok = s->len > 0 && !(s->text[0] >= '0' && s->text[0] <= '9');
@@ -437,6 +457,21 @@ static void check_sandbox(cpol_unit *u, struct cpol_model *m)
 			}
 			break;
 		}
+		case CPOL_SB_DENY_READ:
+			if (m->ndenyreads >= 64) {
+				cpol_error_at(u, it->loc, "too many lines of this kind in the sandbox (the limit is 64)");
+				break;
+			}
+			m->denyreads[m->ndenyreads++] = l;
+			resolve_list(u, m, l, m->sandbox->seq);
+			check_list(u, l, check_deny);
+			{
+				struct cpol_str *v;
+				long k = cpol_expand(l, &v);
+				free(v);
+				nroots += k > 0 ? (uint32_t)k : 0;
+			}
+			break;
 		case CPOL_SB_NETWORK:
 			if (netitem) {
 				cpol_error_at(u, it->loc, "'network' is given twice in the sandbox");

@@ -67,7 +67,7 @@
        WRITES OUTSIDE INSIDE EVALUATE SCRIPT TEST BECAUSE SET INTENT TARGET LAST
        OPERANDS FROM AFTER VALUE TRUE CWD STRING IDENT INT SEMI COMMA LBRACE
        RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE
-       LIMITS.
+       LIMITS DENY.
 
 %left OR.
 %left AND.
@@ -176,6 +176,7 @@ sbitems(S) ::= sbitems(A) sbitem(I). { S = A; if (I) { I->next = S; S = I; } } /
 sbitem(I) ::= READ(K) list(L) SEMI.    { I = cpol_ast_sbitem(P, CPOL_SB_READ, K.loc); if (I) I->list = L; }
 sbitem(I) ::= WRITE(K) list(L) SEMI.   { I = cpol_ast_sbitem(P, CPOL_SB_WRITE, K.loc); if (I) I->list = L; }
 sbitem(I) ::= PROTECT(K) list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_PROTECT, K.loc); if (I) I->list = L; }
+sbitem(I) ::= DENY(K) READ list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_DENY_READ, K.loc); if (I) I->list = L; }
 sbitem(I) ::= ENV(K) KEEP list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_ENV_KEEP, K.loc); if (I) I->list = L; }
 sbitem(I) ::= NETWORK(K) NONE SEMI.     { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NETMODE_NONE; }
 sbitem(I) ::= NETWORK(K) ANY SEMI.      { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NETMODE_ANY; }

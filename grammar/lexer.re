@@ -251,6 +251,7 @@ again:
 	"true"            { TOK(TRUE); }
 	"cwd"             { TOK(CWD); }
 	"limits"          { TOK(LIMITS); }
+	"deny"            { TOK(DENY); }
 	[A-Za-z_][A-Za-z0-9_]* { TOK(IDENT); }
 	[0-9]+ {
 		uint64_t v = 0;
@@ -353,7 +354,7 @@ const char *cpol_token_name(int type)
 	KW(SET, "set") KW(INTENT, "intent") KW(TARGET, "target") KW(LAST, "last")
 	KW(OPERANDS, "operands") KW(FROM, "from") KW(AFTER, "after") KW(VALUE, "value")
 	KW(TRUE, "true") KW(CWD, "cwd")
-	KW(LIMITS, "limits")
+	KW(LIMITS, "limits") KW(DENY, "deny")
 #undef KW
 	default: return "a token";
 	}

@@ -58,6 +58,9 @@ struct cpol_sandbox_spec {
 	const void *bpf; size_t bpf_len;
 	uint32_t bpf_arch;               /* AUDIT_ARCH_* the prebuilt filter was made for */
 	int bpf_readonly;                /* it was built with CPOL_SECCOMP_READONLY */
+	/* Folders whose entries may be listed but not read (the folders above a
+	 * `deny read` path, whose other entries are read roots). */
+	const char *const *list_roots;   size_t nlist;
 };
 
 /* What the kernel offers and what will be enforced; filled by prepare.

@@ -185,9 +185,12 @@ struct cpol_img_intent {
 };
 
 /* ---- SANDBOX ---- */
-enum cpol_img_root_kind { CPOL_RK_READ = 0, CPOL_RK_WRITE, CPOL_RK_PROTECT };
+enum cpol_img_root_kind { CPOL_RK_READ = 0, CPOL_RK_WRITE, CPOL_RK_PROTECT,
+                          CPOL_RK_DENY_READ /* never readable, even inside read or write roots */ };
 enum cpol_img_root_var { CPOL_RV_NONE = 0, CPOL_RV_WORKSPACE, CPOL_RV_TMPDIR, CPOL_RV_HOME,
-                         CPOL_RV_RELATIVE /* protect: a name inside every write root */ };
+                         CPOL_RV_RELATIVE /* protect: a name inside every write root */,
+                         CPOL_RV_ANYWHERE /* deny read: a file name in any folder ("**\/.env"),
+                                             path may end with one '*' */ };
 enum cpol_img_net { CPOL_IN_NONE = 0, CPOL_IN_CONNECT, CPOL_IN_OUTBOUND, CPOL_IN_ANY };
 
 struct cpol_img_root {

@@ -13,8 +13,8 @@
  *    "decision":"allow","rule":"git read-only","reason":"…","source":"…",
  *    "profile":"…","policy":"…","approval":"…","landlock_abi":7,
  *    "degraded":"…","env_removed":"…","status":0,"signal":9,
- *    "duration_ms":12,"processes_ended":1,"undone":"…","agent":"claude",
- *    "tool_use_id":"…","truncated":true}
+ *    "duration_ms":12,"processes_ended":1,"limits":"…","limit":"time",
+ *    "undone":"…","agent":"claude","tool_use_id":"…","truncated":true}
  * ("argc" follows "argv" when arguments were left out; "truncated" is
  * present only when something was cut, see jsonl.h for the markers.)
  *
@@ -84,6 +84,8 @@ struct cpol_audit_record {
 	const char *tool_use_id; /* hook records: the agent's id of the tool call */
 	const char *undone;      /* exit records: code-running files the run's check removed */
 	const char *grants;      /* approval records: what the approved rule grants */
+	const char *limits;      /* sandbox records: how the resource limits are held */
+	const char *limit;       /* exit records: the limits that ended or held the command */
 };
 
 /* A record with every field absent: start from this, then fill in.

@@ -292,6 +292,8 @@ static int build(struct cpol_jbuf *b, const struct cpol_audit_meta *m,
 		fint(b, "duration_ms", r->duration_ms);
 	if (r->processes_ended >= 0)
 		fint(b, "processes_ended", r->processes_ended);
+	fstr(b, "limits", r->limits, 640, trunc);
+	fstr(b, "limit", r->limit, FIXED_LIMIT, trunc);
 	fstr(b, "undone", r->undone, share, trunc);
 	fstr(b, "agent", r->agent, FIXED_LIMIT, trunc);
 	fstr(b, "tool_use_id", r->tool_use_id, share, trunc);

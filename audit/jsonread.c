@@ -281,7 +281,7 @@ struct strkey { const char *k; size_t off; };
 static const struct strkey strkeys[] = {
 	SK(ts), SK(session), SK(run), SK(op), SK(cwd), SK(decision), SK(rule), SK(reason),
 	SK(source), SK(profile), SK(policy), SK(approval), SK(degraded), SK(env_removed),
-	SK(undone), SK(agent), SK(tool_use_id),
+	SK(undone), SK(agent), SK(tool_use_id), SK(limits), SK(limit),
 };
 
 static int key_is(const struct cpol_jstr *k, const char *w)

@@ -24,7 +24,7 @@ struct cpol_jstr {
 struct cpol_audit_view {
 	struct cpol_jstr ts, session, run, op, cwd, decision, rule, reason, source, profile,
 		policy, approval, degraded, env_removed, undone,
-		agent, tool_use_id;
+		agent, tool_use_id, limits, limit;
 	/* integers; has_* says whether present */
 	int64_t seq, pid, landlock_abi, status, signal, duration_ms, argc;
 	unsigned has_seq : 1, has_pid : 1, has_landlock_abi : 1, has_status : 1,

@@ -90,6 +90,8 @@ static void pretty(FILE *o, const struct cpol_audit_view *v)
 		fprintf(o, " signal=%lld", (long long)v->signal);
 	if (v->has_duration_ms)
 		fprintf(o, " duration_ms=%lld", (long long)v->duration_ms);
+	extra_s(o, "limits", &v->limits);
+	extra_s(o, "limit", &v->limit);
 	if (v->truncated)
 		fputs(" truncated", o);
 	fputc('\n', o);

@@ -289,11 +289,12 @@ static int record(struct run *r, const struct cpol_audit_record *rec)
 /* what cpol_sandbox_undo removed after the run */
 static const char *undone;
 
-static void exit_record_ended(struct run *r, int status, int sig, int64_t ms, int ended)
+static void exit_record_full(struct run *r, int status, int sig, int64_t ms, int ended, const char *limit)
 {
 	struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
 	rec.undone = undone;
 	rec.op = "exit";
+	rec.limit = limit && *limit ? limit : NULL;
 	rec.status = status;
 	rec.signal = sig;
 	rec.duration_ms = ms;
@@ -303,7 +304,7 @@ static void exit_record_ended(struct run *r, int status, int sig, int64_t ms, in
 
 static void exit_record(struct run *r, int status, int sig, int64_t ms)
 {
-	exit_record_ended(r, status, sig, ms, -1);
+	exit_record_full(r, status, sig, ms, -1, NULL);
 }
 
 static int setup_env(struct run *r)
@@ -518,6 +519,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	d = (cpol_decision)ld;
+	/* deny read: a command that names a denied path is refused before it runs */
+	if (run_denyread_judge(r.im, &r.env, r.o.argc, r.o.argv, &res))
+		d = res.verdict.decision;
 
 	if (r.o.explain) {
 		char lx[16384];
@@ -642,6 +646,13 @@ int main(int argc, char **argv)
 		exit_record(&r, rc, 0, 0);
 		goto out;
 	}
+	/* deny read: Landlock grants reading the rest of the read roots only */
+	char ddeg[512] = "";
+	if (run_denyread_apply(r.im, &r.env, &rs, ddeg, sizeof ddeg, &err) < 0) {
+		rc = fail("cannot set up the sandbox: %s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
 	struct cpol_sandbox_report rep;
 	memset(&rep, 0, sizeof rep);
 	if (!trusted_image || !r.o.trusted) {
@@ -650,6 +661,15 @@ int main(int argc, char **argv)
 			rc = fail("cannot set up the sandbox: %s", err.msg);
 			exit_record(&r, rc, 0, 0);
 			goto out;
+		}
+		if (ddeg[0] && r.o.require_sandbox) {
+			rc = fail("cannot set up the sandbox: sandbox required but not fully enforceable: %s", ddeg);
+			exit_record(&r, rc, 0, 0);
+			goto out;
+		}
+		if (ddeg[0]) {
+			size_t dl = strlen(rep.degraded);
+			snprintf(rep.degraded + dl, sizeof rep.degraded - dl, "%s%s", dl ? "; " : "", ddeg);
 		}
 		if (rep.degraded[0])
 			fprintf(stderr, "codexrun: warning: not enforced: %s\n", rep.degraded);
@@ -677,9 +697,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	envp = cpol_sandbox_env(sb, envp); /* TMPDIR: the run's private temporary folder */
+	/* Resource limits: control groups made now, joined by the child. */
+	char lnotes[512] = "";
+	if (run_limits_prepare(r.im, lnotes, sizeof lnotes, &err) < 0) {
+		rc = fail("cannot set up the limits: %s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
 	{
 		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
 		rec.op = "sandbox";
+		rec.limits = lnotes[0] ? lnotes : NULL;
 		rec.landlock_abi = rep.landlock_abi;
 		rec.degraded = rep.degraded[0] ? rep.degraded : NULL;
 		rec.env_removed = removed[0] ? removed : NULL;
@@ -690,12 +718,15 @@ int main(int argc, char **argv)
 	struct run_child_opts co = { sb, r.path, r.o.argv, envp, !(trusted_image && r.o.trusted), r.o.require_sandbox };
 	rc = run_child(&co, &ex);
 	undone = cpol_sandbox_undo(sb); /* code-running files the command left: removed, reported */
-	exit_record_ended(&r, rc, ex.sig, ex.ms, ex.ended);
+	char hit[128];
+	run_limits_finish(rc, ex.sig, hit, sizeof hit);
+	exit_record_full(&r, rc, ex.sig, ex.ms, ex.ended, hit);
 out:
 	cpol_env_free(envp);
 	cpol_sandbox_free(sb);
 	run_grants_free(&grants);
 	run_spec_free(&rs);
+	run_denyread_free();
 	cpol_ctx_free(ctx);
 	run_layers_close(&layers);
 	cpol_image_close(r.im);

@@ -166,4 +166,24 @@ void run_pty_drain(struct run_pty *p);
 /* Restore the user's terminal, close the pty. */
 void run_pty_close(struct run_pty *p);
 
+/* run_limits.c: the image's resource limits (sandbox/limits.c). prepare
+ * before run_child (notes: how each limit is held); run_child calls
+ * run_limits_child in the child before the sandbox and run_limits_started
+ * once it runs; finish after it returns (hit: the limits reached, "" none;
+ * also says so on stderr). */
+int run_limits_prepare(const cpol_image *im, char *notes, size_t len, cpol_error *err);
+int run_limits_child(void);
+void run_limits_started(pid_t pid);
+void run_limits_finish(int status, int sig, char *hit, size_t len);
+
+/* run_denyread.c: `deny read`. judge: a command naming a denied path (an
+ * argument, or a word of a script's commands) becomes forbidden, rule
+ * "deny read", with the path and the entry (1; 0 when nothing is named).
+ * apply: the spec's read roots become their complement (Landlock); what it
+ * cannot hold goes to degraded. free after the command ran. */
+int run_denyread_judge(const cpol_image *im, const cpol_env *env, int argc, char **argv, cpol_result *res);
+int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct run_spec *rs, char *degraded, size_t len,
+                       cpol_error *err);
+void run_denyread_free(void);
+
 #endif

@@ -716,6 +716,12 @@ static void gen_ac(struct cg *g, struct cpol_buf *out, int *failed)
 /* Split a root into its variable and the rest. */
 static void root_parts(const struct cpol_str *s, uint8_t *var, const char **rest, uint32_t *len, int protect)
 {
+	if (s->len >= 3 && !memcmp(s->text, "**/", 3)) { /* deny read "**\/.env" */
+		*var = CPOL_RV_ANYWHERE;
+		*rest = s->text + 3;
+		*len = s->len - 3;
+		return;
+	}
 	static const struct { const char *name; uint8_t var; } vars[] = {
 		{ "$WORKSPACE", CPOL_RV_WORKSPACE }, { "$TMPDIR", CPOL_RV_TMPDIR }, { "$HOME", CPOL_RV_HOME },
 		{ "~", CPOL_RV_HOME },
@@ -802,6 +808,7 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 	gen_roots(g, &roots, CPOL_RK_WRITE, m->writes, m->nwrites, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_PROTECT, m->protects, m->nprotects, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_UNIX, m->unixes, m->nunixes, &h.nroots);
+	gen_roots(g, &roots, CPOL_RK_DENY_READ, m->denyreads, m->ndenyreads, &h.nroots);
 	if (!m->trusted) {
 		/* .git inside every write root is always protected */
 		struct cpol_img_root r = { CPOL_RK_PROTECT, CPOL_RV_RELATIVE, 0, sid(g, ".git", 4) };
@@ -880,6 +887,11 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	gen_ac(&g, &sec[CPOL_SEC_AC], &failed);
 	gen_sandbox(&g, o, &sec[CPOL_SEC_SANDBOX]);
 	uint32_t ngrants = cpol_grant_gen(m, &g.st, &sec[CPOL_SEC_GRANTS]);
+	{
+		struct cpol_img_limits lim; /* checked by resolve: no new diagnostics */
+		cpol_limits_check(u, m->limits, &lim);
+		cpol_buf_put(&sec[CPOL_SEC_LIMITS], &lim, sizeof lim);
+	}
 	if (g.ncode == 0)
 		emit(&g, CPOL_OP_RET, 0, 0, 0);
 	cpol_buf_put(&sec[CPOL_SEC_CODE], g.code, (size_t)g.ncode * sizeof *g.code);

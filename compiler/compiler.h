@@ -32,6 +32,9 @@ struct cpol_model {
 	int trusted;                       /* writes "/" and network any */
 	cpol_list *unixes[64];             /* sandbox `unix`: sockets that stay reachable */
 	uint32_t nunixes;
+	cpol_stmt *limits;                 /* the `limits` block, or NULL */
+	cpol_list *denyreads[64];          /* `deny read` lists */
+	uint32_t ndenyreads;
 };
 
 /* One string of a list after set names are expanded. */
@@ -92,5 +95,11 @@ int cpol_dump(const struct cpol_image *im, FILE *out);
 #define CPOL_TEST_WORKSPACE "/home/user/project"
 #define CPOL_TEST_HOME      "/home/user"
 #define CPOL_TEST_TMPDIR    "/tmp"
+
+/* limits.c: check a `limits` statement (NULL: none) and convert it for the
+ * image; print the set limits, one per line (indent, name, value, sep). */
+struct cpol_img_limits;
+void cpol_limits_check(cpol_unit *u, const cpol_stmt *s, struct cpol_img_limits *out);
+void cpol_limits_print(FILE *f, const struct cpol_img_limits *lim, const char *indent, const char *sep);
 
 #endif

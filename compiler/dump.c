@@ -9,7 +9,7 @@
 
 static const char *const sec_names[CPOL_SEC__COUNT] = {
 	"?", "meta", "strings", "sets", "dispatch", "rules", "code", "automaton", "intents", "sandbox", "debug",
-	"grants",
+	"wrappers", "grants", "limits",
 };
 static const char *const dec_names[] = { "allow", "prompt", "forbid" };
 static const char *const pred_names[] = { "in", "prefix", "suffix", "contains", "flag", "option",
@@ -150,8 +150,9 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 		fprintf(out, "  bind %u-%u\n", im->bind[i].lo, im->bind[i].hi);
 	for (uint32_t i = 0; i < sb->nroots; i++) {
 		const struct cpol_img_root *r = &im->roots[i];
-		static const char *const kinds[] = { "read", "write", "protect", "unix" };
-		fprintf(out, "  %-7s %s%s\n", kinds[r->kind], var_names[r->var], cpol_img_string(im, r->path, NULL));
+		static const char *const kinds[] = { "read", "write", "protect", "unix", "deny read" };
+		fprintf(out, "  %-7s %s%s\n", kinds[r->kind], r->var == CPOL_RV_ANYWHERE ? "**/" : var_names[r->var],
+		        cpol_img_string(im, r->path, NULL));
 	}
 	for (uint32_t i = 0; i < sb->nenv; i++)
 		fprintf(out, "  env keep %s\n", cpol_img_string(im, im->envkeep[i], NULL));
@@ -159,6 +160,11 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 	if (sb->bpf_len)
 		fprintf(out, ", %u instructions, arch 0x%08x", sb->bpf_len / 8, sb->bpf_arch);
 	fputc('\n', out);
+
+	if (im->limits) {
+		fputs("\nlimits:\n", out);
+		cpol_limits_print(out, im->limits, "  ", "\n");
+	}
 
 	fprintf(out, "\nprograms: %u dispatched by xxh3 of their name, %u generic rules", im->nprogs - 1,
 	        im->progs[0].nrules);

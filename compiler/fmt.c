@@ -828,7 +828,7 @@ static void layout(struct fmt *F, int indent, long trail)
 
 /* ---- elements ---------------------------------------------------------- */
 
-enum { E_STMT, E_SBITEM, E_WHEN, E_ACTION, E_TCASE, E_GRANT };
+enum { E_STMT, E_SBITEM, E_WHEN, E_ACTION, E_TCASE, E_GRANT, E_LIMIT };
 
 struct elem {
 	int kind;
@@ -926,6 +926,7 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 		case CPOL_SB_PROTECT: T(F, "protect "); put_list(F, &it->list); break;
 		case CPOL_SB_ENV_KEEP: T(F, "env keep "); put_list(F, &it->list); break;
 		case CPOL_SB_UNIX: T(F, "unix "); put_list(F, &it->list); break;
+		case CPOL_SB_DENY_READ: T(F, "deny read "); put_list(F, &it->list); break;
 		case CPOL_SB_BIND: T(F, "bind "); put_ports(F, it->ports); break;
 		case CPOL_SB_NETWORK:
 			T(F, "network ");
@@ -975,6 +976,19 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 		}
 		break;
 	}
+	case E_LIMIT: {
+		const cpol_limit *l = el->node;
+		text(F, l->name, l->len);
+		if (l->none) {
+			T(F, " none");
+		} else {
+			T(F, " ");
+			put_num(F, l->value);
+			if (l->unit)
+				text(F, l->unit, l->ulen);
+		}
+		break;
+	}
 	case E_TCASE: {
 		const cpol_testcase *tc = el->node;
 		put_dec(F, tc->expect);
@@ -1020,6 +1034,9 @@ static void print_block(struct fmt *F, const struct elem *el, int indent, int bl
 	} else if (s->kind == CPOL_S_TEST) {
 		for (const cpol_testcase *tc = s->u.test.cases; tc; tc = tc->next)
 			n++;
+	} else if (s->kind == CPOL_S_LIMITS) {
+		for (const cpol_limit *l = s->u.limits.items; l; l = l->next)
+			n++;
 	} else {
 		n = 2;
 		for (const cpol_grant *g = s->u.rule.grants; g; g = g->next)
@@ -1037,6 +1054,9 @@ static void print_block(struct fmt *F, const struct elem *el, int indent, int bl
 	} else if (s->kind == CPOL_S_TEST) {
 		for (const cpol_testcase *tc = s->u.test.cases; tc; tc = tc->next)
 			kids[n++] = (struct elem){ E_TCASE, tc, tok_at(F, tc->loc), 0 };
+	} else if (s->kind == CPOL_S_LIMITS) {
+		for (const cpol_limit *l = s->u.limits.items; l; l = l->next)
+			kids[n++] = (struct elem){ E_LIMIT, l, tok_at(F, l->loc), 0 };
 	} else {
 		if (s->u.rule.when) {
 			uint32_t w = cond_span(F, s->u.rule.when).s;
@@ -1061,6 +1081,8 @@ static void print_block(struct fmt *F, const struct elem *el, int indent, int bl
 		put(&F->out, "sandbox {", 9);
 	} else if (s->kind == CPOL_S_TEST) {
 		put(&F->out, "test {", 6);
+	} else if (s->kind == CPOL_S_LIMITS) {
+		put(&F->out, "limits {", 8);
 	} else {
 		put(&F->out, "rule ", 5);
 		put_quoted(&F->out, s->u.rule.name, s->u.rule.len);
@@ -1090,7 +1112,7 @@ static void print_elem(struct fmt *F, const struct elem *el, int indent, int bla
 {
 	if (el->kind == E_STMT) {
 		const cpol_stmt *s = el->node;
-		if (s->kind == CPOL_S_SANDBOX || s->kind == CPOL_S_TEST ||
+		if (s->kind == CPOL_S_SANDBOX || s->kind == CPOL_S_TEST || s->kind == CPOL_S_LIMITS ||
 		    (s->kind == CPOL_S_RULE && s->u.rule.form == CPOL_FORM_BLOCK)) {
 			print_block(F, el, indent, blank);
 			return;

@@ -5,6 +5,7 @@
  * arguments, empty patterns and rules without an action. */
 #include "compiler/compiler.h"
 #include "compiler/grant.h"
+#include "vm/image.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ static const char *kind_word(int kind)
 	case CPOL_S_SANDBOX: return "sandbox";
 	case CPOL_S_DEFAULT: return "default";
 	case CPOL_S_TEST: return "test";
+	case CPOL_S_LIMITS: return "limits";
 	default: return "statement";
 	}
 }
@@ -67,6 +69,7 @@ static void walk_file(struct walk *w, cpol_file *f)
 		case CPOL_S_POLICY: once(w, &m->policy, s, f); break;
 		case CPOL_S_DEFAULT: once(w, &m->deflt, s, f); break;
 		case CPOL_S_SANDBOX: once(w, &m->sandbox, s, f); break;
+		case CPOL_S_LIMITS: once(w, &m->limits, s, f); break;
 		case CPOL_S_INCLUDE:
 			if (s->u.include.file)
 				walk_file(w, s->u.include.file);
@@ -447,6 +450,26 @@ static void check_protect(cpol_unit *u, const struct cpol_str *s)
 	check_root(u, s);
 }
 
+/* A denied path: a root (absolute, $VAR, ~), or `**\/NAME`, a name in any
+ * folder, where NAME may end with one `*` (".env.*"). */
+static void check_deny(cpol_unit *u, const struct cpol_str *s)
+{
+	if (s->len >= 3 && !memcmp(s->text, "**/", 3)) {
+		const char *n = s->text + 3;
+		uint32_t nl = s->len - 3;
+		const char *star = memchr(n, '*', nl);
+		if (nl == 0 || nl > 200 || memchr(n, '/', nl) || (star && star != n + nl - 1) || (nl == 1 && star) ||
+		    (nl <= 2 && n[0] == '.' && (nl == 1 || n[1] == '.')))
+			cpol_error_at(u, s->loc, "after **/ comes one file name (it may end with *)");
+		return;
+	}
+	if (memchr(s->text, '*', s->len)) {
+		cpol_error_at(u, s->loc, "a denied path has no * but in the form \"**/NAME\"");
+		return;
+	}
+	check_root(u, s);
+}
+
 static void check_envname(cpol_unit *u, const struct cpol_str *s)
 {
 	int ok = s->len > 0 && !(s->text[0] >= '0' && s->text[0] <= '9');
@@ -492,6 +515,21 @@ static void check_sandbox(cpol_unit *u, struct cpol_model *m)
 			}
 			break;
 		}
+		case CPOL_SB_DENY_READ:
+			if (m->ndenyreads >= 64) {
+				cpol_error_at(u, it->loc, "too many lines of this kind in the sandbox (the limit is 64)");
+				break;
+			}
+			m->denyreads[m->ndenyreads++] = l;
+			resolve_list(u, m, l, m->sandbox->seq);
+			check_list(u, l, check_deny);
+			{
+				struct cpol_str *v;
+				long k = cpol_expand(l, &v);
+				free(v);
+				nroots += k > 0 ? (uint32_t)k : 0;
+			}
+			break;
 		case CPOL_SB_NETWORK:
 			if (netitem) {
 				cpol_error_at(u, it->loc, "'network' is given twice in the sandbox");
@@ -542,6 +580,10 @@ int cpol_resolve(cpol_unit *u, cpol_file *main, struct cpol_model *m)
 	check_intents(u, m);
 	check_wrappers(u, m);
 	check_sandbox(u, m);
+	{
+		struct cpol_img_limits lim;
+		cpol_limits_check(u, m->limits, &lim);
+	}
 	for (uint32_t i = 0; i < m->ntests; i++)
 		for (cpol_testcase *t = m->tests[i]->u.test.cases; t; t = t->next)
 			if (t->len == 0)

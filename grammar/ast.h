@@ -90,7 +90,8 @@ typedef struct cpol_cond {
 enum cpol_stmt_kind {
 	CPOL_S_POLICY, CPOL_S_INCLUDE, CPOL_S_SANDBOX, CPOL_S_DEFAULT, CPOL_S_SET,
 	CPOL_S_RULE, CPOL_S_INTENT, CPOL_S_TEST,
-	CPOL_S_WRAPPER
+	CPOL_S_WRAPPER,
+	CPOL_S_LIMITS
 };
 
 enum cpol_rule_form { CPOL_FORM_BLOCK, CPOL_FORM_PROGRAM, CPOL_FORM_SUBSTRING };
@@ -106,12 +107,13 @@ typedef struct cpol_port {
 } cpol_port;
 
 enum cpol_sb_kind { CPOL_SB_READ, CPOL_SB_WRITE, CPOL_SB_PROTECT, CPOL_SB_NETWORK,
-                    CPOL_SB_BIND, CPOL_SB_ENV_KEEP, CPOL_SB_UNIX };
+                    CPOL_SB_BIND, CPOL_SB_ENV_KEEP, CPOL_SB_UNIX,
+                    CPOL_SB_DENY_READ /* `deny read LIST;` */ };
 
 typedef struct cpol_sbitem {
 	uint8_t kind;             /* enum cpol_sb_kind */
 	uint8_t net;              /* enum cpol_net, for NETWORK */
-	cpol_list list;           /* READ, WRITE, PROTECT, ENV_KEEP, UNIX */
+	cpol_list list;           /* READ, WRITE, PROTECT, ENV_KEEP, UNIX, DENY_READ */
 	cpol_port *ports;         /* NETWORK connect, BIND */
 	cpol_loc loc;
 	struct cpol_sbitem *next;
@@ -138,6 +140,19 @@ typedef struct cpol_testcase {
 	struct cpol_testcase *next;
 } cpol_testcase;
 
+/* One entry of a `limits` block: `memory 4G;`, `open-files 4096;`,
+ * `time none;`. Checked and converted by compiler/limits.c. */
+typedef struct cpol_limit {
+	const char *name;         /* joined with '-' for two-word names, NUL-terminated (arena) */
+	uint32_t len;
+	uint32_t value;
+	const char *unit;         /* in the source, or NULL */
+	uint32_t ulen;
+	uint8_t none;             /* `none`: no limit */
+	cpol_loc loc, vloc;       /* name, value */
+	struct cpol_limit *next;
+} cpol_limit;
+
 struct cpol_file;
 
 typedef struct cpol_stmt {
@@ -152,6 +167,7 @@ typedef struct cpol_stmt {
 			struct cpol_file *file;   /* resolved; NULL if skipped or failed */
 		} include;
 		struct { cpol_sbitem *items; } sandbox;
+		struct { cpol_limit *items; } limits;
 		struct { uint8_t dec; } def;
 		struct {
 			const char *name; uint32_t len;

@@ -68,7 +68,8 @@
        OPERANDS FROM AFTER VALUE TRUE CWD STRING IDENT INT SEMI COMMA LBRACE
        RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE
        OPTIONS ONLY WRAPPER SKIP ASSIGNMENTS INPUT COMMAND UNTIL
-       GRANT UNIX.
+       GRANT UNIX
+       LIMITS DENY.
 
 %left OR.
 %left AND.
@@ -138,6 +139,12 @@ stmt ::= TEST(K) LBRACE(O) tcases(C) RBRACE(E). {
 }
 stmt ::= wrapper(W) SEMI. { cpol_ast_append(P, W); }
 stmt ::= error SEMI. { ERROK; }
+stmt ::= LIMITS(K) LBRACE(O) limitems(I) RBRACE(C). {
+	(void)O; (void)C;
+	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_LIMITS, K.loc);
+	if (s) s->u.limits.items = cpol_ast_reverse_limits(I);
+	cpol_ast_append(P, s);
+}
 
 /* ---- wrappers: programs that run another command ---- */
 
@@ -197,6 +204,7 @@ sbitems(S) ::= sbitems(A) sbitem(I). { S = A; if (I) { I->next = S; S = I; } } /
 sbitem(I) ::= READ(K) list(L) SEMI.    { I = cpol_ast_sbitem(P, CPOL_SB_READ, K.loc); if (I) I->list = L; }
 sbitem(I) ::= WRITE(K) list(L) SEMI.   { I = cpol_ast_sbitem(P, CPOL_SB_WRITE, K.loc); if (I) I->list = L; }
 sbitem(I) ::= PROTECT(K) list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_PROTECT, K.loc); if (I) I->list = L; }
+sbitem(I) ::= DENY(K) READ list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_DENY_READ, K.loc); if (I) I->list = L; }
 sbitem(I) ::= ENV(K) KEEP list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_ENV_KEEP, K.loc); if (I) I->list = L; }
 sbitem(I) ::= NETWORK(K) NONE SEMI.     { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NETMODE_NONE; }
 sbitem(I) ::= NETWORK(K) ANY SEMI.      { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NETMODE_ANY; }
@@ -220,6 +228,23 @@ ports(R) ::= port(A). { R = A; }
 ports(R) ::= ports(A) COMMA port(B). { R = A; if (B) { B->next = R; R = B; } } /* reversed */
 port(R) ::= INT(A). { R = cpol_ast_port(P, &A, NULL); }
 port(R) ::= INT(A) MINUS INT(B). { R = cpol_ast_port(P, &A, &B); }
+
+/* ---- limits: `memory 4G;`, `file-size 2G;`, `time none;` ---- */
+
+%type limitems {cpol_limit *}
+%type limitem {cpol_limit *}
+limitems(S) ::= . { S = NULL; }
+limitems(S) ::= limitems(A) limitem(I). { S = A; if (I) { I->next = S; S = I; } } /* reversed */
+limitem(I) ::= IDENT(N) limval(V) SEMI. { I = cpol_ast_limit(P, &N, NULL, &V); }
+limitem(I) ::= IDENT(N) MINUS IDENT(M) limval(V) SEMI. { I = cpol_ast_limit(P, &N, &M, &V); }
+limitem(I) ::= error SEMI. { I = NULL; ERROK; }
+
+/* A limit's value: the number's token, its unit (a name right after it) as
+ * text/len (NULL/0 without one); `none` keeps its own token type. */
+%type limval {cpol_token}
+limval(V) ::= INT(N). { V = N; V.text = NULL; V.len = 0; }
+limval(V) ::= INT(N) IDENT(U). { V = N; V.text = U.text; V.len = U.len; }
+limval(V) ::= NONE(K). { V = K; }
 
 /* ---- rules ---- */
 

@@ -260,6 +260,8 @@ again:
 	"until"           { TOK(UNTIL); }
 	"grant"           { TOK(GRANT); }
 	"unix"            { TOK(UNIX); }
+	"limits"          { TOK(LIMITS); }
+	"deny"            { TOK(DENY); }
 	[A-Za-z_][A-Za-z0-9_]* { TOK(IDENT); }
 	[0-9]+ {
 		uint64_t v = 0;
@@ -365,6 +367,7 @@ const char *cpol_token_name(int type)
 	KW(WRAPPER, "wrapper") KW(SKIP, "skip") KW(ASSIGNMENTS, "assignments") KW(INPUT, "input")
 	KW(COMMAND, "command") KW(UNTIL, "until")
 	KW(GRANT, "grant") KW(UNIX, "unix")
+	KW(LIMITS, "limits") KW(DENY, "deny")
 #undef KW
 	default: return "a token";
 	}

@@ -44,6 +44,10 @@ cpol_sbitem *cpol_ast_reverse_sbitems(cpol_sbitem *l);
 cpol_port *cpol_ast_reverse_ports(cpol_port *l);
 cpol_target *cpol_ast_reverse_targets(cpol_target *l);
 cpol_testcase *cpol_ast_reverse_tests(cpol_testcase *l);
+/* limits_ast.c */
+cpol_limit *cpol_ast_limit(struct cpol_parser *P, const cpol_token *name, const cpol_token *name2,
+                           const cpol_token *val);
+cpol_limit *cpol_ast_reverse_limits(cpol_limit *l);
 void cpol_ast_rule_item(struct cpol_parser *P, cpol_stmt *rule, int what, cpol_loc loc);
 /* Append a `grant` line to a rule (list for WRITE/UNIX, ports for CONNECT). */
 void cpol_ast_rule_grant(struct cpol_parser *P, cpol_stmt *rule, int kind, cpol_loc loc, const cpol_list *list,

@@ -208,6 +208,9 @@ int cpol_landlock_build(const struct cpol_sandbox_spec *spec, int abi,
 	for (size_t i = 0; i < spec->nwrite; i++)
 		if (add_root(rfd, spec->write_roots[i], fs, "write", report, err) < 0)
 			goto fail;
+	for (size_t i = 0; i < spec->nlist; i++)
+		if (add_root(rfd, spec->list_roots[i], fs & LANDLOCK_ACCESS_FS_READ_DIR, "list", report, err) < 0)
+			goto fail;
 
 	uint64_t net = attr.handled_access_net;
 	if ((net & LANDLOCK_ACCESS_NET_CONNECT_TCP) && spec->net == CPOL_NET_CONNECT)

@@ -67,6 +67,9 @@ struct cpol_sandbox_spec {
 	/* Pathname UNIX sockets outside the write roots that stay reachable
 	 * (absolute paths); every other bound one is hidden (unixsock.c). */
 	const char *const *unix_allow;   size_t nunix;
+	/* Folders whose entries may be listed but not read (the folders above a
+	 * `deny read` path, whose other entries are read roots). */
+	const char *const *list_roots;   size_t nlist;
 };
 
 /* What the kernel offers and what will be enforced; filled by prepare.

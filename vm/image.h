@@ -37,6 +37,7 @@ enum cpol_img_kind {
 	CPOL_SEC_SANDBOX, CPOL_SEC_DEBUG,
 	CPOL_SEC_WRAPPERS,
 	CPOL_SEC_GRANTS,
+	CPOL_SEC_LIMITS,
 	CPOL_SEC__COUNT
 };
 
@@ -192,9 +193,12 @@ struct cpol_img_intent {
 
 /* ---- SANDBOX ---- */
 enum cpol_img_root_kind { CPOL_RK_READ = 0, CPOL_RK_WRITE, CPOL_RK_PROTECT,
-                          CPOL_RK_UNIX /* a pathname UNIX socket that stays reachable */ };
+                          CPOL_RK_UNIX, /* a pathname UNIX socket that stays reachable */
+                          CPOL_RK_DENY_READ /* never readable, even inside read or write roots */ };
 enum cpol_img_root_var { CPOL_RV_NONE = 0, CPOL_RV_WORKSPACE, CPOL_RV_TMPDIR, CPOL_RV_HOME,
-                         CPOL_RV_RELATIVE /* protect: a name inside every write root */ };
+                         CPOL_RV_RELATIVE /* protect: a name inside every write root */,
+                         CPOL_RV_ANYWHERE /* deny read: a file name in any folder ("**\/.env"),
+                                             path may end with one '*' */ };
 enum cpol_img_net { CPOL_IN_NONE = 0, CPOL_IN_CONNECT, CPOL_IN_OUTBOUND, CPOL_IN_ANY };
 
 struct cpol_img_root {
@@ -214,6 +218,16 @@ struct cpol_img_sandbox_hdr {
 	uint32_t pad2;
 	/* then cpol_img_root[nroots], cpol_img_port[nconnect], cpol_img_port[nbind],
 	 * uint32_t env_keep[nenv] (strings), then bpf_len bytes at an 8-aligned offset */
+};
+
+/* ---- LIMITS: one struct; what the command may consume. 0 = no limit ---- */
+struct cpol_img_limits {
+	uint64_t time_s;      /* wall-clock seconds */
+	uint64_t cpu_s;       /* CPU seconds (per process: RLIMIT_CPU) */
+	uint64_t memory;      /* bytes (cgroup memory.max, per process RLIMIT_DATA) */
+	uint64_t processes;   /* tasks (cgroup pids.max, RLIMIT_NPROC) */
+	uint64_t file_size;   /* bytes, largest file written (RLIMIT_FSIZE) */
+	uint64_t open_files;  /* descriptors per process (RLIMIT_NOFILE) */
 };
 
 /* ---- DEBUG: rule i -> source position; file names are strings ---- */

@@ -326,7 +326,7 @@ static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error
 		return BAD("sandbox has %u roots (the limit is %u)", h->nroots, CPOL_MAX_ROOTS);
 	for (uint32_t i = 0; i < h->nroots; i++) {
 		const struct cpol_img_root *r = &im->roots[i];
-		if (r->kind > CPOL_RK_UNIX || r->var > CPOL_RV_RELATIVE || !str_ok(im, r->path))
+		if (r->kind > CPOL_RK_DENY_READ || r->var > CPOL_RV_ANYWHERE || !str_ok(im, r->path))
 			return BAD("sandbox root %u is out of range", i);
 		if (im->strs[r->path].len > 255)
 			return BAD("sandbox root %u is too long", i);
@@ -334,6 +334,8 @@ static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error
 		 * a relative write root would multiply the write roots */
 		if (r->var == CPOL_RV_RELATIVE && r->kind != CPOL_RK_PROTECT)
 			return BAD("sandbox root %u is relative but not protected", i);
+		if (r->var == CPOL_RV_ANYWHERE && r->kind != CPOL_RK_DENY_READ)
+			return BAD("sandbox root %u is a pattern but not denied", i);
 	}
 	for (uint32_t i = 0; i < h->nconnect + h->nbind; i++) {
 		const struct cpol_img_port *p = i < h->nconnect ? &im->connect[i] : &im->bind[i - h->nconnect];
@@ -413,6 +415,9 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 		return BAD("policy name is not a string");
 	if (im->meta->nsets != im->nsets)
 		return BAD("meta and set section disagree");
+	if (secs[CPOL_SEC_LIMITS].size != sizeof(struct cpol_img_limits))
+		return BAD("limits section has the wrong size");
+	im->limits = (const void *)(im->base + secs[CPOL_SEC_LIMITS].off);
 	const struct sec *d = &secs[CPOL_SEC_DEBUG];
 	if (d->count != im->nrules || d->count * sizeof(struct cpol_img_debug) != d->size)
 		return BAD("debug section does not match the rules");

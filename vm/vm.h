@@ -44,6 +44,7 @@ struct cpol_image {
 	const struct cpol_img_wrapper *wrappers; uint32_t nwrappers;
 	uint64_t wrapbits[4]; /* bit (prog & 255): some wrapper is about that program (derived) */
 	const struct cpol_img_grant *grants; uint32_t ngrants;
+	const struct cpol_img_limits *limits;
 };
 
 static inline const char *cpol_img_string(const struct cpol_image *im, uint32_t id, uint32_t *len)

@@ -215,11 +215,6 @@ sbitem(I) ::= NETWORK(K) CONNECT ports(R) SEMI. {
 }
 sbitem(I) ::= BIND(K) ports(R) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_BIND, K.loc); if (I) I->ports = cpol_ast_reverse_ports(R); }
 sbitem(I) ::= UNIX(K) list(L) SEMI.    { I = cpol_ast_sbitem(P, CPOL_SB_UNIX, K.loc); if (I) I->list = L; }
-sbitem(I) ::= IDENT(K) list SEMI. {
-	cpol_error_at(P->u, K.loc, "unknown sandbox item '%.*s' (read, write, protect, unix, "
-	              "network, bind or env keep)", (int)K.len, K.text);
-	I = NULL;
-}
 sbitem(I) ::= error SEMI. { I = NULL; ERROK; }
 
 %type ports {cpol_port *}

@@ -113,7 +113,7 @@ void cpol_parse_syntax_error(struct cpol_parser *P, const cpol_token *t,
 	char exp[512] = "";
 	size_t len = 0;
 	/* Name what could have come, when that is a short list. */
-	if (n > 0 && n <= 7) {
+	if (n > 0 && n <= 10) {
 		len += (size_t)snprintf(exp, sizeof exp, ", expected ");
 		for (int i = 0; i < n && len < sizeof exp; i++)
 			len += (size_t)snprintf(exp + len, sizeof exp - len, "%s%s",

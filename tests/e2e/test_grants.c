@@ -15,7 +15,7 @@
 
 #include "tests/e2e/e2e.h"
 
-static char ws[256], other[256], audit[256];
+static char ws[256], other[256], audit[256], idir[256];
 static struct e2e_out out;
 
 static void setup(void)
@@ -24,12 +24,15 @@ static void setup(void)
 	e2e_tmpdir("/var/tmp", other);
 	e2e_tmpdir("/var/tmp", audit);
 	strcat(audit, "/audit.jsonl");
+	/* images outside every writable root: codexrun refuses them inside */
+	e2e_tmpdir("/var/tmp", idir);
 }
 
 static void teardown(void)
 {
 	e2e_rm_rf(ws);
 	e2e_rm_rf(other);
+	e2e_rm_rf(idir);
 	*strrchr(audit, '/') = 0;
 	e2e_rm_rf(audit);
 }
@@ -75,7 +78,7 @@ Test(grants, an_approved_connect_grant_reaches_the_granted_port_and_no_other)
 	         "rule \"fetch\" { when program \"curl\"; prompt because \"talks to a server\";"
 	         " grant network connect %d; }\n",
 	         port);
-	e2e_compile(ws, "net", text, img);
+	e2e_compile(idir, "net", text, img);
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
 	snprintf(url2, sizeof url2, "http://127.0.0.1:%d/", other_port);
 	char *granted[] = { "curl", "-s", "-m", "5", url, NULL };
@@ -117,7 +120,7 @@ Test(grants, an_allowed_command_gets_no_grant)
 	         "default allow;\n"
 	         "rule \"other\" { when program \"wget\"; prompt; grant network connect %d; }\n",
 	         port);
-	e2e_compile(ws, "allow", text, img);
+	e2e_compile(idir, "allow", text, img);
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
 	char *cmd[] = { "curl", "-s", "-m", "5", url, NULL };
 	run(img, "always", cmd);
@@ -139,7 +142,7 @@ Test(grants, an_approved_write_grant_opens_its_folder_and_not_its_sibling)
 	         "default allow;\n"
 	         "rule \"cache\" { when program \"touch\"; prompt; grant write \"%s\"; }\n",
 	         granted);
-	e2e_compile(ws, "write", text, img);
+	e2e_compile(idir, "write", text, img);
 
 	snprintf(p, sizeof p, "%s/f", granted);
 	char *in[] = { "touch", p, NULL };

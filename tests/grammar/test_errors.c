@@ -58,7 +58,7 @@ static const struct {
 	  "3:1: error: unexpected end of file, expected 'allow', 'prompt', 'forbid', 'when', 'evaluate', '}' or 'grant'\n" },
 	{ "missing } in sandbox",
 	  "sandbox {\n    read \"/\";\n", 0,
-	  "3:1: error: unexpected end of file, expected 'read', 'write', 'network', 'bind', 'protect', 'env' or '}'\n" },
+	  "3:1: error: unexpected end of file, expected 'read', 'write', 'network', 'bind', 'protect', 'env', '}', 'unix' or 'deny'\n" },
 	{ "unexpected end of file",
 	  "allow program\n", 0,
 	  "2:1: error: unexpected end of file, expected a string or a name\n" },

@@ -15,7 +15,7 @@
 
 #include "tests/e2e/e2e.h"
 
-static char ws[256], audit[256];
+static char ws[256], audit[256], idir[256];
 static struct e2e_out out;
 
 static void setup(void)
@@ -23,11 +23,14 @@ static void setup(void)
 	e2e_tmpdir("/tmp", ws);
 	e2e_tmpdir("/var/tmp", audit);
 	strcat(audit, "/audit.jsonl");
+	/* images outside every writable root: codexrun refuses them inside */
+	e2e_tmpdir("/var/tmp", idir);
 }
 
 static void teardown(void)
 {
 	e2e_rm_rf(ws);
+	e2e_rm_rf(idir);
 	*strrchr(audit, '/') = 0;
 	e2e_rm_rf(audit);
 }
@@ -42,7 +45,7 @@ static void policy(const char *limits, char img[512])
 	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
 	         "limits { %s }\n"
 	         "default allow;\n", limits);
-	e2e_compile(ws, "limits", text, img);
+	e2e_compile(idir, "limits", text, img);
 }
 
 static double run_in(const char *img, const char *prog, const char *arg)
@@ -190,7 +193,7 @@ Test(limits, no_limits_block_means_no_limit_and_no_record_field)
 	char text[512];
 	snprintf(text, sizeof text, "policy \"plain\"; sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; }\n"
 	                            "default allow;\n");
-	e2e_compile(ws, "plain", text, img);
+	e2e_compile(idir, "plain", text, img);
 	run_in(img, "sh", "ulimit -t; ulimit -f");
 	cr_assert_eq(out.status, 0, "%s", out.err);
 	cr_assert_str_eq(out.out, "unlimited\nunlimited\n");

@@ -457,9 +457,11 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			int lit = intent_test(ctx, f, i);
 			/* What the program writes to or reaches is read from its
 			 * words: with unknown words, only a write to a known path
-			 * outside the roots (or a network program) is certain. */
+			 * outside the roots (or a network program) is certain,
+			 * also when another target is unknown. */
 			int sure = (i->op == CPOL_OP_NET && lit) ||
-			           (i->op == CPOL_OP_WRITES && lit && i->a != CPOL_WM_INSIDE && !unknown_ptr(f, f->wm));
+			           (i->op == CPOL_OP_WRITES && lit && i->a != CPOL_WM_INSIDE &&
+			            (!unknown_ptr(f, f->wm) || f->sureout > 0));
 			if (sure || f->prog == 0 || f->untrusted || im->progs[f->prog].nintents == 0) {
 				r = lit;
 			} else {

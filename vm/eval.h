@@ -45,6 +45,8 @@ struct cpol_frame {
 	uint8_t istate;         /* intents: 0 not yet, 1 computing, 2 done */
 	uint8_t net;
 	uint32_t nwrite, outside;
+	uint32_t sureout;       /* targets outside the roots whatever the unknown words
+	                           become (a literal word no unknown word can move) */
 	const char *m;          /* text the last true test matched */
 	uint32_t mlen;
 	const char *wm;         /* first write target outside the roots */

@@ -78,7 +78,9 @@ int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n)
 	return 0;
 }
 
-static void target(const struct cpol_ctx *ctx, struct cpol_frame *f, const char *s, uint32_t n)
+/* sure: the target is a literal word that is a target whatever the
+ * unknown words of the command become. */
+static void target(const struct cpol_ctx *ctx, struct cpol_frame *f, const char *s, uint32_t n, int sure)
 {
 	f->nwrite++;
 	if (!cpol_target_inside(ctx, s, n)) {
@@ -87,7 +89,13 @@ static void target(const struct cpol_ctx *ctx, struct cpol_frame *f, const char 
 			f->wmlen = n;
 		}
 		f->outside++;
+		f->sureout += sure != 0;
 	}
+}
+
+static int flagged(const struct cpol_frame *f, uint32_t k)
+{
+	return f->wflags && f->wflags[k];
 }
 
 /* Arguments that are operands: not options ("-" is stdin/stdout), and
@@ -130,7 +138,7 @@ static void write_targets(const struct cpol_ctx *ctx, struct cpol_frame *f, cons
 {
 	const struct cpol_image *im = ctx->img;
 	if (in->target == CPOL_TG_CWD) {
-		target(ctx, f, ".", 1);
+		target(ctx, f, ".", 1, 1);
 		return;
 	}
 	uint32_t sl = 0;
@@ -138,8 +146,9 @@ static void write_targets(const struct cpol_ctx *ctx, struct cpol_frame *f, cons
 	int ddash = 0;
 	uint32_t nop = 0;
 	const char *last = NULL;
-	uint32_t lastlen = 0;
-	for (uint32_t i = 1; i < f->argc; i++) {
+	uint32_t lastlen = 0, lasti = 0;
+	int unk = 0; /* an unknown word before argv[i] */
+	for (uint32_t i = 1; i < f->argc; unk |= flagged(f, i), i++) {
 		const char *s = f->argv[i];
 		uint32_t n = cpol_alen(f, i);
 		switch (in->target) {
@@ -153,11 +162,15 @@ static void write_targets(const struct cpol_ctx *ctx, struct cpol_frame *f, cons
 				continue;
 			nop++;
 			if (in->target == CPOL_TG_OPERANDS) {
+				/* an unknown word before it may be "--" or
+				 * become no word or several: that moves only
+				 * the count and option-like words */
 				if (nop >= in->from)
-					target(ctx, f, s, n);
+					target(ctx, f, s, n, !flagged(f, i) && (!unk || (in->from <= 1 && s[0] != '-')));
 			} else {
 				last = s;
 				lastlen = n;
+				lasti = i;
 			}
 			break;
 		case CPOL_TG_AFTER: {
@@ -171,19 +184,24 @@ static void write_targets(const struct cpol_ctx *ctx, struct cpol_frame *f, cons
 			else if (n > sl && s[sl] == '=' && memcmp(s, str, sl) == 0)
 				at = (long)sl + 1;                          /* name=FILE */
 			if (at > 0 && (uint32_t)at < n)
-				target(ctx, f, s + at, n - (uint32_t)at);
+				target(ctx, f, s + at, n - (uint32_t)at, !unk && !flagged(f, i));
 			else if (at >= 0 && i + 1 < f->argc)
-				target(ctx, f, f->argv[i + 1], cpol_alen(f, i + 1));
+				target(ctx, f, f->argv[i + 1], cpol_alen(f, i + 1), !unk && !flagged(f, i) && !flagged(f, i + 1));
 			break;
 		}
 		case CPOL_TG_VALUE:
 			if (n >= sl && memcmp(s, str, sl) == 0)
-				target(ctx, f, s + sl, n - sl);
+				target(ctx, f, s + sl, n - sl, !unk && !flagged(f, i));
 			break;
 		}
 	}
-	if (last)
-		target(ctx, f, last, lastlen);
+	if (last) {
+		/* the last operand whatever the unknown words become: literal
+		 * and last, or no word is unknown (one before it may be "--"
+		 * and make an option after it an operand) */
+		int sure = !flagged(f, lasti) && (lasti + 1 == f->argc || !unk);
+		target(ctx, f, last, lastlen, sure);
+	}
 }
 
 void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f)
@@ -217,7 +235,7 @@ void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f)
 	for (uint32_t k = 0; k < f->nredir; k++) {
 		const struct cpol_shell_redir *r = &f->redir[k];
 		if (r->kind == CPOL_REDIR_WRITE || r->kind == CPOL_REDIR_APPEND)
-			target(ctx, f, r->target, r->target_len);
+			target(ctx, f, r->target, r->target_len, 1);
 	}
 	/* Guards ran on this frame: the caller's match text is its own. */
 	f->m = m;

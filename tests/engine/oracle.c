@@ -46,6 +46,7 @@ struct frame {
 	int intents;            /* computed */
 	int net;
 	size_t nwrite, noutside;
+	size_t nsureout;        /* targets outside that no unknown word can change */
 };
 
 static int weq(const char *a, size_t an, const char *b, size_t bn)
@@ -338,13 +339,16 @@ static int pred(const cpol_cond *c, const struct word *w)
 
 /* ---- intents ---- */
 
-static void target(struct frame *f, const char *s, size_t n)
+/* sure: a literal word that is a target whatever the unknown words become */
+static void target(struct frame *f, const char *s, size_t n, int sure)
 {
 	f->nwrite++;
 	if (!inside(f->r, s, n)) {
 		if (!f->noutside)
 			f->firstout = s;
 		f->noutside++;
+		if (sure)
+			f->nsureout++;
 	}
 }
 
@@ -358,15 +362,22 @@ static void write_targets(struct frame *f, const cpol_target *t)
 	const struct word *v = f->argv;
 	size_t argc = f->argc;
 	if (t->kind == CPOL_T_CWD) {
-		target(f, ".", 1);   /* writes into the working folder itself */
+		target(f, ".", 1, 1);   /* writes into the working folder itself */
 		return;
 	}
 	if (t->kind == CPOL_T_LAST || t->kind == CPOL_T_OPERANDS) {
 		/* operands: not options, "-" alone is none, all after "--" */
 		size_t nop = 0;
 		const struct word *last = NULL;
-		int ddash = 0;
+		int ddash = 0, anyunk = 0;
+		for (size_t i = 1; i < argc; i++)
+			anyunk |= v[i].unk != 0;
 		for (size_t i = 1; i < argc; i++) {
+			/* an unknown word before this one may vanish, become
+			 * several words, or be "--" */
+			int before = 0;
+			for (size_t k = 1; k < i; k++)
+				before |= v[k].unk != 0;
 			if (!ddash && weq(v[i].s, v[i].n, "--", 2)) {
 				ddash = 1;
 				continue;
@@ -376,18 +387,21 @@ static void write_targets(struct frame *f, const cpol_target *t)
 			nop++;
 			last = &v[i];
 			if (t->kind == CPOL_T_OPERANDS && nop >= t->from)
-				target(f, v[i].s, v[i].n);
+				target(f, v[i].s, v[i].n, !v[i].unk && (!before || (t->from <= 1 && v[i].s[0] != '-')));
 		}
+		/* the last operand is sure when it is literal and the last word,
+		 * or when no word is unknown */
 		if (t->kind == CPOL_T_LAST && last)
-			target(f, last->s, last->n);
+			target(f, last->s, last->n, !last->unk && (last == &v[argc - 1] || !anyunk));
 		return;
 	}
-	for (size_t i = 1; i < argc; i++) {
+	int before = 0; /* an unknown word before v[i] */
+	for (size_t i = 1; i < argc; before |= v[i].unk != 0, i++) {
 		const char *s = v[i].s;
 		size_t n = v[i].n;
 		if (t->kind == CPOL_T_VALUE) {
 			if (starts(s, n, t->text, t->len))
-				target(f, s + t->len, n - t->len);
+				target(f, s + t->len, n - t->len, !before && !v[i].unk);
 			continue;
 		}
 		/* after "-o": -o FILE, -oFILE, -sSLo FILE; after "--output":
@@ -402,9 +416,9 @@ static void write_targets(struct frame *f, const cpol_target *t)
 		else if (n > t->len && starts(s, n, t->text, t->len) && s[t->len] == '=')
 			at = (long)t->len + 1;
 		if (at > 0 && (size_t)at < n)
-			target(f, s + at, n - (size_t)at);        /* the value glued on */
+			target(f, s + at, n - (size_t)at, !before && !v[i].unk);   /* the value glued on */
 		else if (at >= 0 && i + 1 < argc)
-			target(f, v[i + 1].s, v[i + 1].n);        /* the value is the next argument */
+			target(f, v[i + 1].s, v[i + 1].n, !before && !v[i].unk && !v[i + 1].unk); /* the next argument */
 	}
 }
 
@@ -442,7 +456,7 @@ static void intents(struct frame *f)
 	}
 	for (size_t k = 0; k < f->nredir; k++)
 		if (f->redir[k].kind == CPOL_REDIR_WRITE || f->redir[k].kind == CPOL_REDIR_APPEND)
-			target(f, f->redir[k].target, f->redir[k].target_len);
+			target(f, f->redir[k].target, f->redir[k].target_len, 1);
 }
 
 /* ---- conditions ---- */
@@ -728,7 +742,8 @@ static int cond3(struct frame *f, const cpol_cond *c)
 	case CPOL_C_NETWORK: {
 		int lit = cond(f, c);
 		int sure = (c->kind == CPOL_C_NETWORK && lit) ||
-		           (c->kind == CPOL_C_WRITES && lit && c->op != CPOL_W_INSIDE && !firstout_unknown(f));
+		           (c->kind == CPOL_C_WRITES && lit && c->op != CPOL_W_INSIDE &&
+		            (!firstout_unknown(f) || f->nsureout > 0));
 		return sure || !has_intents(f) ? lit : MAYBE;
 	}
 	case CPOL_C_OPTIONS:
@@ -823,6 +838,7 @@ struct split {
 	struct cpol_shell_cmd *cmds;
 	const char **words;
 	uint32_t *lens;
+	uint8_t *wflags;
 	struct cpol_shell_redir *redirs;
 	char *buf;
 };
@@ -833,13 +849,14 @@ static uint32_t split(struct split *s, const char *text, size_t len, int dialect
 	s->cmds = malloc(CPOL_SH_CMDS * sizeof *s->cmds);
 	s->words = malloc(CPOL_SH_WORDS * sizeof *s->words);
 	s->lens = malloc(CPOL_SH_WORDS * sizeof *s->lens);
+	s->wflags = malloc(CPOL_SH_WORDS * sizeof *s->wflags);
 	s->redirs = malloc(CPOL_SH_REDIRS * sizeof *s->redirs);
 	s->buf = malloc(CPOL_SH_BUF);
-	if (!s->cmds || !s->words || !s->lens || !s->redirs || !s->buf)
+	if (!s->cmds || !s->words || !s->lens || !s->wflags || !s->redirs || !s->buf)
 		abort();
 	s->o = (struct cpol_shell_out){
 		.cmds = s->cmds, .maxcmds = CPOL_SH_CMDS, .words = s->words, .maxwords = CPOL_SH_WORDS,
-		.wordlens = s->lens, .redirs = s->redirs, .maxredirs = CPOL_SH_REDIRS, .buf = s->buf,
+		.wordlens = s->lens, .wordflags = s->wflags, .redirs = s->redirs, .maxredirs = CPOL_SH_REDIRS, .buf = s->buf,
 		.bufcap = CPOL_SH_BUF,
 	};
 	return cpol_shell_split_as(text, len, dialect, &s->o);
@@ -850,6 +867,7 @@ static void split_free(struct split *s)
 	free(s->cmds);
 	free(s->words);
 	free(s->lens);
+	free(s->wflags);
 	free(s->redirs);
 	free(s->buf);
 }

@@ -26,7 +26,10 @@ static const char policy[] =
 	"forbid program \"python3\" because \"no python\";\n"
 	"prompt program \"node\";\n"
 	"rule \"rm -r\" { when program \"rm\" and any arg flag \"r\"; forbid; }\n"
-	"rule \"rm\" { when program \"rm\"; allow; }\n";
+	"rule \"rm\" { when program \"rm\"; allow; }\n"
+	"intent write program \"tee\" target operands;\n"
+	"intent write program \"cp\" target last;\n"
+	"rule \"writes outside\" { when writes outside sandbox.write; forbid; }\n";
 
 static void setup(void)
 {
@@ -157,4 +160,15 @@ Test(judge, unknown_words_three_valued)
 	/* the program itself unknown */
 	const char *p1[] = { "$CMD", "x", NULL };
 	expect3(p1, (const uint8_t[]){ Q, 0 }, CPOL_PROMPT, "program unknown");
+	/* a literal target outside the roots is written whatever the unknown
+	 * one becomes; an unknown one alone only may be outside */
+	const char *w1[] = { "tee", "-a", "$F", "/etc/x", NULL };
+	expect3(w1, (const uint8_t[]){ 0, 0, E, 0 }, CPOL_FORBID, "literal target outside");
+	const char *w2[] = { "tee", "-a", "$F", NULL };
+	expect3(w2, (const uint8_t[]){ 0, 0, Q }, CPOL_PROMPT, "unknown target only");
+	/* the last operand moves when an unknown word follows it */
+	const char *w3[] = { "cp", "/etc/x", "$F", NULL };
+	expect3(w3, (const uint8_t[]){ 0, 0, E }, CPOL_PROMPT, "last may be $F");
+	const char *w4[] = { "cp", "$F", "/etc/x", NULL };
+	expect3(w4, (const uint8_t[]){ 0, E, 0 }, CPOL_FORBID, "literal last");
 }

@@ -235,7 +235,7 @@ Test(limits, codexpolc_dumps_and_formats_the_block)
 	cr_assert_eq(out.status, 0, "%s", out.err);
 	cr_assert(strstr(out.out, "limits:\n  time 10m\n  cpu 5m\n  memory 4G\n  processes 512\n"
 	                          "  file-size 2G\n  open-files 4096\n"), "%s", out.out);
-	snprintf(src, sizeof src, "%s/limits.cpol", ws);
+	snprintf(src, sizeof src, "%s/limits.cpol", idir);
 	char *fmt[] = { (char *)e2e_codexpolc(), "--fmt", src, NULL };
 	e2e_run(NULL, fmt, &out);
 	cr_assert_eq(out.status, 0, "%s", out.err);

@@ -105,7 +105,9 @@ static char *on_a_pty(char *const argv[], const char *answer, int *status)
 			break;
 		len += (size_t)r;
 		buf[len] = 0;
-		if (!answered && strstr(buf, "[y/N] ")) {
+		/* the question ends "[y/N] " or, with remembered approvals,
+		 * "[N] no: " */
+		if (!answered && (strstr(buf, "[y/N] ") || strstr(buf, "[N] no: "))) {
 			cr_assert_eq(write(m, answer, strlen(answer)), (ssize_t)strlen(answer));
 			answered = 1;
 		}

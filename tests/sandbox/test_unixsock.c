@@ -118,8 +118,26 @@ Test(unixsock, the_daemon_answers_outside)
 	cr_assert_eq(connections(), 1);
 }
 
+/* Can uid 65534 reach the test programs (every folder above them
+ * searchable by others)? A build in a private folder keeps it out. */
+static int nobody_can_run(void)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", sb_prog("sbprobe"));
+	for (char *slash = strrchr(path, '/'); slash && slash > path; slash = strrchr(path, '/')) {
+		*slash = 0;
+		struct stat st;
+		if (stat(path, &st) < 0 || !(st.st_mode & S_IXOTH))
+			return 0;
+	}
+	return 1;
+}
+
 Test(unixsock, unreachable_from_every_profile_unless_granted)
 {
+	int as_nobody = nobody_can_run();
+	if (!as_nobody)
+		cr_log_info("the build lies in a folder uid 65534 cannot search: the checks as nobody are left out");
 	const char *writes[] = { "/dev/null", root };
 	for (size_t w = 0; w < 2; w++) {
 		int rc = connect_from(writes[w], NULL, NULL, sock);
@@ -127,10 +145,12 @@ Test(unixsock, unreachable_from_every_profile_unless_granted)
 		cr_expect(strstr(out, "ECONNREFUSED"), "write %s: %s", writes[w], out);
 		cr_expect_eq(connections(), 0, "write %s: the daemon saw a connection", writes[w]);
 		/* as an ordinary user too (a user namespace makes the view) */
-		rc = connect_from(writes[w], NULL, "65534", sock);
-		cr_expect_eq(rc, 1, "write %s as nobody: %d %s", writes[w], rc, out);
-		cr_expect_eq(connections(), 0, "write %s as nobody: the daemon saw a connection",
-		             writes[w]);
+		if (as_nobody) {
+			rc = connect_from(writes[w], NULL, "65534", sock);
+			cr_expect_eq(rc, 1, "write %s as nobody: %d %s", writes[w], rc, out);
+			cr_expect_eq(connections(), 0, "write %s as nobody: the daemon saw a connection",
+			             writes[w]);
+		}
 
 		rc = connect_from(writes[w], sock, NULL, sock);
 		cr_expect_eq(rc, 0, "granted, write %s: %d %s", writes[w], rc, out);

@@ -36,9 +36,9 @@ int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct
 		nrel += im->roots[i].kind == CPOL_RK_PROTECT && im->roots[i].var == CPOL_RV_RELATIVE;
 	size_t nports = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		g->nwrite += gr[i].kind == CPOL_GK_WRITE;
-		g->nunix += gr[i].kind == CPOL_GK_UNIX;
-		if (gr[i].kind == CPOL_GK_CONNECT)
+		g->nwrite += gr[i].kind == CPOL_GRANT_WRITE;
+		g->nunix += gr[i].kind == CPOL_GRANT_UNIX;
+		if (gr[i].kind == CPOL_GRANT_CONNECT)
 			nports += (size_t)gr[i].hi - gr[i].lo + 1;
 	}
 	size_t nw = s->nwrite + g->nwrite, np = s->nprotect + g->nwrite * nrel;
@@ -54,7 +54,7 @@ int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct
 	memcpy(prot, s->protect, s->nprotect * sizeof *prot);
 	size_t w = s->nwrite, p = s->nprotect, used = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		if (gr[i].kind != CPOL_GK_WRITE)
+		if (gr[i].kind != CPOL_GRANT_WRITE)
 			continue;
 		struct cpol_img_root r = { CPOL_RK_WRITE, gr[i].var, 0, gr[i].path };
 		uint32_t pl;
@@ -99,7 +99,7 @@ int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct
 			c = s->nconnect;
 		}
 		for (uint32_t i = 0; i < n; i++)
-			if (gr[i].kind == CPOL_GK_CONNECT)
+			if (gr[i].kind == CPOL_GRANT_CONNECT)
 				for (uint32_t port = gr[i].lo; port <= gr[i].hi; port++)
 					g->ports[c++] = (uint16_t)port;
 		g->nconnect = (unsigned)nports;

@@ -93,8 +93,7 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 	s->nprotect = np;
 	s->unix_allow = unixes;
 	s->nunix = nu;
-	static const enum cpol_net_mode nets[] = { CPOL_NET_NONE, CPOL_NET_CONNECT, CPOL_NET_OUTBOUND, CPOL_NET_ANY };
-	s->net = nets[sb->net];
+	s->net = (enum cpol_net_mode)sb->net;
 	s->connect_ports = rs->ports;
 	s->nconnect = nc;
 	s->bind_ports = rs->ports + nc;

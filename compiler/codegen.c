@@ -769,12 +769,6 @@ static uint32_t gen_ports(struct cpol_buf *out, const cpol_port *p)
 	return n;
 }
 
-static const uint8_t net_of[] = {
-	[CPOL_NETMODE_UNSET] = CPOL_IN_NONE, [CPOL_NETMODE_NONE] = CPOL_IN_NONE,
-	[CPOL_NETMODE_CONNECT] = CPOL_IN_CONNECT, [CPOL_NETMODE_OUTBOUND] = CPOL_IN_OUTBOUND,
-	[CPOL_NETMODE_ANY] = CPOL_IN_ANY,
-};
-
 /* Are the write roots only device files (as in the read-only profiles)?
  * Then nothing needs chmod and friends, and the filter refuses them. */
 static int no_folder_roots(const struct cpol_model *m)
@@ -803,7 +797,7 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 	struct cpol_buf roots = { 0 }, ports = { 0 }, bports = { 0 }, env = { 0 };
 	struct cpol_img_sandbox_hdr h;
 	memset(&h, 0, sizeof h);
-	h.net = net_of[m->net];
+	h.net = m->net;
 	gen_roots(g, &roots, CPOL_RK_READ, m->reads, m->nreads, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_WRITE, m->writes, m->nwrites, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_PROTECT, m->protects, m->nprotects, &h.nroots);
@@ -822,7 +816,7 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 			h.nroots++;
 		}
 	}
-	h.nconnect = m->net == CPOL_NETMODE_CONNECT ? gen_ports(&ports, m->connect) : 0;
+	h.nconnect = m->net == CPOL_NET_CONNECT ? gen_ports(&ports, m->connect) : 0;
 	h.nbind = gen_ports(&bports, m->bind);
 	for (uint32_t i = 0; i < m->nenvkeep; i++) {
 		struct cpol_str *v;

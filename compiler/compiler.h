@@ -25,7 +25,7 @@ struct cpol_model {
 	cpol_stmt **wrappers; uint32_t nwrappers;
 	cpol_stmt **sets;    uint32_t nsets;
 	cpol_stmt **tests;   uint32_t ntests;   /* test statements */
-	uint8_t net;                       /* enum cpol_net (NONE when unset) */
+	uint8_t net;                       /* enum cpol_net_mode (NONE when unset) */
 	cpol_port *connect, *bind;
 	cpol_list *reads[64], *writes[64], *protects[64], *envkeep[64];
 	uint32_t nreads, nwrites, nprotects, nenvkeep;
@@ -65,7 +65,7 @@ enum {
 struct cpol_compile_opts {
 	/* Builds the seccomp filter stored in the image (codexpolc passes
 	 * cpol_seccomp_export); NULL stores none and codexrun builds it. net is
-	 * enum cpol_img_net, flags CPOL_BPF_*. */
+	 * enum cpol_net_mode, flags CPOL_BPF_*. */
 	int (*make_bpf)(int net, unsigned flags, void **bpf, size_t *len, uint32_t *arch, void *arg);
 	void *make_bpf_arg;
 	int strip_debug;                   /* positions zeroed (for hash comparisons) */

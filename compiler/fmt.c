@@ -919,7 +919,7 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 	}
 	case E_SBITEM: {
 		const cpol_sbitem *it = el->node;
-		static const char *const nets[] = { "", "none", "connect ", "outbound", "any" };
+		static const char *const nets[] = { "none", "connect ", "outbound", "any" };
 		switch (it->kind) {
 		case CPOL_SB_READ: T(F, "read "); put_list(F, &it->list); break;
 		case CPOL_SB_WRITE: T(F, "write "); put_list(F, &it->list); break;
@@ -930,8 +930,8 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 		case CPOL_SB_BIND: T(F, "bind "); put_ports(F, it->ports); break;
 		case CPOL_SB_NETWORK:
 			T(F, "network ");
-			text(F, nets[it->net <= CPOL_NETMODE_ANY ? it->net : 0], strlen(nets[it->net <= CPOL_NETMODE_ANY ? it->net : 0]));
-			if (it->net == CPOL_NETMODE_CONNECT)
+			text(F, nets[it->net <= CPOL_NET_ANY ? it->net : 0], strlen(nets[it->net <= CPOL_NET_ANY ? it->net : 0]));
+			if (it->net == CPOL_NET_CONNECT)
 				put_ports(F, it->ports);
 			break;
 		default: break;

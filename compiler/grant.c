@@ -116,14 +116,13 @@ uint32_t cpol_grant_gen(const struct cpol_model *m, struct cpol_strtab *st, stru
 		for (const cpol_grant *g = m->rules[r]->u.rule.grants; g; g = g->next) {
 			if (g->kind == CPOL_GRANT_CONNECT) {
 				for (const cpol_port *p = g->ports; p; p = p->next, count++) {
-					struct cpol_img_grant x = { r, CPOL_GK_CONNECT, 0, (uint16_t)p->lo, (uint16_t)p->hi, 0, 0 };
+					struct cpol_img_grant x = { r, CPOL_GRANT_CONNECT, 0, (uint16_t)p->lo, (uint16_t)p->hi, 0, 0 };
 					cpol_buf_put(out, &x, sizeof x);
 				}
 				continue;
 			}
 			for (const cpol_item *it = g->list.first; it; it = it->next, count++) {
-				struct cpol_img_grant x = { r, g->kind == CPOL_GRANT_WRITE ? CPOL_GK_WRITE : CPOL_GK_UNIX, 0, 0, 0, 0,
-				                            0 };
+				struct cpol_img_grant x = { r, g->kind, 0, 0, 0, 0, 0 };
 				const char *rest;
 				uint32_t len;
 				path_parts(it->text, it->len, &x.var, &rest, &len);

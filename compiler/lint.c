@@ -352,7 +352,7 @@ static void lint_profile(cpol_unit *u, const struct cpol_model *m)
 	struct cpol_str keep;
 	const struct cpol_str *w;
 	if ((name_has(m, "offline") || (name_has(m, "workspace") && !name_has(m, "net"))) &&
-	    m->net != CPOL_NETMODE_NONE)
+	    m->net != CPOL_NET_NONE)
 		cpol_warn_at(u, at, CPOL_WARN_PROFILE, "policy \"%.*s\" grants network access", (int)m->namelen, m->name);
 	if ((name_has(m, "offline") || name_has(m, "read-only")) && (w = extra_write(m, 0, &keep)))
 		cpol_warn_at(u, w->loc, CPOL_WARN_PROFILE, "policy \"%.*s\" grants writing to %.*s",

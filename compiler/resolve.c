@@ -483,7 +483,7 @@ static void check_envname(cpol_unit *u, const struct cpol_str *s)
 
 static void check_sandbox(cpol_unit *u, struct cpol_model *m)
 {
-	m->net = CPOL_NETMODE_NONE;
+	m->net = CPOL_NET_NONE;
 	if (!m->sandbox)
 		return;
 	const cpol_sbitem *netitem = NULL;
@@ -610,7 +610,7 @@ int cpol_resolve(cpol_unit *u, cpol_file *main, struct cpol_model *m)
 			m->namelen = 0;
 		}
 	}
-	m->trusted = m->net == CPOL_NETMODE_ANY && is_root_slash(m);
+	m->trusted = m->net == CPOL_NET_ANY && is_root_slash(m);
 	if (cpol_arena_oom(u->arena))
 		cpol_error_at(u, ((cpol_loc){ main->index, 0, 0 }), "out of memory");
 	return u->nerrors > errors ? -1 : 0;

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/sandbox_kinds.h"
+
 /* Limits of the front end; each is reported with a clear message. */
 #define CPOL_MAX_FILE_SIZE   (16u << 20) /* bytes per source file */
 #define CPOL_MAX_STRING      4096u       /* bytes in one string literal */
@@ -97,8 +99,6 @@ enum cpol_stmt_kind {
 enum cpol_rule_form { CPOL_FORM_BLOCK, CPOL_FORM_PROGRAM, CPOL_FORM_SUBSTRING };
 enum cpol_action { CPOL_ACT_NONE, CPOL_ACT_DECIDE, CPOL_ACT_SCRIPT };
 
-enum cpol_net { CPOL_NETMODE_UNSET, CPOL_NETMODE_NONE, CPOL_NETMODE_CONNECT,
-                CPOL_NETMODE_OUTBOUND, CPOL_NETMODE_ANY };
 
 typedef struct cpol_port {
 	uint32_t lo, hi;          /* inclusive; hi == lo for one port */
@@ -112,7 +112,7 @@ enum cpol_sb_kind { CPOL_SB_READ, CPOL_SB_WRITE, CPOL_SB_PROTECT, CPOL_SB_NETWOR
 
 typedef struct cpol_sbitem {
 	uint8_t kind;             /* enum cpol_sb_kind */
-	uint8_t net;              /* enum cpol_net, for NETWORK */
+	uint8_t net;              /* enum cpol_net_mode, for NETWORK */
 	cpol_list list;           /* READ, WRITE, PROTECT, ENV_KEEP, UNIX, DENY_READ */
 	cpol_port *ports;         /* NETWORK connect, BIND */
 	cpol_loc loc;
@@ -207,7 +207,7 @@ typedef struct cpol_stmt {
 
 /* One `grant` line of a rule: what an approved prompt of that rule adds to
  * the profile's sandbox for the one command. */
-enum cpol_grant_kind { CPOL_GRANT_WRITE, CPOL_GRANT_CONNECT, CPOL_GRANT_UNIX };
+/* (enum cpol_grant_kind: common/sandbox_kinds.h) */
 
 typedef struct cpol_grant {
 	uint8_t kind;             /* enum cpol_grant_kind */

@@ -206,12 +206,12 @@ sbitem(I) ::= WRITE(K) list(L) SEMI.   { I = cpol_ast_sbitem(P, CPOL_SB_WRITE, K
 sbitem(I) ::= PROTECT(K) list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_PROTECT, K.loc); if (I) I->list = L; }
 sbitem(I) ::= DENY(K) READ list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_DENY_READ, K.loc); if (I) I->list = L; }
 sbitem(I) ::= ENV(K) KEEP list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_ENV_KEEP, K.loc); if (I) I->list = L; }
-sbitem(I) ::= NETWORK(K) NONE SEMI.     { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NETMODE_NONE; }
-sbitem(I) ::= NETWORK(K) ANY SEMI.      { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NETMODE_ANY; }
-sbitem(I) ::= NETWORK(K) OUTBOUND SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NETMODE_OUTBOUND; }
+sbitem(I) ::= NETWORK(K) NONE SEMI.     { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NET_NONE; }
+sbitem(I) ::= NETWORK(K) ANY SEMI.      { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NET_ANY; }
+sbitem(I) ::= NETWORK(K) OUTBOUND SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc); if (I) I->net = CPOL_NET_OUTBOUND; }
 sbitem(I) ::= NETWORK(K) CONNECT ports(R) SEMI. {
 	I = cpol_ast_sbitem(P, CPOL_SB_NETWORK, K.loc);
-	if (I) { I->net = CPOL_NETMODE_CONNECT; I->ports = cpol_ast_reverse_ports(R); }
+	if (I) { I->net = CPOL_NET_CONNECT; I->ports = cpol_ast_reverse_ports(R); }
 }
 sbitem(I) ::= BIND(K) ports(R) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_BIND, K.loc); if (I) I->ports = cpol_ast_reverse_ports(R); }
 sbitem(I) ::= UNIX(K) list(L) SEMI.    { I = cpol_ast_sbitem(P, CPOL_SB_UNIX, K.loc); if (I) I->list = L; }

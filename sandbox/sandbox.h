@@ -27,13 +27,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
-
-enum cpol_net_mode {
-	CPOL_NET_NONE = 0,     /* AF_UNIX only: no TCP connect/bind, no other socket family */
-	CPOL_NET_CONNECT = 1,  /* TCP connect to connect_ports only; all socket families */
-	CPOL_NET_OUTBOUND = 2, /* TCP connect to any port, no bind except bind_ports */
-	CPOL_NET_ANY = 3       /* everything */
-};
+#include "common/sandbox_kinds.h"
 
 /* What the policy grants, with every root already expanded to an absolute
  * path ($WORKSPACE, $TMPDIR, $HOME resolved by the caller). */

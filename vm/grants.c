@@ -24,12 +24,12 @@ uint32_t cpol_rule_grants(const struct cpol_image *im, int rule, const struct cp
 int cpol_grant_text(const struct cpol_image *im, const struct cpol_img_grant *g, char *buf, size_t cap)
 {
 	static const char *const vars[] = { "", "$WORKSPACE", "$TMPDIR", "~" };
-	if (g->kind == CPOL_GK_CONNECT) {
+	if (g->kind == CPOL_GRANT_CONNECT) {
 		if (g->lo == g->hi)
 			return snprintf(buf, cap, "network connect %u", g->lo);
 		return snprintf(buf, cap, "network connect %u-%u", g->lo, g->hi);
 	}
-	return snprintf(buf, cap, "%s %s%s", g->kind == CPOL_GK_WRITE ? "write" : "unix",
+	return snprintf(buf, cap, "%s %s%s", g->kind == CPOL_GRANT_WRITE ? "write" : "unix",
 	                vars[g->var <= CPOL_RV_HOME ? g->var : 0], cpol_img_string(im, g->path, NULL));
 }
 

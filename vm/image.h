@@ -18,6 +18,8 @@
 
 #include <stdint.h>
 
+#include "common/sandbox_kinds.h"
+
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
 #define CPOL_IMG_VERSION  2u
 #define CPOL_IMG_MAX_SIZE (1u << 30)
@@ -192,25 +194,18 @@ struct cpol_img_intent {
 };
 
 /* ---- SANDBOX ---- */
-enum cpol_img_root_kind { CPOL_RK_READ = 0, CPOL_RK_WRITE, CPOL_RK_PROTECT,
-                          CPOL_RK_UNIX, /* a pathname UNIX socket that stays reachable */
-                          CPOL_RK_DENY_READ /* never readable, even inside read or write roots */ };
-enum cpol_img_root_var { CPOL_RV_NONE = 0, CPOL_RV_WORKSPACE, CPOL_RV_TMPDIR, CPOL_RV_HOME,
-                         CPOL_RV_RELATIVE /* protect: a name inside every write root */,
-                         CPOL_RV_ANYWHERE /* deny read: a file name in any folder ("**\/.env"),
-                                             path may end with one '*' */ };
-enum cpol_img_net { CPOL_IN_NONE = 0, CPOL_IN_CONNECT, CPOL_IN_OUTBOUND, CPOL_IN_ANY };
+/* Root kinds and variables, network modes: common/sandbox_kinds.h. */
 
 struct cpol_img_root {
-	uint8_t  kind;       /* enum cpol_img_root_kind */
-	uint8_t  var;        /* enum cpol_img_root_var: what the path starts with */
+	uint8_t  kind;       /* enum cpol_root_kind */
+	uint8_t  var;        /* enum cpol_root_var: what the path starts with */
 	uint16_t pad;
 	uint32_t path;       /* string: the rest ("" or "/sub") or the whole path */
 };
 struct cpol_img_port { uint16_t lo, hi; };
 
 struct cpol_img_sandbox_hdr {
-	uint8_t  net;        /* enum cpol_img_net */
+	uint8_t  net;        /* enum cpol_net_mode */
 	uint8_t  pad[3];
 	uint32_t nroots, nconnect, nbind, nenv;
 	uint32_t bpf_arch;   /* AUDIT_ARCH_* of the prebuilt seccomp filter, 0 when none */
@@ -259,12 +254,10 @@ struct cpol_img_wrapper {
 /* ---- GRANTS: struct cpol_img_grant[count], ordered by rule ----
  * What an approved prompt of a rule adds to the sandbox for that one
  * command. Only prompt rules carry grants (the verifier checks it). */
-enum cpol_img_grant_kind { CPOL_GK_WRITE = 0, CPOL_GK_CONNECT, CPOL_GK_UNIX };
-
 struct cpol_img_grant {
 	uint32_t rule;       /* index in RULES */
-	uint8_t  kind;       /* enum cpol_img_grant_kind */
-	uint8_t  var;        /* WRITE, UNIX: enum cpol_img_root_var (never RELATIVE) */
+	uint8_t  kind;       /* enum cpol_grant_kind */
+	uint8_t  var;        /* WRITE, UNIX: enum cpol_root_var (never RELATIVE) */
 	uint16_t lo, hi;     /* CONNECT: port range, 1 <= lo <= hi */
 	uint16_t pad;
 	uint32_t path;       /* WRITE, UNIX: string, the rest after var; else 0 */

@@ -314,7 +314,7 @@ static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error
 	struct cpol_img_layout l = cpol_layout_sandbox(h->nroots, h->nconnect, h->nbind, h->nenv, h->bpf_len);
 	if (l.end != s->size)
 		return BAD("sandbox section size does not match its counts");
-	if (h->net > CPOL_IN_ANY)
+	if (h->net > CPOL_NET_ANY)
 		return BAD("sandbox has unknown network mode %u", h->net);
 	im->sb = h;
 	im->roots = (const void *)(im->base + s->off + l.a);
@@ -362,9 +362,9 @@ static int verify_grants(struct cpol_image *im, const struct sec *s, cpol_error 
 		const struct cpol_img_rule *r = &im->rules[g->rule];
 		if (r->action != CPOL_RA_DECIDE || r->dec != CPOL_PROMPT)
 			return BAD("grant %u belongs to a rule that is not a prompt", i);
-		if (g->kind > CPOL_GK_UNIX)
+		if (g->kind > CPOL_GRANT_UNIX)
 			return BAD("grant %u has an unknown kind", i);
-		if (g->kind == CPOL_GK_CONNECT) {
+		if (g->kind == CPOL_GRANT_CONNECT) {
 			if (g->lo == 0 || g->lo > g->hi)
 				return BAD("grant %u has an empty port range", i);
 		} else if (g->var > CPOL_RV_HOME || !str_ok(im, g->path) || im->strs[g->path].len > 255) {

@@ -137,7 +137,7 @@ Test(grammar, sandbox_holds_every_item_in_source_order)
 	cr_expect_null(it);
 	/* ports in source order, a range as lo-hi */
 	it = s->u.sandbox.items->next->next->next->next;
-	cr_expect_eq(it->net, CPOL_NETMODE_CONNECT);
+	cr_expect_eq(it->net, CPOL_NET_CONNECT);
 	static const uint32_t conn[][2] = { { 80, 80 }, { 443, 443 }, { 8000, 8100 } };
 	cpol_port *p = it->ports;
 	for (size_t i = 0; i < 3; i++, p = p->next) {
@@ -160,10 +160,10 @@ Test(grammar, sandbox_holds_every_item_in_source_order)
 Test(grammar, network_takes_each_mode)
 {
 	static const struct { const char *text; int net; } modes[] = {
-		{ "sandbox { network none; }", CPOL_NETMODE_NONE },
-		{ "sandbox { network any; }", CPOL_NETMODE_ANY },
-		{ "sandbox { network outbound; }", CPOL_NETMODE_OUTBOUND },
-		{ "sandbox { network connect 443; }", CPOL_NETMODE_CONNECT },
+		{ "sandbox { network none; }", CPOL_NET_NONE },
+		{ "sandbox { network any; }", CPOL_NET_ANY },
+		{ "sandbox { network outbound; }", CPOL_NET_OUTBOUND },
+		{ "sandbox { network connect 443; }", CPOL_NET_CONNECT },
 	};
 	for (size_t i = 0; i < 4; i++) {
 		cpol_file *f;

@@ -365,7 +365,7 @@ static cpol_image *open_image(struct run *r, const char *path, cpol_error *err)
  * HOME, when it lies in a writable root (git, ssh, npm, pip and the shells
  * would read start-up files the command can plant there), the account's
  * home folder. The names join the removed list, marked "(pinned)". */
-static int pin_env(struct run *r, const struct run_spec *rs, char ***envp, char *removed, size_t cap, int trusted,
+static int pin_env(struct run *r, const struct cpol_spec *rs, char ***envp, char *removed, size_t cap, int trusted,
                    cpol_error *err)
 {
 	static char tmp[PATH_MAX + 8], home[PATH_MAX + 8];
@@ -378,9 +378,9 @@ static int pin_env(struct run *r, const struct run_spec *rs, char ***envp, char 
 		snprintf(removed + l, cap - l, "%sTMPDIR (pinned)", l ? "," : "");
 	}
 	const char *h = getenv("HOME");
-	if (!trusted && h && run_spec_writable_real(rs, h)) {
+	if (!trusted && h && cpol_spec_writable_real(rs, h)) {
 		struct passwd *pw = getpwuid(getuid());
-		const char *real = pw && pw->pw_dir && pw->pw_dir[0] == '/' && !run_spec_writable_real(rs, pw->pw_dir)
+		const char *real = pw && pw->pw_dir && pw->pw_dir[0] == '/' && !cpol_spec_writable_real(rs, pw->pw_dir)
 		                   ? pw->pw_dir : "/nonexistent";
 		snprintf(home, sizeof home, "HOME=%s", real);
 		if (cpol_env_pin(envp, home, err) < 0)
@@ -468,7 +468,7 @@ int main(int argc, char **argv)
 		return fail("%s", err.msg);
 	}
 	int rc = RUN_EXIT_FAIL;
-	struct run_spec rs = { 0 };
+	struct cpol_spec rs = { 0 };
 	struct run_grants grants = { 0 };
 	struct run_layers layers;
 	memset(&layers, 0, sizeof layers);
@@ -604,7 +604,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	if (run_spec_build(r.im, &r.env, r.o.require_sandbox, &rs, &err) < 0) {
+	if (cpol_spec_read(r.im, &r.env, r.o.require_sandbox, &rs, &err) < 0) {
 		rc = fail("%s", err.msg);
 		exit_record(&r, rc, 0, 0);
 		goto out;
@@ -614,7 +614,7 @@ int main(int argc, char **argv)
 	{
 		char why[PATH_MAX * 2 + 64];
 		int w = run_workspace_check(r.ws, r.home, why, sizeof why);
-		if (w == -2 || (w < 0 && !r.o.trusted && !trusted_image && run_spec_writable(&rs, r.ws))) {
+		if (w == -2 || (w < 0 && !r.o.trusted && !trusted_image && cpol_spec_writable(&rs, r.ws))) {
 			rc = fail("%s%s", why, w == -2 ? "" : "; give --trusted to use it anyway");
 			exit_record(&r, rc, 0, 0);
 			goto out;
@@ -629,12 +629,12 @@ int main(int argc, char **argv)
 	/* The sandboxed command must not be able to rewrite its own history,
 	 * nor the policy the next run will use. */
 	const char *apath = r.audit ? cpol_audit_path(r.audit) : NULL;
-	if (apath && !trusted_image && run_spec_writable_real(&rs, apath)) {
+	if (apath && !trusted_image && cpol_spec_writable_real(&rs, apath)) {
 		rc = fail("the audit log %s is inside a writable root of the policy; choose another with --audit", apath);
 		exit_record(&r, rc, 0, 0);
 		goto out;
 	}
-	if (r.image[0] && !trusted_image && run_spec_writable_real(&rs, r.image)) {
+	if (r.image[0] && !trusted_image && cpol_spec_writable_real(&rs, r.image)) {
 		rc = fail("the policy image %s is inside a writable root of the policy (the command could rewrite "
 		          "it); keep it outside the workspace", r.image);
 		exit_record(&r, rc, 0, 0);
@@ -725,7 +725,7 @@ out:
 	cpol_env_free(envp);
 	cpol_sandbox_free(sb);
 	run_grants_free(&grants);
-	run_spec_free(&rs);
+	cpol_spec_free(&rs);
 	run_denyread_free();
 	cpol_ctx_free(ctx);
 	run_layers_close(&layers);

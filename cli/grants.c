@@ -1,6 +1,6 @@
 /* cli/grants.c -- an approved prompt runs with the grants of the rule that
  * asked, and nothing more: this widens the sandbox spec built from the
- * profile (run_spec.c) by those grants only. It is called for prompt
+ * profile (sandbox/spec_read.c) by those grants only. It is called for prompt
  * decisions that were approved, never for allow or forbid (the compiler and
  * the verifier already keep grants off every other rule). */
 #include "cli/grants.h"
@@ -21,7 +21,7 @@ void run_grants_free(struct run_grants *g)
 	memset(g, 0, sizeof *g);
 }
 
-int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct run_spec *rs,
+int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct cpol_spec *rs,
                      struct run_grants *g, cpol_error *err)
 {
 	const struct cpol_img_grant *gr;

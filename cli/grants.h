@@ -21,7 +21,7 @@ struct run_grants {
  * profile without network becomes connect-to-those-ports; outbound and any
  * already allow them). UNIX-socket grants are only described here. The spec
  * then points into g until run_grants_free. 0, or -1 with err. */
-int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct run_spec *rs,
+int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct cpol_spec *rs,
                      struct run_grants *g, cpol_error *err);
 void run_grants_free(struct run_grants *g);
 

@@ -146,9 +146,9 @@ int run_write_atomic(const char *path, const void *data, size_t len, int mode)
 	return 0;
 }
 
-static int spec_writable(const struct run_spec *spec, const char *path)
+static int spec_writable(const struct cpol_spec *spec, const char *path)
 {
-	return spec && run_spec_writable(spec, path);
+	return spec && cpol_spec_writable(spec, path);
 }
 
 /* The top-level text of a layer: includes of its files. */
@@ -183,7 +183,7 @@ static void diag_fail(cpol_unit *u, const struct run_layer *L, cpol_error *err)
 }
 
 /* Parse, hash, then load the cached image or compile (and cache) it. */
-static int layer_build(struct run_layers *ls, struct run_layer *L, const struct run_spec *spec, cpol_error *err)
+static int layer_build(struct run_layers *ls, struct run_layer *L, const struct cpol_spec *spec, cpol_error *err)
 {
 	struct dirent **names;
 	int n = scandir(L->dir, &names, is_cpol, alphasort);
@@ -518,12 +518,12 @@ void run_layers_explain(const struct run_layers *ls, int json, char *buf, size_t
 int run_layers_run(struct run_layers *ls, const cpol_image *profile, const cpol_env *env, int explain, int may_ask,
                    int argc, const char *const *argv, cpol_result *res, const cpol_image **im, cpol_error *err)
 {
-	struct run_spec spec;
-	if (run_spec_build(profile, env, 0, &spec, err) < 0)
+	struct cpol_spec spec;
+	if (cpol_spec_read(profile, env, 0, &spec, err) < 0)
 		return -1;
 	struct run_layers_opts o = { NULL, env->workspace, env->home, may_ask, explain, &spec };
 	int rc = run_layers_open(ls, &o, env, err);
-	run_spec_free(&spec);
+	cpol_spec_free(&spec);
 	if (rc < 0)
 		return -1;
 	cpol_result pres = *res;

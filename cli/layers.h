@@ -44,7 +44,7 @@ struct run_layers_opts {
 	const char *home;
 	int may_ask;                /* a changed project layer may be trusted on the terminal */
 	int quiet;                  /* no warnings on stderr (--explain shows the states) */
-	const struct run_spec *spec;/* the profile's sandbox: caches inside its write roots are not used */
+	const struct cpol_spec *spec;/* the profile's sandbox: caches inside its write roots are not used */
 };
 
 /* Find, check, trust and compile the layers. -1 with err when a layer must

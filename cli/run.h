@@ -1,6 +1,6 @@
 /* cli/run.h -- what the parts of codexrun share: its options, exit codes
  * (the coreutils convention for wrappers), and the functions of
- * run_explain.c, run_spec.c, run_approve.c and run_child.c. */
+ * run_explain.c, run_which.c, run_approve.c and run_child.c. */
 #ifndef CPOL_CLI_RUN_H
 #define CPOL_CLI_RUN_H
 
@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "codexpol.h"
-#include "sandbox/sandbox.h"
+#include "sandbox/spec.h"
 
 enum {
 	RUN_EXIT_FORBID = 126,   /* forbidden, approval refused, or not executable */
@@ -50,21 +50,7 @@ int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char 
 /* Format "file:line:col" of a verdict into buf ("" for built-ins). */
 const char *run_source(const cpol_verdict *v, char *buf, size_t cap);
 
-/* run_spec.c: the sandbox spec of an image in an environment. */
-struct run_spec {
-	struct cpol_sandbox_spec spec;
-	char *strs;               /* storage of the expanded paths */
-	const char **paths;
-	uint16_t *ports;
-};
-int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struct run_spec *rs,
-                   cpol_error *err);
-void run_spec_free(struct run_spec *rs);
-/* Is path (absolute) inside a write root of the spec? */
-int run_spec_writable(const struct run_spec *rs, const char *path);
-/* The same for path as given and as realpath(3) resolves it (symlinks). */
-int run_spec_writable_real(const struct run_spec *rs, const char *path);
-/* The run's private temporary folder when codexrun made one (set with
+/* run_which.c: the run's private temporary folder when codexrun made one (set with
  * run_tmpdir_set before the environment is read), else NULL. Only such a
  * folder becomes the policy's $TMPDIR and the command's TMPDIR; an
  * inherited TMPDIR never does (it could name any folder), /tmp stands in. */
@@ -182,7 +168,7 @@ void run_limits_finish(int status, int sig, char *hit, size_t len);
  * apply: the spec's read roots become their complement (Landlock); what it
  * cannot hold goes to degraded. free after the command ran. */
 int run_denyread_judge(const cpol_image *im, const cpol_env *env, int argc, char **argv, cpol_result *res);
-int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct run_spec *rs, char *degraded, size_t len,
+int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct cpol_spec *rs, char *degraded, size_t len,
                        cpol_error *err);
 void run_denyread_free(void);
 

@@ -121,7 +121,7 @@ int run_denyread_judge(const cpol_image *im, const cpol_env *env, int argc, char
 
 static struct cpol_denyread plan;
 
-int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct run_spec *rs, char *degraded, size_t len,
+int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct cpol_spec *rs, char *degraded, size_t len,
                        cpol_error *err)
 {
 	static struct deny d[64];

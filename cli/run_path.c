@@ -29,17 +29,17 @@
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
-static int inside(const struct run_spec *rs, const cpol_env *env, const char *dir)
+static int inside(const struct cpol_spec *rs, const cpol_env *env, const char *dir)
 {
 	char norm[CPOL_PATH_BUF];
 	long n = cpol_path_normalize("/", 1, "/", 1, dir, strlen(dir), norm, sizeof norm);
-	if (n < 0 || run_spec_writable(rs, norm))
+	if (n < 0 || cpol_spec_writable(rs, norm))
 		return 1;
 	return cpol_path_within(env->workspace, strlen(env->workspace), norm, (size_t)n) ||
 	       cpol_path_within(env->tmpdir, strlen(env->tmpdir), norm, (size_t)n);
 }
 
-static int writable(const struct run_spec *rs, const cpol_env *env, const char *dir)
+static int writable(const struct cpol_spec *rs, const cpol_env *env, const char *dir)
 {
 	char real[PATH_MAX];
 	return inside(rs, env, dir) || (realpath(dir, real) && inside(rs, env, real));
@@ -50,16 +50,16 @@ int run_path_setup(const cpol_image *im, const cpol_env *env)
 	const char *path = getenv("PATH");
 	if (!path)
 		return 1;               /* the shells' own default: system folders */
-	struct run_spec rs;
+	struct cpol_spec rs;
 	cpol_error err;
-	if (run_spec_build(im, env, 0, &rs, &err) < 0)
+	if (cpol_spec_read(im, env, 0, &rs, &err) < 0)
 		return -1;
 	size_t len = strlen(path);
 	char *out = malloc(len + sizeof DEFAULT_PATH), *dup = malloc(len + 1);
 	if (!out || !dup) {
 		free(out);
 		free(dup);
-		run_spec_free(&rs);
+		cpol_spec_free(&rs);
 		return -1;
 	}
 	size_t n = 0;
@@ -87,7 +87,7 @@ int run_path_setup(const cpol_image *im, const cpol_env *env)
 	int rc = setenv("PATH", out, 1) == 0 ? !moved : -1;
 	free(out);
 	free(dup);
-	run_spec_free(&rs);
+	cpol_spec_free(&rs);
 	return rc;
 }
 

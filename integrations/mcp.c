@@ -293,10 +293,10 @@ static void tool_check(struct mcp *m, struct out *o, const char *id, struct call
 	}
 	cpol_env env = { ca->cwd, m->have_ws ? m->ws : ca->cwd, m->tmp, m->home, m->user };
 	cpol_ctx *ctx = cpol_ctx_new(im, &env, &err);
-	struct run_spec rs;
+	struct cpol_spec rs;
 	memset(&rs, 0, sizeof rs);
 	char *buf = NULL;
-	if (!ctx || run_spec_build(im, &env, 0, &rs, &err) < 0) {
+	if (!ctx || cpol_spec_read(im, &env, 0, &rs, &err) < 0) {
 		send_error(o, id, -32603, err.msg);
 		goto out;
 	}
@@ -377,7 +377,7 @@ static void tool_check(struct mcp *m, struct out *o, const char *id, struct call
 	tool_result(o, id, b.p, b.len, 0);
 out:
 	free(buf);
-	run_spec_free(&rs);
+	cpol_spec_free(&rs);
 	cpol_ctx_free(ctx);
 	cpol_image_close(im);
 }

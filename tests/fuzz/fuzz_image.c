@@ -34,14 +34,14 @@ static void use(const uint8_t *bytes, size_t size)
 	cpol_dump(im, fuzz_devnull());
 
 	/* codexrun's sandbox spec, in the test environment */
-	struct run_spec rs;
-	if (run_spec_build(im, &fuzz_env_test, 0, &rs, &err) == 0) {
+	struct cpol_spec rs;
+	if (cpol_spec_read(im, &fuzz_env_test, 0, &rs, &err) == 0) {
 		FUZZ_CHECK(rs.spec.nread <= im->sb->nroots && rs.spec.nwrite <= im->sb->nroots,
 		           "sandbox spec has more roots than the image");
 		for (size_t i = 0; i < rs.spec.nwrite; i++)
 			(void)strlen(rs.spec.write_roots[i]);
-		run_spec_writable(&rs, "/home/user/project/x");
-		run_spec_free(&rs);
+		cpol_spec_writable(&rs, "/home/user/project/x");
+		cpol_spec_free(&rs);
 	}
 
 	cpol_ctx *ctx[2];

@@ -1,8 +1,10 @@
-/* cli/run_spec.c -- from an image and the environment to the sandbox spec
- * codexrun applies: roots expanded exactly as the VM expands them (same
- * function), port ranges unrolled into the port lists Landlock wants, the
- * prebuilt seccomp filter. Also PATH resolution of the command. */
-#include "cli/run.h"
+/* sandbox/spec_read.c -- the one reader of an image's SANDBOX section: from
+ * an image and the environment to the platform-neutral spec a backend
+ * applies. Roots are expanded exactly as the VM expands them (same
+ * function), port ranges unrolled into port lists, the prebuilt seccomp
+ * filter passed on as the Linux backend's hint. Nothing else outside vm/
+ * reads the section; this file never talks to the kernel beyond stat(2). */
+#include "sandbox/spec.h"
 #include "common/error.h"
 #include "vm/path.h"
 #include "vm/vm.h"
@@ -14,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struct run_spec *rs,
+int cpol_spec_read(const cpol_image *im, const cpol_env *env, int require, struct cpol_spec *rs,
                    cpol_error *err)
 {
 	const struct cpol_img_sandbox_hdr *sb = im->sb;
@@ -33,7 +35,7 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 		nports += (size_t)im->bind[i].hi - im->bind[i].lo + 1;
 	rs->ports = malloc((nports ? nports : 1) * sizeof *rs->ports);
 	if (!rs->paths || !rs->strs || !rs->ports) {
-		run_spec_free(rs);
+		cpol_spec_free(rs);
 		return cpol_fail(err, ENOMEM, "out of memory");
 	}
 	const char **reads = rs->paths, **writes = rs->paths + maxpaths, **prot = rs->paths + 2 * maxpaths;
@@ -61,7 +63,7 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 				long m = cpol_root_expand(r, p, pl, env->workspace, env->tmpdir, env->home,
 				                          r->var == CPOL_RV_RELATIVE ? writes[k] : "", out, CPOL_PATH_BUF);
 				if (m < 0) {
-					run_spec_free(rs);
+					cpol_spec_free(rs);
 					return cpol_fail(err, ENAMETOOLONG, "sandbox path too long");
 				}
 				used += (size_t)m + 1;
@@ -107,7 +109,7 @@ int run_spec_build(const cpol_image *im, const cpol_env *env, int require, struc
 	return 0;
 }
 
-void run_spec_free(struct run_spec *rs)
+void cpol_spec_free(struct cpol_spec *rs)
 {
 	free(rs->strs);
 	free(rs->paths);
@@ -115,7 +117,7 @@ void run_spec_free(struct run_spec *rs)
 	memset(rs, 0, sizeof *rs);
 }
 
-int run_spec_writable(const struct run_spec *rs, const char *path)
+int cpol_spec_writable(const struct cpol_spec *rs, const char *path)
 {
 	char norm[CPOL_PATH_BUF];
 	long n = cpol_path_normalize("/", 1, "/", 1, path, strlen(path), norm, sizeof norm);
@@ -127,50 +129,8 @@ int run_spec_writable(const struct run_spec *rs, const char *path)
 	return 0;
 }
 
-int run_spec_writable_real(const struct run_spec *rs, const char *path)
+int cpol_spec_writable_real(const struct cpol_spec *rs, const char *path)
 {
 	char real[PATH_MAX];
-	return run_spec_writable(rs, path) || (realpath(path, real) && run_spec_writable(rs, real));
-}
-
-static const char *private_tmp;
-
-const char *run_tmpdir(void)
-{
-	return private_tmp;
-}
-
-void run_tmpdir_set(const char *dir)
-{
-	private_tmp = dir;
-}
-
-int run_which(const char *name, char *buf, size_t cap)
-{
-	if (strchr(name, '/')) {
-		if (strlen(name) >= cap)
-			return -1;
-		strcpy(buf, name);
-		return 0;
-	}
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (const char *p = path;;) {
-		const char *colon = strchr(p, ':');
-		size_t dl = colon ? (size_t)(colon - p) : strlen(p);
-		const char *dir = dl ? p : ".";
-		if (!dl)
-			dl = 1;
-		if (dl + 1 + strlen(name) < cap) {
-			memcpy(buf, dir, dl);
-			buf[dl] = '/';
-			strcpy(buf + dl + 1, name);
-			if (access(buf, X_OK) == 0)
-				return 0;
-		}
-		if (!colon)
-			return -1;
-		p = colon + 1;
-	}
+	return cpol_spec_writable(rs, path) || (realpath(path, real) && cpol_spec_writable(rs, real));
 }

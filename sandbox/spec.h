@@ -1,0 +1,33 @@
+/* sandbox/spec.h -- the sandbox spec of one run, read from a policy image:
+ * the platform-neutral struct cpol_sandbox_spec (sandbox/sandbox.h) with
+ * every root expanded, plus the storage it points into. The only reader of
+ * the image's SANDBOX section is sandbox/spec_read.c; programs see the
+ * image as the opaque cpol_image and never its layout. */
+#ifndef CPOL_SANDBOX_SPEC_H
+#define CPOL_SANDBOX_SPEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codexpol.h"
+#include "sandbox/sandbox.h"
+
+struct cpol_spec {
+	struct cpol_sandbox_spec spec;
+	char *strs;               /* storage of the expanded paths */
+	const char **paths;
+	uint16_t *ports;
+};
+
+/* Read the sandbox of im, roots expanded against env ($WORKSPACE, $TMPDIR,
+ * $HOME); require: fail rather than degrade (spec.require). 0, or -1 with
+ * err (memory, a path too long). Free with cpol_spec_free. */
+int cpol_spec_read(const cpol_image *im, const cpol_env *env, int require, struct cpol_spec *rs,
+                   cpol_error *err);
+void cpol_spec_free(struct cpol_spec *rs);
+/* Is path (absolute) inside a write root of the spec? */
+int cpol_spec_writable(const struct cpol_spec *rs, const char *path);
+/* The same for path as given and as realpath(3) resolves it (symlinks). */
+int cpol_spec_writable_real(const struct cpol_spec *rs, const char *path);
+
+#endif

@@ -28,7 +28,6 @@
 
 #include "audit/audit.h"
 #include "cli/approvals.h"
-#include "cli/grants.h"
 #include "cli/layers.h"
 #include "cli/run.h"
 #include "integrations/hook.h"
@@ -469,7 +468,7 @@ int main(int argc, char **argv)
 	}
 	int rc = RUN_EXIT_FAIL;
 	struct cpol_spec rs = { 0 };
-	struct run_grants grants = { 0 };
+	struct cpol_spec_grants grants = { 0 };
 	struct run_layers layers;
 	memset(&layers, 0, sizeof layers);
 	const cpol_image *dim = r.im; /* the image of the rule that decided: the profile's or a layer's */
@@ -621,7 +620,7 @@ int main(int argc, char **argv)
 		}
 	}
 	/* An approved prompt runs with the grants of the rule that asked. */
-	if (d == CPOL_PROMPT && run_grants_apply(dim, res.verdict.index, &r.env, &rs, &grants, &err) < 0) {
+	if (d == CPOL_PROMPT && cpol_spec_grant(dim, res.verdict.index, &r.env, &rs, &grants, &err) < 0) {
 		rc = fail("%s", err.msg);
 		exit_record(&r, rc, 0, 0);
 		goto out;
@@ -724,7 +723,7 @@ int main(int argc, char **argv)
 out:
 	cpol_env_free(envp);
 	cpol_sandbox_free(sb);
-	run_grants_free(&grants);
+	cpol_spec_grants_free(&grants);
 	cpol_spec_free(&rs);
 	run_denyread_free();
 	cpol_ctx_free(ctx);

@@ -9,7 +9,7 @@
  * the sense of the sandbox block (absolute, or starting with $WORKSPACE,
  * $TMPDIR, $HOME or ~), never "/" and never with a ".." component.
  * Nothing here widens anything: codexrun applies the section
- * (cli/grants.c). */
+ * (sandbox/spec_grants.c). */
 #include "compiler/compiler.h"
 #include "compiler/build.h"
 #include "compiler/grant.h"

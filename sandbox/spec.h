@@ -30,4 +30,24 @@ int cpol_spec_writable(const struct cpol_spec *rs, const char *path);
 /* The same for path as given and as realpath(3) resolves it (symlinks). */
 int cpol_spec_writable_real(const struct cpol_spec *rs, const char *path);
 
+/* spec_grants.c: per-rule grants. */
+/* The storage behind a widened spec; zero it before use. */
+struct cpol_spec_grants {
+	const char **paths;       /* write roots, then protected paths */
+	char *strs;
+	uint16_t *ports;
+	unsigned nwrite, nconnect, nunix;
+	char text[2048];          /* "write ~/.cache/pip, network connect 443" ("" when none) */
+};
+
+/* Add the grants of rule `rule` (a verdict's index; < 0: none) to rs->spec:
+ * write grants become write roots (with the image's relative protected names,
+ * .git among them, inside each), connect grants open those TCP ports (a
+ * profile without network becomes connect-to-those-ports; outbound and any
+ * already allow them). UNIX-socket grants are only described here. The spec
+ * then points into g until cpol_spec_grants_free. 0, or -1 with err. */
+int cpol_spec_grant(const cpol_image *im, int rule, const cpol_env *env, struct cpol_spec *rs,
+                    struct cpol_spec_grants *g, cpol_error *err);
+void cpol_spec_grants_free(struct cpol_spec_grants *g);
+
 #endif

@@ -1,9 +1,9 @@
-/* cli/grants.c -- an approved prompt runs with the grants of the rule that
- * asked, and nothing more: this widens the sandbox spec built from the
- * profile (sandbox/spec_read.c) by those grants only. It is called for prompt
+/* sandbox/spec_grants.c -- an approved prompt runs with the grants of the
+ * rule that asked, and nothing more: this widens the sandbox spec read from
+ * the profile (spec_read.c) by those grants only, read from the same image. It is called for prompt
  * decisions that were approved, never for allow or forbid (the compiler and
  * the verifier already keep grants off every other rule). */
-#include "cli/grants.h"
+#include "sandbox/spec.h"
 #include "common/error.h"
 #include "vm/path.h"
 #include "vm/vm.h"
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-void run_grants_free(struct run_grants *g)
+void cpol_spec_grants_free(struct cpol_spec_grants *g)
 {
 	free(g->paths);
 	free(g->strs);
@@ -21,8 +21,8 @@ void run_grants_free(struct run_grants *g)
 	memset(g, 0, sizeof *g);
 }
 
-int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct cpol_spec *rs,
-                     struct run_grants *g, cpol_error *err)
+int cpol_spec_grant(const cpol_image *im, int rule, const cpol_env *env, struct cpol_spec *rs,
+                     struct cpol_spec_grants *g, cpol_error *err)
 {
 	const struct cpol_img_grant *gr;
 	uint32_t n = cpol_rule_grants(im, rule, &gr);
@@ -46,7 +46,7 @@ int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct
 	g->strs = malloc((g->nwrite * (nrel + 1) + 1) * CPOL_PATH_BUF);
 	g->ports = malloc((s->nconnect + nports + 1) * sizeof *g->ports);
 	if (!g->paths || !g->strs || !g->ports) {
-		run_grants_free(g);
+		cpol_spec_grants_free(g);
 		return cpol_fail(err, ENOMEM, "out of memory");
 	}
 	const char **writes = g->paths, **prot = g->paths + nw;
@@ -62,7 +62,7 @@ int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct
 		char *out = g->strs + used;
 		long m = cpol_root_expand(&r, path, pl, env->workspace, env->tmpdir, env->home, "", out, CPOL_PATH_BUF);
 		if (m < 0) {
-			run_grants_free(g);
+			cpol_spec_grants_free(g);
 			return cpol_fail(err, ENAMETOOLONG, "granted path too long");
 		}
 		used += (size_t)m + 1;
@@ -81,7 +81,7 @@ int run_grants_apply(const cpol_image *im, int rule, const cpol_env *env, struct
 			char *po = g->strs + used;
 			long pm = cpol_root_expand(x, xp, xl, env->workspace, env->tmpdir, env->home, out, po, CPOL_PATH_BUF);
 			if (pm < 0) {
-				run_grants_free(g);
+				cpol_spec_grants_free(g);
 				return cpol_fail(err, ENAMETOOLONG, "granted path too long");
 			}
 			used += (size_t)pm + 1;

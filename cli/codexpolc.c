@@ -27,7 +27,6 @@
 #include "compiler/compiler.h"
 #include "compiler/fmt.h"
 #include "grammar/ast.h"
-#include "vm/vm.h"
 
 enum { EXIT_OK = 0, EXIT_POLICY = 1, EXIT_USAGE = 2 };
 

@@ -32,8 +32,8 @@
 #include "cli/run.h"
 #include "integrations/hook.h"
 #include "integrations/mcp.h"
+#include "vm/query.h"
 int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc);
-#include "vm/vm.h"
 
 const unsigned char *cpol_offline_data(size_t *len);
 
@@ -475,7 +475,7 @@ int main(int argc, char **argv)
 	struct cpol_sandbox *sb = NULL;
 	char **envp = NULL;
 	cpol_ctx *ctx = NULL;
-	const int trusted_image = (r.im->meta->flags & CPOL_IMGF_TRUSTED) != 0;
+	const int trusted_image = cpol_spec_trusted(r.im);
 
 	if (r.audit) {
 		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
@@ -674,17 +674,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "codexrun: warning: not enforced: %s\n", rep.degraded);
 	}
 	static const char *const nokeep[] = { NULL };
-	const char **keep = NULL;
-	size_t nkeep = 0;
-	if (r.im->sb->nenv) {
-		keep = calloc(r.im->sb->nenv, sizeof *keep);
-		for (uint32_t i = 0; keep && i < r.im->sb->nenv; i++)
-			keep[nkeep++] = cpol_img_string(r.im, r.im->envkeep[i], NULL);
-	}
 	extern char **environ;
 	char removed[1024] = "";
-	envp = cpol_env_scrub(environ, keep ? keep : nokeep, nkeep, removed, sizeof removed, &err);
-	free(keep);
+	envp = cpol_env_scrub(environ, rs.env_keep ? rs.env_keep : nokeep, rs.nenv_keep, removed, sizeof removed, &err);
 	if (!envp) {
 		rc = fail("%s", err.msg);
 		exit_record(&r, rc, 0, 0);

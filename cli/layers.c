@@ -23,7 +23,7 @@
 
 #include "cli/layers.h"
 #include "compiler/compiler.h"
-#include "vm/vm.h"
+#include "vm/query.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -233,7 +233,7 @@ static int layer_build(struct run_layers *ls, struct run_layer *L, const struct 
 	char cached[PATH_MAX + 96] = "";
 	if (ls->cache[0] && !spec_writable(spec, ls->cache)) {
 		snprintf(cached, sizeof cached, "%s/%s-%s-v%u-%s.bin", ls->cache, kind_names[L->kind], L->hash,
-		         CPOL_IMG_VERSION, PACKAGE_VERSION);
+		         cpol_image_format_version(), PACKAGE_VERSION);
 		if (access(cached, R_OK) == 0) {
 			cpol_error e2;
 			L->im = cpol_image_open(cached, &e2);
@@ -375,11 +375,11 @@ int run_layers_open(struct run_layers *ls, const struct run_layers_opts *o, cons
 		if (!L->im)
 			continue;
 		L->state = LAYER_USED;
-		if (k == LAYER_PROJECT && L->im->ngrants) {
+		if (k == LAYER_PROJECT && cpol_image_grant_rule(L->im)) {
 			if (!o->quiet)
 				fprintf(stderr, "codexrun: warning: the project policy in %s grants (%s ...); a project layer cannot "
 			                "widen the sandbox, so it is not used\n", L->dir,
-			        cpol_img_string(L->im, L->im->rules[L->im->grants[0].rule].name, NULL));
+			        cpol_image_grant_rule(L->im));
 			L->state = LAYER_REFUSED;
 		} else if (k == LAYER_PROJECT && !is_trusted(ls->trust, L->dir, L->hash)) {
 			/* a trust file the command could write proves nothing */
@@ -555,7 +555,7 @@ int run_layers_retrust_project(struct run_layers *ls, const cpol_env *env, cpol_
 		return -1;
 	if (!L.im)
 		return 0;
-	int grants = L.im->ngrants != 0;
+	int grants = cpol_image_grant_rule(L.im) != NULL;
 	cpol_image_close(L.im);
 	if (grants)
 		return cpol_fail(err, EPERM, "the project policy grants; it cannot be trusted");

@@ -2,52 +2,22 @@
  * (a command that names a denied path is forbidden before it runs, with the
  * path and the entry that denies it) and the kernel's (the read roots of
  * the spec replaced by their complement, sandbox/denyread.c). Patterns
- * ("**" "/.env") match a component of a path named on the command line. */
+ * ("**" "/.env") match a component of a path named on the command line.
+ * The entries come from the spec reader (cpol_spec_denied). */
 #include "cli/run.h"
 #include "common/error.h"
 #include "sandbox/denyread.h"
 #include "vm/path.h"
-#include "vm/vm.h"
 
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The denied entries of the image, expanded; patterns kept as written. */
-struct deny {
-	char path[CPOL_PATH_BUF];
-	const char *written;  /* "/.ssh" as in the image, for messages */
-	const char *prefix;   /* what the image's root variable stood for: "~", "**" "/", ... */
-	int pattern;
-};
-
-static size_t denied(const cpol_image *im, const cpol_env *env, struct deny *out, size_t max)
-{
-	size_t n = 0;
-	for (uint32_t i = 0; i < im->sb->nroots && n < max; i++) {
-		const struct cpol_img_root *r = &im->roots[i];
-		if (r->kind != CPOL_RK_DENY_READ)
-			continue;
-		uint32_t pl;
-		const char *p = cpol_img_string(im, r->path, &pl);
-		out[n].written = p;
-		out[n].pattern = r->var == CPOL_RV_ANYWHERE;
-		static const char *const prefixes[] = { "", "$WORKSPACE", "$TMPDIR", "~", "", "**/" };
-		out[n].prefix = prefixes[r->var <= CPOL_RV_ANYWHERE ? r->var : 0];
-		if (out[n].pattern) {
-			snprintf(out[n].path, sizeof out[n].path, "%s", p);
-		} else if (cpol_root_expand(r, p, pl, env->workspace, env->tmpdir, env->home, "", out[n].path,
-		                            sizeof out[n].path) < 0) {
-			continue;
-		}
-		n++;
-	}
-	return n;
-}
-
 /* Does a path named on the command line fall under an entry? */
-static const struct deny *hits(const struct deny *d, size_t n, const cpol_env *env, const char *arg, size_t len)
+static const struct cpol_spec_deny *hits(const struct cpol_spec_deny *d, size_t n, const cpol_env *env,
+                                         const char *arg, size_t len)
 {
 	const char *eq = memchr(arg, '=', len);
 	if (len && arg[0] == '-' && eq) { /* --file=PATH */
@@ -56,7 +26,7 @@ static const struct deny *hits(const struct deny *d, size_t n, const cpol_env *e
 	}
 	if (!len)
 		return NULL;
-	char norm[CPOL_PATH_BUF];
+	char norm[PATH_MAX];
 	long m = cpol_path_normalize(env->cwd, strlen(env->cwd), env->home, strlen(env->home), arg, len, norm,
 	                             sizeof norm);
 	if (m < 0)
@@ -69,7 +39,7 @@ static const struct deny *hits(const struct deny *d, size_t n, const cpol_env *e
 		}
 		for (char *c = norm; c && *c;) {
 			char *next = strchr(c + 1, '/');
-			char comp[CPOL_PATH_BUF];
+			char comp[PATH_MAX];
 			size_t cl = next ? (size_t)(next - c) : strlen(c);
 			snprintf(comp, sizeof comp, "%.*s", (int)(cl - (*c == '/')), c + (*c == '/'));
 			if (comp[0] && fnmatch(d[i].path, comp, FNM_PERIOD) == 0)
@@ -82,12 +52,12 @@ static const struct deny *hits(const struct deny *d, size_t n, const cpol_env *e
 
 int run_denyread_judge(const cpol_image *im, const cpol_env *env, int argc, char **argv, cpol_result *res)
 {
-	static struct deny d[64];
-	static char reason[CPOL_PATH_BUF + 512], shown[CPOL_PATH_BUF];
-	size_t n = denied(im, env, d, 64);
+	static struct cpol_spec_deny d[64];
+	static char reason[PATH_MAX + 512], shown[PATH_MAX];
+	size_t n = cpol_spec_denied(im, env, d, 64);
 	if (!n || res->verdict.decision == CPOL_FORBID)
 		return 0;
-	const struct deny *h = NULL;
+	const struct cpol_spec_deny *h = NULL;
 	for (int i = 1; i < argc && !h; i++) {
 		h = hits(d, n, env, argv[i], strlen(argv[i]));
 		if (h)
@@ -124,9 +94,9 @@ static struct cpol_denyread plan;
 int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct cpol_spec *rs, char *degraded, size_t len,
                        cpol_error *err)
 {
-	static struct deny d[64];
+	static struct cpol_spec_deny d[64];
 	const char *paths[64];
-	size_t n = denied(im, env, d, 64), np = 0;
+	size_t n = cpol_spec_denied(im, env, d, 64), np = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!d[i].pattern)
 			paths[np++] = d[i].path;

@@ -6,7 +6,7 @@
 #include "cli/run.h"
 #include "audit/jsonl.h"
 #include "audit/show.h"
-#include "vm/vm.h"
+#include "vm/query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,15 +67,13 @@ int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char 
 		jverdict(&b, &res->verdict);
 		if (res->verdict.decision == CPOL_PROMPT) {
 			/* what an approval would add to the sandbox */
-			const struct cpol_img_grant *g;
-			uint32_t ng = cpol_rule_grants(im, res->verdict.index, &g);
 			cpol_jbuf_raw(&b, ",\"grants\":[", 11);
-			for (uint32_t i = 0; i < ng; i++) {
-				char t[600];
-				int k = cpol_grant_text(im, &g[i], t, sizeof t);
+			char t[600];
+			int k;
+			for (unsigned i = 0; (k = cpol_rule_grant_text(im, res->verdict.index, i, t, sizeof t)) >= 0; i++) {
 				if (i)
 					cpol_jbuf_raw(&b, ",", 1);
-				cpol_jbuf_str(&b, t, k > 0 ? (size_t)k : 0, sizeof t);
+				cpol_jbuf_str(&b, t, (size_t)k, sizeof t);
 			}
 			cpol_jbuf_raw(&b, "]", 1);
 		}

@@ -5,7 +5,6 @@
  * state is static, so run_child.c needs no new parameter. */
 #include "cli/run.h"
 #include "sandbox/limits.h"
-#include "vm/vm.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,15 +15,7 @@ static struct cpol_limits_run lrun;
 int run_limits_prepare(const cpol_image *im, char *notes, size_t len, cpol_error *err)
 {
 	struct cpol_limits lim;
-	memset(&lim, 0, sizeof lim);
-	if (im->limits) {
-		lim.time_s = im->limits->time_s;
-		lim.cpu_s = im->limits->cpu_s;
-		lim.memory = im->limits->memory;
-		lim.processes = im->limits->processes;
-		lim.file_size = im->limits->file_size;
-		lim.open_files = im->limits->open_files;
-	}
+	cpol_spec_limits(im, &lim);
 	if (cpol_limits_prepare(&lim, &lrun, err) < 0)
 		return -1;
 	snprintf(notes, len, "%s", lrun.notes);

@@ -21,7 +21,6 @@
  */
 #include "cli/run.h"
 #include "vm/path.h"
-#include "vm/vm.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -31,7 +30,7 @@
 
 static int inside(const struct cpol_spec *rs, const cpol_env *env, const char *dir)
 {
-	char norm[CPOL_PATH_BUF];
+	char norm[PATH_MAX];
 	long n = cpol_path_normalize("/", 1, "/", 1, dir, strlen(dir), norm, sizeof norm);
 	if (n < 0 || cpol_spec_writable(rs, norm))
 		return 1;

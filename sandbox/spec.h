@@ -10,10 +10,14 @@
 #include <stdint.h>
 
 #include "codexpol.h"
+#include "sandbox/limits.h"
 #include "sandbox/sandbox.h"
 
 struct cpol_spec {
 	struct cpol_sandbox_spec spec;
+	/* The variables the environment scrub keeps (`env keep`; strings of
+	 * the image). */
+	const char **env_keep;    size_t nenv_keep;
 	char *strs;               /* storage of the expanded paths */
 	const char **paths;
 	uint16_t *ports;
@@ -29,6 +33,25 @@ void cpol_spec_free(struct cpol_spec *rs);
 int cpol_spec_writable(const struct cpol_spec *rs, const char *path);
 /* The same for path as given and as realpath(3) resolves it (symlinks). */
 int cpol_spec_writable_real(const struct cpol_spec *rs, const char *path);
+
+/* Does the image grant everything (the trusted profile: no sandbox but
+ * no_new_privs, accepted only with --trusted)? */
+int cpol_spec_trusted(const cpol_image *im);
+
+/* One `deny read` entry, expanded; a pattern ("**" "/.env") is kept as
+ * written and matches a component of a path. */
+struct cpol_spec_deny {
+	char path[4096];          /* the absolute path, or the pattern */
+	const char *written;      /* "/.ssh" as in the image, for messages */
+	const char *prefix;       /* what the root variable stood for: "~", "**" "/", ... */
+	int pattern;
+};
+/* The image's `deny read` entries into out (at most max; entries too long
+ * to expand are left out); how many. */
+size_t cpol_spec_denied(const cpol_image *im, const cpol_env *env, struct cpol_spec_deny *out, size_t max);
+
+/* The image's `limits` block (all 0 when it has none). */
+void cpol_spec_limits(const cpol_image *im, struct cpol_limits *out);
 
 /* spec_grants.c: per-rule grants. */
 /* The storage behind a widened spec; zero it before use. */

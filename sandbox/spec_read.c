@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -106,7 +107,56 @@ int cpol_spec_read(const cpol_image *im, const cpol_env *env, int require, struc
 	s->bpf_len = sb->bpf_len;
 	s->bpf_arch = sb->bpf_arch;
 	s->bpf_readonly = (im->meta->flags & CPOL_IMGF_RO_FILTER) != 0;
+	if (sb->nenv) {
+		rs->env_keep = calloc(sb->nenv, sizeof *rs->env_keep);
+		for (uint32_t i = 0; rs->env_keep && i < sb->nenv; i++)
+			rs->env_keep[rs->nenv_keep++] = cpol_img_string(im, im->envkeep[i], NULL);
+	}
 	return 0;
+}
+
+int cpol_spec_trusted(const cpol_image *im)
+{
+	return (im->meta->flags & CPOL_IMGF_TRUSTED) != 0;
+}
+
+_Static_assert(sizeof ((struct cpol_spec_deny *)0)->path == CPOL_PATH_BUF, "deny read paths are VM paths");
+
+size_t cpol_spec_denied(const cpol_image *im, const cpol_env *env, struct cpol_spec_deny *out, size_t max)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < im->sb->nroots && n < max; i++) {
+		const struct cpol_img_root *r = &im->roots[i];
+		if (r->kind != CPOL_RK_DENY_READ)
+			continue;
+		uint32_t pl;
+		const char *p = cpol_img_string(im, r->path, &pl);
+		out[n].written = p;
+		out[n].pattern = r->var == CPOL_RV_ANYWHERE;
+		static const char *const prefixes[] = { "", "$WORKSPACE", "$TMPDIR", "~", "", "**/" };
+		out[n].prefix = prefixes[r->var <= CPOL_RV_ANYWHERE ? r->var : 0];
+		if (out[n].pattern) {
+			snprintf(out[n].path, sizeof out[n].path, "%s", p);
+		} else if (cpol_root_expand(r, p, pl, env->workspace, env->tmpdir, env->home, "", out[n].path,
+		                            sizeof out[n].path) < 0) {
+			continue;
+		}
+		n++;
+	}
+	return n;
+}
+
+void cpol_spec_limits(const cpol_image *im, struct cpol_limits *out)
+{
+	memset(out, 0, sizeof *out);
+	if (im->limits) {
+		out->time_s = im->limits->time_s;
+		out->cpu_s = im->limits->cpu_s;
+		out->memory = im->limits->memory;
+		out->processes = im->limits->processes;
+		out->file_size = im->limits->file_size;
+		out->open_files = im->limits->open_files;
+	}
 }
 
 void cpol_spec_free(struct cpol_spec *rs)
@@ -114,6 +164,7 @@ void cpol_spec_free(struct cpol_spec *rs)
 	free(rs->strs);
 	free(rs->paths);
 	free(rs->ports);
+	free(rs->env_keep);
 	memset(rs, 0, sizeof *rs);
 }
 

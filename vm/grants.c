@@ -50,3 +50,15 @@ size_t cpol_rule_grants_text(const struct cpol_image *im, int rule, char *buf, s
 	}
 	return len < cap ? len : cap ? cap - 1 : 0;
 }
+
+int cpol_rule_grant_text(const struct cpol_image *im, int rule, unsigned i, char *buf, size_t cap)
+{
+	const struct cpol_img_grant *g;
+	uint32_t n = cpol_rule_grants(im, rule, &g);
+	return i < n ? cpol_grant_text(im, &g[i], buf, cap) : -1;
+}
+
+const char *cpol_image_grant_rule(const struct cpol_image *im)
+{
+	return im->ngrants ? cpol_img_string(im, im->rules[im->grants[0].rule].name, NULL) : NULL;
+}

@@ -92,6 +92,11 @@ cpol_image *cpol_image_open(const char *path, cpol_error *err)
 
 /* The descriptor stays the caller's: what it checked about the file (where
  * it lies, its links) is about the very bytes read here. */
+unsigned cpol_image_format_version(void)
+{
+	return CPOL_IMG_VERSION;
+}
+
 cpol_image *cpol_image_read_fd(int fd, const char *path, cpol_error *err)
 {
 	struct stat st;

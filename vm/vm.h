@@ -9,6 +9,7 @@
 
 #include "codexpol.h"
 #include "vm/image.h"
+#include "vm/query.h"
 #include "vm/shell.h"
 
 struct cpol_image {
@@ -64,16 +65,11 @@ long cpol_root_expand(const struct cpol_img_root *r, const char *path, uint32_t 
 /* Decode the section table and verify everything (verify.c). Fills the
  * typed pointers of im. -1 with a message naming the first problem. */
 int cpol_verify(struct cpol_image *im, cpol_error *err);
-/* cpol_image_open from an open descriptor (read, never mapped; not closed);
- * path only names it in messages. */
-struct cpol_image *cpol_image_read_fd(int fd, const char *path, cpol_error *err);
 
 /* The grants of rule `rule` (grants.c): how many, *first at the first. */
 uint32_t cpol_rule_grants(const struct cpol_image *im, int rule, const struct cpol_img_grant **first);
 /* One grant as text ("write ~/.cache/pip", "network connect 443"); snprintf's result. */
 int cpol_grant_text(const struct cpol_image *im, const struct cpol_img_grant *g, char *buf, size_t cap);
-/* All grants of a rule, joined by ", " ("" when none); the length written. */
-size_t cpol_rule_grants_text(const struct cpol_image *im, int rule, char *buf, size_t cap);
 
 /* ---- evaluation context ---- */
 

@@ -28,7 +28,6 @@
 
 #include "cli/run.h"
 #include "integrations/mcp.h"
-#include "vm/vm.h"
 
 const unsigned char *cpol_offline_data(size_t *len);
 

@@ -316,7 +316,12 @@ static int compile_one(const struct opts *o, const char *src, int lint_only)
 	cpol_file *f = cpol_parse_file(u, src);
 	uint8_t *img = NULL;
 	size_t len = 0;
+#ifdef CPOL_SANDBOX_LINUX
+	/* the Linux backend loads a seccomp filter stored in the image */
 	struct cpol_compile_opts co = { .make_bpf = cpol_codexpolc_bpf };
+#else
+	struct cpol_compile_opts co = { 0 };
+#endif
 	if (!f || cpol_compile(u, f, &co, lint_only, lint_only ? NULL : &img, &len) < 0)
 		rc = EXIT_POLICY;
 	cpol_diag_print(u, stderr);

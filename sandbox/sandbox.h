@@ -1,7 +1,11 @@
 /* sandbox/sandbox.h -- confining a child process to what a policy's
- * `sandbox` block grants: Landlock (filesystem, TCP, scopes), seccomp
- * (libseccomp), no_new_privs, capability drop, protected paths (private mount
- * namespace with read-only binds) and the environment scrub.
+ * `sandbox` block grants. The spec below is platform-neutral; prepare,
+ * enter, free, tmpdir, env and undo are the backend interface, defined by
+ * the backend configure chose (sandbox/backend.h: the seam, and where a
+ * Seatbelt or Windows backend goes). The Linux backend applies Landlock
+ * (filesystem, TCP, scopes), seccomp (libseccomp), no_new_privs, capability
+ * drop, protected paths (private mount namespace with read-only binds); the
+ * environment scrub is common to all.
  *
  * Use: the parent calls cpol_sandbox_prepare() (may allocate, open files,
  * talk to the kernel), then fork()s; the child calls cpol_sandbox_enter(),

@@ -2,12 +2,14 @@
  *
  *   codexrun [-p POLICY.bin | --profile NAME] [OPTION]... [--] CMD [ARG]...
  *
- * 1. load the image (verified), or the built-in offline policy;
- * 2. resolve CMD through PATH and evaluate the argv in the VM;
- * 3. write the audit records (fail closed);
- * 4. forbid -> 126; prompt -> ask on the terminal (or --approve);
- * 5. apply the sandbox in a child (Landlock, seccomp, no_new_privs,
- *    capabilities, protected paths) and exec; report its exit status.
+ * main runs named steps, each a function below, until one ends the run:
+ * open_audit, load (the image, verified, or the built-in offline policy),
+ * decide (CMD resolved through PATH, the argv evaluated in the VM, the
+ * policy layers, `deny read`), explain (--explain), record_decision,
+ * approve (forbid -> 126; prompt -> ask on the terminal or --approve),
+ * build_spec (sandbox/spec.h), prepare_sandbox (the backend), prepare_env,
+ * prepare_limits, execute (in a child, under the sandbox; the exit record).
+ * The records are built by audit/records.c; writing them fails closed.
  * Exit status: the command's; 126 forbidden or refused; 125 codexrun
  * failed; 127 command not found; 128+N killed by signal N.
  */
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "audit/records.h"
 #include "cli/approvals.h"
 #include "cli/layers.h"
 #include "cli/run.h"
@@ -265,6 +268,22 @@ struct run {
 	int found;
 	struct cpol_audit *audit;
 	int audit_failed;
+	/* what the steps of main hand on */
+	int trusted_image;        /* the policy grants everything */
+	cpol_ctx *ctx;
+	cpol_result res;
+	cpol_decision d;
+	struct run_layers layers;
+	const cpol_image *dim;    /* the image of the rule that decided: the profile's or a layer's */
+	char src[4200];           /* the deciding rule's file:line:col */
+	struct cpol_spec rs;
+	struct cpol_spec_grants grants;
+	struct cpol_sandbox *sb;
+	struct cpol_sandbox_report rep;
+	char **envp;
+	char removed[1024];       /* the variables the scrub removed or pinned */
+	char lnotes[512];         /* how the resource limits are held */
+	const char *undone;       /* what cpol_sandbox_undo removed after the run */
 };
 
 /* Write one record; a failure is fatal unless --audit-best-effort. */
@@ -285,25 +304,22 @@ static int record(struct run *r, const struct cpol_audit_record *rec)
 	return -1;
 }
 
-/* what cpol_sandbox_undo removed after the run */
-static const char *undone;
-
 static void exit_record_full(struct run *r, int status, int sig, int64_t ms, int ended, const char *limit)
 {
-	struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
-	rec.undone = undone;
-	rec.op = "exit";
-	rec.limit = limit && *limit ? limit : NULL;
-	rec.status = status;
-	rec.signal = sig;
-	rec.duration_ms = ms;
-	rec.processes_ended = ended;
+	struct cpol_audit_record rec = cpol_audit_rec_exit(status, sig, ms, ended, limit, r->undone);
 	(void)record(r, &rec);
 }
 
 static void exit_record(struct run *r, int status, int sig, int64_t ms)
 {
 	exit_record_full(r, status, sig, ms, -1, NULL);
+}
+
+/* End the run before the command started: the exit record, then rc. */
+static int stop(struct run *r, int rc)
+{
+	exit_record(r, rc, 0, 0);
+	return rc;
 }
 
 static int setup_env(struct run *r)
@@ -418,11 +434,264 @@ static cpol_image *hook_profile(const char *name, cpol_error *err)
 	return open_profile(&hr, name, err);
 }
 
+/* Each step below returns RUN_GO to go on, or the exit status. */
+enum { RUN_GO = -1 };
+
+/* The audit sink first: even a policy that cannot be loaded is recorded. */
+static int open_audit(struct run *r)
+{
+	cpol_error err;
+	if (r->o.explain)
+		return RUN_GO;
+	struct cpol_audit_opts ao = { .spec = r->o.audit, .session = r->o.session, .user = r->user, .home = r->home };
+	r->audit = cpol_audit_open(&ao, &err);
+	if (!r->audit) {
+		if (!r->o.audit_best_effort)
+			return fail("%s; not running the command", err.msg);
+		fprintf(stderr, "codexrun: %s; running anyway (--audit-best-effort)\n", err.msg);
+	}
+	return RUN_GO;
+}
+
+static int load(struct run *r)
+{
+	cpol_error err;
+	r->im = load_policy(r, &err);
+	if (!r->im) {
+		if (r->audit) {
+			struct cpol_audit_record rec = cpol_audit_rec_policy_load(NULL, NULL, err.msg);
+			(void)record(r, &rec);
+			exit_record(r, RUN_EXIT_FAIL, 0, 0);
+		}
+		return fail("%s", err.msg);
+	}
+	r->dim = r->im;
+	r->trusted_image = cpol_spec_trusted(r->im);
+	if (r->audit) {
+		struct cpol_audit_record rec = cpol_audit_rec_policy_load(cpol_image_name(r->im), cpol_image_hash(r->im), NULL);
+		if (record(r, &rec) < 0)
+			return RUN_EXIT_FAIL;
+	}
+	return RUN_GO;
+}
+
+/* Decide on the program as it will really run: through PATH; then the
+ * policy layers, then `deny read`. */
+static int decide(struct run *r)
+{
+	cpol_error err;
+	int path_trusted = run_path_setup(r->im, &r->env);
+	r->found = run_which(r->o.argv[0], r->path, sizeof r->path) == 0;
+	const char **eargv = calloc((size_t)r->o.argc + 1, sizeof *eargv);
+	if (!eargv)
+		return fail("out of memory");
+	for (int i = 0; i < r->o.argc; i++)
+		eargv[i] = r->o.argv[i];
+	/* As found: a relative PATH entry ("." or empty) gives "./ls", which
+	 * is no trusted tool, and must not be judged as the bare name. */
+	if (r->found)
+		eargv[0] = r->path;
+	r->ctx = cpol_ctx_new(r->im, &r->env, &err);
+	if (!r->ctx || path_trusted < 0) {
+		free(eargv);
+		return fail("%s", r->ctx ? "out of memory" : err.msg);
+	}
+	run_ctx_shell(r->ctx, path_trusted);
+	r->d = cpol_eval(r->ctx, r->o.argc, eargv, &r->res);
+	int ld = run_layers_run(&r->layers, r->im, &r->env, r->o.explain, !r->o.explain && r->o.approve == APPROVE_ASK,
+	                        r->o.argc, eargv, &r->res, &r->dim, &err);
+	free(eargv);
+	if (ld < 0)
+		return stop(r, fail("%s", err.msg));
+	r->d = (cpol_decision)ld;
+	/* deny read: a command that names a denied path is refused before it runs */
+	if (run_denyread_judge(r->im, &r->env, r->o.argc, r->o.argv, &r->res))
+		r->d = r->res.verdict.decision;
+	return RUN_GO;
+}
+
+/* --explain: print the decision, run nothing. */
+static int explain(struct run *r)
+{
+	if (!r->o.explain)
+		return RUN_GO;
+	char lx[16384];
+	run_layers_explain(&r->layers, r->o.json, lx, sizeof lx);
+	int rc = (r->o.json == 2 ? cpol_explain_codex(&r->res, r->o.argv, r->o.argc)
+	                         : run_explain_ex(r->dim, &r->res, r->o.json, r->o.argv, r->o.argc,
+	                                          run_layers_any(&r->layers) ? lx : NULL)) < 0
+	         ? fail("cannot print the explanation")
+	         : 0;
+	if (fflush(stdout) != 0)
+		rc = fail("cannot write the explanation: %s", strerror(errno));
+	return rc;
+}
+
+static int record_decision(struct run *r)
+{
+	const cpol_verdict *v = &r->res.verdict;
+	run_source(v, r->src, sizeof r->src);
+	struct cpol_audit_record rec = cpol_audit_rec_exec(r->o.argv, r->o.argc, r->cwd, cpol_decision_name(r->d), v->rule,
+	                                                   v->reason, r->src, cpol_image_name(r->im),
+	                                                   cpol_image_hash(r->im));
+	return record(r, &rec) < 0 ? RUN_EXIT_FAIL : RUN_GO;
+}
+
+/* forbid: refuse; prompt: ask (or --approve) and record the answer. */
+static int approve(struct run *r)
+{
+	const cpol_verdict *v = &r->res.verdict;
+	const char *src = r->src;
+	if (r->d == CPOL_FORBID) {
+		fprintf(stderr, "codexrun: forbidden by rule \"%s\"%s%s%s%s%s\n", v->rule, src[0] ? " (" : "", src,
+		        src[0] ? ")" : "", v->reason[0] ? ": " : "", v->reason);
+		return stop(r, RUN_EXIT_FORBID);
+	}
+	if (r->d != CPOL_PROMPT)
+		return RUN_GO;
+	const char *how;
+	int ok;
+	if (r->o.approve == APPROVE_ALWAYS) {
+		ok = 1;
+		how = "accepted (--approve=always)";
+	} else if (r->o.approve == APPROVE_NEVER) {
+		ok = 0;
+		how = "refused (--approve=never)";
+	} else {
+		ok = run_approvals_ask(v, r->dim == r->im, (int)r->res.ncommands, r->o.argc, r->o.argv, &r->layers, &r->env);
+		how = ok ? "accepted on the terminal" : "refused on the terminal (or no terminal)";
+	}
+	char gtext[2048];
+	cpol_rule_grants_text(r->dim, v->index, gtext, sizeof gtext);
+	struct cpol_audit_record rec = cpol_audit_rec_approval(how, v->rule, gtext);
+	if (record(r, &rec) < 0)
+		return RUN_EXIT_FAIL;
+	if (!ok) {
+		fprintf(stderr, "codexrun: not approved: rule \"%s\"%s%s\n", v->rule, v->reason[0] ? ": " : "", v->reason);
+		return stop(r, RUN_EXIT_FORBID);
+	}
+	return RUN_GO;
+}
+
+/* The sandbox spec of the run: the profile's, widened by an approved
+ * rule's grants; then what must never be writable in it. */
+static int build_spec(struct run *r)
+{
+	cpol_error err;
+	if (r->trusted_image && !r->o.trusted)
+		return stop(r, fail("policy \"%s\" grants everything (no sandbox); give --trusted to use it",
+		                    cpol_image_name(r->im)));
+	if (!r->found) {
+		fprintf(stderr, "codexrun: %s: command not found\n", r->o.argv[0]);
+		return stop(r, RUN_EXIT_NOTFOUND);
+	}
+	if (cpol_spec_read(r->im, &r->env, r->o.require_sandbox, &r->rs, &err) < 0)
+		return stop(r, fail("%s", err.msg));
+	/* A workspace that is no folder is never meant; one that makes the
+	 * system or the home writable only with --trusted. */
+	char why[PATH_MAX * 2 + 64];
+	int w = run_workspace_check(r->ws, r->home, why, sizeof why);
+	if (w == -2 || (w < 0 && !r->o.trusted && !r->trusted_image && cpol_spec_writable(&r->rs, r->ws)))
+		return stop(r, fail("%s%s", why, w == -2 ? "" : "; give --trusted to use it anyway"));
+	/* An approved prompt runs with the grants of the rule that asked. */
+	if (r->d == CPOL_PROMPT && cpol_spec_grant(r->dim, r->res.verdict.index, &r->env, &r->rs, &r->grants, &err) < 0)
+		return stop(r, fail("%s", err.msg));
+	/* The sandboxed command must not be able to rewrite its own history,
+	 * nor the policy the next run will use. */
+	const char *apath = r->audit ? cpol_audit_path(r->audit) : NULL;
+	if (apath && !r->trusted_image && cpol_spec_writable_real(&r->rs, apath))
+		return stop(r, fail("the audit log %s is inside a writable root of the policy; choose another with --audit",
+		                    apath));
+	if (r->image[0] && !r->trusted_image && cpol_spec_writable_real(&r->rs, r->image))
+		return stop(r, fail("the policy image %s is inside a writable root of the policy (the command could "
+		                    "rewrite it); keep it outside the workspace", r->image));
+	if (r->image[0] && !r->trusted_image && r->image_links > 1)
+		return stop(r, fail("the policy image %s has %lu hard links (one may lie inside a writable root); copy "
+		                    "it to a file of its own", r->image, r->image_links));
+	return RUN_GO;
+}
+
+/* Hand the spec to the backend; what it cannot hold is said (or, with
+ * --require-sandbox, refused). */
+static int prepare_sandbox(struct run *r)
+{
+	cpol_error err;
+	/* deny read: Landlock grants reading the rest of the read roots only */
+	char ddeg[512] = "";
+	if (run_denyread_apply(r->im, &r->env, &r->rs, ddeg, sizeof ddeg, &err) < 0)
+		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
+	if (r->trusted_image && r->o.trusted)
+		return RUN_GO;
+	r->sb = cpol_sandbox_prepare(&r->rs.spec, &r->rep, &err);
+	if (!r->sb)
+		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
+	if (ddeg[0] && r->o.require_sandbox)
+		return stop(r, fail("cannot set up the sandbox: sandbox required but not fully enforceable: %s", ddeg));
+	if (ddeg[0]) {
+		size_t dl = strlen(r->rep.degraded);
+		snprintf(r->rep.degraded + dl, sizeof r->rep.degraded - dl, "%s%s", dl ? "; " : "", ddeg);
+	}
+	if (r->rep.degraded[0])
+		fprintf(stderr, "codexrun: warning: not enforced: %s\n", r->rep.degraded);
+	return RUN_GO;
+}
+
+/* The command's environment: scrubbed, TMPDIR and HOME pinned. */
+static int prepare_env(struct run *r)
+{
+	cpol_error err;
+	static const char *const nokeep[] = { NULL };
+	extern char **environ;
+	r->envp = cpol_env_scrub(environ, r->rs.env_keep ? r->rs.env_keep : nokeep, r->rs.nenv_keep, r->removed,
+	                         sizeof r->removed, &err);
+	if (!r->envp)
+		return stop(r, fail("%s", err.msg));
+	if (pin_env(r, &r->rs, &r->envp, r->removed, sizeof r->removed, r->trusted_image, &err) < 0)
+		return stop(r, fail("%s", err.msg));
+	r->envp = cpol_sandbox_env(r->sb, r->envp); /* TMPDIR: the run's private temporary folder */
+	return RUN_GO;
+}
+
+/* Resource limits: control groups made now, joined by the child; then the
+ * sandbox record says what holds the command. */
+static int prepare_limits(struct run *r)
+{
+	cpol_error err;
+	if (run_limits_prepare(r->im, r->lnotes, sizeof r->lnotes, &err) < 0)
+		return stop(r, fail("cannot set up the limits: %s", err.msg));
+	struct cpol_audit_record rec = cpol_audit_rec_sandbox(r->rep.landlock_abi, r->rep.degraded, r->removed, r->lnotes);
+	return record(r, &rec) < 0 ? RUN_EXIT_FAIL : RUN_GO;
+}
+
+static int execute(struct run *r)
+{
+	struct run_exit ex;
+	struct run_child_opts co = { r->sb, r->path, r->o.argv, r->envp, !(r->trusted_image && r->o.trusted),
+	                             r->o.require_sandbox };
+	int rc = run_child(&co, &ex);
+	r->undone = cpol_sandbox_undo(r->sb); /* code-running files the command left: removed, reported */
+	char hit[128];
+	run_limits_finish(rc, ex.sig, hit, sizeof hit);
+	exit_record_full(r, rc, ex.sig, ex.ms, ex.ended, hit);
+	return rc;
+}
+
+static void finish(struct run *r)
+{
+	cpol_env_free(r->envp);
+	cpol_sandbox_free(r->sb);
+	cpol_spec_grants_free(&r->grants);
+	cpol_spec_free(&r->rs);
+	run_denyread_free();
+	cpol_ctx_free(r->ctx);
+	run_layers_close(&r->layers);
+	cpol_image_close(r->im);
+	cpol_audit_close(r->audit);
+}
+
 int main(int argc, char **argv)
 {
-	struct run r;
-	cpol_error err;
-	memset(&r, 0, sizeof r);
+	static struct run r;
 	/* A closed pipe or a file-size limit on our own output or audit log is
 	 * an error to report, not a reason to die unrecorded. (The child gets
 	 * the default dispositions back before exec.) */
@@ -444,283 +713,14 @@ int main(int argc, char **argv)
 	if (r.o.approvals)
 		return run_approvals_cmd(r.ws, &r.env, r.o.remove);
 
-	/* The audit sink first: even a policy that cannot be loaded is recorded. */
-	if (!r.o.explain) {
-		struct cpol_audit_opts ao = { .spec = r.o.audit, .session = r.o.session, .user = r.user, .home = r.home };
-		r.audit = cpol_audit_open(&ao, &err);
-		if (!r.audit) {
-			if (!r.o.audit_best_effort)
-				return fail("%s; not running the command", err.msg);
-			fprintf(stderr, "codexrun: %s; running anyway (--audit-best-effort)\n", err.msg);
-		}
-	}
-	r.im = load_policy(&r, &err);
-	if (!r.im) {
-		if (r.audit) {
-			struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
-			rec.op = "policy_load";
-			rec.reason = err.msg;
-			(void)record(&r, &rec);
-			exit_record(&r, RUN_EXIT_FAIL, 0, 0);
-			cpol_audit_close(r.audit);
-		}
-		return fail("%s", err.msg);
-	}
-	int rc = RUN_EXIT_FAIL;
-	struct cpol_spec rs = { 0 };
-	struct cpol_spec_grants grants = { 0 };
-	struct run_layers layers;
-	memset(&layers, 0, sizeof layers);
-	const cpol_image *dim = r.im; /* the image of the rule that decided: the profile's or a layer's */
-	struct cpol_sandbox *sb = NULL;
-	char **envp = NULL;
-	cpol_ctx *ctx = NULL;
-	const int trusted_image = cpol_spec_trusted(r.im);
-
-	if (r.audit) {
-		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
-		rec.op = "policy_load";
-		rec.profile = cpol_image_name(r.im);
-		rec.policy = cpol_image_hash(r.im);
-		if (record(&r, &rec) < 0)
-			goto out;
-	}
-
-	/* Decide on the program as it will really run: through PATH. */
-	int path_trusted = run_path_setup(r.im, &r.env);
-	r.found = run_which(r.o.argv[0], r.path, sizeof r.path) == 0;
-	const char **eargv = calloc((size_t)r.o.argc + 1, sizeof *eargv);
-	if (!eargv) {
-		rc = fail("out of memory");
-		goto out;
-	}
-	for (int i = 0; i < r.o.argc; i++)
-		eargv[i] = r.o.argv[i];
-	/* As found: a relative PATH entry ("." or empty) gives "./ls", which
-	 * is no trusted tool, and must not be judged as the bare name. */
-	if (r.found)
-		eargv[0] = r.path;
-	ctx = cpol_ctx_new(r.im, &r.env, &err);
-	if (!ctx || path_trusted < 0) {
-		free(eargv);
-		rc = fail("%s", ctx ? "out of memory" : err.msg);
-		goto out;
-	}
-	run_ctx_shell(ctx, path_trusted);
-	cpol_result res;
-	cpol_decision d = cpol_eval(ctx, r.o.argc, eargv, &res);
-	int ld = run_layers_run(&layers, r.im, &r.env, r.o.explain, !r.o.explain && r.o.approve == APPROVE_ASK, r.o.argc,
-	                        eargv, &res, &dim, &err);
-	free(eargv);
-	if (ld < 0) {
-		rc = fail("%s", err.msg);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	d = (cpol_decision)ld;
-	/* deny read: a command that names a denied path is refused before it runs */
-	if (run_denyread_judge(r.im, &r.env, r.o.argc, r.o.argv, &res))
-		d = res.verdict.decision;
-
-	if (r.o.explain) {
-		char lx[16384];
-		run_layers_explain(&layers, r.o.json, lx, sizeof lx);
-		rc = (r.o.json == 2 ? cpol_explain_codex(&res, r.o.argv, r.o.argc)
-		                    : run_explain_ex(dim, &res, r.o.json, r.o.argv, r.o.argc,
-		                                     run_layers_any(&layers) ? lx : NULL)) < 0
-		             ? fail("cannot print the explanation")
-		             : 0;
-		if (fflush(stdout) != 0)
-			rc = fail("cannot write the explanation: %s", strerror(errno));
-		goto out;
-	}
-
-	char src[4200];
-	run_source(&res.verdict, src, sizeof src);
-	{
-		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
-		rec.op = "exec";
-		rec.argv = r.o.argv;
-		rec.argc = r.o.argc;
-		rec.cwd = r.cwd;
-		rec.decision = cpol_decision_name(d);
-		rec.rule = res.verdict.rule;
-		rec.reason = res.verdict.reason;
-		rec.source = src;
-		rec.profile = cpol_image_name(r.im);
-		rec.policy = cpol_image_hash(r.im);
-		if (record(&r, &rec) < 0)
-			goto out;
-	}
-
-	if (d == CPOL_FORBID) {
-		fprintf(stderr, "codexrun: forbidden by rule \"%s\"%s%s%s%s%s\n", res.verdict.rule,
-		        src[0] ? " (" : "", src, src[0] ? ")" : "", res.verdict.reason[0] ? ": " : "", res.verdict.reason);
-		rc = RUN_EXIT_FORBID;
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	if (d == CPOL_PROMPT) {
-		const char *how;
-		int ok;
-		if (r.o.approve == APPROVE_ALWAYS) {
-			ok = 1;
-			how = "accepted (--approve=always)";
-		} else if (r.o.approve == APPROVE_NEVER) {
-			ok = 0;
-			how = "refused (--approve=never)";
-		} else {
-			ok = run_approvals_ask(&res.verdict, dim == r.im, (int)res.ncommands, r.o.argc, r.o.argv, &layers,
-			                       &r.env);
-			how = ok ? "accepted on the terminal" : "refused on the terminal (or no terminal)";
-		}
-		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
-		rec.op = "approval";
-		rec.approval = how;
-		rec.rule = res.verdict.rule;
-		char gtext[2048];
-		if (cpol_rule_grants_text(dim, res.verdict.index, gtext, sizeof gtext))
-			rec.grants = gtext;
-		if (record(&r, &rec) < 0)
-			goto out;
-		if (!ok) {
-			fprintf(stderr, "codexrun: not approved: rule \"%s\"%s%s\n", res.verdict.rule,
-			        res.verdict.reason[0] ? ": " : "", res.verdict.reason);
-			rc = RUN_EXIT_FORBID;
-			exit_record(&r, rc, 0, 0);
-			goto out;
-		}
-	}
-	if (trusted_image && !r.o.trusted) {
-		rc = fail("policy \"%s\" grants everything (no sandbox); give --trusted to use it", cpol_image_name(r.im));
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	if (!r.found) {
-		fprintf(stderr, "codexrun: %s: command not found\n", r.o.argv[0]);
-		rc = RUN_EXIT_NOTFOUND;
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-
-	if (cpol_spec_read(r.im, &r.env, r.o.require_sandbox, &rs, &err) < 0) {
-		rc = fail("%s", err.msg);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	/* A workspace that is no folder is never meant; one that makes the
-	 * system or the home writable only with --trusted. */
-	{
-		char why[PATH_MAX * 2 + 64];
-		int w = run_workspace_check(r.ws, r.home, why, sizeof why);
-		if (w == -2 || (w < 0 && !r.o.trusted && !trusted_image && cpol_spec_writable(&rs, r.ws))) {
-			rc = fail("%s%s", why, w == -2 ? "" : "; give --trusted to use it anyway");
-			exit_record(&r, rc, 0, 0);
-			goto out;
-		}
-	}
-	/* An approved prompt runs with the grants of the rule that asked. */
-	if (d == CPOL_PROMPT && cpol_spec_grant(dim, res.verdict.index, &r.env, &rs, &grants, &err) < 0) {
-		rc = fail("%s", err.msg);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	/* The sandboxed command must not be able to rewrite its own history,
-	 * nor the policy the next run will use. */
-	const char *apath = r.audit ? cpol_audit_path(r.audit) : NULL;
-	if (apath && !trusted_image && cpol_spec_writable_real(&rs, apath)) {
-		rc = fail("the audit log %s is inside a writable root of the policy; choose another with --audit", apath);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	if (r.image[0] && !trusted_image && cpol_spec_writable_real(&rs, r.image)) {
-		rc = fail("the policy image %s is inside a writable root of the policy (the command could rewrite "
-		          "it); keep it outside the workspace", r.image);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	if (r.image[0] && !trusted_image && r.image_links > 1) {
-		rc = fail("the policy image %s has %lu hard links (one may lie inside a writable root); copy it "
-		          "to a file of its own", r.image, r.image_links);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	/* deny read: Landlock grants reading the rest of the read roots only */
-	char ddeg[512] = "";
-	if (run_denyread_apply(r.im, &r.env, &rs, ddeg, sizeof ddeg, &err) < 0) {
-		rc = fail("cannot set up the sandbox: %s", err.msg);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	struct cpol_sandbox_report rep;
-	memset(&rep, 0, sizeof rep);
-	if (!trusted_image || !r.o.trusted) {
-		sb = cpol_sandbox_prepare(&rs.spec, &rep, &err);
-		if (!sb) {
-			rc = fail("cannot set up the sandbox: %s", err.msg);
-			exit_record(&r, rc, 0, 0);
-			goto out;
-		}
-		if (ddeg[0] && r.o.require_sandbox) {
-			rc = fail("cannot set up the sandbox: sandbox required but not fully enforceable: %s", ddeg);
-			exit_record(&r, rc, 0, 0);
-			goto out;
-		}
-		if (ddeg[0]) {
-			size_t dl = strlen(rep.degraded);
-			snprintf(rep.degraded + dl, sizeof rep.degraded - dl, "%s%s", dl ? "; " : "", ddeg);
-		}
-		if (rep.degraded[0])
-			fprintf(stderr, "codexrun: warning: not enforced: %s\n", rep.degraded);
-	}
-	static const char *const nokeep[] = { NULL };
-	extern char **environ;
-	char removed[1024] = "";
-	envp = cpol_env_scrub(environ, rs.env_keep ? rs.env_keep : nokeep, rs.nenv_keep, removed, sizeof removed, &err);
-	if (!envp) {
-		rc = fail("%s", err.msg);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	if (pin_env(&r, &rs, &envp, removed, sizeof removed, trusted_image, &err) < 0) {
-		rc = fail("%s", err.msg);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	envp = cpol_sandbox_env(sb, envp); /* TMPDIR: the run's private temporary folder */
-	/* Resource limits: control groups made now, joined by the child. */
-	char lnotes[512] = "";
-	if (run_limits_prepare(r.im, lnotes, sizeof lnotes, &err) < 0) {
-		rc = fail("cannot set up the limits: %s", err.msg);
-		exit_record(&r, rc, 0, 0);
-		goto out;
-	}
-	{
-		struct cpol_audit_record rec = CPOL_AUDIT_RECORD_INIT;
-		rec.op = "sandbox";
-		rec.limits = lnotes[0] ? lnotes : NULL;
-		rec.landlock_abi = rep.landlock_abi;
-		rec.degraded = rep.degraded[0] ? rep.degraded : NULL;
-		rec.env_removed = removed[0] ? removed : NULL;
-		if (record(&r, &rec) < 0)
-			goto out;
-	}
-	struct run_exit ex;
-	struct run_child_opts co = { sb, r.path, r.o.argv, envp, !(trusted_image && r.o.trusted), r.o.require_sandbox };
-	rc = run_child(&co, &ex);
-	undone = cpol_sandbox_undo(sb); /* code-running files the command left: removed, reported */
-	char hit[128];
-	run_limits_finish(rc, ex.sig, hit, sizeof hit);
-	exit_record_full(&r, rc, ex.sig, ex.ms, ex.ended, hit);
-out:
-	cpol_env_free(envp);
-	cpol_sandbox_free(sb);
-	cpol_spec_grants_free(&grants);
-	cpol_spec_free(&rs);
-	run_denyread_free();
-	cpol_ctx_free(ctx);
-	run_layers_close(&layers);
-	cpol_image_close(r.im);
-	cpol_audit_close(r.audit);
+	/* the steps, in order, until one ends the run */
+	static int (*const steps[])(struct run *) = {
+		open_audit, load, decide, explain, record_decision, approve,
+		build_spec, prepare_sandbox, prepare_env, prepare_limits, execute,
+	};
+	int rc = RUN_GO;
+	for (size_t i = 0; rc == RUN_GO && i < sizeof steps / sizeof steps[0]; i++)
+		rc = steps[i](&r);
+	finish(&r);
 	return rc;
 }

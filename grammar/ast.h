@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/arena.h"
+
 /* Limits of the front end; each is reported with a clear message. */
 #define CPOL_MAX_FILE_SIZE   (16u << 20) /* bytes per source file */
 #define CPOL_MAX_STRING      4096u       /* bytes in one string literal */
@@ -268,8 +270,6 @@ enum cpol_warning {
 
 /* ---- the compilation unit ---------------------------------------------- */
 
-typedef struct cpol_arena cpol_arena;
-
 typedef struct cpol_unit {
 	cpol_arena *arena;
 	cpol_file **files; uint32_t nfiles, capfiles;
@@ -290,15 +290,6 @@ void cpol_unit_free(cpol_unit *u);
 int cpol_unit_add_incdir(cpol_unit *u, const char *dir);
 /* Enable (on != 0) or disable a warning by name; -1 if the name is unknown. */
 int cpol_unit_set_warning(cpol_unit *u, const char *name, int on);
-
-/* Arena allocation, zero-filled. On out-of-memory they return NULL and mark
- * the arena, and the unit reports one "out of memory" error; the AST helpers
- * accept NULL operands, so the parser needs no checks of its own. */
-cpol_arena *cpol_arena_new(void);
-void cpol_arena_free(cpol_arena *a);
-int cpol_arena_oom(const cpol_arena *a);
-void *cpol_arena_alloc(cpol_arena *a, size_t size);
-char *cpol_arena_strndup(cpol_arena *a, const char *s, size_t n);
 
 /* Record a diagnostic. For warnings `w` names it (CPOL_WARN_*); pass -1 for
  * errors and notes. Disabled warnings are dropped; -Werror makes warnings

@@ -1,4 +1,4 @@
-/* compiler/fmt.c -- codexpolc --fmt: a .cpol source printed again in its
+/* grammar/fmt.c -- codexpolc --fmt: a .cpol source printed again in its
  * canonical layout, from the syntax tree and the comments the lexer kept.
  *
  * It parses one file with its own small driver (the lexer and the lemon
@@ -31,7 +31,7 @@
  *     stay where it was (in a condition, say) moves to its own line just
  *     before the statement. Trailing white space is removed from comments.
  */
-#include "compiler/fmt.h"
+#include "grammar/fmt.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/lang.h"
 #include "grammar/unit.h"
 
 enum cpol_dec { CPOL_DEC_ALLOW = 0, CPOL_DEC_PROMPT = 1, CPOL_DEC_FORBID = 2 };
@@ -51,12 +52,36 @@ enum cpol_cond_kind {
 	CPOL_C_OPTIONS    /* options only LIST: every option of the command is listed */
 };
 
+/* The predicates of common/lang.h, in its order (`is` too, so that the
+ * formatter writes back what the author wrote). */
 enum cpol_pred {
-	CPOL_P_IN, CPOL_P_IS, CPOL_P_PREFIX, CPOL_P_SUFFIX, CPOL_P_CONTAINS,
-	CPOL_P_FLAG, CPOL_P_OPTION
+#define CPOL_P_ENUM(id, word, image, operand, members, source) CPOL_P_##id,
+	CPOL_PREDICATES(CPOL_P_ENUM)
+#undef CPOL_P_ENUM
+	CPOL_P__COUNT
 };
 
-enum cpol_cmp { CPOL_CMP_EQ, CPOL_CMP_NE, CPOL_CMP_LT, CPOL_CMP_LE, CPOL_CMP_GT, CPOL_CMP_GE };
+/* The keyword a predicate is written with. */
+static inline const char *cpol_pred_source_word(unsigned p)
+{
+	switch (p) {
+#define CPOL_P_WORD(id, word, image, operand, members, source) case CPOL_P_##id: return word;
+	CPOL_PREDICATES(CPOL_P_WORD)
+#undef CPOL_P_WORD
+	default: return "?";
+	}
+}
+
+/* The image predicate it compiles to (enum cpol_img_pred). */
+static inline unsigned cpol_pred_image(unsigned p)
+{
+	switch (p) {
+#define CPOL_P_IMAGE(id, word, image, operand, members, source) case CPOL_P_##id: return CPOL_PR_##image;
+	CPOL_PREDICATES(CPOL_P_IMAGE)
+#undef CPOL_P_IMAGE
+	default: return CPOL_PR_IN;
+	}
+}
 
 enum cpol_writes_mode { CPOL_W_ANY, CPOL_W_OUTSIDE, CPOL_W_INSIDE };
 

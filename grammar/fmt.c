@@ -577,8 +577,6 @@ static void put_cond(struct fmt *F, const cpol_cond *c, int need);
 
 static void put_atom(struct fmt *F, const cpol_cond *c)
 {
-	static const char *const preds[] = { "in ", "is ", "prefix ", "suffix ", "contains ", "flag ", "option " };
-	static const char *const cmps[] = { "==", "!=", "<", "<=", ">", ">=" };
 	switch (c->kind) {
 	case CPOL_C_TRUE: T(F, "true"); break;
 	case CPOL_C_NETWORK: T(F, "network"); break;
@@ -598,12 +596,15 @@ static void put_atom(struct fmt *F, const cpol_cond *c)
 			else
 				T(F, "no arg ");
 		}
-		text(F, preds[c->pred <= CPOL_P_OPTION ? c->pred : 0], strlen(preds[c->pred <= CPOL_P_OPTION ? c->pred : 0]));
+		const char *pw = cpol_pred_source_word(c->pred);
+		text(F, pw, strlen(pw));
+		T(F, " ");
 		put_list(F, &c->list);
 		break;
 	case CPOL_C_ARGC:
 		T(F, "argc ");
-		text(F, cmps[c->op <= CPOL_CMP_GE ? c->op : 0], strlen(cmps[c->op <= CPOL_CMP_GE ? c->op : 0]));
+		const char *cw = cpol_cmp_text(c->op);
+		text(F, cw, strlen(cw));
 		T(F, " ");
 		put_num(F, c->num);
 		break;

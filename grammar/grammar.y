@@ -317,14 +317,15 @@ cond(C) ::= OPTIONS(K) ONLY setx(L). { C = cpol_ast_cond(P, CPOL_C_OPTIONS, K.lo
 %type pred {cpol_cond *}
 /* The predicates of common/lang.h (its KW rows): the lexer hands each one's
  * token with num = its predicate, so one rule and action serve them all.
- * A new predicate adds its token to this class, nothing else here
- * (tests/grammar/test_keywords checks that the class and the table agree). */
+ * A new predicate adds its token to the %token line and to this class,
+ * nothing else here (tests/grammar/test_keywords checks that the grammar
+ * and the table agree). */
 %token_class predicate IN|PREFIX|SUFFIX|CONTAINS|FLAG|OPTION.
 
 pred(C) ::= predicate(K) setx(L). { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = (uint8_t)K.num; C->list = L; } }
 pred(C) ::= IS(K) item(I).       { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_IS; cpol_ast_list_add(&C->list, I); } }
 
-/* The comparisons of common/lang.h: each token's number is its enum cpol_cmp. */
+/* The comparisons of common/lang.h: each token carries its enum cpol_cmp in num. */
 %type cmp {int}
 %token_class comparison EQEQ|NE|LT|LE|GT|GE.
 cmp(O) ::= comparison(K). { O = (int)K.num; }

@@ -25,7 +25,7 @@
 #include "codexpol.h"
 #include "compiler/import_codex.h"
 #include "compiler/compiler.h"
-#include "compiler/fmt.h"
+#include "grammar/fmt.h"
 #include "grammar/ast.h"
 
 enum { EXIT_OK = 0, EXIT_POLICY = 1, EXIT_USAGE = 2 };

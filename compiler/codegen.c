@@ -194,11 +194,6 @@ static void patch(struct cg *g, uint32_t at)
 		g->code[at].c = g->ncode;
 }
 
-static const uint8_t pred_op[] = {
-	[CPOL_P_IN] = CPOL_PR_IN, [CPOL_P_IS] = CPOL_PR_IN, [CPOL_P_PREFIX] = CPOL_PR_PREFIX,
-	[CPOL_P_SUFFIX] = CPOL_PR_SUFFIX, [CPOL_P_CONTAINS] = CPOL_PR_CONTAINS,
-	[CPOL_P_FLAG] = CPOL_PR_FLAG, [CPOL_P_OPTION] = CPOL_PR_OPTION,
-};
 
 /* One argument test (ARG N or ANYARG) with predicate p and its operand. */
 static void emit_argtest(struct cg *g, const cpol_cond *c, uint8_t p, uint32_t operand)
@@ -291,7 +286,7 @@ static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
 		emit(g, CPOL_OP_SUBSTR, 0, 0, group_of(g, &c->list));
 		return;
 	case CPOL_C_ARG: case CPOL_C_ANYARG: case CPOL_C_NOARG: {
-		uint8_t p = pred_op[c->pred];
+		uint8_t p = (uint8_t)cpol_pred_image(c->pred);
 		if (c->kind == CPOL_C_ARG && c->num > g->maxarg)
 			g->maxarg = c->num;
 		if (p == CPOL_PR_CONTAINS)

@@ -12,9 +12,6 @@ static const char *const sec_names[CPOL_SEC__COUNT] = {
 	"wrappers", "grants", "limits",
 };
 static const char *const dec_names[] = { "allow", "prompt", "forbid" };
-static const char *const pred_names[] = { "in", "prefix", "suffix", "contains", "flag", "option",
-                                          "contains-char" };
-static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const wmode_names[] = { "", " outside sandbox.write", " inside sandbox.write" };
 static const char *const net_names[] = { "none", "connect", "outbound", "any" };
 static const char *const var_names[] = { "", "$WORKSPACE", "$TMPDIR", "$HOME", "" };
@@ -107,15 +104,15 @@ static void disasm(FILE *out, const struct cpol_image *im, uint32_t pc)
 		case CPOL_OP_PROG: fputs("program in ", out); set_text(out, im, i->c); break;
 		case CPOL_OP_ARG: case CPOL_OP_ANYARG:
 			if (i->op == CPOL_OP_ARG)
-				fprintf(out, "arg %u %s ", i->b, pred_names[i->a]);
+				fprintf(out, "arg %u %s ", i->b, cpol_pred_word(i->a));
 			else
-				fprintf(out, "any arg %s ", pred_names[i->a]);
-			if (i->a == CPOL_PR_CONTAINS)
+				fprintf(out, "any arg %s ", cpol_pred_word(i->a));
+			if (cpol_pred_operand(i->a) == CPOL_OPND_GROUP)
 				group_text(out, im, i->c);
 			else
 				set_text(out, im, i->c);
 			break;
-		case CPOL_OP_ARGC: fprintf(out, "argc %s %u", cmp_names[i->a], i->c); break;
+		case CPOL_OP_ARGC: fprintf(out, "argc %s %u", cpol_cmp_text(i->a), i->c); break;
 		case CPOL_OP_SUBSTR: fputs("substring ", out); group_text(out, im, i->c); break;
 		case CPOL_OP_WRITES: fprintf(out, "writes%s", wmode_names[i->a]); break;
 		case CPOL_OP_NET: fputs("network", out); break;

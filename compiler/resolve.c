@@ -242,10 +242,12 @@ static void check_cond(cpol_unit *u, const struct cpol_model *m, cpol_cond *c, u
 		if (c->kind == CPOL_C_ARG && c->num > 65535)
 			cpol_error_at(u, c->loc, "argument index %u is too large (the limit is 65535)", c->num);
 		resolve_list(u, m, &c->list, seq);
-		if (c->pred == CPOL_P_FLAG)
-			check_list(u, &c->list, check_flag);
-		else if (c->pred != CPOL_P_IN && c->pred != CPOL_P_IS)
-			check_list(u, &c->list, check_nonempty);
+		/* what the predicate asks of its strings (common/lang.h) */
+		switch (cpol_pred_members(cpol_pred_image(c->pred))) {
+		case CPOL_MEMB_FLAG: check_list(u, &c->list, check_flag); break;
+		case CPOL_MEMB_NONEMPTY: check_list(u, &c->list, check_nonempty); break;
+		default: break;
+		}
 		return;
 	case CPOL_C_ARGC:
 		if (c->num > 65535)

@@ -315,21 +315,20 @@ cond(C) ::= NETWORK(K). { C = cpol_ast_cond(P, CPOL_C_NETWORK, K.loc); }
 cond(C) ::= OPTIONS(K) ONLY setx(L). { C = cpol_ast_cond(P, CPOL_C_OPTIONS, K.loc); if (C) C->list = L; }
 
 %type pred {cpol_cond *}
-pred(C) ::= IN(K) setx(L).       { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_IN; C->list = L; } }
-pred(C) ::= IS(K) item(I).       { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_IS; cpol_ast_list_add(&C->list, I); } }
-pred(C) ::= PREFIX(K) setx(L).   { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_PREFIX; C->list = L; } }
-pred(C) ::= SUFFIX(K) setx(L).   { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_SUFFIX; C->list = L; } }
-pred(C) ::= CONTAINS(K) setx(L). { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_CONTAINS; C->list = L; } }
-pred(C) ::= FLAG(K) setx(L).     { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_FLAG; C->list = L; } }
-pred(C) ::= OPTION(K) setx(L).   { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_OPTION; C->list = L; } }
+/* The predicates of common/lang.h (its KW rows): the lexer hands each one's
+ * token with num = its predicate, so one rule and action serve them all.
+ * A new predicate adds its token to the %token line and to this class,
+ * nothing else here (tests/grammar/test_keywords checks that the grammar
+ * and the table agree). */
+%token_class predicate IN|PREFIX|SUFFIX|CONTAINS|FLAG|OPTION.
 
+pred(C) ::= predicate(K) setx(L). { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = (uint8_t)K.num; C->list = L; } }
+pred(C) ::= IS(K) item(I).       { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_IS; cpol_ast_list_add(&C->list, I); } }
+
+/* The comparisons of common/lang.h: each token carries its enum cpol_cmp in num. */
 %type cmp {int}
-cmp(O) ::= EQEQ. { O = CPOL_CMP_EQ; }
-cmp(O) ::= NE.   { O = CPOL_CMP_NE; }
-cmp(O) ::= LT.   { O = CPOL_CMP_LT; }
-cmp(O) ::= LE.   { O = CPOL_CMP_LE; }
-cmp(O) ::= GT.   { O = CPOL_CMP_GT; }
-cmp(O) ::= GE.   { O = CPOL_CMP_GE; }
+%token_class comparison EQEQ|NE|LT|LE|GT|GE.
+cmp(O) ::= comparison(K). { O = (int)K.num; }
 
 /* ---- intents ---- */
 

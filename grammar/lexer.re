@@ -8,6 +8,7 @@
  */
 #include "grammar/lexer.h"
 #include "grammar/grammar.h"
+#include "grammar/keywords.h"
 
 #include <string.h>
 
@@ -26,6 +27,38 @@ static cpol_loc here(const cpol_lexer *lx, const unsigned char *p)
 {
 	cpol_loc l = { lx->f->index, lx->line, (uint32_t)(p - lx->bol) + 1 };
 	return l;
+}
+
+/* A name or a keyword: the word looked up in the tables (keywords.h and the
+ * predicates of common/lang.h). A predicate's token carries its predicate
+ * in num, so the grammar needs no action per predicate. Compares the
+ * length and the first byte before the bytes: the tables are short and
+ * most names fail at once. */
+static int keyword(const char *s, uint32_t n, uint32_t *num)
+{
+#define KW(id, w) \
+	if (n == sizeof w - 1 && s[0] == w[0] && memcmp(s, w, sizeof w - 1) == 0) \
+		return CPOL_TK_##id;
+	CPOL_KEYWORDS(KW)
+#undef KW
+#define PR(id, w, image, operand, members, source) CPOL_IF_WORD_##source( \
+	if (n == sizeof w - 1 && s[0] == w[0] && memcmp(s, w, sizeof w - 1) == 0) { \
+		*num = CPOL_P_##id; \
+		return CPOL_TK_##id; \
+	})
+	CPOL_PREDICATES(PR)
+#undef PR
+	return CPOL_TK_IDENT;
+}
+
+static uint32_t comparison(int type)
+{
+	switch (type) {
+#define CMP(id, token, text) case CPOL_TK_##token: return CPOL_CMP_##id;
+	CPOL_COMPARISONS(CMP)
+#undef CMP
+	default: return 0;
+	}
 }
 
 static void newline(cpol_lexer *lx, const unsigned char *after)
@@ -183,6 +216,8 @@ again:
 	t->loc = here(lx, cur);
 #define TOK(k) do { lx->cur = cur; t->type = CPOL_TK_##k; t->text = (const char *)lx->tok; \
 	t->len = (uint32_t)(cur - lx->tok); return t->type; } while (0)
+/* A comparison's token carries its enum cpol_cmp in num (grammar.y's `cmp`). */
+#define CMPTOK(k) do { t->num = comparison(CPOL_TK_##k); TOK(k); } while (0)
 /*!re2c
 	$                 { lx->cur = cur; t->type = 0; return 0; }
 	[ \t\r]+          { lx->cur = cur; goto again; }
@@ -197,72 +232,13 @@ again:
 		t->type = CPOL_TK_STRING;
 		return t->type;
 	}
-	"policy"          { TOK(POLICY); }
-	"include"         { TOK(INCLUDE); }
-	"sandbox"         { TOK(SANDBOX); }
-	"read"            { TOK(READ); }
-	"write"           { TOK(WRITE); }
-	"network"         { TOK(NETWORK); }
-	"none"            { TOK(NONE); }
-	"any"             { TOK(ANY); }
-	"outbound"        { TOK(OUTBOUND); }
-	"connect"         { TOK(CONNECT); }
-	"bind"            { TOK(BIND); }
-	"protect"         { TOK(PROTECT); }
-	"env"             { TOK(ENV); }
-	"keep"            { TOK(KEEP); }
-	"default"         { TOK(DEFAULT); }
-	"allow"           { TOK(ALLOW); }
-	"prompt"          { TOK(PROMPT); }
-	"forbid"          { TOK(FORBID); }
-	"substring"       { TOK(SUBSTRING); }
-	"program"         { TOK(PROGRAM); }
-	"rule"            { TOK(RULE); }
-	"when"            { TOK(WHEN); }
-	"unless"          { TOK(UNLESS); }
-	"and"             { TOK(AND); }
-	"or"              { TOK(OR); }
-	"not"             { TOK(NOT); }
-	"arg"             { TOK(ARG); }
-	"no"              { TOK(NO); }
-	"in"              { TOK(IN); }
-	"is"              { TOK(IS); }
-	"prefix"          { TOK(PREFIX); }
-	"suffix"          { TOK(SUFFIX); }
-	"contains"        { TOK(CONTAINS); }
-	"flag"            { TOK(FLAG); }
-	"option"          { TOK(OPTION); }
-	"argc"            { TOK(ARGC); }
-	"writes"          { TOK(WRITES); }
-	"outside"         { TOK(OUTSIDE); }
-	"inside"          { TOK(INSIDE); }
-	"evaluate"        { TOK(EVALUATE); }
-	"script"          { TOK(SCRIPT); }
-	"test"            { TOK(TEST); }
-	"because"         { TOK(BECAUSE); }
-	"set"             { TOK(SET); }
-	"intent"          { TOK(INTENT); }
-	"target"          { TOK(TARGET); }
-	"last"            { TOK(LAST); }
-	"operands"        { TOK(OPERANDS); }
-	"from"            { TOK(FROM); }
-	"after"           { TOK(AFTER); }
-	"value"           { TOK(VALUE); }
-	"true"            { TOK(TRUE); }
-	"cwd"             { TOK(CWD); }
-	"options"         { TOK(OPTIONS); }
-	"only"            { TOK(ONLY); }
-	"wrapper"         { TOK(WRAPPER); }
-	"skip"            { TOK(SKIP); }
-	"assignments"     { TOK(ASSIGNMENTS); }
-	"input"           { TOK(INPUT); }
-	"command"         { TOK(COMMAND); }
-	"until"           { TOK(UNTIL); }
-	"grant"           { TOK(GRANT); }
-	"unix"            { TOK(UNIX); }
-	"limits"          { TOK(LIMITS); }
-	"deny"            { TOK(DENY); }
-	[A-Za-z_][A-Za-z0-9_]* { TOK(IDENT); }
+	[A-Za-z_][A-Za-z0-9_]* {
+		lx->cur = cur;
+		t->text = (const char *)lx->tok;
+		t->len = (uint32_t)(cur - lx->tok);
+		t->type = keyword(t->text, t->len, &t->num);
+		return t->type;
+	}
 	[0-9]+ {
 		uint64_t v = 0;
 		for (const unsigned char *p = lx->tok; p < cur; p++) {
@@ -285,12 +261,12 @@ again:
 	"="   { TOK(EQ); }
 	"."   { TOK(DOT); }
 	"-"   { TOK(MINUS); }
-	"=="  { TOK(EQEQ); }
-	"!="  { TOK(NE); }
-	"<"   { TOK(LT); }
-	"<="  { TOK(LE); }
-	">"   { TOK(GT); }
-	">="  { TOK(GE); }
+	"=="  { CMPTOK(EQEQ); }
+	"!="  { CMPTOK(NE); }
+	"<"   { CMPTOK(LT); }
+	"<="  { CMPTOK(LE); }
+	">"   { CMPTOK(GT); }
+	">="  { CMPTOK(GE); }
 	"\x00" {
 		lx->cur = cur;
 		cpol_error_at(lx->u, t->loc, "NUL byte in the policy source");
@@ -325,6 +301,7 @@ again:
 		goto again;
 	}
 */
+#undef CMPTOK
 #undef TOK
 }
 
@@ -344,31 +321,15 @@ const char *cpol_token_name(int type)
 	case CPOL_TK_EQ: return "'='";
 	case CPOL_TK_DOT: return "'.'";
 	case CPOL_TK_MINUS: return "'-'";
-	case CPOL_TK_EQEQ: return "'=='";
-	case CPOL_TK_NE: return "'!='";
-	case CPOL_TK_LT: return "'<'";
-	case CPOL_TK_LE: return "'<='";
-	case CPOL_TK_GT: return "'>'";
-	case CPOL_TK_GE: return "'>='";
 #define KW(k, s) case CPOL_TK_##k: return "'" s "'";
-	KW(POLICY, "policy") KW(INCLUDE, "include") KW(SANDBOX, "sandbox") KW(READ, "read")
-	KW(WRITE, "write") KW(NETWORK, "network") KW(NONE, "none") KW(ANY, "any")
-	KW(OUTBOUND, "outbound") KW(CONNECT, "connect") KW(BIND, "bind") KW(PROTECT, "protect")
-	KW(ENV, "env") KW(KEEP, "keep") KW(DEFAULT, "default") KW(ALLOW, "allow")
-	KW(PROMPT, "prompt") KW(FORBID, "forbid") KW(SUBSTRING, "substring") KW(PROGRAM, "program")
-	KW(RULE, "rule") KW(WHEN, "when") KW(UNLESS, "unless") KW(AND, "and") KW(OR, "or")
-	KW(NOT, "not") KW(ARG, "arg") KW(NO, "no") KW(IN, "in") KW(IS, "is") KW(PREFIX, "prefix")
-	KW(SUFFIX, "suffix") KW(CONTAINS, "contains") KW(FLAG, "flag") KW(OPTION, "option")
-	KW(ARGC, "argc") KW(WRITES, "writes") KW(OUTSIDE, "outside") KW(INSIDE, "inside")
-	KW(EVALUATE, "evaluate") KW(SCRIPT, "script") KW(TEST, "test") KW(BECAUSE, "because")
-	KW(SET, "set") KW(INTENT, "intent") KW(TARGET, "target") KW(LAST, "last")
-	KW(OPERANDS, "operands") KW(FROM, "from") KW(AFTER, "after") KW(VALUE, "value")
-	KW(TRUE, "true") KW(CWD, "cwd") KW(OPTIONS, "options") KW(ONLY, "only")
-	KW(WRAPPER, "wrapper") KW(SKIP, "skip") KW(ASSIGNMENTS, "assignments") KW(INPUT, "input")
-	KW(COMMAND, "command") KW(UNTIL, "until")
-	KW(GRANT, "grant") KW(UNIX, "unix")
-	KW(LIMITS, "limits") KW(DENY, "deny")
+	CPOL_KEYWORDS(KW)
 #undef KW
+#define PR(id, w, image, operand, members, source) CPOL_IF_WORD_##source(case CPOL_TK_##id: return "'" w "'";)
+	CPOL_PREDICATES(PR)
+#undef PR
+#define CMP(id, token, text) case CPOL_TK_##token: return "'" text "'";
+	CPOL_COMPARISONS(CMP)
+#undef CMP
 	default: return "a token";
 	}
 }

@@ -107,6 +107,26 @@ static int copy_text(cpol_unit *u, cpol_file *f, const char *text, size_t size, 
 	return 0;
 }
 
+/* A source from memory, held to the same size limit as a file on disk. */
+static int take_text(cpol_unit *u, cpol_file *f, const char *text, size_t size, cpol_loc at)
+{
+	if (size > CPOL_MAX_FILE_SIZE) {
+		cpol_error_at(u, at, "%s is too large (the limit is %u bytes)", f->path, CPOL_MAX_FILE_SIZE);
+		return -1;
+	}
+	return copy_text(u, f, text, size, at);
+}
+
+/* add_file, reporting at `at` why it failed. */
+static cpol_file *new_file(cpol_unit *u, const char *path, const char *real, cpol_loc at)
+{
+	cpol_file *f = add_file(u, path, real);
+	if (!f)
+		cpol_error_at(u, at, u->nfiles >= CPOL_MAX_FILES ? "too many source files (the limit is %d)" : "out of memory",
+		              CPOL_MAX_FILES);
+	return f;
+}
+
 void cpol_parse_syntax_error(struct cpol_parser *P, const cpol_token *t,
                              const int *expected, int n)
 {
@@ -270,12 +290,9 @@ static cpol_file *load(cpol_unit *u, const char *path, cpol_loc at, uint32_t dep
 	const char *real = path;
 	if (!u->nmem && realpath(path, realbuf))
 		real = realbuf;
-	cpol_file *f = add_file(u, path, real);
-	if (!f) {
-		cpol_error_at(u, at, u->nfiles >= CPOL_MAX_FILES ? "too many source files (the limit is %d)" : "out of memory",
-		              CPOL_MAX_FILES);
+	cpol_file *f = new_file(u, path, real, at);
+	if (!f)
 		return NULL;
-	}
 	f->depth = depth;
 	f->included_at = at;
 	if (at.line == 0)
@@ -286,11 +303,7 @@ static cpol_file *load(cpol_unit *u, const char *path, cpol_loc at, uint32_t dep
 			cpol_error_at(u, at, "cannot open %s: No such file or directory", path);
 			return f;
 		}
-		if (u->mem_sizes[m] > CPOL_MAX_FILE_SIZE) {
-			cpol_error_at(u, at, "%s is too large (the limit is %u bytes)", path, CPOL_MAX_FILE_SIZE);
-			return f;
-		}
-		if (copy_text(u, f, u->mem_texts[m], u->mem_sizes[m], at) < 0)
+		if (take_text(u, f, u->mem_texts[m], u->mem_sizes[m], at) < 0)
 			return f;
 	} else if (read_source(u, f, at) < 0) {
 		return f;
@@ -363,17 +376,18 @@ cpol_file *cpol_parse_file(cpol_unit *u, const char *path)
 	return f;
 }
 
+cpol_file *cpol_unit_add_text(cpol_unit *u, const char *path, const char *text, size_t size)
+{
+	cpol_file *f = new_file(u, path, path, (cpol_loc){ 0, 0, 0 });
+	if (!f || take_text(u, f, text, size, (cpol_loc){ f->index, 0, 0 }) < 0)
+		return NULL;
+	return f;
+}
+
 cpol_file *cpol_parse_buffer(cpol_unit *u, const char *path, const char *text, size_t size)
 {
-	cpol_file *f = add_file(u, path, path);
+	cpol_file *f = cpol_unit_add_text(u, path, text, size);
 	if (!f)
-		return NULL;
-	if (size > CPOL_MAX_FILE_SIZE) {
-		cpol_error_at(u, ((cpol_loc){ f->index, 0, 0 }), "%s is too large (the limit is %u bytes)", path,
-		              CPOL_MAX_FILE_SIZE);
-		return NULL;
-	}
-	if (copy_text(u, f, text, size, ((cpol_loc){ f->index, 0, 0 })) < 0)
 		return NULL;
 	cpol_parse_text(u, f, NULL, NULL);
 	cpol_file *stack[CPOL_MAX_INCLUDE + 1];

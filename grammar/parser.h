@@ -53,6 +53,12 @@ void cpol_ast_rule_item(struct cpol_parser *P, cpol_stmt *rule, int what, cpol_l
 void cpol_ast_rule_grant(struct cpol_parser *P, cpol_stmt *rule, int kind, cpol_loc loc, const cpol_list *list,
                          cpol_port *ports);
 
+/* Add a source held in memory to the unit as a new file (named `path` in
+ * diagnostics), checked against the size limit and copied with the NUL the
+ * lexer needs; NULL after reporting why not. The driver's one way in for
+ * text that is not read from disk: cpol_parse_buffer and the formatter. */
+cpol_file *cpol_unit_add_text(cpol_unit *u, const char *path, const char *text, size_t size);
+
 /* Lex and parse one file's text into f->stmts, without resolving its
  * includes; on_token (may be NULL) sees every token first and stops the
  * parse by returning a negative value (the formatter records positions). */

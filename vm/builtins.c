@@ -30,7 +30,9 @@ enum {
 enum {
 	K_PLAIN,     /* runs no code of its own, binds nothing: judged by the rules */
 	K_CODE,      /* evaluates a string or file, or defines code: unknowable */
-	K_PREFIX,    /* exec, command, builtin: the next word is what runs */
+	K_PREFIX,    /* command, builtin: the next word is what runs */
+	K_EXEC,      /* exec: the same, and it replaces the shell */
+	K_CD,        /* cd: plain, but the script's working folder follows it */
 	K_DECL,      /* declare typeset local export readonly */
 	K_READ,      /* read */
 	K_MAPFILE,   /* mapfile readarray */
@@ -68,7 +70,7 @@ static const struct cpol_builtin {
 	B("zle", SH_ZSH, K_CODE, "zle runs editor widgets"),
 	B("zpty", SH_ZSH, K_CODE, "zpty runs a command on a pseudo-terminal"),
 	B("functions", SH_ZSH, K_CODE, "functions defines or changes functions"),
-	B("exec", SH_ALL, K_PREFIX, NULL),
+	B("exec", SH_ALL, K_EXEC, NULL),
 	B("command", SH_ALL, K_PREFIX, NULL),
 	B("builtin", SH_BZ, K_PREFIX, NULL),
 	B("declare", SH_BZ, K_DECL, NULL),
@@ -101,7 +103,7 @@ static const struct cpol_builtin {
 	B("true", SH_ALL, K_PLAIN, NULL),
 	B("false", SH_ALL, K_PLAIN, NULL),
 	B("echo", SH_ALL, K_PLAIN, NULL),
-	B("cd", SH_ALL, K_PLAIN, NULL),
+	B("cd", SH_ALL, K_CD, NULL),
 	B("pwd", SH_ALL, K_PLAIN, NULL),
 	B("type", SH_ALL, K_PLAIN, NULL),
 	B("kill", SH_ALL, K_PLAIN, NULL),
@@ -280,7 +282,7 @@ const char *cpol_builtin_unknowable(const struct cpol_shell_cmd *c, uint32_t ski
 
 	*rebinds = 0;
 	/* exec, command and builtin: look at what they run */
-	while (i < c->argc && (b = find(c->argv[i], c->lens[i], dialect)) && b->kind == K_PREFIX) {
+	while (i < c->argc && (b = find(c->argv[i], c->lens[i], dialect)) && (b->kind == K_PREFIX || b->kind == K_EXEC)) {
 		int prints = 0;
 		i++;
 		while (i < c->argc && c->lens[i] >= 2 && c->argv[i][0] == '-') {
@@ -420,6 +422,16 @@ const char *cpol_builtin_unknowable(const struct cpol_shell_cmd *c, uint32_t ski
 		return NULL;
 	}
 	return NULL;
+}
+
+enum cpol_builtin_role cpol_builtin_role(const char *w, uint32_t n, int dialect)
+{
+	const struct cpol_builtin *b = find(w, n, dialect);
+	if (b && b->kind == K_EXEC)
+		return CPOL_BI_EXEC;
+	if (b && b->kind == K_CD)
+		return CPOL_BI_CD;
+	return CPOL_BI_OTHER;
 }
 
 int cpol_builtin_moves_cwd(const struct cpol_shell_cmd *c, int dialect)

@@ -278,7 +278,7 @@ cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_r
 	uint32_t at;
 	int rebinds;
 	int builtin = n == 1 && c0->argc > 0 &&
-	              ((c0->lens[0] == 4 && !memcmp(c0->argv[0], "exec", 4)) ||
+	              (cpol_builtin_role(c0->argv[0], c0->lens[0], CPOL_SHELL_BASH) == CPOL_BI_EXEC ||
 	               cpol_builtin_unknowable(c0, 0, CPOL_SHELL_BASH, &at, &rebinds));
 	if (n == 1 && !builtin && so.flags == 0 && c0->flags == 0 && c0->nredir == 0 && c0->argc > 0) {
 		/* One simple command: judge its words as an argv. */

@@ -142,12 +142,12 @@ static inline __attribute__((always_inline)) int pred(const struct cpol_image *i
 static int cmp(uint8_t op, uint32_t a, uint32_t b)
 {
 	switch (op) {
-	case 0: return a == b;
-	case 1: return a != b;
-	case 2: return a < b;
-	case 3: return a <= b;
-	case 4: return a > b;
-	default: return a >= b;
+	case CPOL_CMP_EQ: return a == b;
+	case CPOL_CMP_NE: return a != b;
+	case CPOL_CMP_LT: return a < b;
+	case CPOL_CMP_LE: return a <= b;
+	case CPOL_CMP_GT: return a > b;
+	default: return a >= b; /* CPOL_CMP_GE: the verifier allows no other */
 	}
 }
 
@@ -329,12 +329,12 @@ static int cmp3(uint8_t op, uint32_t lo, uint32_t hi, uint32_t c)
 {
 	int all, none;
 	switch (op) {
-	case 0: all = lo == c && hi == c; none = c < lo || c > hi; break;
-	case 1: all = c < lo || c > hi; none = lo == c && hi == c; break;
-	case 2: all = hi < c; none = lo >= c; break;
-	case 3: all = hi <= c; none = lo > c; break;
-	case 4: all = lo > c; none = hi <= c; break;
-	default: all = lo >= c; none = hi < c; break;
+	case CPOL_CMP_EQ: all = lo == c && hi == c; none = c < lo || c > hi; break;
+	case CPOL_CMP_NE: all = c < lo || c > hi; none = lo == c && hi == c; break;
+	case CPOL_CMP_LT: all = hi < c; none = lo >= c; break;
+	case CPOL_CMP_LE: all = hi <= c; none = lo > c; break;
+	case CPOL_CMP_GT: all = lo > c; none = hi <= c; break;
+	default: all = lo >= c; none = hi < c; break; /* CPOL_CMP_GE */
 	}
 	return all ? CPOL_YES : none ? CPOL_NO : CPOL_MAYBE;
 }

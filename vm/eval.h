@@ -137,6 +137,10 @@ const char *cpol_builtin_unknowable(const struct cpol_shell_cmd *c, uint32_t ski
 /* An assignment word NAME=... to a variable that changes which code runs
  * (sets *rebinds) or with an arithmetic subscript: the reason, else NULL. */
 const char *cpol_assign_check(const char *w, uint32_t n, int *rebinds);
+/* The builtins the script evaluator follows itself: `exec CMD` is judged
+ * as CMD in place of the shell, `cd DIR` moves the script's folder. */
+enum cpol_builtin_role { CPOL_BI_OTHER, CPOL_BI_EXEC, CPOL_BI_CD };
+enum cpol_builtin_role cpol_builtin_role(const char *w, uint32_t n, int dialect);
 /* pushd/popd: the script's working folder is no longer known. */
 int cpol_builtin_moves_cwd(const struct cpol_shell_cmd *c, int dialect);
 /* The dialect of the program prog[0..n) (a name or a path) running a

@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include "common/lang.h"
 #include "common/sandbox_kinds.h"
 
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
@@ -138,14 +139,9 @@ enum cpol_op {
 	CPOL_OP__COUNT
 };
 
-/* Predicates of ARG/ANYARG (a); operand c is a set, or a group for CONTAINS. */
-enum cpol_img_pred {
-	CPOL_PR_IN = 0, CPOL_PR_PREFIX, CPOL_PR_SUFFIX, CPOL_PR_CONTAINS, CPOL_PR_FLAG,
-	CPOL_PR_OPTION,
-	CPOL_PR_CHARS,       /* holds one of the set's one-byte strings: `contains` of single
-	                        characters, tested directly instead of through the automaton */
-	CPOL_PR__COUNT
-};
+/* Predicates of ARG/ANYARG (a), enum cpol_img_pred, and the comparisons of
+ * ARGC (a), enum cpol_cmp: the tables of common/lang.h, which also say
+ * whether operand c is a set or a substring group. */
 
 /* WRITES modes (a). */
 enum cpol_img_wmode { CPOL_WM_ANY = 0, CPOL_WM_OUTSIDE, CPOL_WM_INSIDE };

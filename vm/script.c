@@ -80,10 +80,10 @@ static int is_word(const struct cpol_shell_cmd *c, uint32_t i, const char *w)
 
 /* The first word after `exec [-cl] [-a NAME]`: exec CMD runs CMD in place
  * of the shell, judged as CMD. */
-static uint32_t after_exec(const struct cpol_shell_cmd *c)
+static uint32_t after_exec(const struct cpol_shell_cmd *c, int dialect)
 {
 	uint32_t skip = 0;
-	while (skip < c->argc && is_word(c, skip, "exec")) {
+	while (skip < c->argc && cpol_builtin_role(c->argv[skip], c->lens[skip], dialect) == CPOL_BI_EXEC) {
 		skip++;
 		while (skip < c->argc && c->lens[skip] >= 2 && c->argv[skip][0] == '-') {
 			int dd = is_word(c, skip, "--");
@@ -101,7 +101,7 @@ static uint32_t after_exec(const struct cpol_shell_cmd *c)
 static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, const struct cpol_shell_cmd *c,
                           struct cpol_iv *v, int *rebound)
 {
-	uint32_t skip = after_exec(c), at = 0;
+	uint32_t skip = after_exec(c, dialect), at = 0;
 	int rb = 0;
 	const char *why = NULL, *m = NULL;
 	uint32_t mlen = 0;
@@ -245,7 +245,8 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		judge_command(ctx, depth, dialect, c, &v, &rebound);
 		if (lost_cwd)
 			at_least_prompt(&v, "the working folder after `cd -`, `cd ~user` or pushd cannot be known", NULL, 0);
-		if (c->argc >= 1 && c->lens[0] == 2 && !memcmp(c->argv[0], "cd", 2) && cpol_follow_cd(ctx, depth, c) < 0)
+		if (c->argc >= 1 && cpol_builtin_role(c->argv[0], c->lens[0], dialect) == CPOL_BI_CD &&
+		    cpol_follow_cd(ctx, depth, c) < 0)
 			lost_cwd = 1;
 		if (cpol_builtin_moves_cwd(c, dialect))
 			lost_cwd = 1;

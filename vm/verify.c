@@ -103,11 +103,11 @@ static int verify_code(struct cpol_image *im, const struct sec *s, cpol_error *e
 		case CPOL_OP_ARG: case CPOL_OP_ANYARG:
 			if (i->a >= CPOL_PR__COUNT)
 				return BAD("instruction %u has unknown predicate %u", pc, i->a);
-			if (i->a == CPOL_PR_CONTAINS ? i->c >= ngroups : i->c >= im->nsets)
+			if (cpol_pred_operand(i->a) == CPOL_OPND_GROUP ? i->c >= ngroups : i->c >= im->nsets)
 				return BAD("instruction %u has operand %u out of range", pc, i->c);
 			break;
 		case CPOL_OP_ARGC:
-			if (i->a > 5)
+			if (i->a >= CPOL_CMP__COUNT)
 				return BAD("instruction %u has unknown comparison %u", pc, i->a);
 			break;
 		case CPOL_OP_SUBSTR:

@@ -1,4 +1,4 @@
-/* tests/tools/test_fmt.c -- codexpolc --fmt (compiler/fmt.c): the canonical
+/* tests/tools/test_fmt.c -- codexpolc --fmt (grammar/fmt.c): the canonical
  * layout rule by rule, comments at their place, refusal of broken sources,
  * and the two properties every output must have, checked on every .cpol
  * file of the source tree and on generated policies:
@@ -18,7 +18,7 @@
 #include <xxhash.h>
 
 #include "compiler/compiler.h"
-#include "compiler/fmt.h"
+#include "grammar/fmt.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 

@@ -1,6 +1,6 @@
-/* grammar/arena.c -- the bump allocator that owns every AST node and string
+/* common/arena.c -- the bump allocator that owns every AST node and string
  * of a compilation unit; everything is freed at once with the unit. */
-#include "grammar/ast.h"
+#include "common/arena.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
-/* compiler/fmt.c -- codexpolc --fmt: a .cpol source printed again in its
+/* grammar/fmt.c -- codexpolc --fmt: a .cpol source printed again in its
  * canonical layout, from the syntax tree and the comments the lexer kept.
  *
- * It parses one file with its own small driver (the lexer and the lemon
- * parser of grammar/, but no include resolution) and records the tokens on
- * the way: the tree says what to print, the token positions say where each
+ * It hands one file to the parse driver (parse.c: the same reader and
+ * size limit, but no include resolution) and records the tokens on the
+ * way: the tree says what to print, the token positions say where each
  * comment sits and which parentheses the author wrote (the tree keeps no
  * parentheses around conditions). It never changes what a policy means:
  * the output parses to the same tree. It refuses a source with any error.
@@ -31,7 +31,7 @@
  *     stay where it was (in a condition, say) moves to its own line just
  *     before the statement. Trailing white space is removed from comments.
  */
-#include "compiler/fmt.h"
+#include "grammar/fmt.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -164,29 +164,6 @@ static int grow(void **p, uint32_t *cap, size_t esz)
 }
 
 /* ---- parsing: the lexer and the parser, tokens recorded --------------- */
-
-static cpol_file *add_file(struct fmt *F, const char *path, const char *text, size_t size)
-{
-	cpol_unit *u = F->u;
-	if (u->nfiles == u->capfiles && grow((void **)&u->files, &u->capfiles, sizeof *u->files) < 0)
-		return NULL;
-	cpol_file *f = cpol_arena_alloc(u->arena, sizeof *f);
-	char *copy = malloc(size + 1);
-	if (!f || !copy) {
-		free(copy);
-		return NULL;
-	}
-	memcpy(copy, text, size);
-	copy[size] = 0;
-	f->index = u->nfiles;
-	f->path = f->real = cpol_arena_strndup(u->arena, path, strlen(path));
-	f->text = copy;
-	f->size = size;
-	u->files[u->nfiles++] = f;
-	if (!f->path)
-		return NULL;
-	return f;
-}
 
 /* Every token's position, recorded while the front end parses f (without
  * its includes). */
@@ -600,8 +577,6 @@ static void put_cond(struct fmt *F, const cpol_cond *c, int need);
 
 static void put_atom(struct fmt *F, const cpol_cond *c)
 {
-	static const char *const preds[] = { "in ", "is ", "prefix ", "suffix ", "contains ", "flag ", "option " };
-	static const char *const cmps[] = { "==", "!=", "<", "<=", ">", ">=" };
 	switch (c->kind) {
 	case CPOL_C_TRUE: T(F, "true"); break;
 	case CPOL_C_NETWORK: T(F, "network"); break;
@@ -621,12 +596,15 @@ static void put_atom(struct fmt *F, const cpol_cond *c)
 			else
 				T(F, "no arg ");
 		}
-		text(F, preds[c->pred <= CPOL_P_OPTION ? c->pred : 0], strlen(preds[c->pred <= CPOL_P_OPTION ? c->pred : 0]));
+		const char *pw = cpol_pred_source_word(c->pred);
+		text(F, pw, strlen(pw));
+		T(F, " ");
 		put_list(F, &c->list);
 		break;
 	case CPOL_C_ARGC:
 		T(F, "argc ");
-		text(F, cmps[c->op <= CPOL_CMP_GE ? c->op : 0], strlen(cmps[c->op <= CPOL_CMP_GE ? c->op : 0]));
+		const char *cw = cpol_cmp_text(c->op);
+		text(F, cw, strlen(cw));
 		T(F, " ");
 		put_num(F, c->num);
 		break;
@@ -1163,16 +1141,10 @@ int cpol_fmt_source(cpol_unit *u, const char *path, const char *text_, size_t si
 	F.u = u;
 	*out = NULL;
 	*outlen = 0;
-	F.f = add_file(&F, path, text_, size);
-	if (!F.f) {
-		cpol_error_at(u, ((cpol_loc){ 0, 0, 0 }), "out of memory");
+	F.f = cpol_unit_add_text(u, path, text_, size);
+	if (!F.f)
 		return -1;
-	}
 	cpol_loc whole = { F.f->index, 0, 0 };
-	if (size > CPOL_MAX_FILE_SIZE) {
-		cpol_error_at(u, whole, "%s is too large (the limit is %u bytes)", path, CPOL_MAX_FILE_SIZE);
-		return -1;
-	}
 	uint32_t errors = u->nerrors;
 	int rc = -1;
 	if (parse(&F) < 0 || collect_comments(&F) < 0) {

@@ -1,4 +1,4 @@
-/* compiler/fmt.h -- the canonical layout of a .cpol source (codexpolc --fmt).
+/* grammar/fmt.h -- the canonical layout of a .cpol source (codexpolc --fmt).
  *
  * The formatter reads one file (its includes are not followed: formatting
  * is syntactic), and prints it again from its syntax tree and the comments
@@ -6,8 +6,8 @@
  * The output parses to the same tree, so it compiles to the same image
  * (debug positions aside); formatting the output again changes nothing.
  */
-#ifndef CPOL_COMPILER_FMT_H
-#define CPOL_COMPILER_FMT_H
+#ifndef CPOL_GRAMMAR_FMT_H
+#define CPOL_GRAMMAR_FMT_H
 
 #include <stddef.h>
 

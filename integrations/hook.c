@@ -17,6 +17,7 @@
 
 #include "audit/audit.h"
 #include "cli/run.h"
+#include "common/strbuf.h"
 #include "integrations/hook.h"
 
 const unsigned char *cpol_offline_data(size_t *len);
@@ -110,45 +111,18 @@ void cpol_hook_jstr(struct cpol_jbuf *b, int comma, const char *key, const char 
 	cpol_jbuf_str(b, val, strlen(val), SIZE_MAX);
 }
 
-/* Append s to a growing string; NULL out on failure. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_add(struct sbuf *s, const char *t, size_t n)
-{
-	if (s->oom)
-		return;
-	if (s->len + n + 1 > s->cap) {
-		size_t nc = (s->len + n + 1) * 2;
-		char *p = realloc(s->p, nc);
-		if (!p) {
-			s->oom = 1;
-			return;
-		}
-		s->p = p;
-		s->cap = nc;
-	}
-	memcpy(s->p + s->len, t, n);
-	s->len += n;
-	s->p[s->len] = 0;
-}
-
-static void sb_cstr(struct sbuf *s, const char *t) { sb_add(s, t, strlen(t)); }
 
 /* A shell word that the shell gives back exactly: single quotes, and each
  * single quote inside as '\'' (POSIX sh, bash, zsh alike). */
-static void sb_quote(struct sbuf *s, const char *t)
+static void sb_quote(struct cpol_strbuf *s, const char *t)
 {
-	sb_add(s, "'", 1);
+	cpol_sb_add(s, "'", 1);
 	for (const char *q; (q = strchr(t, '\'')); t = q + 1) {
-		sb_add(s, t, (size_t)(q - t));
-		sb_add(s, "'\\''", 4);
+		cpol_sb_add(s, t, (size_t)(q - t));
+		cpol_sb_add(s, "'\\''", 4);
 	}
-	sb_cstr(s, t);
-	sb_add(s, "'", 1);
+	cpol_sb_adds(s, t);
+	cpol_sb_add(s, "'", 1);
 }
 
 /* A session id the audit log accepts (see audit.h), else NULL. */
@@ -283,43 +257,43 @@ static char *read_input(size_t *n, int *too_big)
 }
 
 /* The words of the explanation the model sees. */
-static void explain(struct sbuf *s, const cpol_image *im, const cpol_result *res)
+static void explain(struct cpol_strbuf *s, const cpol_image *im, const cpol_result *res)
 {
 	const cpol_verdict *v = &res->verdict;
 	char src[4200];
-	sb_cstr(s, "codexpol: ");
-	sb_cstr(s, cpol_decision_name(v->decision));
-	sb_cstr(s, " by rule \"");
-	sb_cstr(s, v->rule);
-	sb_cstr(s, "\"");
+	cpol_sb_adds(s, "codexpol: ");
+	cpol_sb_adds(s, cpol_decision_name(v->decision));
+	cpol_sb_adds(s, " by rule \"");
+	cpol_sb_adds(s, v->rule);
+	cpol_sb_adds(s, "\"");
 	run_source(v, src, sizeof src);
 	if (src[0]) {
-		sb_cstr(s, " (");
-		sb_cstr(s, src);
-		sb_cstr(s, ")");
+		cpol_sb_adds(s, " (");
+		cpol_sb_adds(s, src);
+		cpol_sb_adds(s, ")");
 	}
 	if (v->reason[0]) {
-		sb_cstr(s, ": ");
-		sb_cstr(s, v->reason);
+		cpol_sb_adds(s, ": ");
+		cpol_sb_adds(s, v->reason);
 	}
 	/* In a script, the part that decided. */
 	if (res->ncommands > 1) {
 		for (unsigned i = 0; i < res->ncommands; i++) {
 			const cpol_verdict *cv = &res->commands[i].verdict;
 			if (cv->decision == v->decision && !strcmp(cv->rule, v->rule)) {
-				sb_cstr(s, "; in: ");
-				sb_cstr(s, res->commands[i].text);
+				cpol_sb_adds(s, "; in: ");
+				cpol_sb_adds(s, res->commands[i].text);
 				break;
 			}
 		}
 	}
-	sb_cstr(s, " [policy ");
-	sb_cstr(s, cpol_image_name(im));
-	sb_cstr(s, "]");
+	cpol_sb_adds(s, " [policy ");
+	cpol_sb_adds(s, cpol_image_name(im));
+	cpol_sb_adds(s, "]");
 }
 
 /* The command line that runs the agent's command under codexrun. */
-static void wrap(struct sbuf *s, struct hook *h, int approved)
+static void wrap(struct cpol_strbuf *s, struct hook *h, int approved)
 {
 	char self[PATH_MAX];
 	const char *run = h->o.codexrun;
@@ -334,13 +308,13 @@ static void wrap(struct sbuf *s, struct hook *h, int approved)
 	}
 	sb_quote(s, run);
 	if (h->o.policy) {
-		sb_cstr(s, " --policy=");
+		cpol_sb_adds(s, " --policy=");
 		sb_quote(s, h->policy_abs);
 	} else if (h->o.profile) {
-		sb_cstr(s, " --profile=");
+		cpol_sb_adds(s, " --profile=");
 		sb_quote(s, h->o.profile);
 	}
-	sb_cstr(s, " --workspace=");
+	cpol_sb_adds(s, " --workspace=");
 	sb_quote(s, h->ws);
 	if (h->o.audit) {
 		/* absolute: the agent may run the command in another directory */
@@ -350,16 +324,16 @@ static void wrap(struct sbuf *s, struct hook *h, int approved)
 			snprintf(abs, sizeof abs, "%s/%s", here, a);
 			a = abs;
 		}
-		sb_cstr(s, " --audit=");
+		cpol_sb_adds(s, " --audit=");
 		sb_quote(s, a);
 	}
 	const char *sess = audit_session(h->call.session);
 	if (sess) {
-		sb_cstr(s, " --session=");
+		cpol_sb_adds(s, " --session=");
 		sb_quote(s, sess);
 	}
-	sb_cstr(s, approved ? " --approve=always" : " --approve=never");
-	sb_cstr(s, " -- bash -c ");
+	cpol_sb_adds(s, approved ? " --approve=always" : " --approve=never");
+	cpol_sb_adds(s, " -- bash -c ");
 	sb_quote(s, h->call.command);
 }
 
@@ -375,7 +349,7 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	const struct cpol_hook_agent *ag = h.o.agent;
 	struct cpol_json doc;
 	memset(&doc, 0, sizeof doc);
-	struct sbuf why = { 0 }, wrapped = { 0 };
+	struct cpol_strbuf why = { 0 }, wrapped = { 0 };
 	cpol_ctx *ctx = NULL;
 	char *out = NULL;
 	cpol_error err;
@@ -480,7 +454,7 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	c->decision = cpol_eval_line(ctx, c->command, strlen(c->command), &res);
 	explain(&why, h.im, &res);
 	if (c->decision == CPOL_PROMPT && ag->prompt_note)
-		sb_cstr(&why, ag->prompt_note);
+		cpol_sb_adds(&why, ag->prompt_note);
 	if (c->decision != CPOL_FORBID && !h.o.no_wrap && ag->can_wrap(c)) {
 		c->wrap_approved = c->decision == CPOL_PROMPT;
 		wrap(&wrapped, &h, c->wrap_approved);

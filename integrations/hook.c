@@ -17,6 +17,7 @@
 
 #include "audit/audit.h"
 #include "cli/run.h"
+#include "common/readfile.h"
 #include "common/strbuf.h"
 #include "integrations/hook.h"
 
@@ -219,43 +220,6 @@ static void env_defaults(struct hook *h)
 	snprintf(h->user, sizeof h->user, "%s", have_user ? u : pw && pw->pw_name ? pw->pw_name : "");
 }
 
-/* Read all of stdin, at most CPOL_HOOK_INPUT_MAX bytes. */
-static char *read_input(size_t *n, int *too_big)
-{
-	size_t cap = 65536, len = 0;
-	char *p = malloc(cap);
-	*too_big = 0;
-	while (p) {
-		if (len == cap) {
-			if (cap > CPOL_HOOK_INPUT_MAX) {
-				*too_big = 1;
-				break;
-			}
-			char *q = realloc(p, cap * 2);
-			if (!q)
-				break;
-			p = q;
-			cap *= 2;
-		}
-		ssize_t r = read(0, p + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		if (r == 0) {
-			*n = len;
-			if (len > CPOL_HOOK_INPUT_MAX) {
-				*too_big = 1;
-				break;
-			}
-			return p;
-		}
-		len += (size_t)r;
-	}
-	free(p);
-	return NULL;
-}
-
 /* The words of the explanation the model sees. */
 static void explain(struct cpol_strbuf *s, const cpol_image *im, const cpol_result *res)
 {
@@ -356,13 +320,12 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	int rc;
 
 	size_t n = 0;
-	int too_big;
-	char *in = read_input(&n, &too_big);
+	cpol_error rerr;
+	char *in = cpol_read_fd(STDIN_FILENO, "the hook input", CPOL_HOOK_INPUT_MAX, &n, &rerr);
 	if (!in) {
 		struct cpol_audit_opts ao0 = { .spec = h.o.audit, .user = h.user, .home = h.home };
 		h.audit = cpol_audit_open(&ao0, &err);
-		rc = too_big ? hook_block(&h, "the hook input is larger than %u bytes", CPOL_HOOK_INPUT_MAX)
-		             : hook_block(&h, "cannot read the hook input: %s", strerror(errno ? errno : EIO));
+		rc = hook_block(&h, "%s", rerr.msg);
 		goto out;
 	}
 	int prc = cpol_json_parse(&doc, in, n);

@@ -17,6 +17,7 @@
 
 #include "audit/audit.h"
 #include "cli/run.h"
+#include "cli/run_opts.h"
 #include "common/readfile.h"
 #include "common/strbuf.h"
 #include "integrations/hook.h"
@@ -44,7 +45,7 @@ static const char hook_usage[] =
 
 struct hook_opts {
 	const struct cpol_hook_agent *agent;
-	const char *policy, *profile, *workspace, *audit, *codexrun;
+	struct run_common_opts common;
 	int no_wrap;
 };
 
@@ -57,22 +58,21 @@ static int usage_fail(const char *what, const char *arg)
 
 static int parse_hook_args(int argc, char **argv, struct hook_opts *o)
 {
-	enum { O_HOOK = 256, O_PROFILE, O_AUDIT, O_NOWRAP, O_CODEXRUN };
+	enum { O_HOOK = 256, O_NOWRAP };
 	static const struct option longopts[] = {
 		{ "hook", required_argument, NULL, O_HOOK },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "profile", required_argument, NULL, O_PROFILE },
-		{ "workspace", required_argument, NULL, 'w' },
-		{ "audit", required_argument, NULL, O_AUDIT },
+		RUN_OPTS_LONG,
+		RUN_OPT_LONG_CODEXRUN,
 		{ "no-wrap", no_argument, NULL, O_NOWRAP },
-		{ "codexrun", required_argument, NULL, O_CODEXRUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:p:w:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:" RUN_OPTS_SHORT "h", longopts, NULL)) != -1) {
+		if (run_opts_take(c, optarg, &o->common))
+			continue;
 		switch (c) {
 		case O_HOOK:
 			if (!strcmp(optarg, "claude"))
@@ -84,12 +84,7 @@ static int parse_hook_args(int argc, char **argv, struct hook_opts *o)
 			else
 				return usage_fail("--hook takes claude, codex or gemini, not", optarg);
 			break;
-		case 'p': o->policy = optarg; break;
-		case O_PROFILE: o->profile = optarg; break;
-		case 'w': o->workspace = optarg; break;
-		case O_AUDIT: o->audit = optarg; break;
 		case O_NOWRAP: o->no_wrap = 1; break;
-		case O_CODEXRUN: o->codexrun = optarg; break;
 		case 'h': fputs(hook_usage, stdout); exit(0);
 		case ':': return usage_fail("option needs an argument:", argv[optind - 1]);
 		default: return usage_fail("unknown option in --hook mode:", argv[optind - 1]);
@@ -97,8 +92,9 @@ static int parse_hook_args(int argc, char **argv, struct hook_opts *o)
 	}
 	if (!o->agent)
 		return usage_fail("--hook needs an agent: claude, codex or gemini", NULL);
-	if (o->policy && o->profile)
-		return usage_fail("give -p or --profile, not both", NULL);
+	const char *bad = run_opts_check(&o->common);
+	if (bad)
+		return usage_fail(bad, NULL);
 	if (optind < argc)
 		return usage_fail("--hook takes no command; it reads the agent's JSON on stdin, not", argv[optind]);
 	return 0;
@@ -195,15 +191,15 @@ static int hook_block(struct hook *h, const char *fmt, ...)
 
 static cpol_image *hook_policy(struct hook *h, cpol_error *err)
 {
-	if (h->o.policy) {
-		if (!realpath(h->o.policy, h->policy_abs)) {
-			cpol_fail(err, errno, "policy %s: %s", h->o.policy, strerror(errno));
+	if (h->o.common.policy) {
+		if (!realpath(h->o.common.policy, h->policy_abs)) {
+			cpol_fail(err, errno, "policy %s: %s", h->o.common.policy, strerror(errno));
 			return NULL;
 		}
 		return cpol_image_open(h->policy_abs, err);
 	}
-	if (h->o.profile)
-		return h->open_profile(h->o.profile, err);
+	if (h->o.common.profile)
+		return h->open_profile(h->o.common.profile, err);
 	size_t len;
 	const unsigned char *data = cpol_offline_data(&len);
 	return cpol_image_load(data, len, 1, err);
@@ -260,7 +256,7 @@ static void explain(struct cpol_strbuf *s, const cpol_image *im, const cpol_resu
 static void wrap(struct cpol_strbuf *s, struct hook *h, int approved)
 {
 	char self[PATH_MAX];
-	const char *run = h->o.codexrun;
+	const char *run = h->o.common.codexrun;
 	if (!run) {
 		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 		if (n <= 0) {
@@ -271,19 +267,19 @@ static void wrap(struct cpol_strbuf *s, struct hook *h, int approved)
 		run = self;
 	}
 	sb_quote(s, run);
-	if (h->o.policy) {
+	if (h->o.common.policy) {
 		cpol_sb_adds(s, " --policy=");
 		sb_quote(s, h->policy_abs);
-	} else if (h->o.profile) {
+	} else if (h->o.common.profile) {
 		cpol_sb_adds(s, " --profile=");
-		sb_quote(s, h->o.profile);
+		sb_quote(s, h->o.common.profile);
 	}
 	cpol_sb_adds(s, " --workspace=");
 	sb_quote(s, h->ws);
-	if (h->o.audit) {
+	if (h->o.common.audit) {
 		/* absolute: the agent may run the command in another directory */
 		char abs[2 * PATH_MAX], here[PATH_MAX];
-		const char *a = h->o.audit;
+		const char *a = h->o.common.audit;
 		if (a[0] != '/' && strcmp(a, "syslog") && strcmp(a, "none") && getcwd(here, sizeof here)) {
 			snprintf(abs, sizeof abs, "%s/%s", here, a);
 			a = abs;
@@ -323,7 +319,7 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	cpol_error rerr;
 	char *in = cpol_read_fd(STDIN_FILENO, "the hook input", CPOL_HOOK_INPUT_MAX, &n, &rerr);
 	if (!in) {
-		struct cpol_audit_opts ao0 = { .spec = h.o.audit, .user = h.user, .home = h.home };
+		struct cpol_audit_opts ao0 = { .spec = h.o.common.audit, .user = h.user, .home = h.home };
 		h.audit = cpol_audit_open(&ao0, &err);
 		rc = hook_block(&h, "%s", rerr.msg);
 		goto out;
@@ -343,7 +339,7 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	}
 	/* The audit sink first, so that even refused input leaves a record,
 	 * under the agent's own session id when it is one the log accepts. */
-	struct cpol_audit_opts ao = { .spec = h.o.audit, .session = audit_session(c->session), .user = h.user,
+	struct cpol_audit_opts ao = { .spec = h.o.common.audit, .session = audit_session(c->session), .user = h.user,
 	                              .home = h.home };
 	h.audit = cpol_audit_open(&ao, &err);
 	if (!h.audit) {
@@ -394,9 +390,9 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 		rc = hook_block(&h, "the hook input has no absolute cwd");
 		goto out;
 	}
-	if (h.o.workspace) {
-		if (!realpath(h.o.workspace, h.ws)) {
-			rc = hook_block(&h, "workspace %s: %s", h.o.workspace, strerror(errno));
+	if (h.o.common.workspace) {
+		if (!realpath(h.o.common.workspace, h.ws)) {
+			rc = hook_block(&h, "workspace %s: %s", h.o.common.workspace, strerror(errno));
 			goto out;
 		}
 	} else {

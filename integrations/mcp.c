@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli/run.h"
+#include "cli/run_opts.h"
 #include "integrations/mcp.h"
 #include "vm/vm.h"
 
@@ -51,7 +52,7 @@ static const char mcp_usage[] =
 static const char *const versions[] = { CPOL_MCP_PROTOCOL, "2025-06-18", "2025-03-26" };
 
 struct mcp {
-	const char *policy, *profile, *audit, *codexrun;
+	struct run_common_opts common;
 	cpol_hook_profile_fn open_profile;
 	char policy_abs[PATH_MAX], ws[PATH_MAX], cwd[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX], user[256];
 	char self[PATH_MAX], session[80];
@@ -223,10 +224,10 @@ static cpol_image *load(struct mcp *m, const char *profile, cpol_error *err)
 {
 	if (profile)
 		return m->open_profile(profile, err);
-	if (m->policy)
+	if (m->common.policy)
 		return cpol_image_open(m->policy_abs, err);
-	if (m->profile)
-		return m->open_profile(m->profile, err);
+	if (m->common.profile)
+		return m->open_profile(m->common.profile, err);
 	size_t len;
 	const unsigned char *data = cpol_offline_data(&len);
 	return cpol_image_load(data, len, 1, err);
@@ -411,21 +412,21 @@ static void tool_run(struct mcp *m, struct out *o, const char *id, struct call_a
 	char popt[PATH_MAX + 16], wopt[PATH_MAX + 16], aopt[PATH_MAX + 16], sopt[128];
 	/* argv[0] "codexrun": the program may be this very file (a hard
 	 * link named codexpol-mcp), and the name picks what it does */
-	const char *prog = m->codexrun ? m->codexrun : m->self;
+	const char *prog = m->common.codexrun ? m->common.codexrun : m->self;
 	args[n++] = "codexrun";
-	const char *profile = ca->profile ? ca->profile : m->profile;
-	if (ca->profile || (!m->policy && m->profile)) {
+	const char *profile = ca->profile ? ca->profile : m->common.profile;
+	if (ca->profile || (!m->common.policy && m->common.profile)) {
 		snprintf(popt, sizeof popt, "--profile=%s", profile);
 		args[n++] = popt;
-	} else if (m->policy) {
+	} else if (m->common.policy) {
 		snprintf(popt, sizeof popt, "--policy=%s", m->policy_abs);
 		args[n++] = popt;
 	}
 	snprintf(wopt, sizeof wopt, "--workspace=%s", m->have_ws ? m->ws : ca->cwd);
 	args[n++] = wopt;
 	args[n++] = "--approve=never";
-	if (m->audit) {
-		snprintf(aopt, sizeof aopt, "--audit=%s", m->audit);
+	if (m->common.audit) {
+		snprintf(aopt, sizeof aopt, "--audit=%s", m->common.audit);
 		args[n++] = aopt;
 	}
 	snprintf(sopt, sizeof sopt, "--session=%s", m->session);
@@ -686,17 +687,14 @@ out:
 
 static int mcp_args(int argc, char **argv, struct mcp *m)
 {
-	enum { O_MCP = 256, O_PROFILE, O_AUDIT, O_SESSION, O_TIMEOUT, O_MAXOUT, O_CODEXRUN };
+	enum { O_MCP = 256, O_SESSION, O_TIMEOUT, O_MAXOUT };
 	static const struct option longopts[] = {
 		{ "mcp", no_argument, NULL, O_MCP },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "profile", required_argument, NULL, O_PROFILE },
-		{ "workspace", required_argument, NULL, 'w' },
-		{ "audit", required_argument, NULL, O_AUDIT },
+		RUN_OPTS_LONG,
+		RUN_OPT_LONG_CODEXRUN,
 		{ "session", required_argument, NULL, O_SESSION },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "max-output", required_argument, NULL, O_MAXOUT },
-		{ "codexrun", required_argument, NULL, O_CODEXRUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -704,19 +702,11 @@ static int mcp_args(int argc, char **argv, struct mcp *m)
 	char *end;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:p:w:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:" RUN_OPTS_SHORT "h", longopts, NULL)) != -1) {
+		if (run_opts_take(c, optarg, &m->common))
+			continue;
 		switch (c) {
 		case O_MCP: break;
-		case 'p': m->policy = optarg; break;
-		case O_PROFILE: m->profile = optarg; break;
-		case 'w':
-			if (!realpath(optarg, m->ws)) {
-				fprintf(stderr, "codexpol-mcp: workspace %s: %s\n", optarg, strerror(errno));
-				return -1;
-			}
-			m->have_ws = 1;
-			break;
-		case O_AUDIT: m->audit = optarg; break;
 		case O_SESSION: snprintf(m->session, sizeof m->session, "%s", optarg); break;
 		case O_TIMEOUT:
 			m->timeout = strtol(optarg, &end, 10);
@@ -734,7 +724,6 @@ static int mcp_args(int argc, char **argv, struct mcp *m)
 			m->max_output = v;
 			break;
 		}
-		case O_CODEXRUN: m->codexrun = optarg; break;
 		case 'h': fputs(mcp_usage, stdout); exit(0);
 		case ':':
 			fprintf(stderr, "codexpol-mcp: option needs an argument: '%s'\n", argv[optind - 1]);
@@ -748,9 +737,17 @@ static int mcp_args(int argc, char **argv, struct mcp *m)
 		fprintf(stderr, "codexpol-mcp: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (m->policy && m->profile) {
-		fprintf(stderr, "codexpol-mcp: give -p or --profile, not both\n");
+	const char *bad = run_opts_check(&m->common);
+	if (bad) {
+		fprintf(stderr, "codexpol-mcp: %s\n", bad);
 		return -1;
+	}
+	if (m->common.workspace) {
+		if (!realpath(m->common.workspace, m->ws)) {
+			fprintf(stderr, "codexpol-mcp: workspace %s: %s\n", m->common.workspace, strerror(errno));
+			return -1;
+		}
+		m->have_ws = 1;
 	}
 	return 0;
 }
@@ -775,8 +772,8 @@ int cpol_mcp_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	m.self[sl] = 0;
 	cpol_error err;
 	/* the policy is checked once at start: a bad one is a start-up error */
-	if (m.policy && !realpath(m.policy, m.policy_abs)) {
-		fprintf(stderr, "codexpol-mcp: policy %s: %s\n", m.policy, strerror(errno));
+	if (m.common.policy && !realpath(m.common.policy, m.policy_abs)) {
+		fprintf(stderr, "codexpol-mcp: policy %s: %s\n", m.common.policy, strerror(errno));
 		return RUN_EXIT_FAIL;
 	}
 	cpol_image *im = load(&m, NULL, &err);

@@ -100,15 +100,6 @@ static int parse_hook_args(int argc, char **argv, struct hook_opts *o)
 	return 0;
 }
 
-void cpol_hook_jstr(struct cpol_jbuf *b, int comma, const char *key, const char *val)
-{
-	cpol_jbuf_raw(b, comma ? ",\"" : "\"", comma ? 2 : 1);
-	cpol_jbuf_cstr(b, key);
-	cpol_jbuf_raw(b, "\":", 2);
-	cpol_jbuf_str(b, val, strlen(val), SIZE_MAX);
-}
-
-
 /* A shell word that the shell gives back exactly: single quotes, and each
  * single quote inside as '\'' (POSIX sh, bash, zsh alike). */
 static void sb_quote(struct cpol_strbuf *s, const char *t)

@@ -81,13 +81,6 @@ static void str(struct cpol_jbuf *b, const char *s)
 	cpol_jbuf_str(b, s, strlen(s), SIZE_MAX);
 }
 
-static void key(struct cpol_jbuf *b, int comma, const char *k)
-{
-	cpol_jbuf_raw(b, comma ? ",\"" : "\"", comma ? 2 : 1);
-	cpol_jbuf_cstr(b, k);
-	cpol_jbuf_raw(b, "\":", 2);
-}
-
 static void head(struct cpol_jbuf *b, const char *id)
 {
 	cpol_jbuf_cstr(b, "{\"jsonrpc\":\"2.0\",\"id\":");
@@ -101,7 +94,7 @@ static void send_error(struct out *o, const char *id, int code, const char *msg)
 	head(b, id);
 	cpol_jbuf_cstr(b, ",\"error\":{\"code\":");
 	cpol_jbuf_int(b, code);
-	key(b, 1, "message");
+	cpol_jbuf_key(b, 1, "message");
 	str(b, msg);
 	cpol_jbuf_cstr(b, "}}");
 	send_line(b);
@@ -233,22 +226,9 @@ static cpol_image *load(struct mcp *m, const char *profile, cpol_error *err)
 	return cpol_image_load(data, len, 1, err);
 }
 
-static void jverdict(struct cpol_jbuf *b, const cpol_verdict *v)
-{
-	char src[4200];
-	key(b, 0, "decision");
-	str(b, cpol_decision_name(v->decision));
-	key(b, 1, "rule");
-	str(b, v->rule);
-	key(b, 1, "source");
-	str(b, run_source(v, src, sizeof src));
-	key(b, 1, "reason");
-	str(b, v->reason);
-}
-
 static void jlist(struct cpol_jbuf *b, const char *k, const char *const *v, size_t n)
 {
-	key(b, 1, k);
+	cpol_jbuf_key(b, 1, k);
 	cpol_jbuf_raw(b, "[", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -260,7 +240,7 @@ static void jlist(struct cpol_jbuf *b, const char *k, const char *const *v, size
 
 static void jports(struct cpol_jbuf *b, const char *k, const uint16_t *v, size_t n)
 {
-	key(b, 1, k);
+	cpol_jbuf_key(b, 1, k);
 	cpol_jbuf_raw(b, "[", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -322,22 +302,22 @@ static void tool_check(struct mcp *m, struct out *o, const char *id, struct call
 	struct cpol_jbuf b;
 	cpol_jbuf_init(&b, buf, cap);
 	cpol_jbuf_raw(&b, "{", 1);
-	jverdict(&b, &res.verdict);
-	key(&b, 1, "policy");
+	run_json_verdict(&b, &res.verdict);
+	cpol_jbuf_key(&b, 1, "policy");
 	str(&b, cpol_image_name(im));
-	key(&b, 1, "reasons");
+	cpol_jbuf_key(&b, 1, "reasons");
 	cpol_jbuf_raw(&b, "[", 1);
 	for (unsigned i = 0; i < res.ncommands; i++) {
 		cpol_jbuf_raw(&b, i ? ",{" : "{", i ? 2 : 1);
-		key(&b, 0, "command");
+		cpol_jbuf_key(&b, 0, "command");
 		str(&b, res.commands[i].text);
 		cpol_jbuf_raw(&b, ",", 1);
-		jverdict(&b, &res.commands[i].verdict);
+		run_json_verdict(&b, &res.commands[i].verdict);
 		cpol_jbuf_raw(&b, "}", 1);
 	}
 	if (!res.ncommands) {
 		cpol_jbuf_raw(&b, "{", 1);
-		key(&b, 0, "command");
+		cpol_jbuf_key(&b, 0, "command");
 		if (ca->command) {
 			str(&b, ca->command);
 		} else {
@@ -354,19 +334,19 @@ static void tool_check(struct mcp *m, struct out *o, const char *id, struct call
 			cpol_jbuf_raw(&b, "\"", 1);
 		}
 		cpol_jbuf_raw(&b, ",", 1);
-		jverdict(&b, &res.verdict);
+		run_json_verdict(&b, &res.verdict);
 		cpol_jbuf_raw(&b, "}", 1);
 	}
 	cpol_jbuf_raw(&b, "]", 1);
 	static const char *const nets[] = { "none", "connect", "outbound", "any" };
-	key(&b, 1, "grants");
+	cpol_jbuf_key(&b, 1, "grants");
 	cpol_jbuf_raw(&b, "{", 1);
-	key(&b, 0, "trusted");
+	cpol_jbuf_key(&b, 0, "trusted");
 	cpol_jbuf_cstr(&b, rs.spec.trusted ? "true" : "false");
 	jlist(&b, "read", rs.spec.read_roots, rs.spec.nread);
 	jlist(&b, "write", rs.spec.write_roots, rs.spec.nwrite);
 	jlist(&b, "protect", rs.spec.protect, rs.spec.nprotect);
-	key(&b, 1, "network");
+	cpol_jbuf_key(&b, 1, "network");
 	str(&b, nets[rs.spec.net & 3]);
 	jports(&b, "connect_ports", rs.spec.connect_ports, rs.spec.nconnect);
 	jports(&b, "bind_ports", rs.spec.bind_ports, rs.spec.nbind);
@@ -535,17 +515,17 @@ static void tool_run(struct mcp *m, struct out *o, const char *id, struct call_a
 	struct cpol_jbuf b;
 	cpol_jbuf_init(&b, buf, cap);
 	cpol_jbuf_raw(&b, "{", 1);
-	key(&b, 0, "exit_status");
+	cpol_jbuf_key(&b, 0, "exit_status");
 	cpol_jbuf_int(&b, status);
-	key(&b, 1, "timed_out");
+	cpol_jbuf_key(&b, 1, "timed_out");
 	cpol_jbuf_cstr(&b, timed_out ? "true" : "false");
-	key(&b, 1, "stdout");
+	cpol_jbuf_key(&b, 1, "stdout");
 	cpol_jbuf_str(&b, out.p, out.len, SIZE_MAX);
-	key(&b, 1, "stderr");
+	cpol_jbuf_key(&b, 1, "stderr");
 	cpol_jbuf_str(&b, errc.p, errc.len, SIZE_MAX);
-	key(&b, 1, "stdout_truncated_bytes");
+	cpol_jbuf_key(&b, 1, "stdout_truncated_bytes");
 	cpol_jbuf_int(&b, (int64_t)out.dropped);
-	key(&b, 1, "stderr_truncated_bytes");
+	cpol_jbuf_key(&b, 1, "stderr_truncated_bytes");
 	cpol_jbuf_int(&b, (int64_t)errc.dropped);
 	cpol_jbuf_raw(&b, "}", 1);
 	/* The text for the model: status line, then the two streams. */

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 
 #include "audit/audit.h"
 #include "cli/run.h"
+#include "cli/run_env.h"
 #include "cli/run_opts.h"
 #include "common/readfile.h"
 #include "common/strbuf.h"
@@ -200,11 +200,7 @@ static void env_defaults(struct hook *h)
 {
 	const char *t = getenv("TMPDIR");
 	snprintf(h->tmp, sizeof h->tmp, "%s", t && t[0] == '/' ? t : "/tmp");
-	const char *home = getenv("HOME"), *u = getenv("USER");
-	int have_home = home && home[0] == '/', have_user = u && u[0];
-	struct passwd *pw = have_home && have_user ? NULL : getpwuid(getuid());
-	snprintf(h->home, sizeof h->home, "%s", have_home ? home : pw && pw->pw_dir ? pw->pw_dir : "/");
-	snprintf(h->user, sizeof h->user, "%s", have_user ? u : pw && pw->pw_name ? pw->pw_name : "");
+	run_account(h->home, sizeof h->home, h->user, sizeof h->user);
 }
 
 /* The words of the explanation the model sees. */

@@ -16,7 +16,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli/run.h"
+#include "cli/run_env.h"
 #include "cli/run_opts.h"
 #include "integrations/mcp.h"
 #include "vm/vm.h"
@@ -764,10 +764,7 @@ int cpol_mcp_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	cpol_image_close(im);
 	const char *t = getenv("TMPDIR");
 	snprintf(m.tmp, sizeof m.tmp, "%s", t && t[0] == '/' ? t : "/tmp");
-	const char *h = getenv("HOME"), *u = getenv("USER");
-	struct passwd *pw = h && h[0] == '/' && u && u[0] ? NULL : getpwuid(getuid());
-	snprintf(m.home, sizeof m.home, "%s", h && h[0] == '/' ? h : pw && pw->pw_dir ? pw->pw_dir : "/");
-	snprintf(m.user, sizeof m.user, "%s", u && u[0] ? u : pw && pw->pw_name ? pw->pw_name : "");
+	run_account(m.home, sizeof m.home, m.user, sizeof m.user);
 	if (!m.session[0]) {
 		const char *env = getenv("CODEXPOL_SESSION");
 		unsigned char rnd[8] = { 0 };

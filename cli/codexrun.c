@@ -185,7 +185,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	int c;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:" RUN_OPTS_SHORT "hV", longopts, NULL)) != -1) {
-		/* --audit=best-effort is the design's spelling of --audit-best-effort */
+		/* --audit=best-effort: another spelling of --audit-best-effort */
 		if (c == RUN_OPT_AUDIT && !strcmp(optarg, "best-effort"))
 			c = O_BEST;
 		else if (run_opts_take(c, optarg, &co))

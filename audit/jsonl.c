@@ -212,24 +212,28 @@ int cpol_jbuf_str(struct cpol_jbuf *b, const char *s, size_t n, size_t limit)
  * session, run, op, decision): they are short by construction. */
 #define FIXED_LIMIT 256
 
-static void key(struct cpol_jbuf *b, const char *k)
+void cpol_jbuf_key(struct cpol_jbuf *b, int comma, const char *k)
 {
-	cpol_jbuf_raw(b, ",\"", 2);
+	cpol_jbuf_raw(b, comma ? ",\"" : "\"", comma ? 2 : 1);
 	cpol_jbuf_cstr(b, k);
 	cpol_jbuf_raw(b, "\":", 2);
 }
 
+int cpol_jbuf_field(struct cpol_jbuf *b, int comma, const char *k, const char *v, size_t limit)
+{
+	cpol_jbuf_key(b, comma, k);
+	return cpol_jbuf_str(b, v, strlen(v), limit);
+}
+
 static void fstr(struct cpol_jbuf *b, const char *k, const char *v, size_t limit, int *trunc)
 {
-	if (!v)
-		return;
-	key(b, k);
-	*trunc |= cpol_jbuf_str(b, v, strlen(v), limit);
+	if (v)
+		*trunc |= cpol_jbuf_field(b, 1, k, v, limit);
 }
 
 static void fint(struct cpol_jbuf *b, const char *k, int64_t v)
 {
-	key(b, k);
+	cpol_jbuf_key(b, 1, k);
 	cpol_jbuf_int(b, v);
 }
 
@@ -246,12 +250,12 @@ static int build(struct cpol_jbuf *b, const struct cpol_audit_meta *m,
 	*trunc |= cpol_jbuf_str(b, m->ts, strlen(m->ts), FIXED_LIMIT);
 	fstr(b, "session", m->session, FIXED_LIMIT, trunc);
 	fstr(b, "run", m->run, FIXED_LIMIT, trunc);
-	key(b, "seq");
+	cpol_jbuf_key(b, 1, "seq");
 	jbuf_u64(b, m->seq);
 	fint(b, "pid", m->pid);
 	fstr(b, "op", r->op, FIXED_LIMIT, trunc);
 	if (r->argv) {
-		key(b, "argv");
+		cpol_jbuf_key(b, 1, "argv");
 		cpol_jbuf_raw(b, "[", 1);
 		for (int i = 0; i < keep && !b->full; i++) {
 			const char *a = r->argv[i] ? r->argv[i] : "";

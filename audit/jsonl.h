@@ -46,6 +46,10 @@ void cpol_jbuf_int(struct cpol_jbuf *b, int64_t v);
  * added (the content is then at most max(limit, marker length) bytes).
  * Returns 1 when it truncated, else 0. */
 int cpol_jbuf_str(struct cpol_jbuf *b, const char *s, size_t n, size_t limit);
+/* An object member's key and ':', after a ',' when comma is set. */
+void cpol_jbuf_key(struct cpol_jbuf *b, int comma, const char *k);
+/* A member whose value is the string v (cut as cpol_jbuf_str does). */
+int cpol_jbuf_field(struct cpol_jbuf *b, int comma, const char *k, const char *v, size_t limit);
 
 /* Escape the character at s[0..n) (n > 0): writes at most 12 bytes to out
  * and returns how many; *used gets the number of input bytes it took. */

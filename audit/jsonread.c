@@ -151,6 +151,15 @@ static int string(struct rd *r, struct cpol_jstr *out)
 	return 0;
 }
 
+/* Read a run of decimal digits; how many. */
+static size_t digits(struct rd *r)
+{
+	size_t d = r->i;
+	while (r->i < r->n && r->s[r->i] >= '0' && r->s[r->i] <= '9')
+		r->i++;
+	return r->i - d;
+}
+
 /* A number; *iv and *isint when it is an integer that fits int64_t. */
 static int number(struct rd *r, int64_t *iv, int *isint)
 {
@@ -165,18 +174,14 @@ static int number(struct rd *r, int64_t *iv, int *isint)
 	if (r->s[r->i] == '0') {
 		r->i++;
 	} else if (r->s[r->i] >= '1' && r->s[r->i] <= '9') {
-		while (r->i < r->n && r->s[r->i] >= '0' && r->s[r->i] <= '9')
-			r->i++;
+		digits(r);
 	} else {
 		return -1;
 	}
 	size_t int_end = r->i;
 	if (r->i < r->n && r->s[r->i] == '.') {
 		r->i++;
-		size_t d = r->i;
-		while (r->i < r->n && r->s[r->i] >= '0' && r->s[r->i] <= '9')
-			r->i++;
-		if (r->i == d)
+		if (digits(r) == 0)
 			return -1;
 		frac = 1;
 	}
@@ -184,10 +189,7 @@ static int number(struct rd *r, int64_t *iv, int *isint)
 		r->i++;
 		if (r->i < r->n && (r->s[r->i] == '+' || r->s[r->i] == '-'))
 			r->i++;
-		size_t d = r->i;
-		while (r->i < r->n && r->s[r->i] >= '0' && r->s[r->i] <= '9')
-			r->i++;
-		if (r->i == d)
+		if (digits(r) == 0)
 			return -1;
 		frac = 1;
 	}
@@ -208,18 +210,60 @@ static int number(struct rd *r, int64_t *iv, int *isint)
 
 static int value(struct rd *r);
 
-static int array(struct rd *r, struct cpol_jstr **items, size_t *nitems, int *all_strings)
+/* After an array's or object's opening bracket: 1 when it is empty (its
+ * closing bracket read), 0 when members follow, -1 when nested too deep. */
+static int open_container(struct rd *r, char close)
 {
-	r->i++; /* '[' */
+	r->i++; /* the opening bracket */
 	if (++r->depth > MAX_DEPTH)
 		return -1;
-	size_t cap = 0;
 	ws(r);
-	if (r->i < r->n && r->s[r->i] == ']') {
+	if (r->i < r->n && r->s[r->i] == close) {
 		r->i++;
 		r->depth--;
-		return 0;
+		return 1;
 	}
+	return 0;
+}
+
+/* An object member's key and its ':' (white space around them read). */
+static int key(struct rd *r, struct cpol_jstr *k)
+{
+	ws(r);
+	if (string(r, k) < 0)
+		return -1;
+	ws(r);
+	if (r->i >= r->n || r->s[r->i] != ':')
+		return -1;
+	r->i++;
+	ws(r);
+	return 0;
+}
+
+/* After a member: 1 when another follows (its ',' read), 0 when the
+ * container ends (its closing bracket read), -1 on anything else. */
+static int next_member(struct rd *r, char close)
+{
+	ws(r);
+	if (r->i >= r->n)
+		return -1;
+	if (r->s[r->i] == ',') {
+		r->i++;
+		return 1;
+	}
+	if (r->s[r->i] != close)
+		return -1;
+	r->i++;
+	r->depth--;
+	return 0;
+}
+
+static int array(struct rd *r, struct cpol_jstr **items, size_t *nitems, int *all_strings)
+{
+	int rc = open_container(r, ']');
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	size_t cap = 0;
 	for (;;) {
 		ws(r);
 		if (items && r->i < r->n && r->s[r->i] == '"') {
@@ -242,18 +286,8 @@ static int array(struct rd *r, struct cpol_jstr **items, size_t *nitems, int *al
 			if (value(r) < 0)
 				return -1;
 		}
-		ws(r);
-		if (r->i >= r->n)
-			return -1;
-		if (r->s[r->i] == ',') {
-			r->i++;
-			continue;
-		}
-		if (r->s[r->i] != ']')
-			return -1;
-		r->i++;
-		r->depth--;
-		return 0;
+		if ((rc = next_member(r, ']')) <= 0)
+			return rc;
 	}
 }
 
@@ -301,26 +335,12 @@ static int int_field(struct cpol_audit_view *v, const struct cpol_jstr *k, int64
 /* An object; the record's fields go to v when v != NULL (top level). */
 static int object(struct rd *r, struct cpol_audit_view *v)
 {
-	r->i++; /* '{' */
-	if (++r->depth > MAX_DEPTH)
-		return -1;
-	ws(r);
-	if (r->i < r->n && r->s[r->i] == '}') {
-		r->i++;
-		r->depth--;
-		return 0;
-	}
+	int rc = open_container(r, '}');
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	for (;;) {
 		struct cpol_jstr k;
-		ws(r);
-		if (string(r, &k) < 0)
-			return -1;
-		ws(r);
-		if (r->i >= r->n || r->s[r->i] != ':')
-			return -1;
-		r->i++;
-		ws(r);
-		if (r->i >= r->n)
+		if (key(r, &k) < 0 || r->i >= r->n)
 			return -1;
 		int done = 0;
 		if (v) {
@@ -364,42 +384,45 @@ static int object(struct rd *r, struct cpol_audit_view *v)
 		}
 		if (!done && value(r) < 0)
 			return -1;
-		ws(r);
-		if (r->i >= r->n)
-			return -1;
-		if (r->s[r->i] == ',') {
-			r->i++;
-			continue;
-		}
-		if (r->s[r->i] != '}')
-			return -1;
-		r->i++;
-		r->depth--;
-		return 0;
+		if ((rc = next_member(r, '}')) <= 0)
+			return rc;
 	}
+}
+
+/* Start reading text[0..n): the arena for its strings goes to *mem (NULL
+ * when out of memory) and leading white space is read. */
+static char *start(struct rd *r, const char *text, size_t n)
+{
+	char *mem = malloc(n + 1);
+	*r = (struct rd){ (const unsigned char *)text, n, 0, mem, 0, 0, 0 };
+	ws(r);
+	return mem;
+}
+
+/* How a parse ended: -2 out of memory, -1 when rc < 0 or anything but
+ * white space follows the value, else 0. */
+static int finish(struct rd *r, int rc)
+{
+	if (r->oom)
+		return -2;
+	if (rc < 0)
+		return -1;
+	ws(r);
+	return r->i == r->n ? 0 : -1;
 }
 
 int cpol_audit_view_parse(struct cpol_audit_view *v, const char *line, size_t n)
 {
+	struct rd r;
 	memset(v, 0, sizeof *v);
-	v->mem = malloc(n + 1);
-	if (!v->mem)
+	if (!(v->mem = start(&r, line, n)))
 		return -2;
-	struct rd r = { (const unsigned char *)line, n, 0, v->mem, 0, 0, 0 };
-	ws(&r);
 	if (r.i >= r.n || r.s[r.i] != '{')
 		return -1;
-	int rc = object(&r, v);
-	if (r.oom)
-		return -2;
-	if (rc < 0)
+	int rc = finish(&r, object(&r, v));
+	if (rc == 0 && (!v->ts.s || !v->session.s || !v->op.s))
 		return -1;
-	ws(&r);
-	if (r.i != r.n)
-		return -1;
-	if (!v->ts.s || !v->session.s || !v->op.s)
-		return -1;
-	return 0;
+	return rc;
 }
 
 void cpol_audit_view_free(struct cpol_audit_view *v)
@@ -432,31 +455,19 @@ static int tnew(struct rd *r, struct cpol_json *doc)
 
 static int tvalue(struct rd *r, struct cpol_json *doc, struct cpol_jstr key);
 
-/* The children of an array or object at node `at`; r->i is past its bracket. */
+/* The children of an array or object at node `at`; r->i is on its bracket. */
 static int tkids(struct rd *r, struct cpol_json *doc, int at, int obj)
 {
 	char close = obj ? '}' : ']';
-	if (++r->depth > MAX_DEPTH)
-		return -1;
-	ws(r);
-	if (r->i < r->n && r->s[r->i] == close) {
-		r->i++;
-		r->depth--;
-		return 0;
-	}
+	int rc = open_container(r, close);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	int last = -1;
 	for (;;) {
 		struct cpol_jstr k = { NULL, 0 };
 		ws(r);
-		if (obj) {
-			if (string(r, &k) < 0)
-				return -1;
-			ws(r);
-			if (r->i >= r->n || r->s[r->i] != ':')
-				return -1;
-			r->i++;
-			ws(r);
-		}
+		if (obj && key(r, &k) < 0)
+			return -1;
 		int kid = tvalue(r, doc, k);
 		if (kid < 0)
 			return -1;
@@ -466,18 +477,8 @@ static int tkids(struct rd *r, struct cpol_json *doc, int at, int obj)
 			doc->nodes[last].next = kid;
 		last = kid;
 		doc->nodes[at].nkids++;
-		ws(r);
-		if (r->i >= r->n)
-			return -1;
-		if (r->s[r->i] == ',') {
-			r->i++;
-			continue;
-		}
-		if (r->s[r->i] != close)
-			return -1;
-		r->i++;
-		r->depth--;
-		return 0;
+		if ((rc = next_member(r, close)) <= 0)
+			return rc;
 	}
 }
 
@@ -492,12 +493,10 @@ static int tvalue(struct rd *r, struct cpol_json *doc, struct cpol_jstr key)
 	switch (r->s[r->i]) {
 	case '{':
 		doc->nodes[at].type = CPOL_JOBJ;
-		r->i++;
 		rc = tkids(r, doc, at, 1);
 		break;
 	case '[':
 		doc->nodes[at].type = CPOL_JARR;
-		r->i++;
 		rc = tkids(r, doc, at, 0);
 		break;
 	case '"': {
@@ -529,20 +528,12 @@ static int tvalue(struct rd *r, struct cpol_json *doc, struct cpol_jstr key)
 
 int cpol_json_parse(struct cpol_json *doc, const char *text, size_t n)
 {
-	memset(doc, 0, sizeof *doc);
-	doc->mem = malloc(n + 1);
-	if (!doc->mem)
-		return -2;
-	struct rd r = { (const unsigned char *)text, n, 0, doc->mem, 0, 0, 0 };
+	struct rd r;
 	struct cpol_jstr none = { NULL, 0 };
-	ws(&r);
-	int rc = tvalue(&r, doc, none);
-	if (r.oom)
+	memset(doc, 0, sizeof *doc);
+	if (!(doc->mem = start(&r, text, n)))
 		return -2;
-	if (rc < 0)
-		return -1;
-	ws(&r);
-	return r.i == r.n ? 0 : -1;
+	return finish(&r, tvalue(&r, doc, none));
 }
 
 void cpol_json_free(struct cpol_json *doc)

@@ -9,6 +9,7 @@
  */
 #include "audit/redact.h"
 #include "audit/jsonl.h"
+#include "common/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -211,41 +212,7 @@ void cpol_redact_who_init(struct cpol_redact_who *w, const char *user, const cha
 
 /* ---- growing output ---- */
 
-struct out {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-	if (o->oom)
-		return;
-	if (n >= o->cap - o->len) {
-		size_t cap = o->cap ? o->cap : 64;
-		while (n >= cap - o->len) {
-			if (cap > SIZE_MAX / 2) {
-				o->oom = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		char *p = realloc(o->p, cap);
-		if (!p) {
-			o->oom = 1;
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-	o->p[o->len] = '\0';
-}
-
-static void putc1(struct out *o, char c) { put(o, &c, 1); }
-
-static void put_redacted(struct out *o) { put(o, CPOL_REDACTED, sizeof CPOL_REDACTED - 1); }
+static void put_redacted(struct cpol_strbuf *o) { cpol_sb_add(o, CPOL_REDACTED, sizeof CPOL_REDACTED - 1); }
 
 /* ---- character classes ---- */
 
@@ -353,7 +320,7 @@ static void merge(struct cpol_redact_hits *h, const struct cpol_redact_hits *t)
 
 /* ---- pass 1: text rules ---- */
 
-static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hits *h);
+static void pass1(const char *s, size_t n, struct cpol_strbuf *o, struct cpol_redact_hits *h);
 
 /* The extent [*vs, *ve) of the value that starts at v, for a match that
  * started at m: inside its quotes when the value is quoted; else the rest
@@ -396,10 +363,10 @@ static int harmless_value(const char *v, size_t n)
 
 /* Emit s[from..vs), then [REDACTED] for [vs, ve) when it is not empty;
  * returns where to go on (ve). */
-static size_t emit_redact(struct out *o, const char *s, size_t from, size_t vs, size_t ve,
+static size_t emit_redact(struct cpol_strbuf *o, const char *s, size_t from, size_t vs, size_t ve,
                           struct cpol_redact_hits *h, size_t rule)
 {
-	put(o, s + from, vs - from);
+	cpol_sb_add(o, s + from, vs - from);
 	if (ve > vs) {
 		put_redacted(o);
 		hit(h, rule);
@@ -408,7 +375,7 @@ static size_t emit_redact(struct out *o, const char *s, size_t from, size_t vs, 
 }
 
 /* -----BEGIN X PRIVATE KEY----- … -----END X PRIVATE KEY----- */
-static size_t try_pem(const char *s, size_t n, size_t i, struct out *o,
+static size_t try_pem(const char *s, size_t n, size_t i, struct cpol_strbuf *o,
                       struct cpol_redact_hits *h)
 {
 	static const char begin[] = "-----BEGIN ", end[] = "-----END ";
@@ -428,7 +395,7 @@ static size_t try_pem(const char *s, size_t n, size_t i, struct out *o,
 	if (!priv)
 		return 0;
 	size_t body = e + 5;
-	put(o, s + i, body - i);
+	cpol_sb_add(o, s + i, body - i);
 	put_redacted(o);
 	hit(h, rule_of(K_PEM));
 	for (size_t k = body; k + sizeof end - 1 + ll + 5 <= n; k++) {
@@ -436,7 +403,7 @@ static size_t try_pem(const char *s, size_t n, size_t i, struct out *o,
 		    memcmp(s + k + sizeof end - 1, label, ll) == 0 &&
 		    memcmp(s + k + sizeof end - 1 + ll, "-----", 5) == 0) {
 			size_t stop = k + sizeof end - 1 + ll + 5;
-			put(o, s + k, stop - k);
+			cpol_sb_add(o, s + k, stop - k);
 			return stop;
 		}
 	}
@@ -445,7 +412,7 @@ static size_t try_pem(const char *s, size_t n, size_t i, struct out *o,
 
 /* NAME: VALUE at a word start: Authorization (scheme kept) or a secret
  * name. */
-static size_t try_header(const char *s, size_t n, size_t i, struct out *o,
+static size_t try_header(const char *s, size_t n, size_t i, struct cpol_strbuf *o,
                          struct cpol_redact_hits *h)
 {
 	/* (curl's -H glued to its header: -HAuthorization:…) */
@@ -497,7 +464,7 @@ static size_t try_header(const char *s, size_t n, size_t i, struct out *o,
 }
 
 /* scheme://user:PASSWORD@host: at the "://". */
-static size_t try_userinfo(const char *s, size_t n, size_t i, struct out *o,
+static size_t try_userinfo(const char *s, size_t n, size_t i, struct cpol_strbuf *o,
                            struct cpol_redact_hits *h)
 {
 	if (i == 0 || !is_alnum(s[i - 1]) || n - i < 3 || memcmp(s + i, "://", 3) != 0)
@@ -519,12 +486,12 @@ static size_t try_userinfo(const char *s, size_t n, size_t i, struct out *o,
 	if (colon >= at || colon + 1 == at)
 		return 0;
 	/* the user part may be a token itself (https://ghp_…:x@github.com) */
-	put(o, s + i, 3);
+	cpol_sb_add(o, s + i, 3);
 	pass1(s + a, colon - a, o, h);
 	return emit_redact(o, s, colon, colon + 1, at, h, rule_of(K_URL_USERINFO));
 }
 
-static size_t try_tokens(const char *s, size_t n, size_t i, struct out *o,
+static size_t try_tokens(const char *s, size_t n, size_t i, struct cpol_strbuf *o,
                          struct cpol_redact_hits *h)
 {
 	if (i > 0 && is_alnum(s[i - 1]))
@@ -567,7 +534,7 @@ static size_t try_tokens(const char *s, size_t n, size_t i, struct out *o,
 static int is_keyc(int c) { return is_alnum(c) || c == '+' || c == '='; }
 
 /* A whole word that looks like a key (see K_KEYLIKE). */
-static size_t try_keylike(const char *s, size_t n, size_t i, struct out *o,
+static size_t try_keylike(const char *s, size_t n, size_t i, struct cpol_strbuf *o,
                           struct cpol_redact_hits *h)
 {
 	size_t r = rule_of(K_KEYLIKE);
@@ -591,7 +558,7 @@ static size_t try_keylike(const char *s, size_t n, size_t i, struct out *o,
 }
 
 /* At a word start: -NAME=VALUE, --NAME=VALUE, NAME=VALUE. */
-static size_t try_assign(const char *s, size_t n, size_t i, struct out *o,
+static size_t try_assign(const char *s, size_t n, size_t i, struct cpol_strbuf *o,
                          struct cpol_redact_hits *h)
 {
 	if (i > 0 && !is_word_sep(s[i - 1]))
@@ -632,7 +599,7 @@ static size_t try_assign(const char *s, size_t n, size_t i, struct out *o,
 	size_t vs, ve;
 	value_extent(s, n, i, e + 1, &vs, &ve);
 	if (ve == vs || harmless_value(s + vs, ve - vs)) {
-		put(o, s + i, e + 1 - i);
+		cpol_sb_add(o, s + i, e + 1 - i);
 		return e + 1;
 	}
 	merge(h, &tmp);
@@ -640,7 +607,7 @@ static size_t try_assign(const char *s, size_t n, size_t i, struct out *o,
 }
 
 /* ?NAME=VALUE and &NAME=VALUE in URLs. */
-static size_t try_query(const char *s, size_t n, size_t i, struct out *o,
+static size_t try_query(const char *s, size_t n, size_t i, struct cpol_strbuf *o,
                         struct cpol_redact_hits *h)
 {
 	if (s[i] != '?' && s[i] != '&')
@@ -655,7 +622,7 @@ static size_t try_query(const char *s, size_t n, size_t i, struct out *o,
 	while (ve < n && s[ve] != '&' && s[ve] != '#' && !is_space(s[ve]) && !is_quote(s[ve]))
 		ve++;
 	if (ve == e + 1 || harmless_value(s + e + 1, ve - e - 1)) {
-		put(o, s + i, e + 1 - i);
+		cpol_sb_add(o, s + i, e + 1 - i);
 		return e + 1;
 	}
 	merge(h, &tmp);
@@ -664,7 +631,7 @@ static size_t try_query(const char *s, size_t n, size_t i, struct out *o,
 
 /* "NAME": "VALUE" in JSON (or 'NAME': 'VALUE' in Python and YAML), at the
  * quote that opens NAME: the string VALUE is hidden. */
-static size_t try_json_field(const char *s, size_t n, size_t i, struct out *o,
+static size_t try_json_field(const char *s, size_t n, size_t i, struct cpol_strbuf *o,
                              struct cpol_redact_hits *h)
 {
 	char q = s[i];
@@ -699,7 +666,7 @@ static size_t try_json_field(const char *s, size_t n, size_t i, struct out *o,
 	return emit_redact(o, s, i, vs, ve, h, rule_of(K_JSON_FIELD));
 }
 
-static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hits *h)
+static void pass1(const char *s, size_t n, struct cpol_strbuf *o, struct cpol_redact_hits *h)
 {
 	size_t i = 0;
 	while (i < n && !o->oom) {
@@ -734,7 +701,7 @@ static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hit
 		if (j) {
 			i = j;
 		} else {
-			putc1(o, s[i]);
+			cpol_sb_addc(o, s[i]);
 			i++;
 		}
 	}
@@ -745,7 +712,7 @@ static void pass1(const char *s, size_t n, struct out *o, struct cpol_redact_hit
 static int is_pathc(int c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; }
 static int is_wordc(int c) { return is_alnum(c) || c == '_'; }
 
-static void pass2(const struct cpol_redact_who *w, const char *s, size_t n, struct out *o,
+static void pass2(const struct cpol_redact_who *w, const char *s, size_t n, struct cpol_strbuf *o,
                   struct cpol_redact_hits *h)
 {
 	size_t i = 0, plain = 0;
@@ -754,8 +721,8 @@ static void pass2(const struct cpol_redact_who *w, const char *s, size_t n, stru
 		if (w->home_len && n - i >= w->home_len && (before < 0 || (!is_pathc(before) && before != '/')) &&
 		    memcmp(s + i, w->home, w->home_len) == 0 &&
 		    (i + w->home_len == n || !is_pathc((unsigned char)s[i + w->home_len]))) {
-			put(o, s + plain, i - plain);
-			putc1(o, '~');
+			cpol_sb_add(o, s + plain, i - plain);
+			cpol_sb_addc(o, '~');
 			hit(h, rule_of(K_HOME));
 			i += w->home_len;
 			plain = i;
@@ -764,8 +731,8 @@ static void pass2(const struct cpol_redact_who *w, const char *s, size_t n, stru
 		if (w->user_len && n - i >= w->user_len && (before < 0 || !is_wordc(before)) &&
 		    memcmp(s + i, w->user, w->user_len) == 0 &&
 		    (i + w->user_len == n || !is_wordc((unsigned char)s[i + w->user_len]))) {
-			put(o, s + plain, i - plain);
-			put(o, CPOL_USER_MARK, sizeof CPOL_USER_MARK - 1);
+			cpol_sb_add(o, s + plain, i - plain);
+			cpol_sb_add(o, CPOL_USER_MARK, sizeof CPOL_USER_MARK - 1);
 			hit(h, rule_of(K_USER));
 			i += w->user_len;
 			plain = i;
@@ -773,14 +740,14 @@ static void pass2(const struct cpol_redact_who *w, const char *s, size_t n, stru
 		}
 		i++;
 	}
-	put(o, s + plain, n - plain);
+	cpol_sb_add(o, s + plain, n - plain);
 }
 
 /* Bytes that are not UTF-8 become \xHH and a backslash becomes \\, so
  * that the record stays valid UTF-8 and two different strings never give
  * one record (\xff and \xfe stay apart, and neither can be told from a
  * literal backslash-x in the argument). */
-static void escape_bytes(const char *s, size_t n, struct out *o)
+static void escape_bytes(const char *s, size_t n, struct cpol_strbuf *o)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i = 0, plain = 0;
@@ -791,24 +758,24 @@ static void escape_bytes(const char *s, size_t n, struct out *o)
 			i += k;
 			continue;
 		}
-		put(o, s + plain, i - plain);
+		cpol_sb_add(o, s + plain, i - plain);
 		if (k) {
-			put(o, "\\\\", 2);
+			cpol_sb_add(o, "\\\\", 2);
 		} else {
 			unsigned char c = (unsigned char)s[i];
 			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-			put(o, e, 4);
+			cpol_sb_add(o, e, 4);
 		}
 		plain = ++i;
 	}
-	put(o, s + plain, n - plain);
+	cpol_sb_add(o, s + plain, n - plain);
 }
 
 /* Pass 2 over what pass 1 produced, then the byte escapes; returns the
  * final string or NULL. */
-static char *finish(const struct cpol_redact_who *w, struct out *o1, struct cpol_redact_hits *h)
+static char *finish(const struct cpol_redact_who *w, struct cpol_strbuf *o1, struct cpol_redact_hits *h)
 {
-	struct out o2 = { 0 }, o3 = { 0 };
+	struct cpol_strbuf o2 = { 0 }, o3 = { 0 };
 	if (o1->oom) {
 		free(o1->p);
 		return NULL;
@@ -819,7 +786,7 @@ static char *finish(const struct cpol_redact_who *w, struct out *o1, struct cpol
 		escape_bytes(o2.p ? o2.p : "", o2.len, &o3);
 	free(o2.p);
 	if (!o3.oom && !o3.p)
-		put(&o3, "", 0);
+		cpol_sb_add(&o3, "", 0);
 	if (o3.oom) {
 		free(o3.p);
 		return NULL;
@@ -830,7 +797,7 @@ static char *finish(const struct cpol_redact_who *w, struct out *o1, struct cpol
 char *cpol_redact_str(const struct cpol_redact_who *w, const char *s,
                       struct cpol_redact_hits *h)
 {
-	struct out o = { 0 };
+	struct cpol_strbuf o = { 0 };
 	pass1(s, strlen(s), &o, h);
 	return finish(w, &o, h);
 }
@@ -879,7 +846,7 @@ static int opt_takes_secret(const char *a, struct cpol_redact_hits *h)
 }
 
 /* user:password -> user:[REDACTED] (nothing to hide without a colon). */
-static void userpass(const char *v, struct out *o, struct cpol_redact_hits *h, size_t rule)
+static void userpass(const char *v, struct cpol_strbuf *o, struct cpol_redact_hits *h, size_t rule)
 {
 	const char *c = strchr(v, ':');
 	if (!c || !c[1]) {
@@ -887,7 +854,7 @@ static void userpass(const char *v, struct out *o, struct cpol_redact_hits *h, s
 		return;
 	}
 	pass1(v, (size_t)(c - v), o, h); /* the user part may be a token itself */
-	put(o, ":", 1);
+	cpol_sb_add(o, ":", 1);
 	put_redacted(o);
 	hit(h, rule);
 }
@@ -907,7 +874,7 @@ char **cpol_redact_argv(const struct cpol_redact_who *w, char *const *argv, int 
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i] ? argv[i] : "";
-		struct out o = { 0 };
+		struct cpol_strbuf o = { 0 };
 		if (next < NRULES) {
 			if (next_userpass) {
 				userpass(a, &o, h, next);
@@ -932,14 +899,14 @@ char **cpol_redact_argv(const struct cpol_redact_who *w, char *const *argv, int 
 			while (*p && !done) {
 				size_t k = strcspn(p, " ");
 				if (ru->flags & F_NEXT && strlen(a) == k && memcmp(a, p, k) == 0) {
-					put(&o, a, k);
+					cpol_sb_add(&o, a, k);
 					next = r;
 					next_userpass = !!(ru->flags & F_USERPASS);
 					done = 1;
 				} else if (ru->flags & F_NEXT && k > 2 && p[1] == '-' &&
 				           strncmp(a, p, k) == 0 && a[k] == '=') {
 					/* the glued long form: --user=VALUE */
-					put(&o, a, k + 1);
+					cpol_sb_add(&o, a, k + 1);
 					if (ru->flags & F_USERPASS) {
 						userpass(a + k + 1, &o, h, r);
 					} else if (a[k + 1]) {
@@ -949,7 +916,7 @@ char **cpol_redact_argv(const struct cpol_redact_who *w, char *const *argv, int 
 					done = 1;
 				} else if (ru->flags & F_ATTACHED && k == 2 && a[0] == '-' &&
 				           memcmp(a, p, 2) == 0 && a[2]) {
-					put(&o, a, 2);
+					cpol_sb_add(&o, a, 2);
 					if (ru->flags & F_USERPASS) {
 						userpass(a + 2, &o, h, r);
 					} else {

@@ -22,6 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/readfile.h"
+#include "grammar/ast.h" /* CPOL_MAX_FILE_SIZE: the file is a policy source */
+
 #define APPROVALS_FILE "approvals.cpol"
 #define MARK "rule \"approved: "
 
@@ -86,32 +89,6 @@ static void approvals_path(const struct run_layers *ls, char *out, size_t cap)
 	snprintf(out, cap, "%s/" APPROVALS_FILE, ls->l[LAYER_PROJECT].dir);
 }
 
-/* Read a whole small file; NULL when it does not exist (errno). */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap);
-	for (size_t r; b && (r = fread(b + n, 1, cap - n - 1, f)) > 0;) {
-		n += r;
-		if (n + 1 == cap) {
-			char *p = realloc(b, cap *= 2);
-			if (!p) {
-				free(b);
-				b = NULL;
-			}
-			b = p;
-		}
-	}
-	fclose(f);
-	if (b)
-		b[n] = 0;
-	*len = n;
-	return b;
-}
-
 static int put_file(const char *path, const char *text, size_t len)
 {
 	return run_write_atomic(path, text, len, 0644);
@@ -128,7 +105,7 @@ static int remember(struct run_layers *ls, const cpol_env *env, const char *rule
 		return -1;
 	}
 	size_t len = 0;
-	char *old = slurp(path, &len);
+	char *old = cpol_read_file(path, CPOL_MAX_FILE_SIZE, &len, NULL);
 	size_t cap = len + strlen(rule) + 128;
 	char *text = malloc(cap);
 	if (!text) {
@@ -209,7 +186,7 @@ int run_approvals_cmd(const char *workspace, const cpol_env *env, unsigned remov
 	char path[PATH_MAX + 32];
 	approvals_path(&ls, path, sizeof path);
 	size_t len = 0;
-	char *text = slurp(path, &len);
+	char *text = cpol_read_file(path, CPOL_MAX_FILE_SIZE, &len, NULL);
 	int rc = 0;
 	if (!text) {
 		if (remove) {

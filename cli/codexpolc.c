@@ -23,6 +23,7 @@
 
 #include "cli/preview.h"
 #include "codexpol.h"
+#include "common/readfile.h"
 #include "compiler/import_codex.h"
 #include "compiler/compiler.h"
 #include "grammar/fmt.h"
@@ -202,46 +203,12 @@ static char *read_all(const char *path, size_t *len, struct stat *st)
 		close(fd);
 		return NULL;
 	}
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap);
-	int ok = buf != NULL;
-	if (!ok)
-		fprintf(stderr, "codexpolc: out of memory\n");
-	while (ok) {
-		if (n + 1 >= cap) {
-			char *b = cap <= CPOL_MAX_FILE_SIZE ? realloc(buf, cap * 2) : NULL;
-			if (!b) {
-				if (cap <= CPOL_MAX_FILE_SIZE)
-					fprintf(stderr, "codexpolc: out of memory\n");
-				else
-					fprintf(stderr, "codexpolc: %s is too large (the limit is %u bytes)\n", path,
-					        CPOL_MAX_FILE_SIZE);
-				ok = 0;
-				break;
-			}
-			buf = b;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + n, cap - n - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			fprintf(stderr, "codexpolc: cannot read %s: %s\n", path, strerror(errno));
-			ok = 0;
-		} else if (r == 0) {
-			break;
-		} else {
-			n += (size_t)r;
-		}
-	}
+	cpol_error err;
+	char *buf = cpol_read_fd(fd, fd == STDIN_FILENO ? "standard input" : path, CPOL_MAX_FILE_SIZE, len, &err);
+	if (!buf)
+		fprintf(stderr, "codexpolc: %s\n", err.msg);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	if (!ok) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
 	return buf;
 }
 

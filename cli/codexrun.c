@@ -33,6 +33,7 @@
 #include "cli/approvals.h"
 #include "cli/layers.h"
 #include "cli/run.h"
+#include "cli/run_opts.h"
 #include "integrations/hook.h"
 #include "integrations/mcp.h"
 #include "vm/query.h"
@@ -162,16 +163,13 @@ static int parse_approve(const char *s, enum run_approve *a)
 
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-	enum { O_PROFILE = 256, O_EXPLAIN, O_JSON, O_APPROVE, O_AUDIT, O_BEST, O_SESSION, O_REQUIRE, O_TRUSTED,
+	enum { O_EXPLAIN = 256, O_JSON, O_APPROVE, O_BEST, O_SESSION, O_REQUIRE, O_TRUSTED,
 	       O_TAIL, O_DECISION, O_FORMAT, O_APPROVALS, O_REMOVE };
 	static const struct option longopts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "profile", required_argument, NULL, O_PROFILE },
-		{ "workspace", required_argument, NULL, 'w' },
+		RUN_OPTS_LONG,
 		{ "explain", no_argument, NULL, O_EXPLAIN },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "approve", required_argument, NULL, O_APPROVE },
-		{ "audit", required_argument, NULL, O_AUDIT },
 		{ "audit-best-effort", no_argument, NULL, O_BEST },
 		{ "session", required_argument, NULL, O_SESSION },
 		{ "require-sandbox", no_argument, NULL, O_REQUIRE },
@@ -185,25 +183,21 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct run_common_opts co = { 0 };
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:p:w:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:" RUN_OPTS_SHORT "hV", longopts, NULL)) != -1) {
+		/* --audit=best-effort: another spelling of --audit-best-effort */
+		if (c == RUN_OPT_AUDIT && !strcmp(optarg, "best-effort"))
+			c = O_BEST;
+		else if (run_opts_take(c, optarg, &co))
+			continue;
 		switch (c) {
-		case 'p': o->policy = optarg; break;
-		case O_PROFILE: o->profile = optarg; break;
-		case 'w': o->workspace = optarg; break;
 		case O_EXPLAIN: o->explain = 1; break;
 		case O_JSON: o->json = 1; break;
 		case O_APPROVE:
 			if (parse_approve(optarg, &o->approve) < 0)
 				return usage("--approve takes ask, never or always, not", optarg);
-			break;
-		case O_AUDIT:
-			/* --audit=best-effort is the design's spelling of --audit-best-effort */
-			if (!strcmp(optarg, "best-effort"))
-				o->audit_best_effort = 1;
-			else
-				o->audit = optarg;
 			break;
 		case O_BEST: o->audit_best_effort = 1; break;
 		case O_SESSION: o->session = optarg; break;
@@ -246,8 +240,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		default: return usage("unknown option", argv[optind - 1]);
 		}
 	}
-	if (o->policy && o->profile)
-		return usage("give -p or --profile, not both", NULL);
+	if (run_opts_check(&co))
+		return usage(run_opts_check(&co), NULL);
+	o->policy = co.policy;
+	o->profile = co.profile;
+	o->workspace = co.workspace;
+	o->audit = co.audit;
 	o->argc = argc - optind;
 	o->argv = argv + optind;
 	if (o->remove && !o->approvals)

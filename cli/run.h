@@ -47,6 +47,10 @@ int run_explain(const cpol_image *im, const cpol_result *res, int json, char *co
  * the closing brace, or text lines at the end. */
 int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc,
                    const char *extra);
+/* The members decision, rule, reason, source and matched of a verdict
+ * (no braces), as --explain --json and codexpol-mcp's check tool write them. */
+struct cpol_jbuf;
+void run_json_verdict(struct cpol_jbuf *b, const cpol_verdict *v);
 /* Format "file:line:col" of a verdict into buf ("" for built-ins). */
 const char *run_source(const cpol_verdict *v, char *buf, size_t cap);
 

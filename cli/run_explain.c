@@ -21,19 +21,16 @@ const char *run_source(const cpol_verdict *v, char *buf, size_t cap)
 	return buf;
 }
 
+/* A string member, cut past 4096 bytes (visibly, see audit/jsonl.h). */
 static void jfield(struct cpol_jbuf *b, const char *key, const char *val)
 {
-	cpol_jbuf_raw(b, ",\"", 2);
-	cpol_jbuf_cstr(b, key);
-	cpol_jbuf_raw(b, "\":", 2);
-	cpol_jbuf_str(b, val, strlen(val), 4096);
+	cpol_jbuf_field(b, 1, key, val, 4096);
 }
 
-static void jverdict(struct cpol_jbuf *b, const cpol_verdict *v)
+void run_json_verdict(struct cpol_jbuf *b, const cpol_verdict *v)
 {
 	char src[4200];
-	cpol_jbuf_raw(b, "\"decision\":", 11);
-	cpol_jbuf_str(b, cpol_decision_name(v->decision), strlen(cpol_decision_name(v->decision)), 16);
+	cpol_jbuf_field(b, 0, "decision", cpol_decision_name(v->decision), 16);
 	jfield(b, "rule", v->rule);
 	jfield(b, "reason", v->reason);
 	jfield(b, "source", run_source(v, src, sizeof src));
@@ -64,7 +61,7 @@ int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char 
 		struct cpol_jbuf b;
 		cpol_jbuf_init(&b, buf, cap);
 		cpol_jbuf_raw(&b, "{", 1);
-		jverdict(&b, &res->verdict);
+		run_json_verdict(&b, &res->verdict);
 		if (res->verdict.decision == CPOL_PROMPT) {
 			/* what an approval would add to the sandbox */
 			cpol_jbuf_raw(&b, ",\"grants\":[", 11);
@@ -95,7 +92,7 @@ int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char 
 				cpol_jbuf_raw(&b, ",\"depth\":", 9);
 				cpol_jbuf_int(&b, c->depth);
 				cpol_jbuf_raw(&b, ",", 1);
-				jverdict(&b, &c->verdict);
+				run_json_verdict(&b, &c->verdict);
 				cpol_jbuf_raw(&b, "}", 1);
 			}
 			cpol_jbuf_raw(&b, "]", 1);

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/hindex.h"
+
 struct cpol_buf {
 	uint8_t *p;
 	size_t n, cap;
@@ -22,7 +24,7 @@ void cpol_buf_free(struct cpol_buf *b);
 struct cpol_strtab {
 	struct cpol_strent { const char *s; uint32_t len; uint64_t h; } *v;
 	uint32_t n, cap;
-	uint32_t *slots, nslots;   /* open addressing: id + 1, 0 empty */
+	struct cpol_hindex ix;     /* by hash: id + 1 */
 	int oom;
 };
 

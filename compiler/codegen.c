@@ -19,13 +19,6 @@ struct gset {                /* a set or a group: its strings, by id, in order *
 	uint64_t h;              /* XXH3 of ids[0..n), for the index */
 };
 
-/* An index of sets or groups by content (open addressing, entry + 1 per
- * slot), so that interning stays linear in the number of lists. */
-struct gindex {
-	uint32_t *slot;
-	uint32_t cap;            /* power of two, or 0 before the first use */
-};
-
 struct gprog {
 	uint32_t name;           /* string id */
 	uint32_t *rules, nrules, caprules;
@@ -39,7 +32,7 @@ struct cg {
 	struct cpol_strtab st;
 	struct gset *sets; uint32_t nsets, capsets;
 	struct gset *groups; uint32_t ngroups, capgroups;
-	struct gindex setix, groupix;
+	struct cpol_hindex setix, groupix;   /* sets and groups by content: interning stays linear */
 	struct gprog *progs; uint32_t nprogs, capprogs;
 	uint32_t *progof; uint32_t capprogof;   /* string id -> program index + 1 */
 	struct cpol_img_insn *code; uint32_t ncode, capcode;
@@ -110,41 +103,25 @@ static int list_ids(struct cg *g, const cpol_list *l, uint32_t **ids, uint32_t *
 	return 0;
 }
 
-/* Keep the index at most half full; 0, or -1 when it cannot grow (the
- * caller then compares with every entry). */
-static int index_room(struct gindex *ix, const struct gset *arr, uint32_t n)
+static uint64_t gset_hash(const void *entries, uint32_t i)
 {
-	if (ix->cap && 2 * (n + 1) <= ix->cap)
-		return 0;
-	uint32_t cap = ix->cap ? ix->cap * 2 : 64;
-	uint32_t *slot = calloc(cap, sizeof *slot);
-	if (!slot)
-		return -1;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t k = (uint32_t)arr[i].h & (cap - 1);
-		while (slot[k])
-			k = (k + 1) & (cap - 1);
-		slot[k] = i + 1;
-	}
-	free(ix->slot);
-	ix->slot = slot;
-	ix->cap = cap;
-	return 0;
+	return ((const struct gset *)entries)[i].h;
 }
 
-static uint32_t intern(struct cg *g, struct gset **arr, uint32_t *n, uint32_t *cap, struct gindex *ix,
+static uint32_t intern(struct cg *g, struct gset **arr, uint32_t *n, uint32_t *cap, struct cpol_hindex *ix,
                        uint32_t *ids, uint32_t cnt, int hashed)
 {
 	uint64_t h = XXH3_64bits(ids, cnt * sizeof *ids);
-	int indexed = index_room(ix, *arr, *n) == 0;
-	uint32_t k = (uint32_t)h & (ix->cap - 1);
+	/* when the index cannot grow, compare with every entry */
+	int indexed = cpol_hindex_room(ix, *n, 64, gset_hash, *arr) == 0;
+	uint32_t k = indexed ? cpol_hindex_start(ix, h) : 0;
 	for (uint32_t i = 0; i < *n; i++) {
 		struct gset *s;
 		if (indexed) {
 			if (!ix->slot[k])
 				break;
 			s = &(*arr)[ix->slot[k] - 1];
-			k = (k + 1) & (ix->cap - 1);
+			k = cpol_hindex_next(ix, k);
 		} else {
 			s = &(*arr)[i];
 		}
@@ -950,8 +927,8 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	}
 	free(g.sets);
 	free(g.groups);
-	free(g.setix.slot);
-	free(g.groupix.slot);
+	cpol_hindex_free(&g.setix);
+	cpol_hindex_free(&g.groupix);
 	free(g.progs);
 	free(g.progof);
 	free(g.code);

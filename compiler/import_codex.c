@@ -27,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/readfile.h"
+#include "grammar/ast.h" /* CPOL_MAX_FILE_SIZE */
+
 /* --- a tiny reader of Starlark values -------------------------------------- */
 
 enum vk { V_STR, V_LIST, V_OTHER };
@@ -534,32 +537,13 @@ static int emit(struct imp *im, FILE *o, const char *const *files, int nfiles)
 
 static int import_file(struct imp *im, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "codexpolc: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	size_t cap = 1 << 16, n = 0;
-	char *text = malloc(cap + 1);
-	for (size_t k; text && (k = fread(text + n, 1, cap - n, f)) > 0;) {
-		n += k;
-		if (n == cap) {
-			if (cap >= (16u << 20))
-				break;
-			char *t = realloc(text, (cap *= 2) + 1);
-			if (!t) {
-				free(text);
-				text = NULL;
-			}
-			text = t;
-		}
-	}
-	fclose(f);
+	size_t n;
+	cpol_error err;
+	char *text = cpol_read_file(path, CPOL_MAX_FILE_SIZE, &n, &err);
 	if (!text) {
-		fprintf(stderr, "codexpolc: %s: out of memory\n", path);
+		fprintf(stderr, "codexpolc: %s\n", err.msg);
 		return -1;
 	}
-	text[n] = 0;
 	if (strlen(text) != n) {
 		fprintf(stderr, "codexpolc: %s: holds a NUL byte\n", path);
 		free(text);

@@ -45,38 +45,25 @@ void cpol_buf_free(struct cpol_buf *b)
 	memset(b, 0, sizeof *b);
 }
 
-static int grow_slots(struct cpol_strtab *t)
+static uint64_t str_hash(const void *entries, uint32_t i)
 {
-	uint32_t n = t->nslots ? t->nslots * 2 : 1024;
-	uint32_t *s = calloc(n, sizeof *s);
-	if (!s)
-		return -1;
-	for (uint32_t i = 0; i < t->n; i++) {
-		uint32_t k = (uint32_t)t->v[i].h & (n - 1);
-		while (s[k])
-			k = (k + 1) & (n - 1);
-		s[k] = i + 1;
-	}
-	free(t->slots);
-	t->slots = s;
-	t->nslots = n;
-	return 0;
+	return ((const struct cpol_strent *)entries)[i].h;
 }
 
 uint32_t cpol_strtab_id(struct cpol_strtab *t, const char *s, uint32_t len)
 {
 	if (t->oom)
 		return 0;
-	if ((t->n + 1) * 2 > t->nslots && grow_slots(t) < 0) {
+	if (cpol_hindex_room(&t->ix, t->n, 1024, str_hash, t->v) < 0) {
 		t->oom = 1;
 		return 0;
 	}
 	uint64_t h = XXH3_64bits(s, len);
-	uint32_t k = (uint32_t)h & (t->nslots - 1);
-	for (; t->slots[k]; k = (k + 1) & (t->nslots - 1)) {
-		const struct cpol_strent *e = &t->v[t->slots[k] - 1];
+	uint32_t k = cpol_hindex_start(&t->ix, h);
+	for (; t->ix.slot[k]; k = cpol_hindex_next(&t->ix, k)) {
+		const struct cpol_strent *e = &t->v[t->ix.slot[k] - 1];
 		if (e->h == h && e->len == len && memcmp(e->s, s, len) == 0)
-			return t->slots[k] - 1;
+			return t->ix.slot[k] - 1;
 	}
 	if (t->n == t->cap) {
 		uint32_t cap = t->cap ? t->cap * 2 : 256;
@@ -89,7 +76,7 @@ uint32_t cpol_strtab_id(struct cpol_strtab *t, const char *s, uint32_t len)
 		t->cap = cap;
 	}
 	t->v[t->n] = (struct cpol_strent){ s, len, h };
-	t->slots[k] = ++t->n;
+	t->ix.slot[k] = ++t->n;
 	return t->n - 1;
 }
 
@@ -113,6 +100,6 @@ void cpol_strtab_emit(const struct cpol_strtab *t, struct cpol_buf *out)
 void cpol_strtab_free(struct cpol_strtab *t)
 {
 	free(t->v);
-	free(t->slots);
+	cpol_hindex_free(&t->ix);
 	memset(t, 0, sizeof *t);
 }

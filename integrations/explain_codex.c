@@ -48,11 +48,11 @@ int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc)
 			cpol_jbuf_str(&b, argv[i], strlen(argv[i]), SIZE_MAX);
 		}
 		cpol_jbuf_cstr(&b, "]");
-		cpol_hook_jstr(&b, 1, "decision", word[v->decision]);
+		cpol_jbuf_field(&b, 1, "decision", word[v->decision], SIZE_MAX);
 		if (v->reason[0])
-			cpol_hook_jstr(&b, 1, "justification", v->reason);
+			cpol_jbuf_field(&b, 1, "justification", v->reason, SIZE_MAX);
 		cpol_jbuf_cstr(&b, "}}]");
-		cpol_hook_jstr(&b, 1, "decision", word[v->decision]);
+		cpol_jbuf_field(&b, 1, "decision", word[v->decision], SIZE_MAX);
 		cpol_jbuf_cstr(&b, "}\n");
 	}
 	int rc = b.full ? -1 : 0;

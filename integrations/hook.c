@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,10 @@
 
 #include "audit/audit.h"
 #include "cli/run.h"
+#include "cli/run_env.h"
+#include "cli/run_opts.h"
+#include "common/readfile.h"
+#include "common/strbuf.h"
 #include "integrations/hook.h"
 
 const unsigned char *cpol_offline_data(size_t *len);
@@ -42,7 +45,7 @@ static const char hook_usage[] =
 
 struct hook_opts {
 	const struct cpol_hook_agent *agent;
-	const char *policy, *profile, *workspace, *audit, *codexrun;
+	struct run_common_opts common;
 	int no_wrap;
 };
 
@@ -55,22 +58,21 @@ static int usage_fail(const char *what, const char *arg)
 
 static int parse_hook_args(int argc, char **argv, struct hook_opts *o)
 {
-	enum { O_HOOK = 256, O_PROFILE, O_AUDIT, O_NOWRAP, O_CODEXRUN };
+	enum { O_HOOK = 256, O_NOWRAP };
 	static const struct option longopts[] = {
 		{ "hook", required_argument, NULL, O_HOOK },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "profile", required_argument, NULL, O_PROFILE },
-		{ "workspace", required_argument, NULL, 'w' },
-		{ "audit", required_argument, NULL, O_AUDIT },
+		RUN_OPTS_LONG,
+		RUN_OPT_LONG_CODEXRUN,
 		{ "no-wrap", no_argument, NULL, O_NOWRAP },
-		{ "codexrun", required_argument, NULL, O_CODEXRUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:p:w:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:" RUN_OPTS_SHORT "h", longopts, NULL)) != -1) {
+		if (run_opts_take(c, optarg, &o->common))
+			continue;
 		switch (c) {
 		case O_HOOK:
 			if (!strcmp(optarg, "claude"))
@@ -82,12 +84,7 @@ static int parse_hook_args(int argc, char **argv, struct hook_opts *o)
 			else
 				return usage_fail("--hook takes claude, codex or gemini, not", optarg);
 			break;
-		case 'p': o->policy = optarg; break;
-		case O_PROFILE: o->profile = optarg; break;
-		case 'w': o->workspace = optarg; break;
-		case O_AUDIT: o->audit = optarg; break;
 		case O_NOWRAP: o->no_wrap = 1; break;
-		case O_CODEXRUN: o->codexrun = optarg; break;
 		case 'h': fputs(hook_usage, stdout); exit(0);
 		case ':': return usage_fail("option needs an argument:", argv[optind - 1]);
 		default: return usage_fail("unknown option in --hook mode:", argv[optind - 1]);
@@ -95,60 +92,25 @@ static int parse_hook_args(int argc, char **argv, struct hook_opts *o)
 	}
 	if (!o->agent)
 		return usage_fail("--hook needs an agent: claude, codex or gemini", NULL);
-	if (o->policy && o->profile)
-		return usage_fail("give -p or --profile, not both", NULL);
+	const char *bad = run_opts_check(&o->common);
+	if (bad)
+		return usage_fail(bad, NULL);
 	if (optind < argc)
 		return usage_fail("--hook takes no command; it reads the agent's JSON on stdin, not", argv[optind]);
 	return 0;
 }
 
-void cpol_hook_jstr(struct cpol_jbuf *b, int comma, const char *key, const char *val)
-{
-	cpol_jbuf_raw(b, comma ? ",\"" : "\"", comma ? 2 : 1);
-	cpol_jbuf_cstr(b, key);
-	cpol_jbuf_raw(b, "\":", 2);
-	cpol_jbuf_str(b, val, strlen(val), SIZE_MAX);
-}
-
-/* Append s to a growing string; NULL out on failure. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_add(struct sbuf *s, const char *t, size_t n)
-{
-	if (s->oom)
-		return;
-	if (s->len + n + 1 > s->cap) {
-		size_t nc = (s->len + n + 1) * 2;
-		char *p = realloc(s->p, nc);
-		if (!p) {
-			s->oom = 1;
-			return;
-		}
-		s->p = p;
-		s->cap = nc;
-	}
-	memcpy(s->p + s->len, t, n);
-	s->len += n;
-	s->p[s->len] = 0;
-}
-
-static void sb_cstr(struct sbuf *s, const char *t) { sb_add(s, t, strlen(t)); }
-
 /* A shell word that the shell gives back exactly: single quotes, and each
  * single quote inside as '\'' (POSIX sh, bash, zsh alike). */
-static void sb_quote(struct sbuf *s, const char *t)
+static void sb_quote(struct cpol_strbuf *s, const char *t)
 {
-	sb_add(s, "'", 1);
+	cpol_sb_add(s, "'", 1);
 	for (const char *q; (q = strchr(t, '\'')); t = q + 1) {
-		sb_add(s, t, (size_t)(q - t));
-		sb_add(s, "'\\''", 4);
+		cpol_sb_add(s, t, (size_t)(q - t));
+		cpol_sb_add(s, "'\\''", 4);
 	}
-	sb_cstr(s, t);
-	sb_add(s, "'", 1);
+	cpol_sb_adds(s, t);
+	cpol_sb_add(s, "'", 1);
 }
 
 /* A session id the audit log accepts (see audit.h), else NULL. */
@@ -220,15 +182,15 @@ static int hook_block(struct hook *h, const char *fmt, ...)
 
 static cpol_image *hook_policy(struct hook *h, cpol_error *err)
 {
-	if (h->o.policy) {
-		if (!realpath(h->o.policy, h->policy_abs)) {
-			cpol_fail(err, errno, "policy %s: %s", h->o.policy, strerror(errno));
+	if (h->o.common.policy) {
+		if (!realpath(h->o.common.policy, h->policy_abs)) {
+			cpol_fail(err, errno, "policy %s: %s", h->o.common.policy, strerror(errno));
 			return NULL;
 		}
 		return cpol_image_open(h->policy_abs, err);
 	}
-	if (h->o.profile)
-		return h->open_profile(h->o.profile, err);
+	if (h->o.common.profile)
+		return h->open_profile(h->o.common.profile, err);
 	size_t len;
 	const unsigned char *data = cpol_offline_data(&len);
 	return cpol_image_load(data, len, 1, err);
@@ -238,91 +200,50 @@ static void env_defaults(struct hook *h)
 {
 	const char *t = getenv("TMPDIR");
 	snprintf(h->tmp, sizeof h->tmp, "%s", t && t[0] == '/' ? t : "/tmp");
-	const char *home = getenv("HOME"), *u = getenv("USER");
-	int have_home = home && home[0] == '/', have_user = u && u[0];
-	struct passwd *pw = have_home && have_user ? NULL : getpwuid(getuid());
-	snprintf(h->home, sizeof h->home, "%s", have_home ? home : pw && pw->pw_dir ? pw->pw_dir : "/");
-	snprintf(h->user, sizeof h->user, "%s", have_user ? u : pw && pw->pw_name ? pw->pw_name : "");
-}
-
-/* Read all of stdin, at most CPOL_HOOK_INPUT_MAX bytes. */
-static char *read_input(size_t *n, int *too_big)
-{
-	size_t cap = 65536, len = 0;
-	char *p = malloc(cap);
-	*too_big = 0;
-	while (p) {
-		if (len == cap) {
-			if (cap > CPOL_HOOK_INPUT_MAX) {
-				*too_big = 1;
-				break;
-			}
-			char *q = realloc(p, cap * 2);
-			if (!q)
-				break;
-			p = q;
-			cap *= 2;
-		}
-		ssize_t r = read(0, p + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		if (r == 0) {
-			*n = len;
-			if (len > CPOL_HOOK_INPUT_MAX) {
-				*too_big = 1;
-				break;
-			}
-			return p;
-		}
-		len += (size_t)r;
-	}
-	free(p);
-	return NULL;
+	run_account(h->home, sizeof h->home, h->user, sizeof h->user);
 }
 
 /* The words of the explanation the model sees. */
-static void explain(struct sbuf *s, const cpol_image *im, const cpol_result *res)
+static void explain(struct cpol_strbuf *s, const cpol_image *im, const cpol_result *res)
 {
 	const cpol_verdict *v = &res->verdict;
 	char src[4200];
-	sb_cstr(s, "codexpol: ");
-	sb_cstr(s, cpol_decision_name(v->decision));
-	sb_cstr(s, " by rule \"");
-	sb_cstr(s, v->rule);
-	sb_cstr(s, "\"");
+	cpol_sb_adds(s, "codexpol: ");
+	cpol_sb_adds(s, cpol_decision_name(v->decision));
+	cpol_sb_adds(s, " by rule \"");
+	cpol_sb_adds(s, v->rule);
+	cpol_sb_adds(s, "\"");
 	run_source(v, src, sizeof src);
 	if (src[0]) {
-		sb_cstr(s, " (");
-		sb_cstr(s, src);
-		sb_cstr(s, ")");
+		cpol_sb_adds(s, " (");
+		cpol_sb_adds(s, src);
+		cpol_sb_adds(s, ")");
 	}
 	if (v->reason[0]) {
-		sb_cstr(s, ": ");
-		sb_cstr(s, v->reason);
+		cpol_sb_adds(s, ": ");
+		cpol_sb_adds(s, v->reason);
 	}
 	/* In a script, the part that decided. */
 	if (res->ncommands > 1) {
 		for (unsigned i = 0; i < res->ncommands; i++) {
 			const cpol_verdict *cv = &res->commands[i].verdict;
 			if (cv->decision == v->decision && !strcmp(cv->rule, v->rule)) {
-				sb_cstr(s, "; in: ");
-				sb_cstr(s, res->commands[i].text);
+				cpol_sb_adds(s, "; in: ");
+				cpol_sb_adds(s, res->commands[i].text);
 				break;
 			}
 		}
 	}
-	sb_cstr(s, " [policy ");
-	sb_cstr(s, cpol_image_name(im));
-	sb_cstr(s, "]");
+	cpol_sb_adds(s, " [policy ");
+	cpol_sb_adds(s, cpol_image_name(im));
+	cpol_sb_adds(s, "]");
 }
 
 /* The command line that runs the agent's command under codexrun. */
-static void wrap(struct sbuf *s, struct hook *h, int approved)
+static void wrap(struct cpol_strbuf *s, struct hook *h, int approved)
 {
 	char self[PATH_MAX];
-	const char *run = h->o.codexrun;
+	const char *run = h->o.common.codexrun;
 	if (!run) {
 		ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 		if (n <= 0) {
@@ -333,33 +254,33 @@ static void wrap(struct sbuf *s, struct hook *h, int approved)
 		run = self;
 	}
 	sb_quote(s, run);
-	if (h->o.policy) {
-		sb_cstr(s, " --policy=");
+	if (h->o.common.policy) {
+		cpol_sb_adds(s, " --policy=");
 		sb_quote(s, h->policy_abs);
-	} else if (h->o.profile) {
-		sb_cstr(s, " --profile=");
-		sb_quote(s, h->o.profile);
+	} else if (h->o.common.profile) {
+		cpol_sb_adds(s, " --profile=");
+		sb_quote(s, h->o.common.profile);
 	}
-	sb_cstr(s, " --workspace=");
+	cpol_sb_adds(s, " --workspace=");
 	sb_quote(s, h->ws);
-	if (h->o.audit) {
+	if (h->o.common.audit) {
 		/* absolute: the agent may run the command in another directory */
 		char abs[2 * PATH_MAX], here[PATH_MAX];
-		const char *a = h->o.audit;
+		const char *a = h->o.common.audit;
 		if (a[0] != '/' && strcmp(a, "syslog") && strcmp(a, "none") && getcwd(here, sizeof here)) {
 			snprintf(abs, sizeof abs, "%s/%s", here, a);
 			a = abs;
 		}
-		sb_cstr(s, " --audit=");
+		cpol_sb_adds(s, " --audit=");
 		sb_quote(s, a);
 	}
 	const char *sess = audit_session(h->call.session);
 	if (sess) {
-		sb_cstr(s, " --session=");
+		cpol_sb_adds(s, " --session=");
 		sb_quote(s, sess);
 	}
-	sb_cstr(s, approved ? " --approve=always" : " --approve=never");
-	sb_cstr(s, " -- bash -c ");
+	cpol_sb_adds(s, approved ? " --approve=always" : " --approve=never");
+	cpol_sb_adds(s, " -- bash -c ");
 	sb_quote(s, h->call.command);
 }
 
@@ -375,20 +296,19 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	const struct cpol_hook_agent *ag = h.o.agent;
 	struct cpol_json doc;
 	memset(&doc, 0, sizeof doc);
-	struct sbuf why = { 0 }, wrapped = { 0 };
+	struct cpol_strbuf why = { 0 }, wrapped = { 0 };
 	cpol_ctx *ctx = NULL;
 	char *out = NULL;
 	cpol_error err;
 	int rc;
 
 	size_t n = 0;
-	int too_big;
-	char *in = read_input(&n, &too_big);
+	cpol_error rerr;
+	char *in = cpol_read_fd(STDIN_FILENO, "the hook input", CPOL_HOOK_INPUT_MAX, &n, &rerr);
 	if (!in) {
-		struct cpol_audit_opts ao0 = { .spec = h.o.audit, .user = h.user, .home = h.home };
+		struct cpol_audit_opts ao0 = { .spec = h.o.common.audit, .user = h.user, .home = h.home };
 		h.audit = cpol_audit_open(&ao0, &err);
-		rc = too_big ? hook_block(&h, "the hook input is larger than %u bytes", CPOL_HOOK_INPUT_MAX)
-		             : hook_block(&h, "cannot read the hook input: %s", strerror(errno ? errno : EIO));
+		rc = hook_block(&h, "%s", rerr.msg);
 		goto out;
 	}
 	int prc = cpol_json_parse(&doc, in, n);
@@ -406,7 +326,7 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	}
 	/* The audit sink first, so that even refused input leaves a record,
 	 * under the agent's own session id when it is one the log accepts. */
-	struct cpol_audit_opts ao = { .spec = h.o.audit, .session = audit_session(c->session), .user = h.user,
+	struct cpol_audit_opts ao = { .spec = h.o.common.audit, .session = audit_session(c->session), .user = h.user,
 	                              .home = h.home };
 	h.audit = cpol_audit_open(&ao, &err);
 	if (!h.audit) {
@@ -457,9 +377,9 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 		rc = hook_block(&h, "the hook input has no absolute cwd");
 		goto out;
 	}
-	if (h.o.workspace) {
-		if (!realpath(h.o.workspace, h.ws)) {
-			rc = hook_block(&h, "workspace %s: %s", h.o.workspace, strerror(errno));
+	if (h.o.common.workspace) {
+		if (!realpath(h.o.common.workspace, h.ws)) {
+			rc = hook_block(&h, "workspace %s: %s", h.o.common.workspace, strerror(errno));
 			goto out;
 		}
 	} else {
@@ -480,7 +400,7 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	c->decision = cpol_eval_line(ctx, c->command, strlen(c->command), &res);
 	explain(&why, h.im, &res);
 	if (c->decision == CPOL_PROMPT && ag->prompt_note)
-		sb_cstr(&why, ag->prompt_note);
+		cpol_sb_adds(&why, ag->prompt_note);
 	if (c->decision != CPOL_FORBID && !h.o.no_wrap && ag->can_wrap(c)) {
 		c->wrap_approved = c->decision == CPOL_PROMPT;
 		wrap(&wrapped, &h, c->wrap_approved);

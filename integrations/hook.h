@@ -70,8 +70,5 @@ typedef cpol_image *(*cpol_hook_profile_fn)(const char *name, cpol_error *err);
  * status (0 answered, 2 blocked by a failure, 125 bad options). */
 int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile);
 
-/* Helpers for the adapters: a JSON member "key":"value" (with a leading
- * comma when `comma`), never truncated. */
-void cpol_hook_jstr(struct cpol_jbuf *b, int comma, const char *key, const char *val);
 
 #endif

@@ -36,12 +36,12 @@ static void claude_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 {
 	static const char *const word[] = { "allow", "ask", "deny" };
 	cpol_jbuf_cstr(b, "{\"hookSpecificOutput\":{");
-	cpol_hook_jstr(b, 0, "hookEventName", "PreToolUse");
-	cpol_hook_jstr(b, 1, "permissionDecision", word[c->decision]);
-	cpol_hook_jstr(b, 1, "permissionDecisionReason", c->reason);
+	cpol_jbuf_field(b, 0, "hookEventName", "PreToolUse", SIZE_MAX);
+	cpol_jbuf_field(b, 1, "permissionDecision", word[c->decision], SIZE_MAX);
+	cpol_jbuf_field(b, 1, "permissionDecisionReason", c->reason, SIZE_MAX);
 	if (c->wrapped) {
 		cpol_jbuf_cstr(b, ",\"updatedInput\":{");
-		cpol_hook_jstr(b, 0, "command", c->wrapped);
+		cpol_jbuf_field(b, 0, "command", c->wrapped, SIZE_MAX);
 		for (const struct cpol_jnode *m = cpol_json_first(c->doc, c->tool_input); m;
 		     m = cpol_json_next(c->doc, m)) {
 			if (m->key.n == 7 && !memcmp(m->key.s, "command", 7))

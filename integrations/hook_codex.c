@@ -41,13 +41,13 @@ static void codex_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 			return;
 		}
 		cpol_jbuf_cstr(b, "{\"hookSpecificOutput\":{");
-		cpol_hook_jstr(b, 0, "hookEventName", "PermissionRequest");
+		cpol_jbuf_field(b, 0, "hookEventName", "PermissionRequest", SIZE_MAX);
 		cpol_jbuf_cstr(b, ",\"decision\":{");
 		if (c->decision == CPOL_ALLOW) {
-			cpol_hook_jstr(b, 0, "behavior", "allow");
+			cpol_jbuf_field(b, 0, "behavior", "allow", SIZE_MAX);
 		} else {
-			cpol_hook_jstr(b, 0, "behavior", "deny");
-			cpol_hook_jstr(b, 1, "message", c->reason);
+			cpol_jbuf_field(b, 0, "behavior", "deny", SIZE_MAX);
+			cpol_jbuf_field(b, 1, "message", c->reason, SIZE_MAX);
 		}
 		cpol_jbuf_cstr(b, "}}}");
 		return;
@@ -57,9 +57,9 @@ static void codex_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 		return;
 	}
 	cpol_jbuf_cstr(b, "{\"hookSpecificOutput\":{");
-	cpol_hook_jstr(b, 0, "hookEventName", "PreToolUse");
-	cpol_hook_jstr(b, 1, "permissionDecision", "deny");
-	cpol_hook_jstr(b, 1, "permissionDecisionReason", c->reason);
+	cpol_jbuf_field(b, 0, "hookEventName", "PreToolUse", SIZE_MAX);
+	cpol_jbuf_field(b, 1, "permissionDecision", "deny", SIZE_MAX);
+	cpol_jbuf_field(b, 1, "permissionDecisionReason", c->reason, SIZE_MAX);
 	cpol_jbuf_cstr(b, "}}");
 }
 

@@ -31,8 +31,8 @@ static void gemini_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 		return;
 	}
 	cpol_jbuf_raw(b, "{", 1);
-	cpol_hook_jstr(b, 0, "decision", c->decision == CPOL_FORBID ? "deny" : "ask");
-	cpol_hook_jstr(b, 1, "reason", c->reason);
+	cpol_jbuf_field(b, 0, "decision", c->decision == CPOL_FORBID ? "deny" : "ask", SIZE_MAX);
+	cpol_jbuf_field(b, 1, "reason", c->reason, SIZE_MAX);
 	cpol_jbuf_raw(b, "}", 1);
 }
 

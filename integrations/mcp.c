@@ -16,7 +16,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,8 @@
 #include <unistd.h>
 
 #include "cli/run.h"
+#include "cli/run_env.h"
+#include "cli/run_opts.h"
 #include "integrations/mcp.h"
 
 const unsigned char *cpol_offline_data(size_t *len);
@@ -50,7 +51,7 @@ static const char mcp_usage[] =
 static const char *const versions[] = { CPOL_MCP_PROTOCOL, "2025-06-18", "2025-03-26" };
 
 struct mcp {
-	const char *policy, *profile, *audit, *codexrun;
+	struct run_common_opts common;
 	cpol_hook_profile_fn open_profile;
 	char policy_abs[PATH_MAX], ws[PATH_MAX], cwd[PATH_MAX], home[PATH_MAX], tmp[PATH_MAX], user[256];
 	char self[PATH_MAX], session[80];
@@ -79,13 +80,6 @@ static void str(struct cpol_jbuf *b, const char *s)
 	cpol_jbuf_str(b, s, strlen(s), SIZE_MAX);
 }
 
-static void key(struct cpol_jbuf *b, int comma, const char *k)
-{
-	cpol_jbuf_raw(b, comma ? ",\"" : "\"", comma ? 2 : 1);
-	cpol_jbuf_cstr(b, k);
-	cpol_jbuf_raw(b, "\":", 2);
-}
-
 static void head(struct cpol_jbuf *b, const char *id)
 {
 	cpol_jbuf_cstr(b, "{\"jsonrpc\":\"2.0\",\"id\":");
@@ -99,7 +93,7 @@ static void send_error(struct out *o, const char *id, int code, const char *msg)
 	head(b, id);
 	cpol_jbuf_cstr(b, ",\"error\":{\"code\":");
 	cpol_jbuf_int(b, code);
-	key(b, 1, "message");
+	cpol_jbuf_key(b, 1, "message");
 	str(b, msg);
 	cpol_jbuf_cstr(b, "}}");
 	send_line(b);
@@ -222,31 +216,18 @@ static cpol_image *load(struct mcp *m, const char *profile, cpol_error *err)
 {
 	if (profile)
 		return m->open_profile(profile, err);
-	if (m->policy)
+	if (m->common.policy)
 		return cpol_image_open(m->policy_abs, err);
-	if (m->profile)
-		return m->open_profile(m->profile, err);
+	if (m->common.profile)
+		return m->open_profile(m->common.profile, err);
 	size_t len;
 	const unsigned char *data = cpol_offline_data(&len);
 	return cpol_image_load(data, len, 1, err);
 }
 
-static void jverdict(struct cpol_jbuf *b, const cpol_verdict *v)
-{
-	char src[4200];
-	key(b, 0, "decision");
-	str(b, cpol_decision_name(v->decision));
-	key(b, 1, "rule");
-	str(b, v->rule);
-	key(b, 1, "source");
-	str(b, run_source(v, src, sizeof src));
-	key(b, 1, "reason");
-	str(b, v->reason);
-}
-
 static void jlist(struct cpol_jbuf *b, const char *k, const char *const *v, size_t n)
 {
-	key(b, 1, k);
+	cpol_jbuf_key(b, 1, k);
 	cpol_jbuf_raw(b, "[", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -258,7 +239,7 @@ static void jlist(struct cpol_jbuf *b, const char *k, const char *const *v, size
 
 static void jports(struct cpol_jbuf *b, const char *k, const uint16_t *v, size_t n)
 {
-	key(b, 1, k);
+	cpol_jbuf_key(b, 1, k);
 	cpol_jbuf_raw(b, "[", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -320,22 +301,22 @@ static void tool_check(struct mcp *m, struct out *o, const char *id, struct call
 	struct cpol_jbuf b;
 	cpol_jbuf_init(&b, buf, cap);
 	cpol_jbuf_raw(&b, "{", 1);
-	jverdict(&b, &res.verdict);
-	key(&b, 1, "policy");
+	run_json_verdict(&b, &res.verdict);
+	cpol_jbuf_key(&b, 1, "policy");
 	str(&b, cpol_image_name(im));
-	key(&b, 1, "reasons");
+	cpol_jbuf_key(&b, 1, "reasons");
 	cpol_jbuf_raw(&b, "[", 1);
 	for (unsigned i = 0; i < res.ncommands; i++) {
 		cpol_jbuf_raw(&b, i ? ",{" : "{", i ? 2 : 1);
-		key(&b, 0, "command");
+		cpol_jbuf_key(&b, 0, "command");
 		str(&b, res.commands[i].text);
 		cpol_jbuf_raw(&b, ",", 1);
-		jverdict(&b, &res.commands[i].verdict);
+		run_json_verdict(&b, &res.commands[i].verdict);
 		cpol_jbuf_raw(&b, "}", 1);
 	}
 	if (!res.ncommands) {
 		cpol_jbuf_raw(&b, "{", 1);
-		key(&b, 0, "command");
+		cpol_jbuf_key(&b, 0, "command");
 		if (ca->command) {
 			str(&b, ca->command);
 		} else {
@@ -352,19 +333,19 @@ static void tool_check(struct mcp *m, struct out *o, const char *id, struct call
 			cpol_jbuf_raw(&b, "\"", 1);
 		}
 		cpol_jbuf_raw(&b, ",", 1);
-		jverdict(&b, &res.verdict);
+		run_json_verdict(&b, &res.verdict);
 		cpol_jbuf_raw(&b, "}", 1);
 	}
 	cpol_jbuf_raw(&b, "]", 1);
 	static const char *const nets[] = { "none", "connect", "outbound", "any" };
-	key(&b, 1, "grants");
+	cpol_jbuf_key(&b, 1, "grants");
 	cpol_jbuf_raw(&b, "{", 1);
-	key(&b, 0, "trusted");
+	cpol_jbuf_key(&b, 0, "trusted");
 	cpol_jbuf_cstr(&b, rs.spec.trusted ? "true" : "false");
 	jlist(&b, "read", rs.spec.read_roots, rs.spec.nread);
 	jlist(&b, "write", rs.spec.write_roots, rs.spec.nwrite);
 	jlist(&b, "protect", rs.spec.protect, rs.spec.nprotect);
-	key(&b, 1, "network");
+	cpol_jbuf_key(&b, 1, "network");
 	str(&b, nets[rs.spec.net & 3]);
 	jports(&b, "connect_ports", rs.spec.connect_ports, rs.spec.nconnect);
 	jports(&b, "bind_ports", rs.spec.bind_ports, rs.spec.nbind);
@@ -410,21 +391,21 @@ static void tool_run(struct mcp *m, struct out *o, const char *id, struct call_a
 	char popt[PATH_MAX + 16], wopt[PATH_MAX + 16], aopt[PATH_MAX + 16], sopt[128];
 	/* argv[0] "codexrun": the program may be this very file (a hard
 	 * link named codexpol-mcp), and the name picks what it does */
-	const char *prog = m->codexrun ? m->codexrun : m->self;
+	const char *prog = m->common.codexrun ? m->common.codexrun : m->self;
 	args[n++] = "codexrun";
-	const char *profile = ca->profile ? ca->profile : m->profile;
-	if (ca->profile || (!m->policy && m->profile)) {
+	const char *profile = ca->profile ? ca->profile : m->common.profile;
+	if (ca->profile || (!m->common.policy && m->common.profile)) {
 		snprintf(popt, sizeof popt, "--profile=%s", profile);
 		args[n++] = popt;
-	} else if (m->policy) {
+	} else if (m->common.policy) {
 		snprintf(popt, sizeof popt, "--policy=%s", m->policy_abs);
 		args[n++] = popt;
 	}
 	snprintf(wopt, sizeof wopt, "--workspace=%s", m->have_ws ? m->ws : ca->cwd);
 	args[n++] = wopt;
 	args[n++] = "--approve=never";
-	if (m->audit) {
-		snprintf(aopt, sizeof aopt, "--audit=%s", m->audit);
+	if (m->common.audit) {
+		snprintf(aopt, sizeof aopt, "--audit=%s", m->common.audit);
 		args[n++] = aopt;
 	}
 	snprintf(sopt, sizeof sopt, "--session=%s", m->session);
@@ -533,17 +514,17 @@ static void tool_run(struct mcp *m, struct out *o, const char *id, struct call_a
 	struct cpol_jbuf b;
 	cpol_jbuf_init(&b, buf, cap);
 	cpol_jbuf_raw(&b, "{", 1);
-	key(&b, 0, "exit_status");
+	cpol_jbuf_key(&b, 0, "exit_status");
 	cpol_jbuf_int(&b, status);
-	key(&b, 1, "timed_out");
+	cpol_jbuf_key(&b, 1, "timed_out");
 	cpol_jbuf_cstr(&b, timed_out ? "true" : "false");
-	key(&b, 1, "stdout");
+	cpol_jbuf_key(&b, 1, "stdout");
 	cpol_jbuf_str(&b, out.p, out.len, SIZE_MAX);
-	key(&b, 1, "stderr");
+	cpol_jbuf_key(&b, 1, "stderr");
 	cpol_jbuf_str(&b, errc.p, errc.len, SIZE_MAX);
-	key(&b, 1, "stdout_truncated_bytes");
+	cpol_jbuf_key(&b, 1, "stdout_truncated_bytes");
 	cpol_jbuf_int(&b, (int64_t)out.dropped);
-	key(&b, 1, "stderr_truncated_bytes");
+	cpol_jbuf_key(&b, 1, "stderr_truncated_bytes");
 	cpol_jbuf_int(&b, (int64_t)errc.dropped);
 	cpol_jbuf_raw(&b, "}", 1);
 	/* The text for the model: status line, then the two streams. */
@@ -685,17 +666,14 @@ out:
 
 static int mcp_args(int argc, char **argv, struct mcp *m)
 {
-	enum { O_MCP = 256, O_PROFILE, O_AUDIT, O_SESSION, O_TIMEOUT, O_MAXOUT, O_CODEXRUN };
+	enum { O_MCP = 256, O_SESSION, O_TIMEOUT, O_MAXOUT };
 	static const struct option longopts[] = {
 		{ "mcp", no_argument, NULL, O_MCP },
-		{ "policy", required_argument, NULL, 'p' },
-		{ "profile", required_argument, NULL, O_PROFILE },
-		{ "workspace", required_argument, NULL, 'w' },
-		{ "audit", required_argument, NULL, O_AUDIT },
+		RUN_OPTS_LONG,
+		RUN_OPT_LONG_CODEXRUN,
 		{ "session", required_argument, NULL, O_SESSION },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "max-output", required_argument, NULL, O_MAXOUT },
-		{ "codexrun", required_argument, NULL, O_CODEXRUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -703,19 +681,11 @@ static int mcp_args(int argc, char **argv, struct mcp *m)
 	char *end;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:p:w:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:" RUN_OPTS_SHORT "h", longopts, NULL)) != -1) {
+		if (run_opts_take(c, optarg, &m->common))
+			continue;
 		switch (c) {
 		case O_MCP: break;
-		case 'p': m->policy = optarg; break;
-		case O_PROFILE: m->profile = optarg; break;
-		case 'w':
-			if (!realpath(optarg, m->ws)) {
-				fprintf(stderr, "codexpol-mcp: workspace %s: %s\n", optarg, strerror(errno));
-				return -1;
-			}
-			m->have_ws = 1;
-			break;
-		case O_AUDIT: m->audit = optarg; break;
 		case O_SESSION: snprintf(m->session, sizeof m->session, "%s", optarg); break;
 		case O_TIMEOUT:
 			m->timeout = strtol(optarg, &end, 10);
@@ -733,7 +703,6 @@ static int mcp_args(int argc, char **argv, struct mcp *m)
 			m->max_output = v;
 			break;
 		}
-		case O_CODEXRUN: m->codexrun = optarg; break;
 		case 'h': fputs(mcp_usage, stdout); exit(0);
 		case ':':
 			fprintf(stderr, "codexpol-mcp: option needs an argument: '%s'\n", argv[optind - 1]);
@@ -747,9 +716,17 @@ static int mcp_args(int argc, char **argv, struct mcp *m)
 		fprintf(stderr, "codexpol-mcp: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
-	if (m->policy && m->profile) {
-		fprintf(stderr, "codexpol-mcp: give -p or --profile, not both\n");
+	const char *bad = run_opts_check(&m->common);
+	if (bad) {
+		fprintf(stderr, "codexpol-mcp: %s\n", bad);
 		return -1;
+	}
+	if (m->common.workspace) {
+		if (!realpath(m->common.workspace, m->ws)) {
+			fprintf(stderr, "codexpol-mcp: workspace %s: %s\n", m->common.workspace, strerror(errno));
+			return -1;
+		}
+		m->have_ws = 1;
 	}
 	return 0;
 }
@@ -774,8 +751,8 @@ int cpol_mcp_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	m.self[sl] = 0;
 	cpol_error err;
 	/* the policy is checked once at start: a bad one is a start-up error */
-	if (m.policy && !realpath(m.policy, m.policy_abs)) {
-		fprintf(stderr, "codexpol-mcp: policy %s: %s\n", m.policy, strerror(errno));
+	if (m.common.policy && !realpath(m.common.policy, m.policy_abs)) {
+		fprintf(stderr, "codexpol-mcp: policy %s: %s\n", m.common.policy, strerror(errno));
 		return RUN_EXIT_FAIL;
 	}
 	cpol_image *im = load(&m, NULL, &err);
@@ -786,10 +763,7 @@ int cpol_mcp_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	cpol_image_close(im);
 	const char *t = getenv("TMPDIR");
 	snprintf(m.tmp, sizeof m.tmp, "%s", t && t[0] == '/' ? t : "/tmp");
-	const char *h = getenv("HOME"), *u = getenv("USER");
-	struct passwd *pw = h && h[0] == '/' && u && u[0] ? NULL : getpwuid(getuid());
-	snprintf(m.home, sizeof m.home, "%s", h && h[0] == '/' ? h : pw && pw->pw_dir ? pw->pw_dir : "/");
-	snprintf(m.user, sizeof m.user, "%s", u && u[0] ? u : pw && pw->pw_name ? pw->pw_name : "");
+	run_account(m.home, sizeof m.home, m.user, sizeof m.user);
 	if (!m.session[0]) {
 		const char *env = getenv("CODEXPOL_SESSION");
 		unsigned char rnd[8] = { 0 };

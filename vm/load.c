@@ -4,6 +4,7 @@
  * checksum; hand it to the verifier. Also the image's accessors. */
 #include "vm/vm.h"
 #include "common/error.h"
+#include "common/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -112,29 +113,14 @@ cpol_image *cpol_image_read_fd(int fd, const char *path, cpol_error *err)
 		cpol_fail(err, EFBIG, "%s is larger than the image limit (%u bytes)", path, CPOL_IMG_MAX_SIZE);
 		return NULL;
 	}
-	size_t cap = (size_t)st.st_size, n = 0;
-	uint8_t *buf = malloc(cap + 1);
-	if (!buf) {
-		cpol_fail(err, ENOMEM, "out of memory reading %s", path);
+	size_t n;
+	uint8_t *buf = (uint8_t *)cpol_read_fd(fd, path, CPOL_IMG_MAX_SIZE, &n, err);
+	if (!buf)
 		return NULL;
-	}
-	for (;;) {
-		ssize_t r = read(fd, buf + n, cap + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			cpol_fail_errno(err, "cannot read %s", path);
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n > cap) {
-			cpol_fail(err, EAGAIN, "%s changed while it was read", path);
-			free(buf);
-			return NULL;
-		}
+	if (n > (size_t)st.st_size) {
+		cpol_fail(err, EAGAIN, "%s changed while it was read", path);
+		free(buf);
+		return NULL;
 	}
 	struct cpol_image *im = calloc(1, sizeof *im);
 	if (!im) {

@@ -32,6 +32,24 @@ need_agents() {
 		skip_all "the npm packages could not be installed (npm or the registry unreachable): $(tail -1 "$T/install.err")"
 }
 
+# make_repo DIR: a git repository with one committed file (for `git status`).
+make_repo() {
+	mkdir -p "$1" && git -C "$1" init -q && echo hello >"$1/file" && git -C "$1" add file &&
+		git -C "$1" -c user.email=t@example.org -c user.name=t commit -qm first
+}
+
+# scenario RUN NAME COMMAND DESCRIPTION: the scripted model asks for COMMAND,
+# the agent runs through the function RUN NAME (its stderr in
+# $T/err-NAME.txt); one TAP line says the agent ran; then $saw holds what
+# the model was given back and $MODEL_LOG what the server saw.
+scenario() {
+	start_model "$2" "$3"
+	"$1" "$2"
+	ok $? "$4" "$T/err-$2.txt"
+	stop_model
+	saw="$(model_saw "$MODEL_LOG")"
+}
+
 # start_model SCENARIO COMMAND: a fresh server; sets PORT, MODEL_PID, MODEL_LOG
 start_model() {
 	MODEL_LOG="$T/requests-$1.jsonl"

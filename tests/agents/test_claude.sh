@@ -17,9 +17,8 @@ export AGENTS_DIR
 need_agents
 CLAUDE="$AGENTS_PREFIX/node_modules/.bin/claude"
 
-mkdir -p "$T/config" "$T/repo"
-git -C "$T/repo" init -q && echo hello >"$T/repo/file" && git -C "$T/repo" add file &&
-	git -C "$T/repo" -c user.email=t@example.org -c user.name=t commit -qm first
+mkdir -p "$T/config"
+make_repo "$T/repo"
 AUDIT="$T/audit.jsonl"
 # The configuration the README gives, with this build's codexrun.
 cat >"$T/config/settings.json" <<JSON
@@ -44,13 +43,9 @@ run_claude() {   # run_claude SCENARIO
 echo "1..9"
 
 # --- curl: denied, the reason reaches the model --------------------------------
-start_model curl 'curl -s http://127.0.0.1:{PORT}/curl-probe'
-run_claude curl
-ok $? "claude -p ran (curl scenario)" "$T/err-curl.txt"
-stop_model
+scenario run_claude curl 'curl -s http://127.0.0.1:{PORT}/curl-probe' "claude -p ran (curl scenario)"
 ! model_got "$MODEL_LOG" /curl-probe
 ok $? "the denied curl never reached the server"
-saw="$(model_saw "$MODEL_LOG")"
 echo "# the model saw: $(printf '%s' "$saw" | head -c 400)"
 case "$saw" in *"codexpol: forbid by rule \"network access\""*"no-network.cpol:"*) r=0 ;; *) r=1 ;; esac
 ok $r "the model received codexpol's reason (decision, rule, file:line)"
@@ -58,11 +53,7 @@ grep -q '"op":"hook".*"decision":"forbid".*"agent":"claude","tool_use_id":"toolu
 ok $? "the hook call is in the audit log with agent and tool_use_id" "$AUDIT"
 
 # --- git status: runs inside the sandbox, output reaches the model ---------------
-start_model git 'git status'
-run_claude git
-ok $? "claude -p ran (git status scenario)" "$T/err-git.txt"
-stop_model
-saw="$(model_saw "$MODEL_LOG")"
+scenario run_claude git 'git status' "claude -p ran (git status scenario)"
 echo "# the model saw: $(printf '%s' "$saw" | head -c 400)"
 case "$saw" in *"nothing to commit"*) r=0 ;; *) r=1 ;; esac
 ok $r "git status's output reached the model"

@@ -17,9 +17,8 @@ trap 'stop_model; rm -rf "$T"' EXIT
 export AGENTS_DIR
 need_agents
 CODEX="$AGENTS_PREFIX/node_modules/.bin/codex"
-mkdir -p "$T/home" "$T/repo"
-git -C "$T/repo" init -q && echo hello >"$T/repo/file" && git -C "$T/repo" add file &&
-	git -C "$T/repo" -c user.email=t@example.org -c user.name=t commit -qm first
+mkdir -p "$T/home"
+make_repo "$T/repo"
 AUDIT="$T/audit.jsonl"
 cat >"$T/home/hooks.json" <<JSON
 {"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command",
@@ -44,24 +43,16 @@ TOML
 }
 
 echo "1..7"
-start_model curl 'curl -s http://127.0.0.1:{PORT}/curl-probe'
-run_codex curl
-ok $? "codex exec ran (curl scenario)" "$T/err-curl.txt"
-stop_model
+scenario run_codex curl 'curl -s http://127.0.0.1:{PORT}/curl-probe' "codex exec ran (curl scenario)"
 ! model_got "$MODEL_LOG" /curl-probe
 ok $? "the denied curl never reached the server"
-saw="$(model_saw "$MODEL_LOG")"
 echo "# the model saw: $(printf '%s' "$saw" | head -c 400)"
 case "$saw" in *"blocked by PreToolUse hook: codexpol: forbid by rule \"network access\""*"no-network.cpol:"*) r=0 ;; *) r=1 ;; esac
 ok $r "the model received codexpol's reason (decision, rule, file:line)"
 grep -q '"op":"hook".*"decision":"forbid".*"agent":"codex","tool_use_id":"' "$AUDIT"
 ok $? "the hook call is in the audit log with agent and tool_use_id" "$AUDIT"
 
-start_model git 'git status'
-run_codex git
-ok $? "codex exec ran (git status scenario)" "$T/err-git.txt"
-stop_model
-saw="$(model_saw "$MODEL_LOG")"
+scenario run_codex git 'git status' "codex exec ran (git status scenario)"
 echo "# the model saw: $(printf '%s' "$saw" | tail -c 200 | tr '\n' ' ')"
 case "$saw" in *"nothing to commit"*) r=0 ;; *) r=1 ;; esac
 ok $r "git status's output reached the model"

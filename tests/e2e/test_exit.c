@@ -2,7 +2,7 @@
  * binary: decisions become 126 (forbidden or refused), 125 (codexrun
  * failed), 127 (not found), the command's own status, 128+N for a signal;
  * SIGINT sent to codexrun reaches the command; the built-in default policy;
- * --explain for the DESIGN.md sketch's examples. */
+ * --explain for the sketch policy's examples. */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* tests/engine/oracle.c -- the reference evaluator (see oracle.h). Written
- * from the language's semantics (cpol(5) and DESIGN.md), not from the VM:
+ * from the language's semantics (cpol(5) and doc/DESIGN.md), not from the VM:
  * conditions are interpreted on the AST, lists are walked item by item,
  * substrings are searched with memmem in the joined command line or in one
  * argument, and every rule of the policy is tried in source order. */

@@ -53,7 +53,7 @@ FILE *fuzz_devnull(void);
 int fuzz_compile_mem(uint32_t nfiles, const char *const *paths, const char *const *texts,
                      const size_t *sizes, const char *incdir, FILE *diag, uint8_t **img, size_t *len);
 
-/* The fixed images the argv harness evaluates: the DESIGN.md sketch
+/* The fixed images the argv harness evaluates: the sketch policy
  * (embedded in the binary, compiled at start-up) and every stdlib profile
  * found in $CPOL_FUZZ_STDLIB (default: the source tree's stdlib-policies/)
  * that compiles. Built once; never freed (they stay reachable). */

@@ -8,7 +8,11 @@
  *   - a NUL inside a word only when the script had one, and then SYNTAX;
  *   - out->flags holds the flags of every command;
  *   - a split that did not run out of storage (no TOOBIG) is identical to
- *     the split with the large storage.
+ *     the split with the large storage;
+ *   - the same for every dialect (cpol_shell_split_as).
+ * The same bytes then go through the path and URL helpers the rules use:
+ * a normalised path is absolute, NUL-terminated and within its storage, a
+ * URL's host lies inside the input.
  */
 #define FUZZ_NAME shell
 #include "tests/fuzz/fuzz.h"
@@ -16,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm/path.h"
 #include "vm/shell.h"
 
 struct caps { uint32_t cmds, words, redirs; size_t buf; };
@@ -110,7 +115,8 @@ static void same(const struct cpol_shell_out *a, const struct cpol_shell_out *b)
 	}
 }
 
-int FUZZ_ENTRY(const uint8_t *data, size_t size)
+/* One split of the script with every storage size, compared. */
+static void split_all(const char *script, size_t size, int dialect)
 {
 	static const struct caps caps[] = {
 		{ 0, 0, 0, 0 }, { 1, 1, 1, 1 }, { 2, 3, 1, 17 }, { 8, 16, 4, 256 },
@@ -118,10 +124,10 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 	};
 	const size_t nc = sizeof caps / sizeof caps[0];
 	struct cpol_shell_out out[sizeof caps / sizeof caps[0]];
-	const char *script = size ? (const char *)data : NULL;
 	for (size_t i = 0; i < nc; i++) {
 		alloc_out(&out[i], &caps[i]);
-		uint32_t n = cpol_shell_split(script, size, &out[i]);
+		uint32_t n = dialect < 0 ? cpol_shell_split(script, size, &out[i])
+		                         : cpol_shell_split_as(script, size, dialect, &out[i]);
 		check_out(&out[i], n, script, size);
 	}
 	for (size_t i = 0; i + 1 < nc; i++)
@@ -129,5 +135,27 @@ int FUZZ_ENTRY(const uint8_t *data, size_t size)
 			same(&out[i], &out[nc - 1]);
 	for (size_t i = 0; i < nc; i++)
 		free_out(&out[i]);
+}
+
+static void paths(const char *s, size_t size)
+{
+	char out[128];
+	const char *h;
+	size_t hl;
+	cpol_path_is_pathlike(s, size);
+	long n = cpol_path_normalize("/w/x", 4, "/h", 2, s, size, out, sizeof out);
+	FUZZ_CHECK(n < (long)sizeof out && (n < 0 || (out[0] == '/' && out[n] == '\0')),
+	           "normalised path of length %ld is not absolute and terminated", n);
+	if (cpol_url_host(s, size, &h, &hl))
+		FUZZ_CHECK(s && h >= s && h + hl <= s + size && hl > 0, "URL host outside the input");
+}
+
+int FUZZ_ENTRY(const uint8_t *data, size_t size)
+{
+	const char *script = size ? (const char *)data : NULL;
+	split_all(script, size, -1);
+	for (int d = CPOL_SHELL_POSIX; d <= CPOL_SHELL_UNKNOWN; d++)
+		split_all(script, size, d);
+	paths(script, size);
 	return 0;
 }

@@ -67,7 +67,7 @@ out:
 	return rc;
 }
 
-/* The sketch of DESIGN.md, embedded byte for byte. */
+/* The sketch policy (tests/data/sketch/), embedded byte for byte. */
 __asm__(".section .rodata\n"
         ".globl fuzz_sketch_main\n.hidden fuzz_sketch_main\n"
         "fuzz_sketch_main:\n"

@@ -17,40 +17,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/readfile.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/text/lsan.h"
 
 typedef int (*entry_fn)(const uint8_t *, size_t);
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		char *p = realloc(buf, cap * 2);
-		if (!p) {
-			free(buf);
-			buf = NULL;
-			break;
-		}
-		buf = p;
-		cap *= 2;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
 
 /* Run fn on the file in a child; 0 when it returned normally. */
 static int replay_one(entry_fn fn, const char *path)
@@ -59,7 +30,7 @@ static int replay_one(entry_fn fn, const char *path)
 	cr_assert(pid >= 0, "fork: %s", strerror(errno));
 	if (pid == 0) {
 		size_t len = 0;
-		char *data = slurp(path, &len);
+		char *data = cpol_read_file(path, SIZE_MAX, &len, NULL);
 		if (!data)
 			_exit(99);
 		alarm(120);

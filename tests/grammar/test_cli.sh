@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/grammar/test_cli.sh -- codexpolc from the outside, as a pre-commit
-# hook or a build uses it: the DESIGN.md sketch lints clean, diagnostics
+# hook or a build uses it: the sketch policy lints clean, diagnostics
 # are FILE:LINE:COL: severity: message with the source line and a caret,
 # include paths, and the exit status 0 (ok), 1 (policy error) or 2 (usage
 # error). Prints TAP. Run by `make check` (top_srcdir and top_builddir come
@@ -43,8 +43,8 @@ is_line() { [ "$(sed -n "$2p" "$1")" = "$3" ]; }
 
 [ -x "$C" ] || { echo "1..0 # SKIP codexpolc is not built"; exit 0; }
 
-# ---- the DESIGN.md sketch -------------------------------------------------------
-expect 0 "the DESIGN.md sketch lints clean" -- --lint "$SKETCH/sketch.cpol"
+# ---- the sketch policy ---------------------------------------------------------
+expect 0 "the sketch policy lints clean" -- --lint "$SKETCH/sketch.cpol"
 check "  and says nothing" empty "$err"
 expect 0 "-Wall adds no warning to it" -- --lint -Wall "$SKETCH/sketch.cpol"
 check "  and says nothing" empty "$err"

@@ -510,9 +510,8 @@ Test(grammar, statements_keep_source_order_and_positions)
 	cpol_unit_free(u);
 }
 
-/* The sketch exactly as DESIGN.md writes it, comments included, with its
- * include: the copy in tests/data/sketch/ that the engine and e2e tests
- * compile too. */
+/* The sketch policy, comments included, with its include: the one in
+ * tests/data/sketch/ that the engine and e2e tests compile too. */
 Test(grammar, the_design_sketch_parses_and_checks_clean)
 {
 	char path[4096];

@@ -268,7 +268,7 @@ Test(robust, files_on_disk_too_large_missing_or_not_regular)
 /* ---- the mutation loop -------------------------------------------------------------- */
 
 static const char *const seeds[] = {
-	/* the DESIGN.md sketch */
+	/* the sketch policy (tests/data/sketch/) */
 	"policy \"workspace-write\";\n"
 	"include \"common/dangerous.cpol\";\n"
 	"sandbox {\n"

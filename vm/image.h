@@ -194,7 +194,11 @@ struct cpol_img_intent {
 /* ---- SANDBOX ---- */
 enum cpol_img_root_kind { CPOL_RK_READ = 0, CPOL_RK_WRITE, CPOL_RK_PROTECT,
                           CPOL_RK_UNIX, /* a pathname UNIX socket that stays reachable */
-                          CPOL_RK_DENY_READ /* never readable, even inside read or write roots */ };
+                          CPOL_RK_DENY_READ /* never readable, even inside read or write roots */,
+                          /* host rules of the egress proxy: path is a host pattern
+                           * ("github.com:443", "*.npmjs.org"), var is CPOL_RV_NONE */
+                          CPOL_RK_NET_ALLOW, CPOL_RK_NET_ALLOW_READ /* plain HTTP GET/HEAD/OPTIONS only */,
+                          CPOL_RK_NET_DENY };
 enum cpol_img_root_var { CPOL_RV_NONE = 0, CPOL_RV_WORKSPACE, CPOL_RV_TMPDIR, CPOL_RV_HOME,
                          CPOL_RV_RELATIVE /* protect: a name inside every write root */,
                          CPOL_RV_ANYWHERE /* deny read: a file name in any folder ("**\/.env"),

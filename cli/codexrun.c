@@ -653,6 +653,11 @@ int main(int argc, char **argv)
 		exit_record(&r, rc, 0, 0);
 		goto out;
 	}
+	if (!(trusted_image && r.o.trusted) && run_proxy_apply(r.im, r.audit, &rs, &err) < 0) {
+		rc = fail("cannot set up the sandbox: %s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
 	struct cpol_sandbox_report rep;
 	memset(&rep, 0, sizeof rep);
 	if (!trusted_image || !r.o.trusted) {
@@ -697,6 +702,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	envp = cpol_sandbox_env(sb, envp); /* TMPDIR: the run's private temporary folder */
+	if (run_proxy_env(&envp, &err) < 0) {
+		rc = fail("%s", err.msg);
+		exit_record(&r, rc, 0, 0);
+		goto out;
+	}
 	/* Resource limits: control groups made now, joined by the child. */
 	char lnotes[512] = "";
 	if (run_limits_prepare(r.im, lnotes, sizeof lnotes, &err) < 0) {
@@ -722,6 +732,7 @@ int main(int argc, char **argv)
 	run_limits_finish(rc, ex.sig, hit, sizeof hit);
 	exit_record_full(&r, rc, ex.sig, ex.ms, ex.ended, hit);
 out:
+	run_proxy_finish();
 	cpol_env_free(envp);
 	cpol_sandbox_free(sb);
 	run_grants_free(&grants);

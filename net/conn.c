@@ -133,7 +133,7 @@ static void addr_text(const struct sockaddr_storage *sa, char *out, size_t cap)
 static int open_upstream(const struct conn *k, const char *host, uint16_t port, const struct cpol_proxy_rule *rule)
 {
 	struct sockaddr_storage addrs[CPOL_RESOLVE_MAX];
-	int n = cpol_resolve(host, port, k->c->hosts_file, addrs);
+	int n = cpol_net_resolve(host, port, k->c->hosts_file, addrs);
 	if (n == 0) {
 		char why[300];
 		snprintf(why, sizeof why, "cannot resolve %s", host);

@@ -58,7 +58,7 @@ static int from_file(const char *host, uint16_t port, const char *path, struct s
 	return n;
 }
 
-int cpol_resolve(const char *host, uint16_t port, const char *hosts_file,
+int cpol_net_resolve(const char *host, uint16_t port, const char *hosts_file,
                  struct sockaddr_storage out[CPOL_RESOLVE_MAX])
 {
 	if (literal(host, port, &out[0]))

@@ -10,7 +10,7 @@ enum { CPOL_RESOLVE_MAX = 8 };
 
 /* Addresses of host (a name or an IPv4/IPv6 literal) with port set; how
  * many (0 when none). */
-int cpol_resolve(const char *host, uint16_t port, const char *hosts_file,
+int cpol_net_resolve(const char *host, uint16_t port, const char *hosts_file,
                  struct sockaddr_storage out[CPOL_RESOLVE_MAX]);
 
 #endif

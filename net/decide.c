@@ -16,7 +16,9 @@ int cpol_proxy_decide(const struct cpol_proxy_conf *c, const char *host, uint16_
 			snprintf(why, cap, "network deny \"%s\"", c->rules[i].pattern);
 			return 0;
 		}
-	int method_refused = -1;
+	/* the first matching rule, one that names the host exactly before a
+	 * wildcard: only those reach private addresses */
+	int method_refused = -1, wild = -1;
 	for (size_t i = 0; i < c->nrules; i++) {
 		const struct cpol_proxy_rule *r = &c->rules[i];
 		if (r->deny || !cpol_hostpat_match(r->pattern, host, port))
@@ -25,7 +27,16 @@ int cpol_proxy_decide(const struct cpol_proxy_conf *c, const char *host, uint16_
 			method_refused = (int)i;
 			continue;
 		}
+		if (!cpol_hostpat_exact(r->pattern)) {
+			if (wild < 0)
+				wild = (int)i;
+			continue;
+		}
 		*rule = i;
+		return 1;
+	}
+	if (wild >= 0) {
+		*rule = (size_t)wild;
 		return 1;
 	}
 	if (method_refused >= 0)

@@ -235,6 +235,11 @@ Test(decide, rules)
 	cr_expect(cpol_proxy_decide(&c, "docs.org", 80, 1, 1, &idx, why, sizeof why));
 	cr_expect(!cpol_proxy_decide(&c, "docs.org", 80, 1, 0, &idx, why, sizeof why));
 	cr_expect(cpol_proxy_decide(&c, "docs.org", 443, 0, 0, &idx, why, sizeof why)); /* a tunnel */
+	/* an exact rule wins over an earlier wildcard */
+	const struct cpol_proxy_rule two[] = { { "*.npmjs.org", 0, 0 }, { "registry.npmjs.org", 0, 0 } };
+	struct cpol_proxy_conf c2 = { .rules = two, .nrules = 2 };
+	cr_expect(cpol_proxy_decide(&c2, "registry.npmjs.org", 443, 0, 0, &idx, why, sizeof why));
+	cr_expect_eq(idx, 1);
 }
 
 static struct sockaddr_in v4(const char *a)

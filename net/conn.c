@@ -114,6 +114,7 @@ static int connect_timeout(const struct sockaddr_storage *sa)
 		goto bad;
 	int one = 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK); /* the relay blocks, on poll */
 	return fd;
 bad:
 	close(fd);
@@ -177,8 +178,8 @@ static void relay(int cl, int up, int client_in, int idle_ms)
 		if (r <= 0)
 			return;
 		if (open_in && pf[0].revents) {
-			ssize_t got = recv(cl, b0, sizeof b0, 0);
-			if (got < 0 && errno == EINTR)
+			ssize_t got = recv(cl, b0, sizeof b0, MSG_DONTWAIT);
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
 			if (got <= 0) {
 				open_in = 0;
@@ -190,8 +191,8 @@ static void relay(int cl, int up, int client_in, int idle_ms)
 			return;
 		}
 		if (open_out && pf[1].revents) {
-			ssize_t got = recv(up, b1, sizeof b1, 0);
-			if (got < 0 && errno == EINTR)
+			ssize_t got = recv(up, b1, sizeof b1, MSG_DONTWAIT);
+			if (got < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
 			if (got <= 0) {
 				open_out = 0;

@@ -54,9 +54,12 @@ if have hyperfine; then
 		-n plain "$CODEXRUN -p $d/plain.bin --audit=$d/audit.jsonl -- /bin/true" \
 		-n proxy "$CODEXRUN -p $d/proxy.bin --audit=$d/audit.jsonl -- /bin/true" >"$BENCH_OUT/proxy-hyperfine.txt" 2>&1 ||
 		die "hyperfine failed; see $BENCH_OUT/proxy-hyperfine.txt"
-	printf '%-8s %10s %10s\n' profile "median ms" "min ms"
+	# user and system: CPU time of codexrun and its children (steadier than
+	# wall time on a loaded machine; the proxy process is counted)
+	printf '%-8s %10s %10s %10s %10s\n' profile "median ms" "min ms" "user ms" "system ms"
 	for n in plain proxy; do
-		printf '%-8s %10s %10s\n' $n "$(hf_field "$d/hf.json" $n median)" "$(hf_field "$d/hf.json" $n min)"
+		printf '%-8s %10s %10s %10s %10s\n' $n "$(hf_field "$d/hf.json" $n median)" "$(hf_field "$d/hf.json" $n min)" \
+			"$(hf_field "$d/hf.json" $n user)" "$(hf_field "$d/hf.json" $n system)"
 		result "proxy.startup_${n}_ms" "$(hf_field "$d/hf.json" $n median)"
 	done
 	echo "proxy - plain: $(python3 -c "print(round($(hf_field "$d/hf.json" proxy median) - $(hf_field "$d/hf.json" plain median), 2))") ms"

@@ -10,9 +10,9 @@
 # given to the proxy (CODEXPOL_PROXY_HOSTS), so no real DNS is used.
 set -u
 top=$(cd "${top_builddir:-.}" && pwd)
-[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (network namespaces)"; exit 0; }
 for p in curl python3 openssl; do
-	command -v $p >/dev/null || { echo "SKIP: no $p"; exit 77; }
+	command -v $p >/dev/null || { echo "1..0 # SKIP no $p"; exit 0; }
 done
 d=$(mktemp -d /var/tmp/codexpol-proxy.XXXXXX) || exit 1
 pids=
@@ -40,7 +40,7 @@ s.serve_forever()' "$1" "$d/www" > "$d/port.$1" 2>/dev/null &
 }
 p1=$(serve 127.0.0.2)
 p2=$(serve 127.0.0.3)
-[ -n "$p1" ] && [ -n "$p2" ] || { echo "FAIL: test servers did not start"; exit 1; }
+[ -n "$p1" ] && [ -n "$p2" ] || { echo "Bail out! test servers did not start"; exit 1; }
 cat > "$d/hosts" <<H
 127.0.0.2 ok.test
 127.0.0.2 ro.test
@@ -59,16 +59,22 @@ sandbox {
 }
 rule "everything" { when true; allow because "test"; }
 P
-"$top/codexpolc" "$d/p.cpol" -o "$d/p.bin" 2>/dev/null || { echo "FAIL: compile"; exit 1; }
+"$top/codexpolc" "$d/p.cpol" -o "$d/p.bin" 2>/dev/null || { echo "Bail out! the test policy does not compile"; exit 1; }
 export CODEXPOL_PROXY_HOSTS="$d/hosts"
 fails=0
+n=0
+echo "1..19"
+# TAP: "ok N - NAME", or "not ok N - NAME" with what was wrong as a comment
+tap() { # STATUS NAME [WHY]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; echo "# $3"; fails=$((fails + 1)); fi
+}
 run() { (cd "$d/ws" && "$top/codexrun" -p "$d/p.bin" --audit="$d/audit.jsonl" -- "$@"); }
 expect() { # NAME WANT GOT
-	if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1: want [$2] got [$3]"; fails=$((fails + 1)); fi
+	[ "$2" = "$3" ]; tap $? "$1" "want [$2] got [$3]"
 }
 refused() { # NAME HOST:PORT: the audit log holds a refusal for it
-	if grep '"op":"network"' "$d/audit.jsonl" | grep -q "\"reason\":\"$2\""; then echo "ok: $1 audited"
-	else echo "FAIL: $1: no audit record for $2"; fails=$((fails + 1)); fi
+	grep '"op":"network"' "$d/audit.jsonl" | grep -q "\"reason\":\"$2\""; tap $? "$1 audited" "no audit record for $2"
 }
 
 expect "plain HTTP to an allowed host" hello-through-proxy "$(run curl -sS -m 10 http://ok.test:$p1/f.txt 2>&1)"
@@ -94,12 +100,11 @@ expect "POST under network allow" posted "$(run curl -sS -m 10 -d x http://ok.te
 # a tunnel to an allowed host whose TLS ClientHello names another
 run sh -c "echo | openssl s_client -proxy 127.0.0.1:3128 -connect ok.test:$p1 -servername evil.example" >/dev/null 2>&1
 refused "a TLS server name not in network allow" "ok.test:$p1"
-grep -q 'TLS server name evil.example' "$d/audit.jsonl" && echo "ok: the SNI rule is named" ||
-	{ echo "FAIL: the SNI refusal does not name the server name"; fails=$((fails + 1)); }
+grep -q 'TLS server name evil.example' "$d/audit.jsonl"; tap $? "the SNI refusal names the server name" "not in the audit log"
 # hostile heads are refused, the proxy survives them
 expect "a huge request head" 431 "$(run python3 -c '
 import socket
 s = socket.create_connection(("127.0.0.1", 3128))
 s.sendall(b"GET http://ok.test/ HTTP/1.1\r\nX: " + b"a" * 40000)
 print(s.recv(100).split()[1].decode())' 2>/dev/null)"
-[ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
+[ $fails = 0 ]

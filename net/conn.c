@@ -1,9 +1,10 @@
 /* net/conn.c -- one client connection of the proxy, in a process of its
  * own: read the request head (bounded), decide, resolve, connect, then
  * relay (a tunnel after its TLS server name was checked, or one plain HTTP
- * request with its body and the response). Every refusal is answered with
- * an HTTP status and reported to the loop. Buffers are fixed arrays on the
- * stack: nothing grows with what the client sends. */
+ * request with its body and the response; the relay moves bytes with
+ * splice(2) through a pipe per direction). Every refusal is answered with
+ * an HTTP status and reported to the loop. Buffers are fixed arrays: nothing
+ * grows with what the client sends. */
 #include "net/proxy.h"
 
 #include "net/httpreq.h"
@@ -21,7 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { HEAD_TIMEOUT_MS = 30000, CONNECT_TIMEOUT_MS = 15000, RELAY_BUF = 65536 };
+enum { HEAD_TIMEOUT_MS = 30000, CONNECT_TIMEOUT_MS = 15000 };
 
 struct conn {
 	int cl, up;
@@ -163,47 +164,91 @@ static int open_upstream(const struct conn *k, const char *host, uint16_t port, 
 	return -1;
 }
 
+/* One direction of the relay: bytes move from -> pipe -> to with
+ * splice(2), never through user memory; `held` is what the pipe holds. */
+struct way {
+	int from, to;
+	int pipe[2];
+	size_t held;
+	int eof;                  /* from has ended; shut `to` once drained */
+	int done;
+};
+
+enum { SPLICE_CHUNK = 1 << 20 };
+
+/* Move what can move now; -1 on an error (the relay ends). */
+static int way_step(struct way *w, short rev_from, short rev_to)
+{
+	if (!w->held && !w->eof && rev_from) {
+		ssize_t n = splice(w->from, NULL, w->pipe[1], NULL, SPLICE_CHUNK, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0)
+			w->held = (size_t)n;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			w->eof = 1;
+	}
+	if (w->held && rev_to) {
+		ssize_t n = splice(w->pipe[0], NULL, w->to, NULL, w->held, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0)
+			w->held -= (size_t)n;
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -1;
+	}
+	if (w->eof && !w->held && !w->done) {
+		shutdown(w->to, SHUT_WR);
+		w->done = 1;
+	}
+	return 0;
+}
+
 /* Copy both ways until both sides are done or nothing moves for the idle
  * timeout. client_in == 0: the client's further bytes are not forwarded
- * (after the one plain HTTP request). */
+ * (after the one plain HTTP request), and the relay ends with the
+ * response. */
 static void relay(int cl, int up, int client_in, int idle_ms)
 {
-	static char b0[RELAY_BUF], b1[RELAY_BUF]; /* one connection per process */
-	int open_in = client_in, open_out = 1;
-	while (open_in || open_out) {
-		struct pollfd pf[2] = { { cl, open_in ? POLLIN : 0, 0 }, { up, open_out ? POLLIN : 0, 0 } };
+	struct way w[2] = { { cl, up, { -1, -1 }, 0, !client_in, !client_in },
+	                    { up, cl, { -1, -1 }, 0, 0, 0 } };
+	if (pipe2(w[0].pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return;
+	if (pipe2(w[1].pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		goto out;
+	fcntl(cl, F_SETFL, fcntl(cl, F_GETFL) | O_NONBLOCK);
+	fcntl(up, F_SETFL, fcntl(up, F_GETFL) | O_NONBLOCK);
+	while (!w[0].done || !w[1].done) {
+		short ev_cl = 0, ev_up = 0;
+		if (!w[0].eof && !w[0].held)
+			ev_cl |= POLLIN;
+		if (w[0].held)
+			ev_up |= POLLOUT;
+		if (!w[1].eof && !w[1].held)
+			ev_up |= POLLIN;
+		if (w[1].held)
+			ev_cl |= POLLOUT;
+		struct pollfd pf[2] = { { cl, ev_cl, 0 }, { up, ev_up, 0 } };
 		int r = poll(pf, 2, idle_ms);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			return;
-		if (open_in && pf[0].revents) {
-			ssize_t got = recv(cl, b0, sizeof b0, MSG_DONTWAIT);
-			if (got < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (got <= 0) {
-				open_in = 0;
-				shutdown(up, SHUT_WR);
-			} else if (write_all(up, b0, (size_t)got) < 0) {
-				return;
-			}
-		} else if (!client_in && (pf[0].revents & (POLLHUP | POLLERR))) {
-			return;
-		}
-		if (open_out && pf[1].revents) {
-			ssize_t got = recv(up, b1, sizeof b1, MSG_DONTWAIT);
-			if (got < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (got <= 0) {
-				open_out = 0;
-				shutdown(cl, SHUT_WR);
-				if (!client_in)
-					return;
-			} else if (write_all(cl, b1, (size_t)got) < 0) {
-				return;
-			}
-		}
+			break;
+		/* a client gone while only the response flows: stop */
+		if (!client_in && (pf[0].revents & (POLLHUP | POLLERR)))
+			break;
+		if (way_step(&w[0], pf[0].revents & (POLLIN | POLLHUP | POLLERR), pf[1].revents & (POLLOUT | POLLERR)) < 0 ||
+		    way_step(&w[1], pf[1].revents & (POLLIN | POLLHUP | POLLERR), pf[0].revents & (POLLOUT | POLLERR)) < 0)
+			break;
+		if (!client_in && w[1].done)
+			break;
+		/* a side hung up with nothing left to read from it: what is still
+		 * to go to it cannot arrive (and poll would report it forever) */
+		if ((pf[0].revents & POLLHUP && w[0].eof && !w[1].done) ||
+		    (pf[1].revents & POLLHUP && w[1].eof && !w[0].done))
+			break;
 	}
+out:
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			if (w[i].pipe[j] >= 0)
+				close(w[i].pipe[j]);
 }
 
 /* A tunnel: check the TLS server name of the client's first bytes, then

@@ -66,7 +66,7 @@ struct cpol_audit_opts {
 
 /* One record; NULL/negative fields are left out. */
 struct cpol_audit_record {
-	const char *op;          /* exec, policy_load, sandbox, approval, exit, hook */
+	const char *op;          /* exec, policy_load, sandbox, approval, exit, hook, network */
 	char *const *argv; int argc;
 	const char *cwd;
 	const char *decision, *rule, *reason, *source;

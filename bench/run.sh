@@ -57,6 +57,7 @@ else
 	stage scaling "$top_srcdir/bench/scaling.sh" 100 1000 10000
 fi
 stage startup "$top_srcdir/bench/startup.sh"
+stage proxy "$top_srcdir/bench/proxy.sh"
 stage concurrency "$top_srcdir/bench/concurrency.sh"
 stage memory "$top_srcdir/bench/memory.sh" "$BENCH_OUT/scale"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -618,6 +618,9 @@ static int prepare_sandbox(struct run *r)
 	char ddeg[512] = "";
 	if (run_denyread_apply(r->im, &r->env, &r->rs, ddeg, sizeof ddeg, &err) < 0)
 		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
+	/* network allow/deny by host: the command's only way out is the proxy */
+	if (!(r->trusted_image && r->o.trusted) && run_proxy_apply(r->im, r->audit, &r->rs, &err) < 0)
+		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
 	if (r->trusted_image && r->o.trusted)
 		return RUN_GO;
 	r->sb = cpol_sandbox_prepare(&r->rs.spec, &r->rep, &err);
@@ -647,6 +650,8 @@ static int prepare_env(struct run *r)
 	if (pin_env(r, &r->rs, &r->envp, r->removed, sizeof r->removed, r->trusted_image, &err) < 0)
 		return stop(r, fail("%s", err.msg));
 	r->envp = cpol_sandbox_env(r->sb, r->envp); /* TMPDIR: the run's private temporary folder */
+	if (run_proxy_env(&r->envp, &err) < 0)
+		return stop(r, fail("%s", err.msg));
 	return RUN_GO;
 }
 
@@ -676,6 +681,7 @@ static int execute(struct run *r)
 
 static void finish(struct run *r)
 {
+	run_proxy_finish();
 	cpol_env_free(r->envp);
 	cpol_sandbox_free(r->sb);
 	cpol_spec_grants_free(&r->grants);

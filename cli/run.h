@@ -176,4 +176,16 @@ int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct cpol_sp
                        cpol_error *err);
 void run_denyread_free(void);
 
+/* run_proxy.c: `network allow` / `network deny`. apply (after the spec is
+ * built): when the image has host rules, start the proxy (refusals go to
+ * audit) and narrow the spec to TCP connect to its port; env pins the
+ * *_PROXY variables; child runs in the command's process before its
+ * sandbox (new network namespace, listener passed to the proxy); finish
+ * stops the proxy (also on every error path; harmless when inactive). */
+struct cpol_audit;
+int run_proxy_apply(const cpol_image *im, struct cpol_audit *audit, struct cpol_spec *rs, cpol_error *err);
+int run_proxy_env(char ***envp, cpol_error *err);
+int run_proxy_child(void);
+void run_proxy_finish(void);
+
 #endif

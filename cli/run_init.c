@@ -80,7 +80,7 @@ int run_command_main(void *p)
 			_exit(RUN_EXIT_FAIL);
 		}
 	cpol_error err;
-	if (run_limits_child() < 0)
+	if (run_limits_child() < 0 || run_proxy_child() < 0)
 		_exit(RUN_EXIT_FAIL);
 	if (a->sb && cpol_sandbox_enter(a->sb, &err) < 0) {
 		say("cannot apply the sandbox", err.msg);

@@ -731,6 +731,21 @@ static void gen_roots(struct cg *g, struct cpol_buf *out, uint8_t kind, cpol_lis
 	}
 }
 
+/* Host rules: the pattern as written, no path variable. */
+static void gen_hosts(struct cg *g, struct cpol_buf *out, const struct cpol_model *m, uint32_t *count)
+{
+	for (uint32_t i = 0; i < m->nnethosts; i++) {
+		struct cpol_str *v;
+		long k = cpol_expand(m->nethosts[i], &v);
+		for (long j = 0; j < k; j++) {
+			struct cpol_img_root r = { m->nethost_kind[i], CPOL_RV_NONE, 0, sid(g, v[j].text, v[j].len) };
+			cpol_buf_put(out, &r, sizeof r);
+			(*count)++;
+		}
+		free(v);
+	}
+}
+
 static uint32_t gen_ports(struct cpol_buf *out, const cpol_port *p)
 {
 	uint32_t n = 0;
@@ -775,6 +790,7 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 	gen_roots(g, &roots, CPOL_RK_PROTECT, m->protects, m->nprotects, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_UNIX, m->unixes, m->nunixes, &h.nroots);
 	gen_roots(g, &roots, CPOL_RK_DENY_READ, m->denyreads, m->ndenyreads, &h.nroots);
+	gen_hosts(g, &roots, m, &h.nroots);
 	if (!m->trusted) {
 		/* .git inside every write root is always protected */
 		struct cpol_img_root r = { CPOL_RK_PROTECT, CPOL_RV_RELATIVE, 0, sid(g, ".git", 4) };

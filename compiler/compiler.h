@@ -35,6 +35,9 @@ struct cpol_model {
 	cpol_stmt *limits;                 /* the `limits` block, or NULL */
 	cpol_list *denyreads[64];          /* `deny read` lists */
 	uint32_t ndenyreads;
+	cpol_list *nethosts[64];           /* `network allow` / `network allow read` / `network deny` lists */
+	uint8_t nethost_kind[64];          /* their enum cpol_img_root_kind */
+	uint32_t nnethosts;
 };
 
 /* One string of a list after set names are expanded. */

@@ -147,7 +147,8 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 		fprintf(out, "  bind %u-%u\n", im->bind[i].lo, im->bind[i].hi);
 	for (uint32_t i = 0; i < sb->nroots; i++) {
 		const struct cpol_img_root *r = &im->roots[i];
-		static const char *const kinds[] = { "read", "write", "protect", "unix", "deny read" };
+		static const char *const kinds[] = { "read", "write", "protect", "unix", "deny read", "network allow",
+		                                     "network allow read", "network deny" };
 		fprintf(out, "  %-7s %s%s\n", kinds[r->kind], r->var == CPOL_RV_ANYWHERE ? "**/" : var_names[r->var],
 		        cpol_img_string(im, r->path, NULL));
 	}

@@ -5,6 +5,7 @@
  * arguments, empty patterns and rules without an action. */
 #include "compiler/compiler.h"
 #include "compiler/grant.h"
+#include "net/hostpat.h"
 #include "vm/image.h"
 
 #include <stdlib.h>
@@ -454,6 +455,13 @@ static void check_protect(cpol_unit *u, const struct cpol_str *s)
 
 /* A denied path: a root (absolute, $VAR, ~), or `**\/NAME`, a name in any
  * folder, where NAME may end with one `*` (".env.*"). */
+static void check_hostpat(cpol_unit *u, const struct cpol_str *s)
+{
+	const char *why;
+	if (cpol_hostpat_check(s->text, s->len, &why) < 0)
+		cpol_error_at(u, s->loc, "'%.*s': %s", (int)(s->len > 60 ? 60 : s->len), s->text, why);
+}
+
 static void check_deny(cpol_unit *u, const struct cpol_str *s)
 {
 	if (s->len >= 3 && !memcmp(s->text, "**/", 3)) {
@@ -525,6 +533,23 @@ static void check_sandbox(cpol_unit *u, struct cpol_model *m)
 			m->denyreads[m->ndenyreads++] = l;
 			resolve_list(u, m, l, m->sandbox->seq);
 			check_list(u, l, check_deny);
+			{
+				struct cpol_str *v;
+				long k = cpol_expand(l, &v);
+				free(v);
+				nroots += k > 0 ? (uint32_t)k : 0;
+			}
+			break;
+		case CPOL_SB_NET_ALLOW: case CPOL_SB_NET_ALLOW_READ: case CPOL_SB_NET_DENY:
+			if (m->nnethosts >= 64) {
+				cpol_error_at(u, it->loc, "too many lines of this kind in the sandbox (the limit is 64)");
+				break;
+			}
+			m->nethost_kind[m->nnethosts] = it->kind == CPOL_SB_NET_ALLOW ? CPOL_RK_NET_ALLOW
+			                              : it->kind == CPOL_SB_NET_DENY ? CPOL_RK_NET_DENY : CPOL_RK_NET_ALLOW_READ;
+			m->nethosts[m->nnethosts++] = l;
+			resolve_list(u, m, l, m->sandbox->seq);
+			check_list(u, l, check_hostpat);
 			{
 				struct cpol_str *v;
 				long k = cpol_expand(l, &v);

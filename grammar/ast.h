@@ -117,12 +117,13 @@ typedef struct cpol_port {
 
 enum cpol_sb_kind { CPOL_SB_READ, CPOL_SB_WRITE, CPOL_SB_PROTECT, CPOL_SB_NETWORK,
                     CPOL_SB_BIND, CPOL_SB_ENV_KEEP, CPOL_SB_UNIX,
-                    CPOL_SB_DENY_READ /* `deny read LIST;` */ };
+                    CPOL_SB_DENY_READ /* `deny read LIST;` */,
+                    CPOL_SB_NET_ALLOW, CPOL_SB_NET_ALLOW_READ, CPOL_SB_NET_DENY /* `network allow [read]|deny LIST;` */ };
 
 typedef struct cpol_sbitem {
 	uint8_t kind;             /* enum cpol_sb_kind */
 	uint8_t net;              /* enum cpol_net_mode, for NETWORK */
-	cpol_list list;           /* READ, WRITE, PROTECT, ENV_KEEP, UNIX, DENY_READ */
+	cpol_list list;           /* READ, WRITE, PROTECT, ENV_KEEP, UNIX, DENY_READ, NET_* */
 	cpol_port *ports;         /* NETWORK connect, BIND */
 	cpol_loc loc;
 	struct cpol_sbitem *next;

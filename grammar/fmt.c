@@ -905,6 +905,9 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 		case CPOL_SB_ENV_KEEP: T(F, "env keep "); put_list(F, &it->list); break;
 		case CPOL_SB_UNIX: T(F, "unix "); put_list(F, &it->list); break;
 		case CPOL_SB_DENY_READ: T(F, "deny read "); put_list(F, &it->list); break;
+		case CPOL_SB_NET_ALLOW: T(F, "network allow "); put_list(F, &it->list); break;
+		case CPOL_SB_NET_ALLOW_READ: T(F, "network allow read "); put_list(F, &it->list); break;
+		case CPOL_SB_NET_DENY: T(F, "network deny "); put_list(F, &it->list); break;
 		case CPOL_SB_BIND: T(F, "bind "); put_ports(F, it->ports); break;
 		case CPOL_SB_NETWORK:
 			T(F, "network ");

@@ -215,6 +215,9 @@ sbitem(I) ::= NETWORK(K) CONNECT ports(R) SEMI. {
 }
 sbitem(I) ::= BIND(K) ports(R) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_BIND, K.loc); if (I) I->ports = cpol_ast_reverse_ports(R); }
 sbitem(I) ::= UNIX(K) list(L) SEMI.    { I = cpol_ast_sbitem(P, CPOL_SB_UNIX, K.loc); if (I) I->list = L; }
+sbitem(I) ::= NETWORK(K) ALLOW list(L) SEMI.      { I = cpol_ast_sbitem(P, CPOL_SB_NET_ALLOW, K.loc); if (I) I->list = L; }
+sbitem(I) ::= NETWORK(K) ALLOW READ list(L) SEMI. { I = cpol_ast_sbitem(P, CPOL_SB_NET_ALLOW_READ, K.loc); if (I) I->list = L; }
+sbitem(I) ::= NETWORK(K) DENY list(L) SEMI.       { I = cpol_ast_sbitem(P, CPOL_SB_NET_DENY, K.loc); if (I) I->list = L; }
 sbitem(I) ::= error SEMI. { I = NULL; ERROK; }
 
 %type ports {cpol_port *}

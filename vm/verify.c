@@ -326,7 +326,7 @@ static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error
 		return BAD("sandbox has %u roots (the limit is %u)", h->nroots, CPOL_MAX_ROOTS);
 	for (uint32_t i = 0; i < h->nroots; i++) {
 		const struct cpol_img_root *r = &im->roots[i];
-		if (r->kind > CPOL_RK_DENY_READ || r->var > CPOL_RV_ANYWHERE || !str_ok(im, r->path))
+		if (r->kind > CPOL_RK_NET_DENY || r->var > CPOL_RV_ANYWHERE || !str_ok(im, r->path))
 			return BAD("sandbox root %u is out of range", i);
 		if (im->strs[r->path].len > 255)
 			return BAD("sandbox root %u is too long", i);
@@ -336,6 +336,8 @@ static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error
 			return BAD("sandbox root %u is relative but not protected", i);
 		if (r->var == CPOL_RV_ANYWHERE && r->kind != CPOL_RK_DENY_READ)
 			return BAD("sandbox root %u is a pattern but not denied", i);
+		if (r->kind >= CPOL_RK_NET_ALLOW && r->var != CPOL_RV_NONE)
+			return BAD("sandbox host rule %u has a path variable", i);
 	}
 	for (uint32_t i = 0; i < h->nconnect + h->nbind; i++) {
 		const struct cpol_img_port *p = i < h->nconnect ? &im->connect[i] : &im->bind[i - h->nconnect];

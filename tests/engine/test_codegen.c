@@ -230,3 +230,39 @@ Test(codegen, no_rules_at_all)
 	cr_expect_str_eq(cpol_image_name(e->img), "t");
 	eng_free(e);
 }
+
+/* network allow / allow read / deny: roots of their own kinds, the patterns
+ * as written, no path variable; malformed patterns are compile errors. */
+Test(codegen, host_rules_are_roots_of_their_own_kinds)
+{
+	struct eng *e = eng_new("policy \"h\";\n"
+	                        "sandbox { write \"$WORKSPACE\"; network none;\n"
+	                        "  network allow \"github.com:443\", \"*.npmjs.org\";\n"
+	                        "  network allow read \"docs.example.org\";\n"
+	                        "  network deny \"gist.github.com\"; }\n"
+	                        "default allow;\n");
+	static const struct { uint8_t kind; const char *pat; } want[] = {
+		{ CPOL_RK_NET_ALLOW, "github.com:443" }, { CPOL_RK_NET_ALLOW, "*.npmjs.org" },
+		{ CPOL_RK_NET_ALLOW_READ, "docs.example.org" }, { CPOL_RK_NET_DENY, "gist.github.com" },
+	};
+	size_t k = 0;
+	for (uint32_t i = 0; i < e->img->sb->nroots; i++) {
+		const struct cpol_img_root *r = &e->img->roots[i];
+		if (r->kind < CPOL_RK_NET_ALLOW)
+			continue;
+		cr_assert_lt(k, 4);
+		uint32_t len;
+		const char *s = cpol_img_string(e->img, r->path, &len);
+		cr_expect_eq(r->kind, want[k].kind, "rule %zu", k);
+		cr_expect_eq(r->var, CPOL_RV_NONE);
+		cr_expect(len == strlen(want[k].pat) && !memcmp(s, want[k].pat, len), "rule %zu: %.*s", k, (int)len, s);
+		k++;
+	}
+	cr_expect_eq(k, 4);
+	eng_free(e);
+	char msgs[2048];
+	cr_expect_gt(eng_compile_errors("policy \"b\"; sandbox { network allow \"a.*.org\"; }", msgs, sizeof msgs), 0);
+	cr_expect(strstr(msgs, "not a host name"), "%s", msgs);
+	cr_expect_gt(eng_compile_errors("policy \"b\"; sandbox { network deny \"x.org:0\"; }", msgs, sizeof msgs), 0);
+	cr_expect(strstr(msgs, "port"), "%s", msgs);
+}

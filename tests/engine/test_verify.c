@@ -579,8 +579,9 @@ static int targeted(struct view *v, int id, const char **what)
 	T("nconnect + 1") v->sb->nconnect++; return REFUSE;
 	T("nbind huge") v->sb->nbind = 0xffffffffu; return REFUSE;
 	T("nenv + 1") v->sb->nenv++; return REFUSE;
-	T("root kind past the last") if (!v->sb->nroots) return NA; v->roots[0].kind = CPOL_RK_DENY_READ + 1; return REFUSE;
+	T("root kind past the last") if (!v->sb->nroots) return NA; v->roots[0].kind = CPOL_RK_NET_DENY + 1; return REFUSE;
 	T("root variable past anywhere") if (!v->sb->nroots) return NA; v->roots[v->sb->nroots - 1].var = CPOL_RV_ANYWHERE + 1; return REFUSE;
+	T("host rule with a path variable") if (!v->sb->nroots) return NA; v->roots[0].kind = CPOL_RK_NET_ALLOW; v->roots[0].var = CPOL_RV_HOME; return REFUSE;
 	T("pattern root not denied") if (!v->sb->nroots || v->roots[0].kind == CPOL_RK_DENY_READ) return NA; v->roots[0].var = CPOL_RV_ANYWHERE; return REFUSE;
 	T("root path past the strings") if (!v->sb->nroots) return NA; v->roots[0].path = v->nstrs; return REFUSE;
 	T("root variable changed") if (!v->sb->nroots) return NA; v->roots[0].var = CPOL_RV_RELATIVE; return EITHER;

@@ -36,6 +36,7 @@ int cpol_fuzz_image(const uint8_t *data, size_t size);
 int cpol_fuzz_argv(const uint8_t *data, size_t size);
 int cpol_fuzz_shell(const uint8_t *data, size_t size);
 int cpol_fuzz_audit(const uint8_t *data, size_t size);
+int cpol_fuzz_proxy(const uint8_t *data, size_t size);
 
 /* Print the message and abort: the finding. */
 void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -18,6 +18,7 @@ policy) dict=cpol.dict ;;
 image) dict=image.dict ;;
 argv|shell) dict=shell.dict ;;
 audit) dict=audit.dict ;;
+proxy) dict=proxy.dict ;;
 *) echo "run.sh: unknown harness $name" >&2; exit 2 ;;
 esac
 test -x "$bin" || { echo "run.sh: $bin is missing; run make fuzz" >&2; exit 2; }

@@ -95,3 +95,4 @@ Test(fuzz_regressions, image, .timeout = 600) { replay(cpol_fuzz_image, "image",
 Test(fuzz_regressions, argv, .timeout = 600) { replay(cpol_fuzz_argv, "argv", 1); }
 Test(fuzz_regressions, shell, .timeout = 600) { replay(cpol_fuzz_shell, "shell", 1); }
 Test(fuzz_regressions, audit, .timeout = 600) { replay(cpol_fuzz_audit, "audit", 1); }
+Test(fuzz_regressions, proxy, .timeout = 600) { replay(cpol_fuzz_proxy, "proxy", 1); }

@@ -221,7 +221,7 @@ static const struct {
 	  "2:11: error: unexpected 'cwd', expected a string\n" },
 	{ "network mode unknown",
 	  "sandbox {\n    network some;\n}\n", 0,
-	  "2:13: error: unexpected 'some', expected 'none', 'any', 'outbound' or 'connect'\n" },
+	  "2:13: error: unexpected 'some', expected 'none', 'any', 'outbound', 'connect', 'allow' or 'deny'\n" },
 	{ "writes outside what",
 	  "rule \"r\" {\n    when writes outside;\n    forbid;\n}\n", 0,
 	  "2:24: error: unexpected ';', expected 'sandbox'\n" },
@@ -390,7 +390,7 @@ Test(errors, errors_in_adjacent_short_statements_are_each_reported)
 		{ "sandbox {\n    read;\n    write;\n    network;\n}\n",
 		  "2:9: error: unexpected ';', expected a string or a name\n"
 		  "3:10: error: unexpected ';', expected a string or a name\n"
-		  "4:12: error: unexpected ';', expected 'none', 'any', 'outbound' or 'connect'\n" },
+		  "4:12: error: unexpected ';', expected 'none', 'any', 'outbound', 'connect', 'allow' or 'deny'\n" },
 		{ "test {\n    allow;\n    forbid 1;\n    prompt \"x\" cwd;\n}\n",
 		  "2:10: error: unexpected ';', expected a string\n"
 		  "3:12: error: unexpected number, expected a string\n"

@@ -524,11 +524,11 @@ int main(int argc, char **argv)
 		d = res.verdict.decision;
 
 	if (r.o.explain) {
-		char lx[16384];
+		char lx[16384], ex[20480];
 		run_layers_explain(&layers, r.o.json, lx, sizeof lx);
+		run_explain_sandbox(r.im, &r.env, d, r.o.json, run_layers_any(&layers) ? lx : "", ex, sizeof ex);
 		rc = (r.o.json == 2 ? cpol_explain_codex(&res, r.o.argv, r.o.argc)
-		                    : run_explain_ex(dim, &res, r.o.json, r.o.argv, r.o.argc,
-		                                     run_layers_any(&layers) ? lx : NULL)) < 0
+		                    : run_explain_ex(dim, &res, r.o.json, r.o.argv, r.o.argc, ex[0] ? ex : NULL)) < 0
 		             ? fail("cannot print the explanation")
 		             : 0;
 		if (fflush(stdout) != 0)

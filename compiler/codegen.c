@@ -902,7 +902,8 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	struct cpol_img_meta meta;
 	memset(&meta, 0, sizeof meta);
 	meta.name = sid(&g, m->name, m->namelen);
-	meta.flags = (m->trusted ? CPOL_IMGF_TRUSTED : 0) | (g.ro_filter ? CPOL_IMGF_RO_FILTER : 0);
+	meta.flags = (m->trusted ? CPOL_IMGF_TRUSTED : 0) | (g.ro_filter ? CPOL_IMGF_RO_FILTER : 0) |
+	             (m->def_confined ? CPOL_IMGF_CONFINED_DEFAULT : 0);
 	meta.def = m->def;
 	meta.nrules = m->nrules;
 	meta.ngroups = g.ngroups;

@@ -133,7 +133,8 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 	        (unsigned long long)h->size, im->hash);
 	fprintf(out, "policy: ");
 	qstr(out, im, m->name);
-	fprintf(out, "\ndefault: %s\nflags:%s%s%s\n", dec_names[m->def], m->flags & CPOL_IMGF_TRUSTED ? " trusted" : "",
+	fprintf(out, "\ndefault: %s%s\nflags:%s%s%s\n", dec_names[m->def],
+	        m->flags & CPOL_IMGF_CONFINED_DEFAULT ? " inside sandbox" : "", m->flags & CPOL_IMGF_TRUSTED ? " trusted" : "",
 	        m->flags & CPOL_IMGF_RO_FILTER ? " read-only-filter" : "", m->flags ? "" : " -");
 
 	fputs("\nsections:\n", out);

@@ -855,6 +855,8 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 		case CPOL_S_DEFAULT:
 			T(F, "default ");
 			put_dec(F, s->u.def.dec);
+			if (s->u.def.confined)
+				T(F, " inside sandbox");
 			break;
 		case CPOL_S_SET:
 			T(F, "set ");

@@ -168,7 +168,7 @@ typedef struct cpol_stmt {
 		} include;
 		struct { cpol_sbitem *items; } sandbox;
 		struct { cpol_limit *items; } limits;
-		struct { uint8_t dec; } def;
+		struct { uint8_t dec; uint8_t confined; } def; /* confined: `default allow inside sandbox` */
 		struct {
 			const char *name; uint32_t len;
 			cpol_list list;

@@ -102,6 +102,13 @@ stmt ::= DEFAULT(K) decision(D) SEMI. {
 	if (s) s->u.def.dec = (uint8_t)D.num;
 	cpol_ast_append(P, s);
 }
+/* A command no rule judges runs confined by the sandbox when the policy has
+ * seen all of it, and asks otherwise. */
+stmt ::= DEFAULT(K) ALLOW INSIDE SANDBOX SEMI. {
+	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_DEFAULT, K.loc);
+	if (s) { s->u.def.dec = CPOL_DEC_ALLOW; s->u.def.confined = 1; }
+	cpol_ast_append(P, s);
+}
 stmt ::= SET(K) IDENT(N) EQ list(L) SEMI. {
 	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_SET, K.loc);
 	/* A name token points into the source: copy it, NUL-terminated, so

@@ -754,6 +754,27 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		best->rule = CPOL_NONE;
 		best->bname = "default";
 		best->breason = "no rule matched";
+		if (im->meta->flags & CPOL_IMGF_CONFINED_DEFAULT) {
+			/* Only what the policy has seen whole runs without asking:
+			 * a word an expansion or glob decides may make it another
+			 * command (or an option the sandbox cannot hold back). */
+			best->bname = "sandboxed default";
+			if (f->argv == ctx->sh_argv) {
+				/* a command line the policy has no shell rule to split */
+				best->dec = CPOL_PROMPT;
+				best->breason = "no rule matched, and the policy cannot split this command line";
+			} else if (f->unk) {
+				best->dec = CPOL_PROMPT;
+				best->breason = "no rule matched, and an expansion or glob decides what a word becomes";
+				for (uint32_t k = 0; k < f->argc && !best->m; k++)
+					if (word_unknown(f, k)) {
+						best->m = f->argv[k];
+						best->mlen = cpol_alen(f, k);
+					}
+			} else {
+				best->breason = "no rule matched: it runs confined by the profile's sandbox";
+			}
+		}
 		if (maybe && best->dec != CPOL_ALLOW) {
 			best->bname = cpol_img_string(im, maybe->name, NULL);
 			best->breason = "the rule might allow it, but an expansion or glob decides what this word becomes";

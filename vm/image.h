@@ -52,7 +52,10 @@ struct cpol_img_section {
 enum {
 	CPOL_IMGF_TRUSTED = 1u << 0,   /* grants everything: codexrun wants --trusted */
 	CPOL_IMGF_RO_FILTER = 1u << 1, /* the seccomp filter refuses metadata changes */
-	CPOL_IMGF__ALL = CPOL_IMGF_TRUSTED | CPOL_IMGF_RO_FILTER
+	/* def is allow for commands the policy has fully seen (they run
+	 * confined by the sandbox); prompt for the others */
+	CPOL_IMGF_CONFINED_DEFAULT = 1u << 2,
+	CPOL_IMGF__ALL = CPOL_IMGF_TRUSTED | CPOL_IMGF_RO_FILTER | CPOL_IMGF_CONFINED_DEFAULT
 };
 
 struct cpol_img_meta {

@@ -398,6 +398,8 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 	im->meta = (const void *)(im->base + secs[CPOL_SEC_META].off);
 	if (im->meta->def > CPOL_FORBID || (im->meta->flags & ~(uint32_t)CPOL_IMGF__ALL))
 		return BAD("meta section has an unknown default or flags");
+	if ((im->meta->flags & CPOL_IMGF_CONFINED_DEFAULT) && im->meta->def != CPOL_ALLOW)
+		return BAD("a sandboxed default must be allow");
 	if (im->meta->ngroups > (1u << 24))
 		return BAD("too many substring groups");
 	if (verify_strings(im, &secs[CPOL_SEC_STRINGS], err) < 0 ||

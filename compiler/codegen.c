@@ -307,7 +307,7 @@ static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
 		return;
 	case CPOL_C_WRITES: {
 		static const uint8_t wm[] = { [CPOL_W_ANY] = CPOL_WM_ANY, [CPOL_W_OUTSIDE] = CPOL_WM_OUTSIDE,
-		                              [CPOL_W_INSIDE] = CPOL_WM_INSIDE };
+		                              [CPOL_W_INSIDE] = CPOL_WM_INSIDE, [CPOL_W_ROOT] = CPOL_WM_ROOT };
 		emit(g, CPOL_OP_WRITES, wm[c->op], 0, 0);
 		return;
 	}

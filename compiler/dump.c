@@ -15,7 +15,7 @@ static const char *const dec_names[] = { "allow", "prompt", "forbid" };
 static const char *const pred_names[] = { "in", "prefix", "suffix", "contains", "flag", "option",
                                           "contains-char" };
 static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
-static const char *const wmode_names[] = { "", " outside sandbox.write", " inside sandbox.write" };
+static const char *const wmode_names[] = { "", " outside sandbox.write", " inside sandbox.write", " sandbox.write" };
 static const char *const net_names[] = { "none", "connect", "outbound", "any" };
 static const char *const var_names[] = { "", "$WORKSPACE", "$TMPDIR", "$HOME", "" };
 static const char *const target_names[] = { "", "last", "operands", "after", "value", "cwd" };

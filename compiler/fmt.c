@@ -577,7 +577,7 @@ static struct span cond_span(struct fmt *F, const cpol_cond *c)
 		r.e = cond_span(F, c->a).e;
 		break;
 	case CPOL_C_WRITES:
-		r.e = r.s + (c->op == CPOL_W_ANY ? 0 : 4);
+		r.e = r.s + (c->op == CPOL_W_ANY ? 0 : c->op == CPOL_W_ROOT ? 3 : 4);
 		break;
 	case CPOL_C_ARGC:
 		r.e = r.s + 2;
@@ -635,6 +635,8 @@ static void put_atom(struct fmt *F, const cpol_cond *c)
 			T(F, "writes outside sandbox.write");
 		else if (c->op == CPOL_W_INSIDE)
 			T(F, "writes inside sandbox.write");
+		else if (c->op == CPOL_W_ROOT)
+			T(F, "writes sandbox.write");
 		else
 			T(F, "writes");
 		break;

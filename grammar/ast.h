@@ -73,7 +73,7 @@ enum cpol_pred {
 
 enum cpol_cmp { CPOL_CMP_EQ, CPOL_CMP_NE, CPOL_CMP_LT, CPOL_CMP_LE, CPOL_CMP_GT, CPOL_CMP_GE };
 
-enum cpol_writes_mode { CPOL_W_ANY, CPOL_W_OUTSIDE, CPOL_W_INSIDE };
+enum cpol_writes_mode { CPOL_W_ANY, CPOL_W_OUTSIDE, CPOL_W_INSIDE, CPOL_W_ROOT };
 
 typedef struct cpol_cond {
 	uint8_t kind;             /* enum cpol_cond_kind */

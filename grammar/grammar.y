@@ -318,6 +318,8 @@ cond(C) ::= ARGC(K) cmp(O) INT(N). {
 cond(C) ::= WRITES(K). { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_ANY; }
 cond(C) ::= WRITES(K) OUTSIDE SANDBOX DOT WRITE. { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_OUTSIDE; }
 cond(C) ::= WRITES(K) INSIDE SANDBOX DOT WRITE.  { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_INSIDE; }
+/* a write root itself (deleting or replacing the workspace as a whole) */
+cond(C) ::= WRITES(K) SANDBOX DOT WRITE.  { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_ROOT; }
 cond(C) ::= NETWORK(K). { C = cpol_ast_cond(P, CPOL_C_NETWORK, K.loc); }
 cond(C) ::= OPTIONS(K) ONLY setx(L). { C = cpol_ast_cond(P, CPOL_C_OPTIONS, K.loc); if (C) C->list = L; }
 

@@ -149,7 +149,8 @@ enum cpol_img_pred {
 };
 
 /* WRITES modes (a). */
-enum cpol_img_wmode { CPOL_WM_ANY = 0, CPOL_WM_OUTSIDE, CPOL_WM_INSIDE };
+/* ROOT: a target is a write root itself (or all of it, ROOT/STAR) */
+enum cpol_img_wmode { CPOL_WM_ANY = 0, CPOL_WM_OUTSIDE, CPOL_WM_INSIDE, CPOL_WM_ROOT };
 
 struct cpol_img_insn {
 	uint8_t  op;

@@ -115,7 +115,7 @@ static int verify_code(struct cpol_image *im, const struct sec *s, cpol_error *e
 				return BAD("instruction %u names substring group %u that does not exist", pc, i->c);
 			break;
 		case CPOL_OP_WRITES:
-			if (i->a > 2)
+			if (i->a > CPOL_WM_ROOT)
 				return BAD("instruction %u has unknown write mode %u", pc, i->a);
 			break;
 		default:

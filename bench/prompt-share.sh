@@ -3,7 +3,8 @@
 # for commands that do not need it. Two figures per corpus:
 #
 #  1. the share of its (distinct) lines each profile decides allow (by a rule
-#     or by the default), prompt and forbid, judged as `sh -c LINE`;
+#     or by the default: "default" or "sandboxed default"), prompt and
+#     forbid, judged as `sh -c LINE`;
 #  2. each line (every Nth with --every=N) run once in a throwaway copy of
 #     the oracle's fixture workspace, inside the workspace-write sandbox with
 #     no rules (tests/oracle/sandbox-only.cpol), under strace: among the
@@ -54,7 +55,7 @@ for c in $corpora; do
 	echo "== $name: $total distinct lines"
 	printf '%-16s %8s %8s %8s %8s %8s\n' profile allow-rule allow-def allow prompt forbid
 	awk -F'\t' '
-		{ n[$1]++; if ($2 == "allow" && $3 == "default") ad[$1]++; else if ($2 == "allow") ar[$1]++; else c[$1, $2]++
+		{ n[$1]++; if ($2 == "allow" && $3 ~ /(^|sandboxed )default$/) ad[$1]++; else if ($2 == "allow") ar[$1]++; else c[$1, $2]++
 		  if (!($1 in order)) { order[$1] = ++k; names[k] = $1 } }
 		function pct(x, t) { return sprintf("%7.1f%%", t ? 100 * x / t : 0) }
 		END { for (i = 1; i <= k; i++) { p = names[i]
@@ -83,13 +84,15 @@ for c in $corpora; do
 	awk -F'\t' -v name="$name" -v every="$every" '
 		$3 == "timeout" { to++; next }
 		$3 == "missing" { mi++; next }
-		{ n++; if ($3 == "clean") { cl++; if ($1 != "allow") ask[$1]++; else if ($2 == "default") dflt++; else rule++ }
-		  else if ($1 == "allow" && $2 != "default") bad++ }
+		{ n++; if ($3 == "clean") { cl++; if ($1 != "allow") ask[$1]++; else if ($2 ~ /(^|sandboxed )default$/) dflt++; else rule++ }
+		  else if ($1 == "allow" && $2 ~ /(^|sandboxed )default$/) baddef++
+		  else if ($1 == "allow") bad++ }
 		END {
 			printf "run in the workspace-write sandbox: %d lines (every %d), %d clean (no write outside, no network), %d not; left out: %d timed out, %d not installed\n", n + to + mi, every, cl, n - cl, to, mi
 			asked = ask["prompt"] + ask["forbid"]
 			printf "of the clean ones workspace-write allows %d by a rule, %d by its default, prompts %d, forbids %d\n", rule, dflt, ask["prompt"], ask["forbid"]
 			printf "rule-allowed by workspace-write yet not clean: %d\n", bad
+			printf "default-allowed (run confined) by workspace-write yet not clean: %d\n", baddef
 			printf "PROMPT-SHARE %s: %.1f%% of the commands that keep to the sandbox are prompted or refused by workspace-write (%d of %d)\n", name, cl ? 100 * asked / cl : 0, asked, cl
 		}' "$s/runs"
 	[ -n "${PROMPT_SHARE_KEEP:-}" ] && cp "$s/runs" "$PROMPT_SHARE_KEEP.$name.tsv"

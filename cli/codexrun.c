@@ -513,11 +513,12 @@ static int explain(struct run *r)
 {
 	if (!r->o.explain)
 		return RUN_GO;
-	char lx[16384];
+	char lx[16384], ex[20480];
 	run_layers_explain(&r->layers, r->o.json, lx, sizeof lx);
+	/* what the profile's sandbox holds the command to */
+	run_explain_sandbox(r->im, &r->env, r->d, r->o.json, run_layers_any(&r->layers) ? lx : "", ex, sizeof ex);
 	int rc = (r->o.json == 2 ? cpol_explain_codex(&r->res, r->o.argv, r->o.argc)
-	                         : run_explain_ex(r->dim, &r->res, r->o.json, r->o.argv, r->o.argc,
-	                                          run_layers_any(&r->layers) ? lx : NULL)) < 0
+	                         : run_explain_ex(r->dim, &r->res, r->o.json, r->o.argv, r->o.argc, ex[0] ? ex : NULL)) < 0
 	         ? fail("cannot print the explanation")
 	         : 0;
 	if (fflush(stdout) != 0)

@@ -51,6 +51,14 @@ int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char 
  * (no braces), as --explain --json and codexpol-mcp's check tool write them. */
 struct cpol_jbuf;
 void run_json_verdict(struct cpol_jbuf *b, const cpol_verdict *v);
+/* "runs confined: writes only A, B; network none" (or "runs unconfined"
+ * for a trusted profile): what the sandbox of spec holds the command to. */
+void run_confined_text(const struct cpol_sandbox_spec *spec, char *buf, size_t cap);
+/* The `extra` of run_explain_ex for decision d: what the profile's sandbox
+ * holds an allowed or prompted command to (a "sandbox" JSON field or text
+ * line; nothing for forbid), then tail (more of the same kind). */
+void run_explain_sandbox(const cpol_image *im, const cpol_env *env, cpol_decision d, int json, const char *tail,
+                         char *buf, size_t cap);
 /* Format "file:line:col" of a verdict into buf ("" for built-ins). */
 const char *run_source(const cpol_verdict *v, char *buf, size_t cap);
 

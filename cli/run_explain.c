@@ -4,6 +4,7 @@
  * text shows the whole command, and nothing from the command or the policy
  * reaches the terminal raw (audit/show.h); JSON escapes it all anyway. */
 #include "cli/run.h"
+#include "sandbox/spec.h"
 #include "audit/jsonl.h"
 #include "audit/show.h"
 #include "vm/query.h"
@@ -19,6 +20,74 @@ const char *run_source(const cpol_verdict *v, char *buf, size_t cap)
 	else
 		snprintf(buf, cap, "%s:%u:%u", v->file, v->line, v->col);
 	return buf;
+}
+
+void run_confined_text(const struct cpol_sandbox_spec *s, char *buf, size_t cap)
+{
+	size_t n;
+	if (s->trusted) {
+		snprintf(buf, cap, "runs unconfined (the profile grants everything)");
+		return;
+	}
+	n = (size_t)snprintf(buf, cap, "runs confined: writes only ");
+	for (size_t i = 0; i < s->nwrite && n < cap; i++) {
+		size_t k = 0;
+		while (k < i && strcmp(s->write_roots[k], s->write_roots[i]) != 0)
+			k++;
+		if (k == i) /* $TMPDIR is often /tmp */
+			n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", s->write_roots[i]);
+	}
+	if (!s->nwrite && n < cap)
+		n += (size_t)snprintf(buf + n, cap - n, "nothing");
+	if (n >= cap)
+		return;
+	switch (s->net) {
+	case CPOL_NET_NONE:
+		snprintf(buf + n, cap - n, "; network none");
+		break;
+	case CPOL_NET_CONNECT:
+		n += (size_t)snprintf(buf + n, cap - n, "; network: TCP connect to port");
+		for (size_t i = 0; i < s->nconnect && n < cap; i++)
+			n += (size_t)snprintf(buf + n, cap - n, "%s%u", i ? ", " : " ", (unsigned)s->connect_ports[i]);
+		break;
+	case CPOL_NET_OUTBOUND:
+		snprintf(buf + n, cap - n, "; network outbound (TCP connect to any host and port)");
+		break;
+	default:
+		snprintf(buf + n, cap - n, "; network any");
+		break;
+	}
+}
+
+void run_explain_sandbox(const cpol_image *im, const cpol_env *env, cpol_decision d, int json, const char *tail,
+                         char *buf, size_t cap)
+{
+	char t[8192];
+	struct cpol_spec rs;
+	memset(&rs, 0, sizeof rs);
+	cpol_error err;
+	t[0] = 0;
+	if (d != CPOL_FORBID && cpol_spec_read(im, env, 0, &rs, &err) == 0) {
+		run_confined_text(&rs.spec, t, sizeof t);
+		cpol_spec_free(&rs);
+	}
+	if (!t[0]) {
+		snprintf(buf, cap, "%s", tail);
+		return;
+	}
+	if (json) {
+		struct cpol_jbuf b;
+		cpol_jbuf_init(&b, buf, cap);
+		cpol_jbuf_raw(&b, ",\"sandbox\":", 11);
+		cpol_jbuf_str(&b, t, strlen(t), sizeof t);
+		cpol_jbuf_raw(&b, tail, strlen(tail));
+		if (b.full || b.len >= cap)
+			snprintf(buf, cap, "%s", tail);
+		else
+			buf[b.len] = 0;
+		return;
+	}
+	snprintf(buf, cap, "sandbox:  %s\n%s", t, tail);
 }
 
 /* A string member, cut past 4096 bytes (visibly, see audit/jsonl.h). */

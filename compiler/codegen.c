@@ -279,7 +279,7 @@ static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
 		return;
 	case CPOL_C_WRITES: {
 		static const uint8_t wm[] = { [CPOL_W_ANY] = CPOL_WM_ANY, [CPOL_W_OUTSIDE] = CPOL_WM_OUTSIDE,
-		                              [CPOL_W_INSIDE] = CPOL_WM_INSIDE };
+		                              [CPOL_W_INSIDE] = CPOL_WM_INSIDE, [CPOL_W_ROOT] = CPOL_WM_ROOT };
 		emit(g, CPOL_OP_WRITES, wm[c->op], 0, 0);
 		return;
 	}
@@ -884,7 +884,8 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	struct cpol_img_meta meta;
 	memset(&meta, 0, sizeof meta);
 	meta.name = sid(&g, m->name, m->namelen);
-	meta.flags = (m->trusted ? CPOL_IMGF_TRUSTED : 0) | (g.ro_filter ? CPOL_IMGF_RO_FILTER : 0);
+	meta.flags = (m->trusted ? CPOL_IMGF_TRUSTED : 0) | (g.ro_filter ? CPOL_IMGF_RO_FILTER : 0) |
+	             (m->def_confined ? CPOL_IMGF_CONFINED_DEFAULT : 0);
 	meta.def = m->def;
 	meta.nrules = m->nrules;
 	meta.ngroups = g.ngroups;

@@ -19,6 +19,7 @@ struct cpol_model {
 	cpol_file *main;
 	const char *name; uint32_t namelen;
 	uint8_t def;                       /* enum cpol_dec */
+	uint8_t def_confined;              /* `default allow inside sandbox` */
 	cpol_stmt *policy, *deflt, *sandbox;
 	cpol_stmt **rules;   uint32_t nrules;
 	cpol_stmt **intents; uint32_t nintents;

@@ -12,7 +12,7 @@ static const char *const sec_names[CPOL_SEC__COUNT] = {
 	"wrappers", "grants", "limits",
 };
 static const char *const dec_names[] = { "allow", "prompt", "forbid" };
-static const char *const wmode_names[] = { "", " outside sandbox.write", " inside sandbox.write" };
+static const char *const wmode_names[] = { "", " outside sandbox.write", " inside sandbox.write", " sandbox.write" };
 static const char *const net_names[] = { "none", "connect", "outbound", "any" };
 static const char *const var_names[] = { "", "$WORKSPACE", "$TMPDIR", "$HOME", "" };
 static const char *const target_names[] = { "", "last", "operands", "after", "value", "cwd" };
@@ -130,7 +130,8 @@ int cpol_dump(const struct cpol_image *im, FILE *out)
 	        (unsigned long long)h->size, im->hash);
 	fprintf(out, "policy: ");
 	qstr(out, im, m->name);
-	fprintf(out, "\ndefault: %s\nflags:%s%s%s\n", dec_names[m->def], m->flags & CPOL_IMGF_TRUSTED ? " trusted" : "",
+	fprintf(out, "\ndefault: %s%s\nflags:%s%s%s\n", dec_names[m->def],
+	        m->flags & CPOL_IMGF_CONFINED_DEFAULT ? " inside sandbox" : "", m->flags & CPOL_IMGF_TRUSTED ? " trusted" : "",
 	        m->flags & CPOL_IMGF_RO_FILTER ? " read-only-filter" : "", m->flags ? "" : " -");
 
 	fputs("\nsections:\n", out);

@@ -618,6 +618,7 @@ int cpol_resolve(cpol_unit *u, cpol_file *main, struct cpol_model *m)
 			else if (t->cwd && t->cwd[0] != '/')
 				cpol_error_at(u, t->loc, "an example's cwd must be an absolute path");
 	m->def = m->deflt ? m->deflt->u.def.dec : CPOL_DEC_PROMPT;
+	m->def_confined = m->deflt ? m->deflt->u.def.confined : 0;
 	if (m->policy) {
 		m->name = m->policy->u.policy.name;
 		m->namelen = m->policy->u.policy.len;

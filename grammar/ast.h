@@ -84,7 +84,7 @@ static inline unsigned cpol_pred_image(unsigned p)
 	}
 }
 
-enum cpol_writes_mode { CPOL_W_ANY, CPOL_W_OUTSIDE, CPOL_W_INSIDE };
+enum cpol_writes_mode { CPOL_W_ANY, CPOL_W_OUTSIDE, CPOL_W_INSIDE, CPOL_W_ROOT };
 
 typedef struct cpol_cond {
 	uint8_t kind;             /* enum cpol_cond_kind */
@@ -176,7 +176,7 @@ typedef struct cpol_stmt {
 		} include;
 		struct { cpol_sbitem *items; } sandbox;
 		struct { cpol_limit *items; } limits;
-		struct { uint8_t dec; } def;
+		struct { uint8_t dec; uint8_t confined; } def; /* confined: `default allow inside sandbox` */
 		struct {
 			const char *name; uint32_t len;
 			cpol_list list;

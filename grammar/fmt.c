@@ -554,7 +554,7 @@ static struct span cond_span(struct fmt *F, const cpol_cond *c)
 		r.e = cond_span(F, c->a).e;
 		break;
 	case CPOL_C_WRITES:
-		r.e = r.s + (c->op == CPOL_W_ANY ? 0 : 4);
+		r.e = r.s + (c->op == CPOL_W_ANY ? 0 : c->op == CPOL_W_ROOT ? 3 : 4);
 		break;
 	case CPOL_C_ARGC:
 		r.e = r.s + 2;
@@ -613,6 +613,8 @@ static void put_atom(struct fmt *F, const cpol_cond *c)
 			T(F, "writes outside sandbox.write");
 		else if (c->op == CPOL_W_INSIDE)
 			T(F, "writes inside sandbox.write");
+		else if (c->op == CPOL_W_ROOT)
+			T(F, "writes sandbox.write");
 		else
 			T(F, "writes");
 		break;
@@ -833,6 +835,8 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 		case CPOL_S_DEFAULT:
 			T(F, "default ");
 			put_dec(F, s->u.def.dec);
+			if (s->u.def.confined)
+				T(F, " inside sandbox");
 			break;
 		case CPOL_S_SET:
 			T(F, "set ");

@@ -102,6 +102,13 @@ stmt ::= DEFAULT(K) decision(D) SEMI. {
 	if (s) s->u.def.dec = (uint8_t)D.num;
 	cpol_ast_append(P, s);
 }
+/* A command no rule judges runs confined by the sandbox when the policy has
+ * seen all of it, and asks otherwise. */
+stmt ::= DEFAULT(K) ALLOW INSIDE SANDBOX SEMI. {
+	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_DEFAULT, K.loc);
+	if (s) { s->u.def.dec = CPOL_DEC_ALLOW; s->u.def.confined = 1; }
+	cpol_ast_append(P, s);
+}
 stmt ::= SET(K) IDENT(N) EQ list(L) SEMI. {
 	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_SET, K.loc);
 	/* A name token points into the source: copy it, NUL-terminated, so
@@ -314,6 +321,8 @@ cond(C) ::= ARGC(K) cmp(O) INT(N). {
 cond(C) ::= WRITES(K). { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_ANY; }
 cond(C) ::= WRITES(K) OUTSIDE SANDBOX DOT WRITE. { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_OUTSIDE; }
 cond(C) ::= WRITES(K) INSIDE SANDBOX DOT WRITE.  { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_INSIDE; }
+/* a write root itself (deleting or replacing the workspace as a whole) */
+cond(C) ::= WRITES(K) SANDBOX DOT WRITE.  { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_ROOT; }
 cond(C) ::= NETWORK(K). { C = cpol_ast_cond(P, CPOL_C_NETWORK, K.loc); }
 cond(C) ::= OPTIONS(K) ONLY setx(L). { C = cpol_ast_cond(P, CPOL_C_OPTIONS, K.loc); if (C) C->list = L; }
 

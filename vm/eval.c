@@ -178,9 +178,14 @@ static int intent_test(struct cpol_ctx *ctx, struct cpol_frame *f, const struct 
 		r = f->nwrite > 0;
 	else if (i->a == CPOL_WM_OUTSIDE)
 		r = f->outside > 0;
+	else if (i->a == CPOL_WM_ROOT)
+		r = f->nroot > 0;
 	else
 		r = f->nwrite > 0 && f->outside == 0;
-	if (r && f->wm) {
+	if (r && i->a == CPOL_WM_ROOT) {
+		f->m = f->rm;
+		f->mlen = f->rmlen;
+	} else if (r && f->wm) {
 		f->m = f->wm;
 		f->mlen = f->wmlen;
 	}
@@ -460,8 +465,9 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			 * outside the roots (or a network program) is certain,
 			 * also when another target is unknown. */
 			int sure = (i->op == CPOL_OP_NET && lit) ||
-			           (i->op == CPOL_OP_WRITES && lit && i->a != CPOL_WM_INSIDE &&
-			            (!unknown_ptr(f, f->wm) || f->sureout > 0));
+			           (i->op == CPOL_OP_WRITES && lit &&
+			            (i->a == CPOL_WM_ROOT ? !unknown_ptr(f, f->rm)
+			                                  : i->a != CPOL_WM_INSIDE && (!unknown_ptr(f, f->wm) || f->sureout > 0)));
 			if (sure || f->prog == 0 || f->untrusted || im->progs[f->prog].nintents == 0) {
 				r = lit;
 			} else {
@@ -486,6 +492,26 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 		}
 		}
 	}
+}
+
+/* Is f a shell builtin that runs a string or rebinds a name (eval, source,
+ * trap, alias, ...), reached through a wrapper (`builtin eval ...`)? */
+static const char *builtin_unseen(const struct cpol_ctx *ctx, const struct cpol_frame *f)
+{
+	uint32_t lens[64], n = f->argc < 64 ? f->argc : 64; /* the builtins' words that matter come first */
+	if (n == 0)
+		return NULL;
+	for (uint32_t k = 0; k < n; k++)
+		lens[k] = cpol_alen(f, k);
+	struct cpol_shell_cmd c;
+	memset(&c, 0, sizeof c);
+	c.argc = n;
+	c.argv = (const char **)(uintptr_t)f->argv;
+	c.lens = lens;
+	c.wflags = f->wflags;
+	uint32_t at;
+	int rb = 0;
+	return cpol_builtin_unknowable(&c, 0, ctx->sh_dialect, &at, &rb);
 }
 
 /* Record what the automaton found at `row`: every output on its chain. */
@@ -742,11 +768,14 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	/* A wrapper (env, timeout, xargs, find -exec, ...) runs a command of
 	 * its own: judge that too, and keep the stricter. What the wrapper
 	 * runs, not the default, decides when no rule is about the wrapper. */
+	int unread = 0; /* a wrapper whose command could not be found */
 	if (f->prog && !f->untrusted && (!best->set || best->dec != CPOL_FORBID)) {
 		const struct cpol_img_wrapper *w = cpol_wrapper_of(im, f->prog);
 		struct cpol_iv v;
 		if (w && cpol_eval_wrapped(ctx, f, w, &v))
 			cpol_iv_merge(best, &v);
+		else
+			unread = w != NULL;
 	}
 	if (!best->set) {
 		best->set = 1;
@@ -754,6 +783,40 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		best->rule = CPOL_NONE;
 		best->bname = "default";
 		best->breason = "no rule matched";
+		if (im->meta->flags & CPOL_IMGF_CONFINED_DEFAULT) {
+			/* Only what the policy has seen whole runs without asking:
+			 * a word an expansion or glob decides may make it another
+			 * command (or an option the sandbox cannot hold back). */
+			best->bname = "sandboxed default";
+			if (f->argc)
+				cpol_intents(ctx, f);
+			if (f->argv == ctx->sh_argv) {
+				/* a command line the policy has no shell rule to split */
+				best->dec = CPOL_PROMPT;
+				best->breason = "no rule matched, and the policy cannot split this command line";
+			} else if (builtin_unseen(ctx, f)) {
+				best->dec = CPOL_PROMPT;
+				best->breason = "no rule matched, and this shell builtin runs a string or rebinds a name";
+			} else if (unread) {
+				best->dec = CPOL_PROMPT;
+				best->breason = "no rule matched, and the options of this wrapper hide which command it runs";
+			} else if (f->istate == 2 && f->net && im->sb->net != CPOL_IN_NONE) {
+				/* the sandbox lets the connection out, and data with it */
+				best->dec = CPOL_PROMPT;
+				best->breason = "no rule matched, and it reaches the network, where the sandbox cannot stop data "
+				                "leaving";
+			} else if (f->unk) {
+				best->dec = CPOL_PROMPT;
+				best->breason = "no rule matched, and an expansion or glob decides what a word becomes";
+				for (uint32_t k = 0; k < f->argc && !best->m; k++)
+					if (word_unknown(f, k)) {
+						best->m = f->argv[k];
+						best->mlen = cpol_alen(f, k);
+					}
+			} else {
+				best->breason = "no rule matched: it runs confined by the profile's sandbox";
+			}
+		}
 		if (maybe && best->dec != CPOL_ALLOW) {
 			best->bname = cpol_img_string(im, maybe->name, NULL);
 			best->breason = "the rule might allow it, but an expansion or glob decides what this word becomes";

@@ -51,6 +51,9 @@ struct cpol_frame {
 	uint32_t mlen;
 	const char *wm;         /* first write target outside the roots */
 	uint32_t wmlen;
+	uint32_t nroot;         /* targets that are a write root as a whole */
+	const char *rm;         /* the first of them */
+	uint32_t rmlen;
 	uint32_t ahash[64];     /* argument hashes for set lookups, as computed */
 };
 

@@ -55,7 +55,10 @@ struct cpol_img_section {
 enum {
 	CPOL_IMGF_TRUSTED = 1u << 0,   /* grants everything: codexrun wants --trusted */
 	CPOL_IMGF_RO_FILTER = 1u << 1, /* the seccomp filter refuses metadata changes */
-	CPOL_IMGF__ALL = CPOL_IMGF_TRUSTED | CPOL_IMGF_RO_FILTER
+	/* def is allow for commands the policy has fully seen (they run
+	 * confined by the sandbox); prompt for the others */
+	CPOL_IMGF_CONFINED_DEFAULT = 1u << 2,
+	CPOL_IMGF__ALL = CPOL_IMGF_TRUSTED | CPOL_IMGF_RO_FILTER | CPOL_IMGF_CONFINED_DEFAULT
 };
 
 struct cpol_img_meta {
@@ -144,7 +147,8 @@ enum cpol_op {
  * whether operand c is a set or a substring group. */
 
 /* WRITES modes (a). */
-enum cpol_img_wmode { CPOL_WM_ANY = 0, CPOL_WM_OUTSIDE, CPOL_WM_INSIDE };
+/* ROOT: a target is a write root itself (or all of it, ROOT/STAR) */
+enum cpol_img_wmode { CPOL_WM_ANY = 0, CPOL_WM_OUTSIDE, CPOL_WM_INSIDE, CPOL_WM_ROOT };
 
 struct cpol_img_insn {
 	uint8_t  op;

@@ -78,11 +78,30 @@ int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n)
 	return 0;
 }
 
+/* Is s a write root itself, or all of it (ROOT/STAR), however it is
+ * spelled (/ws, /ws/, ../ws, ~/ws, ., ./, src/..)? */
+static int whole_root(const struct cpol_ctx *ctx, const char *s, uint32_t n)
+{
+	if (n >= 1 && s[n - 1] == '*' && (n == 1 || s[n - 2] == '/'))
+		n--; /* the glob itself, as written: everything in the folder */
+	char path[CPOL_PATH_BUF];
+	long m = cpol_path_normalize(ctx->cwd, ctx->cwdlen, ctx->home, ctx->homelen, n ? s : ".", n ? n : 1, path,
+	                             sizeof path);
+	for (uint32_t k = 0; m > 0 && k < ctx->nwroots; k++)
+		if (ctx->wroots[k].len == (uint32_t)m && memcmp(ctx->wroots[k].path, path, (size_t)m) == 0)
+			return 1;
+	return 0;
+}
+
 /* sure: the target is a literal word that is a target whatever the
  * unknown words of the command become. */
 static void target(const struct cpol_ctx *ctx, struct cpol_frame *f, const char *s, uint32_t n, int sure)
 {
 	f->nwrite++;
+	if (whole_root(ctx, s, n) && !f->nroot++) {
+		f->rm = s;
+		f->rmlen = n;
+	}
 	if (!cpol_target_inside(ctx, s, n)) {
 		if (!f->outside) {
 			f->wm = s;

@@ -115,7 +115,7 @@ static int verify_code(struct cpol_image *im, const struct sec *s, cpol_error *e
 				return BAD("instruction %u names substring group %u that does not exist", pc, i->c);
 			break;
 		case CPOL_OP_WRITES:
-			if (i->a > 2)
+			if (i->a > CPOL_WM_ROOT)
 				return BAD("instruction %u has unknown write mode %u", pc, i->a);
 			break;
 		default:
@@ -400,6 +400,8 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 	im->meta = (const void *)(im->base + secs[CPOL_SEC_META].off);
 	if (im->meta->def > CPOL_FORBID || (im->meta->flags & ~(uint32_t)CPOL_IMGF__ALL))
 		return BAD("meta section has an unknown default or flags");
+	if ((im->meta->flags & CPOL_IMGF_CONFINED_DEFAULT) && im->meta->def != CPOL_ALLOW)
+		return BAD("a sandboxed default must be allow");
 	if (im->meta->ngroups > (1u << 24))
 		return BAD("too many substring groups");
 	if (verify_strings(im, &secs[CPOL_SEC_STRINGS], err) < 0 ||

@@ -358,25 +358,52 @@ Test(hook, prompt_per_agent)
 	struct run r;
 	static const char claude[] =
 		"{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
-		"\"tool_use_id\":\"toolu_3\",\"tool_input\":{\"command\":\"make all\"}}";
+		"\"tool_use_id\":\"toolu_3\",\"tool_input\":{\"command\":\"git clean -fdx\"}}";
 	hook(&r, "claude", claude, sizeof claude - 1, opt);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	const struct cpol_jnode *h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "ask");
 	/* the person approves in Claude Code: codexrun must not ask again */
 	const char *cmd = cpol_json_get_str(&r.doc, cpol_json_get(&r.doc, h, "updatedInput"), "command");
-	cr_assert(cmd && strstr(cmd, "--approve=always -- bash -c 'make all'"), "%s", cmd);
+	cr_assert(cmd && strstr(cmd, "--approve=always -- bash -c 'git clean -fdx'"), "%s", cmd);
 	run_free(&r);
 
 	static const char codex[] =
 		"{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
-		"\"tool_use_id\":\"call_3\",\"tool_input\":{\"command\":\"make all\"}}";
+		"\"tool_use_id\":\"call_3\",\"tool_input\":{\"command\":\"git clean -fdx\"}}";
 	hook(&r, "codex", codex, sizeof codex - 1, opt);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "deny", "Codex cannot ask: deny");
 	cr_assert(strstr(cpol_json_get_str(&r.doc, h, "permissionDecisionReason"), "needs a person's approval") ||
 	          strstr(cpol_json_get_str(&r.doc, h, "permissionDecisionReason"), "approval"));
+	run_free(&r);
+
+	static const char gemini[] =
+		"{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"BeforeTool\","
+		"\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"git clean -fdx\"}}";
+	hook(&r, "gemini", gemini, sizeof gemini - 1, opt);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_str_eq(cpol_json_get_str(&r.doc, root(&r), "decision"), "ask");
+	run_free(&r);
+}
+
+/* The sandboxed default allows what runs inside codexrun's sandbox: Claude
+ * Code's command is rewritten to run there; Gemini CLI runs it itself, so
+ * the hook asks. */
+Test(hook, sandboxed_default_only_inside_the_sandbox)
+{
+	const char *opt = "--profile=offline";
+	struct run r;
+	static const char claude[] =
+		"{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
+		"\"tool_use_id\":\"toolu_5\",\"tool_input\":{\"command\":\"make all\"}}";
+	hook(&r, "claude", claude, sizeof claude - 1, opt);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	const struct cpol_jnode *h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
+	cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "allow");
+	const char *cmd = cpol_json_get_str(&r.doc, cpol_json_get(&r.doc, h, "updatedInput"), "command");
+	cr_assert(cmd && strstr(cmd, "-- bash -c 'make all'") && !strstr(cmd, "--approve=always"), "%s", cmd);
 	run_free(&r);
 
 	static const char gemini[] =

@@ -47,6 +47,8 @@ struct frame {
 	int net;
 	size_t nwrite, noutside;
 	size_t nsureout;        /* targets outside that no unknown word can change */
+	size_t nroot;           /* targets that are a write root as a whole */
+	const char *firstroot;
 };
 
 static int weq(const char *a, size_t an, const char *b, size_t bn)
@@ -340,9 +342,26 @@ static int pred(const cpol_cond *c, const struct word *w)
 /* ---- intents ---- */
 
 /* sure: a literal word that is a target whatever the unknown words become */
+/* A write root itself, or all of it (ROOT/STAR)? */
+static int whole_root(const struct ref *r, const char *s, size_t n)
+{
+	char p[CPOL_PATH_BUF];
+	if (n >= 1 && s[n - 1] == '*' && (n == 1 || s[n - 2] == '/'))
+		n--;
+	if (cpol_path_normalize(r->cwd, strlen(r->cwd), r->home, strlen(r->home), n ? s : ".", n ? n : 1, p,
+	                        sizeof p) < 0)
+		return 0;
+	for (size_t i = 0; i < r->nw; i++)
+		if (!strcmp(r->wroots[i], p))
+			return 1;
+	return 0;
+}
+
 static void target(struct frame *f, const char *s, size_t n, int sure)
 {
 	f->nwrite++;
+	if (whole_root(f->r, s, n) && !f->nroot++)
+		f->firstroot = s;
 	if (!inside(f->r, s, n)) {
 		if (!f->noutside)
 			f->firstout = s;
@@ -623,6 +642,8 @@ static int cond(struct frame *f, const cpol_cond *c)
 			return f->nwrite > 0;
 		if (c->op == CPOL_W_OUTSIDE)
 			return f->noutside > 0;
+		if (c->op == CPOL_W_ROOT)
+			return f->nroot > 0;
 		return f->nwrite > 0 && f->noutside == 0;
 	case CPOL_C_NETWORK:
 		intents(f);
@@ -667,12 +688,17 @@ static int cmp3(int op, size_t lo, size_t hi, uint32_t n)
 	return all ? YES : none ? NO : MAYBE;
 }
 
-static int firstout_unknown(const struct frame *f)
+static int ptr_unknown(const struct frame *f, const char *p)
 {
-	for (size_t k = 0; f->firstout && k < f->argc; k++)
-		if (f->firstout >= f->argv[k].s && f->firstout <= f->argv[k].s + f->argv[k].n)
+	for (size_t k = 0; p && k < f->argc; k++)
+		if (p >= f->argv[k].s && p <= f->argv[k].s + f->argv[k].n)
 			return unknown(f, k);
 	return 0;
+}
+
+static int firstout_unknown(const struct frame *f)
+{
+	return ptr_unknown(f, f->firstout);
 }
 
 static int has_intents(struct frame *f)
@@ -742,8 +768,9 @@ static int cond3(struct frame *f, const cpol_cond *c)
 	case CPOL_C_NETWORK: {
 		int lit = cond(f, c);
 		int sure = (c->kind == CPOL_C_NETWORK && lit) ||
-		           (c->kind == CPOL_C_WRITES && lit && c->op != CPOL_W_INSIDE &&
-		            (!firstout_unknown(f) || f->nsureout > 0));
+		           (c->kind == CPOL_C_WRITES && lit &&
+		            (c->op == CPOL_W_ROOT ? !ptr_unknown(f, f->firstroot)
+		                                  : c->op != CPOL_W_INSIDE && (!firstout_unknown(f) || f->nsureout > 0)));
 		return sure || !has_intents(f) ? lit : MAYBE;
 	}
 	case CPOL_C_OPTIONS:
@@ -1121,10 +1148,37 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 		}
 		keep_stricter(&best, &have, v);
 	}
+	int unread = 0;
 	if (f.pname && !f.foreign && !(have && best.dec == CPOL_FORBID)) {
 		struct ref_verdict v;
 		if (wrapped(r, &f, &v))
 			keep_stricter(&best, &have, v);
+		else
+			unread = wrapper_of(&f) != NULL;
+	}
+	if (!have && m->def_confined) {
+		/* allowed confined only when seen whole */
+		intents(&f);
+		uint32_t at;
+		int rb = 0;
+		struct cpol_shell_cmd c;
+		const char *av[64];
+		uint32_t lv[64];
+		uint8_t fv[64];
+		memset(&c, 0, sizeof c);
+		c.argc = (uint32_t)(argc < 64 ? argc : 64);
+		for (uint32_t i = 0; i < c.argc; i++) {
+			av[i] = argv[i].s;
+			lv[i] = (uint32_t)argv[i].n;
+			fv[i] = (uint8_t)argv[i].unk;
+		}
+		c.argv = av;
+		c.lens = lv;
+		c.wflags = fv;
+		if ((argc && argv[0].s == line_sh) || unread || f.anyunk ||
+		    (f.net && m->net != CPOL_NETMODE_NONE && m->net != CPOL_NETMODE_UNSET) ||
+		    (c.argc && cpol_builtin_unknowable(&c, 0, CPOL_SHELL_POSIX, &at, &rb)))
+			best = PROMPT_BUILTIN;
 	}
 	free(f.joined);
 	*matched = have;

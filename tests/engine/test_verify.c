@@ -287,6 +287,7 @@ static int targeted(struct view *v, int id, const char **what)
 	T("default 3") v->meta->def = 3; return REFUSE;
 	T("unknown flag") v->meta->flags |= 0x80000000u; return REFUSE;
 	T("trusted flag toggled") v->meta->flags ^= CPOL_IMGF_TRUSTED; return EITHER;
+	T("sandboxed default that is not allow") v->meta->flags |= CPOL_IMGF_CONFINED_DEFAULT; v->meta->def = CPOL_PROMPT; return REFUSE;
 	T("ngroups huge") v->meta->ngroups = (1u << 24) + 1; return REFUSE;
 	T("ngroups 0") if (!v->ah->noutputs) return NA; v->meta->ngroups = 0; return REFUSE;
 	T("ngroups + 1") v->meta->ngroups++; return v->meta->ngroups > v->ah->noutputs ? REFUSE : EITHER;
@@ -396,7 +397,7 @@ static int targeted(struct view *v, int id, const char **what)
 	T("argc comparison 6") if ((k = find_op(v, CPOL_OP_ARGC, -1)) < 0) return NA; v->code[k].a = 6; return REFUSE;
 	T("substring group past the groups") if ((k = find_op(v, CPOL_OP_SUBSTR, -1)) < 0) return NA; v->code[k].c = v->meta->ngroups; return REFUSE;
 	T("substring group huge") if ((k = find_op(v, CPOL_OP_SUBSTR, -1)) < 0) return NA; v->code[k].c = BIG; return REFUSE;
-	T("writes mode 3") if ((k = find_op(v, CPOL_OP_WRITES, -1)) < 0) return NA; v->code[k].a = 3; return REFUSE;
+	T("writes mode 4") if ((k = find_op(v, CPOL_OP_WRITES, -1)) < 0) return NA; v->code[k].a = 4; return REFUSE;
 	T("arg index huge") if ((k = find_op(v, CPOL_OP_ARG, -1)) < 0) return NA; v->code[k].b = 0xffff; return EITHER;
 	T("argc operand huge") if ((k = find_op(v, CPOL_OP_ARGC, -1)) < 0) return NA; v->code[k].c = BIG; return EITHER;
 	T("every instruction TRUE but the RETs") {

@@ -2,7 +2,9 @@
 # tests/oracle/decide.sh -- what each stdlib profile decides for every line
 # of the corpora, as `sh -c LINE` through codexrun --explain --json (nothing
 # is run). Prints PROFILE<TAB>DECISION<TAB>RULE<TAB>LINE per line and
-# profile; RULE "default" means no rule matched. With tests/oracle/oracle-decide
+# profile; RULE "default" means no rule matched, "sandboxed default" that no
+# rule matched and the profile runs it confined (or asks when it could not
+# see it whole). With tests/oracle/oracle-decide
 # built (the same judgement through the library, one process for the whole
 # corpus) it uses that; otherwise one codexrun per line.
 #

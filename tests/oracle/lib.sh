@@ -47,7 +47,7 @@ oracle_decide() {
 # private namespaces with a tmpfs on /tmp (exec; does not return). Needs root
 # and unshare(1); without them it returns 1 and the caller must not run
 # commands. Inputs must not live under /tmp, which the tmpfs hides. The
-# scratch (fixture, copies, traces) goes to another tmpfs, on /run/codexpol-oracle
+# scratch (fixture, copies, traces) goes to another tmpfs, on /var/lib/codexpol-oracle
 # ($ORACLE_SCRATCH), outside every writable root: a command that empties
 # /tmp cannot spoil the runs after it.
 oracle_isolate() {
@@ -59,15 +59,16 @@ oracle_isolate() {
 	case $top_srcdir/ in /tmp/*) return 1 ;; esac
 	unshare -m -p -n -f --mount-proc --propagation private true 2>/dev/null || return 1
 	# the scratch tmpfs goes on a folder of its own, so that it never hides
-	# the build (which may lie in /var/tmp)
-	mkdir -p /run/codexpol-oracle 2>/dev/null || return 1
+	# the build (which may lie in /var/tmp); not under /run, where codexrun
+	# refuses a workspace (a system folder)
+	mkdir -p /var/lib/codexpol-oracle 2>/dev/null || return 1
 	script=$1
 	shift
 	ORACLE_ISOLATED=1 CODEXRUN=$CODEXRUN CODEXPOLC=$CODEXPOLC top_srcdir=$top_srcdir \
 		top_builddir=$top_builddir exec unshare -m -p -n -f --mount-proc --propagation private \
 		sh -c 'mount -t tmpfs -o mode=1777,size=512m oracle-tmp /tmp &&
-			mount -t tmpfs -o mode=700,size=512m oracle-scratch /run/codexpol-oracle &&
-			TMPDIR=/tmp ORACLE_SCRATCH=/run/codexpol-oracle exec "$@"' oracle sh "$script" "$@"
+			mount -t tmpfs -o mode=700,size=512m oracle-scratch /var/lib/codexpol-oracle &&
+			TMPDIR=/tmp ORACLE_SCRATCH=/var/lib/codexpol-oracle exec "$@"' oracle sh "$script" "$@"
 }
 
 # A pids cgroup (v1 or v2) around the rest of this process's life, when the

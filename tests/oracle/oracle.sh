@@ -1,10 +1,13 @@
 #!/bin/sh
 # tests/oracle/oracle.sh -- the kernel oracle: every corpus command that a
-# stdlib profile allows BY A RULE (not by its default) is run in a throwaway
-# copy of a fixture workspace, through codexrun with that profile
-# (--approve=never), under strace; the trace must show no attempted write
-# outside the profile's writable roots and no network use the profile does
-# not grant. A rule that allows a command vouches for everything it does.
+# stdlib profile allows, by a rule or by its sandboxed default (rule
+# "sandboxed default"; a plain `default allow`, trusted's, is not run), is
+# run in a throwaway copy of a fixture workspace, through codexrun with that
+# profile (--approve=never), under strace; the trace must show no attempted
+# write outside the profile's writable roots and no network use the profile
+# does not grant. A rule that allows a command vouches for everything it
+# does; the sandbox holds what the default allows, and the oracle shows how
+# often such a command tries more than the sandbox gives.
 #
 #   oracle.sh [--profiles=P1,P2] [--tap] [--known=FILE] [--decisions=FILE] CORPUS...
 #

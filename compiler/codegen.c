@@ -523,18 +523,32 @@ static void gen_wrappers(struct cg *g, struct cpol_buf *out)
 			w.after = set_of(g, &s->u.wrapper.after, 1);
 			w.until = set_of(g, &s->u.wrapper.until, 1);
 		}
-		w.flags |= (s->u.wrapper.assignments ? CPOL_WF_ASSIGN : 0) | (s->u.wrapper.input ? CPOL_WF_INPUT : 0);
+		w.flags |= (s->u.wrapper.assignments ? CPOL_WF_ASSIGN : 0) | (s->u.wrapper.input ? CPOL_WF_INPUT : 0) |
+		           (s->u.wrapper.script ? CPOL_WF_SCRIPT : 0);
 		uint32_t *ids, nids;
 		if (list_ids(g, &s->u.wrapper.programs, &ids, &nids, 0) < 0)
 			return;
 		for (uint32_t k = 0; k < nids; k++) {
 			w.prog = prog_of(g, ids[k]);
+			int kept = 0;
 			for (uint32_t j = 0; j < n; j++)
 				if (v[j].prog == w.prog) {
-					cpol_error_at(g->u, s->loc, "program \"%.*s\" is already a wrapper", (int)g->st.v[ids[k]].len,
-					              g->st.v[ids[k]].s);
-					cpol_note_at(g->u, from[j]->loc, "declared here");
+					/* the policy's own declaration replaces the prelude's */
+					int pj = g->u->files[from[j]->loc.file]->prelude, ps = g->u->files[s->loc.file]->prelude;
+					if (pj && !ps) {
+						v[j] = w;
+						from[j] = s;
+						kept = 1;
+					} else if (ps && !pj) {
+						kept = 1;
+					} else {
+						cpol_error_at(g->u, s->loc, "program \"%.*s\" is already a wrapper",
+						              (int)g->st.v[ids[k]].len, g->st.v[ids[k]].s);
+						cpol_note_at(g->u, from[j]->loc, "declared here");
+					}
 				}
+			if (kept)
+				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
 				struct cpol_img_wrapper *nv = realloc(v, cap * sizeof *nv);

@@ -35,6 +35,7 @@ struct cpol_model {
 	cpol_stmt *limits;                 /* the `limits` block, or NULL */
 	cpol_list *denyreads[64];          /* `deny read` lists */
 	uint32_t ndenyreads;
+	cpol_stmt *noprelude;              /* `prelude none;`, or NULL */
 };
 
 /* One string of a list after set names are expanded. */

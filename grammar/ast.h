@@ -91,7 +91,8 @@ enum cpol_stmt_kind {
 	CPOL_S_POLICY, CPOL_S_INCLUDE, CPOL_S_SANDBOX, CPOL_S_DEFAULT, CPOL_S_SET,
 	CPOL_S_RULE, CPOL_S_INTENT, CPOL_S_TEST,
 	CPOL_S_WRAPPER,
-	CPOL_S_LIMITS
+	CPOL_S_LIMITS,
+	CPOL_S_PRELUDE            /* `prelude none;`: leave the prelude out */
 };
 
 enum cpol_rule_form { CPOL_FORM_BLOCK, CPOL_FORM_PROGRAM, CPOL_FORM_SUBSTRING };
@@ -165,6 +166,7 @@ typedef struct cpol_stmt {
 		struct {
 			const char *path; uint32_t len;
 			struct cpol_file *file;   /* resolved; NULL if skipped or failed */
+			uint8_t prelude;          /* the prelude, added by the driver */
 		} include;
 		struct { cpol_sbitem *items; } sandbox;
 		struct { cpol_limit *items; } limits;
@@ -201,6 +203,7 @@ typedef struct cpol_stmt {
 			uint32_t skip;            /* operands before the command */
 			cpol_list after, until;   /* command after MARKER until END (find -exec) */
 			uint8_t has_options, assignments, input, has_command;
+			uint8_t script;           /* the command's words joined are a `sh -c` script (watch) */
 		} wrapper;
 	} u;
 } cpol_stmt;
@@ -236,6 +239,7 @@ typedef struct cpol_file {
 	uint32_t depth;           /* include depth (0 for the main file) */
 	uint32_t include_stmt_file; cpol_loc included_at; /* where it was included from */
 	uint8_t used;             /* something in it is referenced (lint) */
+	uint8_t prelude;          /* loaded as (part of) the prelude */
 } cpol_file;
 
 /* ---- diagnostics -------------------------------------------------------- */
@@ -283,6 +287,10 @@ typedef struct cpol_unit {
 	 * by path instead of on disk. */
 	const char *const *mem_paths; const char *const *mem_texts;
 	const size_t *mem_sizes; uint32_t nmem;
+	/* The prelude: a file included before everything of the main file
+	 * unless that says `prelude none;` (NULL: no prelude). Files it loads
+	 * are marked, and a later include of one of them is skipped quietly. */
+	const char *prelude;
 } cpol_unit;
 
 cpol_unit *cpol_unit_new(void);

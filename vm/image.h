@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
-#define CPOL_IMG_VERSION  2u
+#define CPOL_IMG_VERSION  3u
 #define CPOL_IMG_MAX_SIZE (1u << 30)
 #define CPOL_NONE         0xffffffffu    /* "no index" in u32 fields */
 
@@ -245,7 +245,9 @@ enum {
 	CPOL_WF_INPUT   = 1u << 2, /* the command gets more words from standard input (xargs) */
 	CPOL_WF_COMMAND = 1u << 3, /* the command runs from a word of set `after` up to a word
 	                              of set `until` (find -exec ... ;), "{}" a placeholder */
-	CPOL_WF__ALL = 15u
+	CPOL_WF_SCRIPT  = 1u << 4, /* the command's words, joined by spaces, are a script
+	                              for the machine's sh (watch); not with COMMAND, ASSIGN, INPUT */
+	CPOL_WF__ALL = 31u
 };
 struct cpol_img_wrapper {
 	uint32_t prog;       /* program table index, > 0 */

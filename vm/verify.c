@@ -295,6 +295,8 @@ static int verify_wrappers(struct cpol_image *im, const struct sec *s, cpol_erro
 			return BAD("wrapper %u names program %u (programs must exist and ascend)", k, w->prog);
 		if (w->flags & ~CPOL_WF__ALL)
 			return BAD("wrapper %u has unknown flags %#x", k, w->flags);
+		if ((w->flags & CPOL_WF_SCRIPT) && (w->flags & (CPOL_WF_COMMAND | CPOL_WF_ASSIGN | CPOL_WF_INPUT)))
+			return BAD("wrapper %u runs a script and also takes command words", k);
 		if ((w->flags & CPOL_WF_OPTIONS) && w->options >= im->nsets)
 			return BAD("wrapper %u names set %u that does not exist", k, w->options);
 		if ((w->flags & CPOL_WF_COMMAND) && (w->after >= im->nsets || w->until >= im->nsets))

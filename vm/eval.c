@@ -701,14 +701,9 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 			if (r3 == CPOL_MAYBE) {
 				/* The rule might decide, depending on what an unknown
 				 * word becomes: not sure either way, so ask. */
-				memset(&v, 0, sizeof v);
-				v.set = 1;
-				v.dec = CPOL_PROMPT;
-				v.rule = CPOL_NONE;
-				v.bname = cpol_img_string(im, rule->name, NULL);
-				v.breason = "the rule might apply: an expansion or glob decides what this word becomes";
-				v.m = f->um;
-				v.mlen = f->um ? f->umlen : 0;
+				cpol_iv_builtin(&v, CPOL_PROMPT, cpol_img_string(im, rule->name, NULL),
+				                "the rule might apply: an expansion or glob decides what this word becomes",
+				                f->um, f->um ? f->umlen : 0);
 				cpol_iv_merge(best, &v);
 				continue;
 			}
@@ -718,13 +713,9 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		if (rule->action == CPOL_RA_SCRIPT && f->unk && rule->arg < f->argc &&
 		    (rule->arg >= f->ufirst || f->wflags[rule->arg])) {
 			/* the script's text is not known before it runs */
-			memset(&v, 0, sizeof v);
-			v.dec = CPOL_PROMPT;
-			v.rule = CPOL_NONE;
-			v.bname = cpol_img_string(im, rule->name, NULL);
-			v.breason = "the script's text is decided when the command runs";
-			v.m = f->argv[rule->arg];
-			v.mlen = cpol_alen(f, rule->arg);
+			cpol_iv_builtin(&v, CPOL_PROMPT, cpol_img_string(im, rule->name, NULL),
+			                "the script's text is decided when the command runs", f->argv[rule->arg],
+			                cpol_alen(f, rule->arg));
 		} else if (rule->action == CPOL_RA_SCRIPT) {
 			cpol_eval_script(ctx, f, rule->arg, &v);
 		} else {

@@ -644,6 +644,36 @@ void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint
 	f->tag = ctx->serial;
 }
 
+/* When the program's rules are indexed by argument 1 and argv[1] is known
+ * (literal, and no earlier word may become several words or none), narrow
+ * its rules to the free ones (*pr..*pe) and those listed under argv[1]
+ * (*br..*be): the others require another argv[1] and cannot hold. */
+static void arg1_index(const struct cpol_image *im, struct cpol_frame *f, const uint32_t **pr, const uint32_t **pe,
+                       const uint32_t **br, const uint32_t **be)
+{
+	if (!f->prog || im->argidx[f->prog].mask == CPOL_NONE)
+		return;
+	if (f->unk && ((f->ufirst <= 1 && f->ufirst < f->argc) || (f->argc > 1 && f->wflags && f->wflags[1])))
+		return;
+	const struct cpol_img_argidx *x = &im->argidx[f->prog];
+	*pr = im->arefs + x->free;
+	*pe = *pr + x->nfree;
+	if (f->argc < 2)
+		return;
+	uint32_t n = cpol_alen(f, 1);
+	uint32_t h = arg_hash(f, 1, f->argv[1], n);
+	for (uint32_t i = h & x->mask;; i = (i + 1) & x->mask) {
+		const struct cpol_img_akey *k = &im->akeys[x->slot + i];
+		if (k->str == CPOL_NONE)
+			return;
+		if (k->hash == h && str_eq(im, k->str, f->argv[1], n)) {
+			*br = im->arefs + k->first;
+			*be = *br + k->n;
+			return;
+		}
+	}
+}
+
 void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv *best)
 {
 	const struct cpol_image *im = ctx->img;
@@ -658,14 +688,21 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	const struct cpol_img_prog *gp = &im->progs[0], *pp = &im->progs[f->prog];
 	const uint32_t *gr = im->refs + gp->rules, *ge = gr + gp->nrules;
 	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
-	while (gr < ge || pr < pe) {
+	const uint32_t *br = NULL, *be = NULL;
+	arg1_index(im, f, &pr, &pe, &br, &be);
+	while (gr < ge || pr < pe || br < be) {
 		uint32_t r;
-		int dispatched = 0;
-		if (pr >= pe || (gr < ge && *gr < *pr)) {
+		int dispatched = 1;
+		/* the lowest rule index of the three ascending lists (a rule is
+		 * in one of them at most) */
+		uint32_t gv = gr < ge ? *gr : CPOL_NONE, pv = pr < pe ? *pr : CPOL_NONE, bv = br < be ? *br : CPOL_NONE;
+		if (gv < pv && gv < bv) {
 			r = *gr++;
-		} else {
+			dispatched = 0;
+		} else if (pv < bv) {
 			r = *pr++;
-			dispatched = 1;
+		} else {
+			r = *br++;
 		}
 		const struct cpol_img_rule *rule = &im->rules[r];
 		/* A rule that cannot beat the best so far need not run. */

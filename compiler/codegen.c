@@ -401,6 +401,30 @@ static void add_intent_cb(struct cg *g, uint32_t p, void *arg)
 	prog_add_intent(g, p, *(struct cpol_img_intent *)arg);
 }
 
+/* Both sides of an `and` must hold: when both bound the value to a list
+ * (ra, rb), either list holds it; keep the shorter (the other is freed).
+ * Returns 1 with *ids, or 0 when neither side bounds it. */
+static int both_hold(int ra, uint32_t *a, uint32_t na, int rb, uint32_t *b, uint32_t nb, uint32_t **ids, uint32_t *n)
+{
+	if (ra && rb) {
+		if (nb < na) {
+			free(a);
+			a = b;
+			na = nb;
+		} else {
+			free(b);
+		}
+	} else if (rb) {
+		a = b;
+		na = nb;
+	} else if (!ra) {
+		return 0;
+	}
+	*ids = a;
+	*n = na;
+	return 1;
+}
+
 /* The programs a condition can hold for, when they are a finite list: an
  * over-approximation that still lets a rule whose program tests sit inside
  * `or` be dispatched (its code keeps every test). Returns 1 with *ids
@@ -415,21 +439,7 @@ static int programs_of(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_
 		return list_ids(g, &c->list, ids, n, 0) == 0;
 	case CPOL_C_AND: {
 		int ra = programs_of(g, c->a, &a, &na), rb = programs_of(g, c->b, &b, &nb);
-		if (ra && rb) { /* either list holds them all; keep the shorter */
-			if (na > nb) {
-				uint32_t *t = a; a = b; b = t;
-				uint32_t tn = na; na = nb; nb = tn;
-			}
-			free(b);
-		} else if (rb) {
-			a = b;
-			na = nb;
-		} else if (!ra) {
-			return 0;
-		}
-		*ids = a;
-		*n = na;
-		return 1;
+		return both_hold(ra, a, na, rb, b, nb, ids, n);
 	}
 	case CPOL_C_OR:
 		if (!programs_of(g, c->a, &a, &na))
@@ -467,23 +477,7 @@ static int arg1_keys(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_t 
 		return 0;
 	uint32_t *a, *b, na, nb;
 	int ra = arg1_keys(g, c->a, &a, &na), rb = arg1_keys(g, c->b, &b, &nb);
-	if (ra && rb) {
-		if (nb < na) {
-			free(a);
-			a = b;
-			na = nb;
-		} else {
-			free(b);
-		}
-	} else if (rb) {
-		a = b;
-		na = nb;
-	} else if (!ra) {
-		return 0;
-	}
-	*ids = a;
-	*n = na;
-	return 1;
+	return both_hold(ra, a, na, rb, b, nb, ids, n);
 }
 
 static void gen_rules(struct cg *g, struct cpol_buf *rules, struct cpol_buf *debug, int strip)

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/prelude.h"
 #include "cli/preview.h"
 #include "codexpol.h"
 #include "common/readfile.h"
@@ -43,7 +45,10 @@ static const char usage_text[] =
 	"\n"
 	"  -o, --output=FILE     write the image to FILE (default: FILE.cpol with .bin)\n"
 	"  -I, --include=DIR     search DIR for included files (after the folder of\n"
-	"                        the including file)\n"
+	"                        the including file) and for prelude.cpol\n"
+	"      --prelude=FILE    include FILE first instead of the installed prelude\n"
+	"                        (the stdlib's intents and wrappers)\n"
+	"      --no-prelude      include no prelude (as `prelude none;` does)\n"
 	"      --lint            check the policies (syntax, names, lint, examples)\n"
 	"                        without writing anything\n"
 	"      --dump            print an image: header, sections, sandbox, rules\n"
@@ -85,6 +90,8 @@ struct opts {
 	const char *wopts[64];
 	int nwopts;
 	int werror, nowarn;
+	const char *prelude;     /* absolute path, NULL for none */
+	int prelude_missing;     /* not found: prelude holds where it should be */
 };
 
 __attribute__((format(printf, 1, 2)))
@@ -131,6 +138,7 @@ static cpol_unit *new_unit(const struct opts *o)
 	}
 	for (int i = 0; i < o->nincdirs; i++)
 		cpol_unit_add_incdir(u, o->incdirs[i]);
+	u->prelude = o->prelude;
 	if (apply_warnings(u, o) < 0) {
 		cpol_unit_free(u);
 		return NULL;
@@ -292,6 +300,9 @@ static int compile_one(const struct opts *o, const char *src, int lint_only)
 	if (!f || cpol_compile(u, f, &co, lint_only, lint_only ? NULL : &img, &len) < 0)
 		rc = EXIT_POLICY;
 	cpol_diag_print(u, stderr);
+	if (rc != EXIT_OK && o->prelude_missing && u->nfiles > 1 && u->files[1]->prelude && !u->files[1]->text)
+		fprintf(stderr, "codexpolc: the prelude is not installed; give --prelude=FILE or -I DIR (a folder "
+		        "with %s), or --no-prelude, or write `prelude none;` in the policy\n", CPOL_PRELUDE_NAME);
 	if (rc == EXIT_OK && !lint_only) {
 		char *out = o->output ? NULL : default_output(src);
 		if (write_image(o->output ? o->output : out, img, len) < 0)
@@ -316,7 +327,8 @@ static int dump(const char *path)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_POLICY;
 }
 
-enum { OPT_LINT = 256, OPT_DUMP, OPT_LISTW, OPT_FMT, OPT_CHECK, OPT_PREVIEW, OPT_JSON, OPT_WORKSPACE };
+enum { OPT_LINT = 256, OPT_DUMP, OPT_LISTW, OPT_FMT, OPT_CHECK, OPT_PREVIEW, OPT_JSON, OPT_WORKSPACE,
+       OPT_PRELUDE, OPT_NO_PRELUDE };
 
 static const char *mode_name(int mode)
 {
@@ -346,13 +358,17 @@ int main(int argc, char **argv)
 		{ "workspace", required_argument, NULL, OPT_WORKSPACE },
 		{ "no-warnings", no_argument, NULL, 'w' },
 		{ "list-warnings", no_argument, NULL, OPT_LISTW },
+		{ "prelude", required_argument, NULL, OPT_PRELUDE },
+		{ "no-prelude", no_argument, NULL, OPT_NO_PRELUDE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o;
 	int mode = 0, c, check = 0, in_place = 0, json = 0;
-	const char *workspace = NULL;
+	const char *workspace = NULL, *prelude_arg = NULL;
+	int no_prelude = 0;
+	char prelude[PATH_MAX];
 	memset(&o, 0, sizeof o);
 	o.incdirs = calloc((size_t)argc + 1, sizeof *o.incdirs);
 	if (!o.incdirs) {
@@ -378,6 +394,8 @@ int main(int argc, char **argv)
 		case OPT_CHECK: check = 1; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_WORKSPACE: workspace = optarg; break;
+		case OPT_PRELUDE: prelude_arg = optarg; no_prelude = 0; break;
+		case OPT_NO_PRELUDE: no_prelude = 1; prelude_arg = NULL; break;
 		case OPT_LINT: case OPT_DUMP: case OPT_FMT: case OPT_PREVIEW:
 			if (mode && mode != c) {
 				rc = usage_error("%s and %s cannot be combined", mode_name(mode), mode_name(c));
@@ -396,6 +414,16 @@ int main(int argc, char **argv)
 		}
 	}
 	int nfiles = argc - optind;
+	if (prelude_arg) {
+		if (!realpath(prelude_arg, prelude)) {
+			rc = usage_error("cannot use the prelude %s: %s", prelude_arg, strerror(errno));
+			goto done;
+		}
+		o.prelude = prelude;
+	} else if (!no_prelude) {
+		o.prelude_missing = cpol_find_prelude(o.incdirs, o.nincdirs, prelude, sizeof prelude) < 0;
+		o.prelude = prelude;
+	}
 	if ((check || in_place) && mode != OPT_FMT) {
 		rc = usage_error("%s works only with --fmt", check ? "--check" : "--in-place");
 	} else if (check && in_place) {

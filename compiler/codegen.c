@@ -38,6 +38,7 @@ struct cg {
 	struct cpol_img_insn *code; uint32_t ncode, capcode;
 	uint32_t maxarg;
 	uint32_t nwrappers;
+	uint32_t **rkeys, *nrkeys; /* per rule: the strings argv[1] must be one of (ARGIDX) */
 	int ro_filter;           /* the stored seccomp filter refuses metadata changes */
 	int oom;
 };
@@ -372,6 +373,30 @@ static void add_intent_cb(struct cg *g, uint32_t p, void *arg)
 	prog_add_intent(g, p, *(struct cpol_img_intent *)arg);
 }
 
+/* Both sides of an `and` must hold: when both bound the value to a list
+ * (ra, rb), either list holds it; keep the shorter (the other is freed).
+ * Returns 1 with *ids, or 0 when neither side bounds it. */
+static int both_hold(int ra, uint32_t *a, uint32_t na, int rb, uint32_t *b, uint32_t nb, uint32_t **ids, uint32_t *n)
+{
+	if (ra && rb) {
+		if (nb < na) {
+			free(a);
+			a = b;
+			na = nb;
+		} else {
+			free(b);
+		}
+	} else if (rb) {
+		a = b;
+		na = nb;
+	} else if (!ra) {
+		return 0;
+	}
+	*ids = a;
+	*n = na;
+	return 1;
+}
+
 /* The programs a condition can hold for, when they are a finite list: an
  * over-approximation that still lets a rule whose program tests sit inside
  * `or` be dispatched (its code keeps every test). Returns 1 with *ids
@@ -386,21 +411,7 @@ static int programs_of(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_
 		return list_ids(g, &c->list, ids, n, 0) == 0;
 	case CPOL_C_AND: {
 		int ra = programs_of(g, c->a, &a, &na), rb = programs_of(g, c->b, &b, &nb);
-		if (ra && rb) { /* either list holds them all; keep the shorter */
-			if (na > nb) {
-				uint32_t *t = a; a = b; b = t;
-				uint32_t tn = na; na = nb; nb = tn;
-			}
-			free(b);
-		} else if (rb) {
-			a = b;
-			na = nb;
-		} else if (!ra) {
-			return 0;
-		}
-		*ids = a;
-		*n = na;
-		return 1;
+		return both_hold(ra, a, na, rb, b, nb, ids, n);
 	}
 	case CPOL_C_OR:
 		if (!programs_of(g, c->a, &a, &na))
@@ -425,9 +436,29 @@ static int programs_of(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_
 	}
 }
 
+/* The strings argv[1] must be one of for the condition to hold: a
+ * top-level conjunct `arg 1 is` / `arg 1 in` (the shortest such list).
+ * Returns 1 with *ids (malloc'd), or 0 when argv[1] is not so bound. */
+static int arg1_keys(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_t *n)
+{
+	if (!c)
+		return 0;
+	if (c->kind == CPOL_C_ARG && c->num == 1 && (c->pred == CPOL_P_IS || c->pred == CPOL_P_IN))
+		return list_ids(g, &c->list, ids, n, 1) == 0;
+	if (c->kind != CPOL_C_AND)
+		return 0;
+	uint32_t *a, *b, na, nb;
+	int ra = arg1_keys(g, c->a, &a, &na), rb = arg1_keys(g, c->b, &b, &nb);
+	return both_hold(ra, a, na, rb, b, nb, ids, n);
+}
+
 static void gen_rules(struct cg *g, struct cpol_buf *rules, struct cpol_buf *debug, int strip)
 {
 	const struct cpol_model *m = g->m;
+	g->rkeys = calloc(m->nrules ? m->nrules : 1, sizeof *g->rkeys);
+	g->nrkeys = calloc(m->nrules ? m->nrules : 1, sizeof *g->nrkeys);
+	if (!g->rkeys || !g->nrkeys)
+		g->oom = 1;
 	for (uint32_t i = 0; i < m->nrules; i++) {
 		const cpol_stmt *s = m->rules[i];
 		const cpol_cond *when = s->u.rule.when, *unless = s->u.rule.unless;
@@ -452,6 +483,8 @@ static void gen_rules(struct cg *g, struct cpol_buf *rules, struct cpol_buf *deb
 		emit(g, CPOL_OP_RET, 0, 0, 0);
 		cpol_buf_put(rules, &r, sizeof r);
 		uint32_t *ids, nids;
+		if (g->rkeys && !arg1_keys(g, when, &g->rkeys[i], &g->nrkeys[i]))
+			g->rkeys[i] = NULL;
 		if (disp) {
 			for_names(g, &disp->list, add_rule_cb, &i);
 		} else if (programs_of(g, when, &ids, &nids)) {
@@ -495,18 +528,32 @@ static void gen_wrappers(struct cg *g, struct cpol_buf *out)
 			w.after = set_of(g, &s->u.wrapper.after, 1);
 			w.until = set_of(g, &s->u.wrapper.until, 1);
 		}
-		w.flags |= (s->u.wrapper.assignments ? CPOL_WF_ASSIGN : 0) | (s->u.wrapper.input ? CPOL_WF_INPUT : 0);
+		w.flags |= (s->u.wrapper.assignments ? CPOL_WF_ASSIGN : 0) | (s->u.wrapper.input ? CPOL_WF_INPUT : 0) |
+		           (s->u.wrapper.script ? CPOL_WF_SCRIPT : 0);
 		uint32_t *ids, nids;
 		if (list_ids(g, &s->u.wrapper.programs, &ids, &nids, 0) < 0)
 			return;
 		for (uint32_t k = 0; k < nids; k++) {
 			w.prog = prog_of(g, ids[k]);
+			int kept = 0;
 			for (uint32_t j = 0; j < n; j++)
 				if (v[j].prog == w.prog) {
-					cpol_error_at(g->u, s->loc, "program \"%.*s\" is already a wrapper", (int)g->st.v[ids[k]].len,
-					              g->st.v[ids[k]].s);
-					cpol_note_at(g->u, from[j]->loc, "declared here");
+					/* the policy's own declaration replaces the prelude's */
+					int pj = g->u->files[from[j]->loc.file]->prelude, ps = g->u->files[s->loc.file]->prelude;
+					if (pj && !ps) {
+						v[j] = w;
+						from[j] = s;
+						kept = 1;
+					} else if (ps && !pj) {
+						kept = 1;
+					} else {
+						cpol_error_at(g->u, s->loc, "program \"%.*s\" is already a wrapper",
+						              (int)g->st.v[ids[k]].len, g->st.v[ids[k]].s);
+						cpol_note_at(g->u, from[j]->loc, "declared here");
+					}
 				}
+			if (kept)
+				continue;
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
 				struct cpol_img_wrapper *nv = realloc(v, cap * sizeof *nv);
@@ -660,6 +707,110 @@ static void gen_dispatch(struct cg *g, struct cpol_buf *out, struct cpol_buf *in
 	}
 	cpol_buf_put(out, t, nslots * sizeof *t);
 	free(t);
+}
+
+/* Programs with fewer rules than this run them all: an index would not pay. */
+#define ARGIDX_MIN_RULES 8
+
+struct akpair { uint32_t str, rule; };
+
+static int akpair_cmp(const void *a, const void *b)
+{
+	const struct akpair *x = a, *y = b;
+	if (x->str != y->str)
+		return (x->str > y->str) - (x->str < y->str);
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* ARGIDX (see vm/image.h): for each program with enough rules, its free
+ * rules and, in a small hash table, the rules listed under each string
+ * argv[1] must be. */
+static void gen_argidx(struct cg *g, struct cpol_buf *out)
+{
+	struct cpol_img_argidx *x = calloc(g->nprogs, sizeof *x);
+	uint32_t *refs = NULL, nrefs = 0, caprefs = 0;
+	struct cpol_img_akey *keys = NULL;
+	uint32_t nkeys = 0, capkeys = 0;
+	if (!x) {
+		g->oom = 1;
+		return;
+	}
+	for (uint32_t p = 0; p < g->nprogs && !g->oom; p++) {
+		const struct gprog *pr = &g->progs[p];
+		x[p].mask = CPOL_NONE;
+		uint32_t npairs = 0;
+		for (uint32_t k = 0; p > 0 && g->rkeys && k < pr->nrules; k++)
+			npairs += g->rkeys[pr->rules[k]] ? g->nrkeys[pr->rules[k]] : 0;
+		if (p == 0 || pr->nrules < ARGIDX_MIN_RULES || npairs == 0)
+			continue;
+		struct akpair *v = malloc(npairs * sizeof *v);
+		if (!v) {
+			g->oom = 1;
+			break;
+		}
+		uint32_t n = 0;
+		x[p].free = nrefs;
+		for (uint32_t k = 0; k < pr->nrules; k++) {
+			uint32_t r = pr->rules[k];
+			if (g->rkeys[r]) {
+				for (uint32_t j = 0; j < g->nrkeys[r]; j++)
+					v[n++] = (struct akpair){ g->rkeys[r][j], r };
+			} else if (GROWV(refs, nrefs, caprefs, g) == 0) {
+				refs[nrefs++] = r;
+			}
+		}
+		x[p].nfree = nrefs - x[p].free;
+		qsort(v, n, sizeof *v, akpair_cmp);
+		uint32_t distinct = 0;
+		for (uint32_t k = 0; k < n; k++)
+			distinct += k == 0 || v[k].str != v[k - 1].str;
+		uint32_t nslots = pow2_above(distinct);
+		while (nkeys + nslots > capkeys && !g->oom) {
+			uint32_t c = capkeys ? capkeys * 2 : 64;
+			struct cpol_img_akey *nk = realloc(keys, (size_t)c * sizeof *nk);
+			if (!nk)
+				g->oom = 1;
+			else {
+				keys = nk;
+				capkeys = c;
+			}
+		}
+		if (g->oom) {
+			free(v);
+			break;
+		}
+		x[p].slot = nkeys;
+		x[p].mask = nslots - 1;
+		for (uint32_t k = 0; k < nslots; k++)
+			keys[nkeys + k] = (struct cpol_img_akey){ 0, CPOL_NONE, 0, 0 };
+		for (uint32_t k = 0; k < n;) {
+			uint32_t e = k, first = nrefs;
+			while (e < n && v[e].str == v[k].str) {
+				if (GROWV(refs, nrefs, caprefs, g) == 0)
+					refs[nrefs++] = v[e].rule;
+				e++;
+			}
+			const struct cpol_strent *se = &g->st.v[v[k].str];
+			uint32_t h = (uint32_t)XXH3_64bits(se->s, se->len), at = h & (nslots - 1);
+			while (keys[nkeys + at].str != CPOL_NONE)
+				at = (at + 1) & (nslots - 1);
+			keys[nkeys + at] = (struct cpol_img_akey){ h, v[k].str, first, nrefs - first };
+			k = e;
+		}
+		nkeys += nslots;
+		free(v);
+	}
+	struct cpol_img_argidx_hdr h = { g->nprogs, nrefs, nkeys, 0 };
+	struct cpol_img_layout l = cpol_layout_argidx(g->nprogs, nrefs, nkeys);
+	size_t base = out->n;
+	cpol_buf_put(out, &h, sizeof h);
+	cpol_buf_put(out, x, (size_t)g->nprogs * sizeof *x);
+	cpol_buf_put(out, refs, (size_t)nrefs * sizeof *refs);
+	cpol_buf_put(out, NULL, base + l.c - out->n);
+	cpol_buf_put(out, keys, (size_t)nkeys * sizeof *keys);
+	free(x);
+	free(refs);
+	free(keys);
 }
 
 static void gen_ac(struct cg *g, struct cpol_buf *out, int *failed)
@@ -866,6 +1017,7 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	gen_wrappers(&g, &sec[CPOL_SEC_WRAPPERS]);
 	gen_sets(&g, &sec[CPOL_SEC_SETS]);
 	gen_dispatch(&g, &sec[CPOL_SEC_DISPATCH], &sec[CPOL_SEC_INTENTS]);
+	gen_argidx(&g, &sec[CPOL_SEC_ARGIDX]);
 	gen_ac(&g, &sec[CPOL_SEC_AC], &failed);
 	gen_sandbox(&g, o, &sec[CPOL_SEC_SANDBOX]);
 	uint32_t ngrants = cpol_grant_gen(m, &g.st, &sec[CPOL_SEC_GRANTS]);
@@ -915,6 +1067,7 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 		case CPOL_SEC_INTENTS: s.count = nintents; break;
 		case CPOL_SEC_WRAPPERS: s.count = g.nwrappers; break;
 		case CPOL_SEC_GRANTS: s.count = ngrants; break;
+		case CPOL_SEC_ARGIDX: s.count = g.nprogs; break;
 		default: s.count = 0; break;
 		}
 		cpol_buf_put(&img, sec[k].p, sec[k].n);
@@ -938,6 +1091,10 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 		free(g.sets[i].ids);
 	for (uint32_t i = 0; i < g.ngroups; i++)
 		free(g.groups[i].ids);
+	for (uint32_t i = 0; g.rkeys && i < m->nrules; i++)
+		free(g.rkeys[i]);
+	free(g.rkeys);
+	free(g.nrkeys);
 	for (uint32_t i = 0; i < g.nprogs; i++) {
 		free(g.progs[i].rules);
 		free(g.progs[i].intents);

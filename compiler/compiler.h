@@ -39,6 +39,7 @@ struct cpol_model {
 	cpol_list *nethosts[64];           /* `network allow` / `network allow read` / `network deny` lists */
 	uint8_t nethost_kind[64];          /* their enum cpol_img_root_kind */
 	uint32_t nnethosts;
+	cpol_stmt *noprelude;              /* `prelude none;`, or NULL */
 };
 
 /* One string of a list after set names are expanded. */

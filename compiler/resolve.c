@@ -43,6 +43,7 @@ static const char *kind_word(int kind)
 	case CPOL_S_DEFAULT: return "default";
 	case CPOL_S_TEST: return "test";
 	case CPOL_S_LIMITS: return "limits";
+	case CPOL_S_PRELUDE: return "prelude";
 	default: return "statement";
 	}
 }
@@ -71,6 +72,7 @@ static void walk_file(struct walk *w, cpol_file *f)
 		case CPOL_S_DEFAULT: once(w, &m->deflt, s, f); break;
 		case CPOL_S_SANDBOX: once(w, &m->sandbox, s, f); break;
 		case CPOL_S_LIMITS: once(w, &m->limits, s, f); break;
+		case CPOL_S_PRELUDE: once(w, &m->noprelude, s, f); break;
 		case CPOL_S_INCLUDE:
 			if (s->u.include.file)
 				walk_file(w, s->u.include.file);
@@ -89,19 +91,34 @@ static void walk_file(struct walk *w, cpol_file *f)
 	}
 }
 
-static cpol_stmt *find_set(const struct cpol_model *m, const char *name, uint32_t len)
-{
-	for (uint32_t i = 0; i < m->nsets; i++) {
-		cpol_stmt *s = m->sets[i];
-		if (s->u.set.len == len && memcmp(s->u.set.name, name, len) == 0)
-			return s;
-	}
-	return NULL;
-}
-
 static cpol_file *file_of(cpol_unit *u, cpol_loc loc)
 {
 	return loc.file < u->nfiles ? u->files[loc.file] : NULL;
+}
+
+static int in_prelude(cpol_unit *u, cpol_loc loc)
+{
+	cpol_file *f = file_of(u, loc);
+	return f && f->prelude;
+}
+
+/* The set a name used at `at` means. The prelude's names do not take a
+ * policy's: inside the prelude a name is the prelude's own, elsewhere the
+ * policy's own set of that name comes first, then the prelude's. */
+static cpol_stmt *find_set(cpol_unit *u, const struct cpol_model *m, const char *name, uint32_t len, cpol_loc at)
+{
+	cpol_stmt *fallback = NULL;
+	int inside = in_prelude(u, at);
+	for (uint32_t i = 0; i < m->nsets; i++) {
+		cpol_stmt *s = m->sets[i];
+		if (s->u.set.len != len || memcmp(s->u.set.name, name, len) != 0)
+			continue;
+		if (in_prelude(u, s->loc) == inside)
+			return s;
+		if (!inside && !fallback)
+			fallback = s;
+	}
+	return fallback;
 }
 
 /* Resolve the names in a list used by the statement with sequence `seq`. */
@@ -110,7 +127,7 @@ static void resolve_list(cpol_unit *u, const struct cpol_model *m, cpol_list *l,
 	for (cpol_item *it = l->first; it; it = it->next) {
 		if (it->kind != CPOL_ITEM_NAME)
 			continue;
-		cpol_stmt *d = find_set(m, it->text, it->len);
+		cpol_stmt *d = find_set(u, m, it->text, it->len, it->loc);
 		if (!d) {
 			cpol_error_at(u, it->loc, "unknown set '%s'", it->text);
 			continue;
@@ -360,6 +377,8 @@ static void check_sets(cpol_unit *u, struct cpol_model *m)
 		cpol_stmt *s = m->sets[i];
 		for (uint32_t j = 0; j < i; j++) {
 			cpol_stmt *t = m->sets[j];
+			if (in_prelude(u, t->loc) != in_prelude(u, s->loc))
+				continue; /* the policy's own set takes the prelude's name */
 			if (t->u.set.len == s->u.set.len && memcmp(t->u.set.name, s->u.set.name, s->u.set.len) == 0) {
 				cpol_error_at(u, s->loc, "set '%s' is defined twice", s->u.set.name);
 				cpol_note_at(u, t->loc, "first defined here");
@@ -401,10 +420,12 @@ static void check_wrappers(cpol_unit *u, struct cpol_model *m)
 			check_list(u, &s->u.wrapper.after, check_nonempty);
 			resolve_list(u, m, &s->u.wrapper.until, s->seq);
 			check_list(u, &s->u.wrapper.until, check_nonempty);
-			if (s->u.wrapper.skip || s->u.wrapper.assignments || s->u.wrapper.input)
+			if (s->u.wrapper.skip || s->u.wrapper.assignments || s->u.wrapper.input || s->u.wrapper.script)
 				cpol_error_at(u, s->loc, "a wrapper whose command comes after a marker takes no 'skip', "
-				              "'assignments' or 'input'");
+				              "'assignments', 'input' or 'script'");
 		}
+		if (s->u.wrapper.script && (s->u.wrapper.assignments || s->u.wrapper.input))
+			cpol_error_at(u, s->loc, "a wrapper that runs a script takes no 'assignments' or 'input'");
 		if (s->u.wrapper.skip > 255)
 			cpol_error_at(u, s->loc, "'skip' %u is too large (the limit is 255)", s->u.wrapper.skip);
 	}

@@ -102,7 +102,8 @@ enum cpol_stmt_kind {
 	CPOL_S_POLICY, CPOL_S_INCLUDE, CPOL_S_SANDBOX, CPOL_S_DEFAULT, CPOL_S_SET,
 	CPOL_S_RULE, CPOL_S_INTENT, CPOL_S_TEST,
 	CPOL_S_WRAPPER,
-	CPOL_S_LIMITS
+	CPOL_S_LIMITS,
+	CPOL_S_PRELUDE            /* `prelude none;`: leave the prelude out */
 };
 
 enum cpol_rule_form { CPOL_FORM_BLOCK, CPOL_FORM_PROGRAM, CPOL_FORM_SUBSTRING };
@@ -173,6 +174,7 @@ typedef struct cpol_stmt {
 		struct {
 			const char *path; uint32_t len;
 			struct cpol_file *file;   /* resolved; NULL if skipped or failed */
+			uint8_t prelude;          /* the prelude, added by the driver */
 		} include;
 		struct { cpol_sbitem *items; } sandbox;
 		struct { cpol_limit *items; } limits;
@@ -209,6 +211,7 @@ typedef struct cpol_stmt {
 			uint32_t skip;            /* operands before the command */
 			cpol_list after, until;   /* command after MARKER until END (find -exec) */
 			uint8_t has_options, assignments, input, has_command;
+			uint8_t script;           /* the command's words joined are a `sh -c` script (watch) */
 		} wrapper;
 	} u;
 } cpol_stmt;

@@ -893,6 +893,11 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 				T(F, " until ");
 				put_list(F, &s->u.wrapper.until);
 			}
+			if (s->u.wrapper.script)
+				T(F, " script");
+			break;
+		case CPOL_S_PRELUDE:
+			T(F, "prelude none");
 			break;
 		default:
 			break;

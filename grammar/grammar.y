@@ -146,6 +146,14 @@ stmt ::= TEST(K) LBRACE(O) tcases(C) RBRACE(E). {
 }
 stmt ::= wrapper(W) SEMI. { cpol_ast_append(P, W); }
 stmt ::= error SEMI. { ERROK; }
+/* `prelude none;`: a word of its own only here, so no keyword. */
+stmt ::= IDENT(K) NONE SEMI. {
+	if (K.len == 7 && !memcmp(K.text, "prelude", 7)) {
+		cpol_ast_append(P, cpol_ast_stmt(P, CPOL_S_PRELUDE, K.loc));
+	} else {
+		cpol_error_at(P->u, K.loc, "unexpected '%.*s'", (int)(K.len > 40 ? 40 : K.len), K.text);
+	}
+}
 stmt ::= LIMITS(K) LBRACE(O) limitems(I) RBRACE(C). {
 	(void)O; (void)C;
 	cpol_stmt *s = cpol_ast_stmt(P, CPOL_S_LIMITS, K.loc);
@@ -172,6 +180,7 @@ wrapper(R) ::= wrapper(A) SKIP(K) INT(N). {
 }
 wrapper(R) ::= wrapper(A) ASSIGNMENTS. { R = A; if (R) R->u.wrapper.assignments = 1; }
 wrapper(R) ::= wrapper(A) INPUT. { R = A; if (R) R->u.wrapper.input = 1; }
+wrapper(R) ::= wrapper(A) SCRIPT. { R = A; if (R) R->u.wrapper.script = 1; }
 wrapper(R) ::= wrapper(A) COMMAND(K) AFTER setx(S) UNTIL setx(E). {
 	R = A;
 	if (R && R->u.wrapper.has_command) cpol_error_at(P->u, K.loc, "'command after' is given twice");

@@ -2,7 +2,8 @@
  * limits), feeds the re2c lexer's tokens to the lemon push parser, reports
  * syntax errors with what was expected, and resolves `include` statements
  * (the including file's folder first, then each -I folder; cycles, depth
- * over CPOL_MAX_INCLUDE and missing files are errors naming the chain). */
+ * over CPOL_MAX_INCLUDE and missing files are errors naming the chain),
+ * with the prelude, when the unit has one, included first. */
 #include "grammar/parser.h"
 #include "grammar/grammar.h"
 
@@ -323,9 +324,11 @@ static void resolve_includes(cpol_unit *u, cpol_file *f, cpol_file **stack, uint
 			cpol_error_at(u, s->loc, "include of an empty path");
 			continue;
 		}
-		/* The including file's folder first, then each -I folder. */
-		const char *path = join(u, dir_of(u, f->path), name);
-		for (uint32_t i = 0; path && name[0] != '/' && !exists(u, path) && i < u->nincdirs; i++) {
+		/* The including file's folder first, then each -I folder; the
+		 * prelude is the file named, as it is. */
+		const char *path = join(u, s->u.include.prelude ? "" : dir_of(u, f->path), name);
+		for (uint32_t i = 0; path && name[0] != '/' && !s->u.include.prelude && !exists(u, path) &&
+		                     i < u->nincdirs; i++) {
 			const char *alt = join(u, u->incdirs[i], name);
 			if (alt && exists(u, alt))
 				path = alt;
@@ -347,7 +350,10 @@ static void resolve_includes(cpol_unit *u, cpol_file *f, cpol_file **stack, uint
 		}
 		cpol_file *seen = find_file(u, real);
 		if (seen) {
-			cpol_warn_at(u, s->loc, CPOL_WARN_DUP_INCLUDE, "%s is already included; skipped", path);
+			/* the prelude's files come first: including one again says
+			 * what the policy relies on, and is no mistake */
+			if (!seen->prelude)
+				cpol_warn_at(u, s->loc, CPOL_WARN_DUP_INCLUDE, "%s is already included; skipped", path);
 			continue;
 		}
 		if (depth + 1 > CPOL_MAX_INCLUDE) {
@@ -357,6 +363,8 @@ static void resolve_includes(cpol_unit *u, cpol_file *f, cpol_file **stack, uint
 			continue;
 		}
 		cpol_file *inc = load(u, path, s->loc, depth + 1);
+		if (inc)
+			inc->prelude = (uint8_t)(f->prelude || s->u.include.prelude);
 		if (inc && inc->text) {
 			s->u.include.file = inc;
 			resolve_includes(u, inc, stack, depth + 1);
@@ -365,12 +373,36 @@ static void resolve_includes(cpol_unit *u, cpol_file *f, cpol_file **stack, uint
 	}
 }
 
+/* Unless the main file says `prelude none;`, an include of the prelude
+ * goes before its first statement, so that everything the policy says
+ * comes after (and may use) the prelude's declarations. */
+static void add_prelude(cpol_unit *u, cpol_file *f)
+{
+	if (!u->prelude)
+		return;
+	for (const cpol_stmt *s = f->stmts; s; s = s->next)
+		if (s->kind == CPOL_S_PRELUDE)
+			return;
+	cpol_stmt *s = cpol_arena_alloc(u->arena, sizeof *s);
+	const char *path = cpol_arena_strndup(u->arena, u->prelude, strlen(u->prelude));
+	if (!s || !path)
+		return;
+	s->kind = CPOL_S_INCLUDE;
+	s->loc = (cpol_loc){ f->index, 1, 1 };
+	s->u.include.path = path;
+	s->u.include.len = (uint32_t)strlen(path);
+	s->u.include.prelude = 1;
+	s->next = f->stmts;
+	f->stmts = s;
+}
+
 cpol_file *cpol_parse_file(cpol_unit *u, const char *path)
 {
 	cpol_loc none = { 0, 0, 0 };
 	cpol_file *f = load(u, path, none, 0);
 	if (!f || !f->text)
 		return NULL;
+	add_prelude(u, f);
 	cpol_file *stack[CPOL_MAX_INCLUDE + 1];
 	resolve_includes(u, f, stack, 0);
 	return f;
@@ -390,6 +422,7 @@ cpol_file *cpol_parse_buffer(cpol_unit *u, const char *path, const char *text, s
 	if (!f)
 		return NULL;
 	cpol_parse_text(u, f, NULL, NULL);
+	add_prelude(u, f);
 	cpol_file *stack[CPOL_MAX_INCLUDE + 1];
 	resolve_includes(u, f, stack, 0);
 	return f;

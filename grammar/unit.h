@@ -49,6 +49,7 @@ typedef struct cpol_file {
 	uint32_t depth;           /* include depth (0 for the main file) */
 	uint32_t include_stmt_file; cpol_loc included_at; /* where it was included from */
 	uint8_t used;             /* something in it is referenced (lint) */
+	uint8_t prelude;          /* loaded as (part of) the prelude */
 } cpol_file;
 
 /* ---- diagnostics -------------------------------------------------------- */
@@ -94,6 +95,10 @@ typedef struct cpol_unit {
 	 * by path instead of on disk. */
 	const char *const *mem_paths; const char *const *mem_texts;
 	const size_t *mem_sizes; uint32_t nmem;
+	/* The prelude: a file included before everything of the main file
+	 * unless that says `prelude none;` (NULL: no prelude). Files it loads
+	 * are marked, and a later include of one of them is skipped quietly. */
+	const char *prelude;
 } cpol_unit;
 
 cpol_unit *cpol_unit_new(void);

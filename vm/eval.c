@@ -670,6 +670,36 @@ void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint
 	f->tag = ctx->serial;
 }
 
+/* When the program's rules are indexed by argument 1 and argv[1] is known
+ * (literal, and no earlier word may become several words or none), narrow
+ * its rules to the free ones (*pr..*pe) and those listed under argv[1]
+ * (*br..*be): the others require another argv[1] and cannot hold. */
+static void arg1_index(const struct cpol_image *im, struct cpol_frame *f, const uint32_t **pr, const uint32_t **pe,
+                       const uint32_t **br, const uint32_t **be)
+{
+	if (!f->prog || im->argidx[f->prog].mask == CPOL_NONE)
+		return;
+	if (f->unk && ((f->ufirst <= 1 && f->ufirst < f->argc) || (f->argc > 1 && f->wflags && f->wflags[1])))
+		return;
+	const struct cpol_img_argidx *x = &im->argidx[f->prog];
+	*pr = im->arefs + x->free;
+	*pe = *pr + x->nfree;
+	if (f->argc < 2)
+		return;
+	uint32_t n = cpol_alen(f, 1);
+	uint32_t h = arg_hash(f, 1, f->argv[1], n);
+	for (uint32_t i = h & x->mask;; i = (i + 1) & x->mask) {
+		const struct cpol_img_akey *k = &im->akeys[x->slot + i];
+		if (k->str == CPOL_NONE)
+			return;
+		if (k->hash == h && str_eq(im, k->str, f->argv[1], n)) {
+			*br = im->arefs + k->first;
+			*be = *br + k->n;
+			return;
+		}
+	}
+}
+
 void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv *best)
 {
 	const struct cpol_image *im = ctx->img;
@@ -684,14 +714,21 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	const struct cpol_img_prog *gp = &im->progs[0], *pp = &im->progs[f->prog];
 	const uint32_t *gr = im->refs + gp->rules, *ge = gr + gp->nrules;
 	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
-	while (gr < ge || pr < pe) {
+	const uint32_t *br = NULL, *be = NULL;
+	arg1_index(im, f, &pr, &pe, &br, &be);
+	while (gr < ge || pr < pe || br < be) {
 		uint32_t r;
-		int dispatched = 0;
-		if (pr >= pe || (gr < ge && *gr < *pr)) {
+		int dispatched = 1;
+		/* the lowest rule index of the three ascending lists (a rule is
+		 * in one of them at most) */
+		uint32_t gv = gr < ge ? *gr : CPOL_NONE, pv = pr < pe ? *pr : CPOL_NONE, bv = br < be ? *br : CPOL_NONE;
+		if (gv < pv && gv < bv) {
 			r = *gr++;
-		} else {
+			dispatched = 0;
+		} else if (pv < bv) {
 			r = *pr++;
-			dispatched = 1;
+		} else {
+			r = *br++;
 		}
 		const struct cpol_img_rule *rule = &im->rules[r];
 		/* A rule that cannot beat the best so far need not run. */
@@ -727,14 +764,9 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 			if (r3 == CPOL_MAYBE) {
 				/* The rule might decide, depending on what an unknown
 				 * word becomes: not sure either way, so ask. */
-				memset(&v, 0, sizeof v);
-				v.set = 1;
-				v.dec = CPOL_PROMPT;
-				v.rule = CPOL_NONE;
-				v.bname = cpol_img_string(im, rule->name, NULL);
-				v.breason = "the rule might apply: an expansion or glob decides what this word becomes";
-				v.m = f->um;
-				v.mlen = f->um ? f->umlen : 0;
+				cpol_iv_builtin(&v, CPOL_PROMPT, cpol_img_string(im, rule->name, NULL),
+				                "the rule might apply: an expansion or glob decides what this word becomes",
+				                f->um, f->um ? f->umlen : 0);
 				cpol_iv_merge(best, &v);
 				continue;
 			}
@@ -744,13 +776,9 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		if (rule->action == CPOL_RA_SCRIPT && f->unk && rule->arg < f->argc &&
 		    (rule->arg >= f->ufirst || f->wflags[rule->arg])) {
 			/* the script's text is not known before it runs */
-			memset(&v, 0, sizeof v);
-			v.dec = CPOL_PROMPT;
-			v.rule = CPOL_NONE;
-			v.bname = cpol_img_string(im, rule->name, NULL);
-			v.breason = "the script's text is decided when the command runs";
-			v.m = f->argv[rule->arg];
-			v.mlen = cpol_alen(f, rule->arg);
+			cpol_iv_builtin(&v, CPOL_PROMPT, cpol_img_string(im, rule->name, NULL),
+			                "the script's text is decided when the command runs", f->argv[rule->arg],
+			                cpol_alen(f, rule->arg));
 		} else if (rule->action == CPOL_RA_SCRIPT) {
 			cpol_eval_script(ctx, f, rule->arg, &v);
 		} else {

@@ -126,6 +126,9 @@ const char *cpol_join_words(struct cpol_ctx *ctx, uint32_t argc, const char *con
  * new folder cannot be known. The caller restores the folder afterwards. */
 int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c);
 void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out);
+/* Judge text[0..len) as a script of `dialect` run one level below depth. */
+void cpol_eval_script_text(struct cpol_ctx *ctx, int depth, int dialect, const char *text, uint32_t len,
+                           struct cpol_iv *out);
 
 /* builtins.c: the one table of what the shells themselves know. */
 /* Is w[0..n) a builtin of the dialect (found before any PATH lookup)? */

@@ -22,7 +22,7 @@
 #include "common/sandbox_kinds.h"
 
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
-#define CPOL_IMG_VERSION  2u
+#define CPOL_IMG_VERSION  3u
 #define CPOL_IMG_MAX_SIZE (1u << 30)
 #define CPOL_NONE         0xffffffffu    /* "no index" in u32 fields */
 
@@ -41,6 +41,7 @@ enum cpol_img_kind {
 	CPOL_SEC_WRAPPERS,
 	CPOL_SEC_GRANTS,
 	CPOL_SEC_LIMITS,
+	CPOL_SEC_ARGIDX,
 	CPOL_SEC__COUNT
 };
 
@@ -240,7 +241,9 @@ enum {
 	CPOL_WF_INPUT   = 1u << 2, /* the command gets more words from standard input (xargs) */
 	CPOL_WF_COMMAND = 1u << 3, /* the command runs from a word of set `after` up to a word
 	                              of set `until` (find -exec ... ;), "{}" a placeholder */
-	CPOL_WF__ALL = 15u
+	CPOL_WF_SCRIPT  = 1u << 4, /* the command's words, joined by spaces, are a script
+	                              for the machine's sh (watch); not with COMMAND, ASSIGN, INPUT */
+	CPOL_WF__ALL = 31u
 };
 struct cpol_img_wrapper {
 	uint32_t prog;       /* program table index, > 0 */
@@ -315,6 +318,41 @@ cpol_layout_sandbox(uint64_t nroots, uint64_t nconnect, uint64_t nbind, uint64_t
 	l.d = l.c + nbind * sizeof(struct cpol_img_port);
 	uint64_t bpf = cpol_img_align8(l.d + nenv * 4);
 	l.end = bpf + bpf_len;
+	return l;
+}
+
+/* ---- ARGIDX: each program's rules indexed by their argument 1 ----
+ * A rule filed under a program whose condition requires argv[1] to be one
+ * of a list of strings (a top-level conjunct `arg 1 is "status"` or
+ * `arg 1 in (...)`) is listed under each of those strings; the program's
+ * other rules are its free rules. When argv[1] is known, evaluation runs the
+ * free rules and the rules listed under argv[1] only, in rule order: a rule
+ * left out could not have held. So policies with thousands of subcommand
+ * rules on one program cost about what their matching ones cost.
+ * Layout: header, cpol_img_argidx[nprogs], uint32_t refs[nrefs] (8-aligned),
+ * cpol_img_akey[nkeys]. Lists in refs ascend. */
+struct cpol_img_argidx_hdr {
+	uint32_t nprogs, nrefs, nkeys, pad;
+};
+struct cpol_img_argidx {
+	uint32_t free, nfree;  /* refs[free .. free+nfree): the free rules */
+	uint32_t slot, mask;   /* akeys[slot .. slot+mask]; mask CPOL_NONE: not indexed */
+};
+struct cpol_img_akey {
+	uint32_t hash;         /* low 32 bits of XXH3-64 of the string */
+	uint32_t str;          /* the argument, or CPOL_NONE for an empty slot */
+	uint32_t first, n;     /* refs[first .. first+n): the rules listed under it */
+};
+
+static inline struct cpol_img_layout
+cpol_layout_argidx(uint64_t nprogs, uint64_t nrefs, uint64_t nkeys)
+{
+	struct cpol_img_layout l;
+	l.a = sizeof(struct cpol_img_argidx_hdr);
+	l.b = l.a + nprogs * sizeof(struct cpol_img_argidx);
+	l.c = cpol_img_align8(l.b + nrefs * 4);
+	l.d = 0;
+	l.end = l.c + nkeys * sizeof(struct cpol_img_akey);
 	return l;
 }
 

@@ -193,13 +193,8 @@ int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd 
 
 void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out)
 {
-	int depth = f->depth + 1;
 	if (arg >= f->argc) {
 		builtin(out, CPOL_PROMPT, "the script argument is missing", NULL, 0);
-		return;
-	}
-	if (depth > CPOL_MAX_DEPTH) {
-		builtin(out, CPOL_PROMPT, "scripts nested too deeply to judge", NULL, 0);
 		return;
 	}
 	int dialect = f->argc ? cpol_shell_dialect_of(f->argv[0], cpol_alen(f, 0), ctx->sh_dialect) : ctx->sh_dialect;
@@ -211,6 +206,17 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		cpol_iv_keep(ctx, out);
 		return;
 	}
+	cpol_eval_script_text(ctx, f->depth, dialect, f->argv[arg], cpol_alen(f, arg), out);
+}
+
+void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const char *text, uint32_t len,
+                           struct cpol_iv *out)
+{
+	int depth = fdepth + 1;
+	if (depth > CPOL_MAX_DEPTH) {
+		builtin(out, CPOL_PROMPT, "scripts nested too deeply to judge", NULL, 0);
+		return;
+	}
 	struct cpol_shell_store *st = &ctx->sh[depth];
 	struct cpol_shell_out so = {
 		.cmds = st->cmds, .maxcmds = CPOL_SH_CMDS,
@@ -219,7 +225,7 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
 		.buf = st->buf, .bufcap = sizeof st->buf,
 	};
-	uint32_t n = cpol_shell_split_as(f->argv[arg], cpol_alen(f, arg), dialect, &so);
+	uint32_t n = cpol_shell_split_as(text, len, dialect, &so);
 	if (so.flags & CPOL_SH_TOOBIG) {
 		builtin(out, CPOL_PROMPT, "script too large to judge", NULL, 0);
 		return;

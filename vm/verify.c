@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #define BAD(...) cpol_fail(err, EINVAL, "invalid policy image: " __VA_ARGS__)
 
@@ -295,11 +296,83 @@ static int verify_wrappers(struct cpol_image *im, const struct sec *s, cpol_erro
 			return BAD("wrapper %u names program %u (programs must exist and ascend)", k, w->prog);
 		if (w->flags & ~CPOL_WF__ALL)
 			return BAD("wrapper %u has unknown flags %#x", k, w->flags);
+		if ((w->flags & CPOL_WF_SCRIPT) && (w->flags & (CPOL_WF_COMMAND | CPOL_WF_ASSIGN | CPOL_WF_INPUT)))
+			return BAD("wrapper %u runs a script and also takes command words", k);
 		if ((w->flags & CPOL_WF_OPTIONS) && w->options >= im->nsets)
 			return BAD("wrapper %u names set %u that does not exist", k, w->options);
 		if ((w->flags & CPOL_WF_COMMAND) && (w->after >= im->nsets || w->until >= im->nsets))
 			return BAD("wrapper %u names a set that does not exist", k);
 		im->wrapbits[(w->prog & 255) >> 6] |= (uint64_t)1 << (w->prog & 63);
+	}
+	return 0;
+}
+
+/* Is rule r in program p's (ascending) rule list? */
+static int prog_has_rule(const struct cpol_image *im, uint32_t p, uint32_t r)
+{
+	const uint32_t *v = im->refs + im->progs[p].rules;
+	uint32_t lo = 0, hi = im->progs[p].nrules;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < im->progs[p].nrules && v[lo] == r;
+}
+
+/* A list of refs[first .. first+n) of program p: inside refs, ascending,
+ * and only rules filed under p. */
+static int argidx_list_ok(const struct cpol_image *im, uint32_t p, uint32_t first, uint32_t n)
+{
+	if ((uint64_t)first + n > im->narefs)
+		return 0;
+	for (uint32_t k = 0; k < n; k++)
+		if ((k > 0 && im->arefs[first + k] <= im->arefs[first + k - 1]) || !prog_has_rule(im, p, im->arefs[first + k]))
+			return 0;
+	return 1;
+}
+
+static int verify_argidx(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	const struct cpol_img_argidx_hdr *h = (const void *)(im->base + s->off);
+	if (s->size < sizeof *h)
+		return BAD("argument index section too small");
+	struct cpol_img_layout l = cpol_layout_argidx(h->nprogs, h->nrefs, h->nkeys);
+	if (l.end != s->size || h->nprogs != im->nprogs)
+		return BAD("argument index section does not match its counts");
+	im->argidx = (const void *)(im->base + s->off + l.a);
+	im->arefs = (const void *)(im->base + s->off + l.b);
+	im->narefs = h->nrefs;
+	im->akeys = (const void *)(im->base + s->off + l.c);
+	im->nakeys = h->nkeys;
+	for (uint32_t p = 0; p < im->nprogs; p++) {
+		const struct cpol_img_argidx *x = &im->argidx[p];
+		if (x->mask == CPOL_NONE)
+			continue;
+		if (p == 0 || !is_pow2((uint64_t)x->mask + 1) || (uint64_t)x->slot + x->mask + 1 > im->nakeys)
+			return BAD("program %u's argument index has a bad table", p);
+		if (!argidx_list_ok(im, p, x->free, x->nfree))
+			return BAD("program %u's argument index lists a rule that is not the program's", p);
+		uint32_t empty = 0;
+		uint64_t listed = x->nfree;
+		for (uint32_t k = 0; k <= x->mask; k++) {
+			const struct cpol_img_akey *e = &im->akeys[x->slot + k];
+			if (e->str == CPOL_NONE) {
+				empty++;
+				continue;
+			}
+			uint32_t len;
+			const char *str = str_ok(im, e->str) ? cpol_img_string(im, e->str, &len) : NULL;
+			if (!str || e->n == 0 || !argidx_list_ok(im, p, e->first, e->n) ||
+			    e->hash != (uint32_t)XXH3_64bits(str, len))
+				return BAD("program %u's argument index has a bad entry %u", p, k);
+			listed += e->n;
+		}
+		/* a table with room, and at least as many entries as rules */
+		if (!empty || listed < im->progs[p].nrules)
+			return BAD("program %u's argument index leaves rules out", p);
 	}
 	return 0;
 }
@@ -413,7 +486,8 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 	    verify_ac(im, &secs[CPOL_SEC_AC], err) < 0 ||
 	    verify_sandbox(im, &secs[CPOL_SEC_SANDBOX], err) < 0 ||
 	    verify_wrappers(im, &secs[CPOL_SEC_WRAPPERS], err) < 0 ||
-	    verify_grants(im, &secs[CPOL_SEC_GRANTS], err) < 0)
+	    verify_grants(im, &secs[CPOL_SEC_GRANTS], err) < 0 ||
+	    verify_argidx(im, &secs[CPOL_SEC_ARGIDX], err) < 0)
 		return -1;
 	if (!str_ok(im, im->meta->name))
 		return BAD("policy name is not a string");

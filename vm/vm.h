@@ -46,6 +46,9 @@ struct cpol_image {
 	uint64_t wrapbits[4]; /* bit (prog & 255): some wrapper is about that program (derived) */
 	const struct cpol_img_grant *grants; uint32_t ngrants;
 	const struct cpol_img_limits *limits;
+	const struct cpol_img_argidx *argidx;  /* [nprogs] */
+	const uint32_t *arefs;              uint32_t narefs;
+	const struct cpol_img_akey *akeys;  uint32_t nakeys;
 };
 
 static inline const char *cpol_img_string(const struct cpol_image *im, uint32_t id, uint32_t *len)

@@ -1,5 +1,5 @@
 /* vm/wrap.c -- commands that run another command (env, timeout, nice,
- * sudo, xargs, find -exec, ...), as the policy's `wrapper` statements
+ * sudo, xargs, find -exec, watch, ...), as the policy's `wrapper` statements
  * describe them: find where the wrapped command starts, judge it as a
  * command of its own (one level deeper, so the nesting stays bounded), and
  * list it among the result's commands so that --explain shows the chain.
@@ -13,6 +13,8 @@
  * find's {}) are copied into arrays of this size; a longer command is not
  * judged as certain. */
 #define WRAP_WORDS 128
+/* The longest script a wrapper joins from its words (watch) that is judged. */
+#define WRAP_SCRIPT 4096
 
 const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint32_t p)
 {
@@ -107,6 +109,39 @@ static void judge_inner(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg
 		cpol_iv_to_verdict(ctx, v, &sub->verdict);
 }
 
+/* watch CMD...: the words from k on, joined by spaces, are run by `sh -c`,
+ * so they are judged as a script of the machine's sh; a word whose text is
+ * not known makes the script unknown. */
+static int script_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t k, struct cpol_iv *out)
+{
+	char text[WRAP_SCRIPT];
+	uint32_t len = 0;
+	for (uint32_t i = k; i < f->argc; i++) {
+		uint32_t n = cpol_alen(f, i);
+		if (f->wflags && f->wflags[i]) {
+			builtin(out, CPOL_PROMPT, "an expansion decides the script the wrapper runs", f->argv[i], n);
+			return 1;
+		}
+		if (len + n + 1 > sizeof text) {
+			builtin(out, CPOL_PROMPT, "the script the wrapper runs is too long to judge", f->argv[k],
+			        cpol_alen(f, k));
+			return 1;
+		}
+		if (i > k)
+			text[len++] = ' ';
+		memcpy(text + len, f->argv[i], n);
+		len += n;
+	}
+	if (ctx->sh_dialect == CPOL_SHELL_UNKNOWN) {
+		builtin(out, CPOL_PROMPT, "the machine's sh is a shell whose scripts cannot be judged", f->argv[0],
+		        cpol_alen(f, 0));
+		return 1;
+	}
+	/* the verdict's matched text is copied out of text[] by the callee */
+	cpol_eval_script_text(ctx, f->depth, ctx->sh_dialect, text, len, out);
+	return 1;
+}
+
 /* env, timeout, nice, sudo, xargs ...: options, assignments, operands, then
  * the command. */
 static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
@@ -153,6 +188,8 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 	const char *const *argv = f->argv + k;
 	const uint32_t *lens = f->lens ? f->lens + k : NULL;
 	uint32_t argc = f->argc - k;
+	if (w->flags & CPOL_WF_SCRIPT)
+		return script_wrapper(ctx, f, k, out);
 	if (w->flags & CPOL_WF_INPUT) {
 		/* Standard input adds words of unknown text after the ones given
 		 * (option-like ones too). The given words stay as written: the

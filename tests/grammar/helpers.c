@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *tests_prelude;
+
 cpol_unit *parse_policy_with(const char *path, const char *text, size_t len,
                              const struct tfile *files, size_t nfiles,
                              const char *const *incdirs, size_t nincdirs, cpol_file **main)
@@ -40,6 +42,7 @@ cpol_unit *parse_policy_with(const char *path, const char *text, size_t len,
 	u->nmem = (uint32_t)(nfiles + 1);
 	for (size_t i = 0; i < nincdirs; i++)
 		cpol_unit_add_incdir(u, incdirs[i]);
+	u->prelude = tests_prelude;
 	cpol_file *f = cpol_parse_buffer(u, path, text, len);
 	/* The in-memory table is only read while parsing. */
 	u->mem_paths = NULL;

@@ -19,6 +19,8 @@ struct tfile {
 /* Parse `text` as "t.cpol" (no includes resolvable). The unit is the
  * caller's to free; *main gets the main file when not NULL. */
 cpol_unit *parse_policy(const char *text, cpol_file **main);
+/* The prelude the parse helpers give every unit (NULL, unless a test sets it). */
+extern const char *tests_prelude;
 /* The same with include files and -I folders (both may be NULL/0), and an
  * explicit length (text may hold NUL bytes). */
 cpol_unit *parse_policy_with(const char *path, const char *text, size_t len,

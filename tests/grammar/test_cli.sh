@@ -117,6 +117,82 @@ check "  silently" empty "$err"
 expect 0 "-Wduplicate-include says so" -- --lint -Wduplicate-include "$tmp/twice.cpol"
 check "  for both" test "$(grep -c 'is already included; skipped \[-Wduplicate-include\]' "$err")" -eq 2
 
+# ---- the prelude ------------------------------------------------------------------------
+# A small policy that includes nothing still knows what writes and what
+# wraps a command; `prelude none;` and --no-prelude leave that out.
+cat >"$tmp/small.cpol" <<'POL'
+policy "small";
+sandbox { read "/"; write "$WORKSPACE", "/tmp"; network none; }
+default allow;
+rule "outside" {
+    when writes outside sandbox.write;
+    forbid because "writes outside the writable roots";
+}
+forbid program "curl" because "no downloads";
+test {
+    forbid "touch /etc/x";
+    forbid "cp a /usr/bin/x";
+    forbid "env curl x";
+    forbid "timeout 5 env -i curl x";
+    allow "touch x";
+    allow "env ls";
+}
+POL
+expect 0 "a small policy knows the stdlib's writers and wrappers" -- -o "$tmp/small.bin" "$tmp/small.cpol"
+check "  and says nothing" empty "$err"
+expect 0 "  with -Wall too" -- --lint -Wall "$tmp/small.cpol"
+check "  silently" empty "$err"
+expect 1 "--no-prelude leaves the knowledge out" -- --no-prelude --lint "$tmp/small.cpol"
+check "  touch /etc/x is no longer a write" has "$err" 'example "touch /etc/x" should be forbid but is allow (default: no rule matched)'
+check "  env curl x is no longer curl" has "$err" 'example "env curl x" should be forbid but is allow'
+sed '1a prelude none;' "$tmp/small.cpol" >"$tmp/none.cpol"
+expect 1 "so does 'prelude none;'" -- --lint "$tmp/none.cpol"
+check "  the same way" has "$err" 'example "cp a /usr/bin/x" should be forbid but is allow'
+printf 'policy "p";\nprelude none;\nprelude none;\nallow program "ls";\ntest { allow "ls"; }\n' >"$tmp/twice-none.cpol"
+expect 1 "'prelude none;' twice" -- --lint "$tmp/twice-none.cpol"
+check "  is an error" has "$err" "^$tmp/twice-none.cpol:3:1: error: 'prelude' is given twice"
+printf 'prelude none;\n' >"$tmp/inc-none.cpol"
+printf 'policy "p";\ninclude "inc-none.cpol";\nallow program "ls";\ntest { allow "ls"; }\n' >"$tmp/inc-main.cpol"
+expect 1 "'prelude none;' in an included file" -- --lint "$tmp/inc-main.cpol"
+check "  belongs in the top-level policy" has "$err" "^$tmp/inc-none.cpol:1:1: error: 'prelude' belongs in the top-level policy"
+printf 'policy "p";\nprelude all;\n' >"$tmp/bad-prelude.cpol"
+expect 1 "'prelude' takes only none" -- --lint "$tmp/bad-prelude.cpol"
+# The policy's own names and wrappers take the prelude's place.
+cat >"$tmp/own.cpol" <<'POL'
+policy "own";
+default prompt;
+set copy_programs = "mycp";
+forbid program copy_programs because "mine";
+wrapper program "env";
+allow program "ls";
+test {
+    forbid "mycp a b";
+    prompt "cp a b";
+    prompt "env -i ls";
+    allow "env ls";
+}
+POL
+expect 0 "a policy's set and wrapper of the prelude's names are its own" -- --lint -Werror "$tmp/own.cpol"
+check "  silently" empty "$err"
+mkdir "$tmp/pre"
+printf 'wrapper program "nice";\n' >"$tmp/pre/prelude.cpol"
+printf 'policy "p";\ndefault prompt;\nallow program "ls";\ntest { allow "nice ls"; prompt "env ls"; }\n' >"$tmp/mine.cpol"
+expect 0 "-I DIR with a prelude.cpol replaces the installed prelude" -- --lint -I "$tmp/pre" "$tmp/mine.cpol"
+expect 0 "so does --prelude=FILE" -- --lint --prelude="$tmp/pre/prelude.cpol" "$tmp/mine.cpol"
+expect 2 "--prelude of a missing file" -- --lint --prelude="$tmp/pre/none.cpol" "$tmp/mine.cpol"
+check "  is named" has "$err" "^codexpolc: cannot use the prelude $tmp/pre/none.cpol: No such file or directory"
+cp "$C" "$tmp/pre/codexpolc"
+CODEXPOL_DATADIR=$tmp/nowhere "$tmp/pre/codexpolc" --lint "$tmp/small.cpol" >"$out" 2>"$err"
+got=$?
+if [ "$got" -eq 0 ]; then
+	n=$((n + 1))
+	echo "ok $n - a codexpolc that finds no prelude # SKIP it found the installed one"
+elif [ "$got" -eq 1 ] && has "$err" "codexpolc: the prelude is not installed"; then
+	ok "a codexpolc that finds no prelude says how to give one (exit 1)"
+else
+	not_ok "a codexpolc that finds no prelude: exit $got"
+fi
+
 # ---- usage ---------------------------------------------------------------------------
 expect 2 "no file" --
 expect 2 "an unknown option" -- --frobnicate "$SKETCH/sketch.cpol"

@@ -2,7 +2,9 @@
  * the including file's folder first, then each -I folder in order;
  * cycles are errors naming the chain; depth 16 is allowed and 17 is not;
  * a missing file is an error at the include; a file included again is
- * skipped (a warning only with -Wduplicate-include). Every file lives in
+ * skipped (a warning only with -Wduplicate-include); the prelude comes
+ * before the main file's statements, its files are marked and including
+ * them again is silent, and `prelude none;` leaves it out. Every file lives in
  * memory (the unit's mem_* table), never on disk. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -260,5 +262,54 @@ Test(include, at_most_1024_files)
 	cr_assert_geq(u->ndiags, 1);
 	cr_expect_str_eq(u->diags[0].msg, "too many source files (the limit is 1024)");
 	cr_expect_eq(u->diags[0].loc.line, 1024, "the 1024th include is the 1025th file");
+	cpol_unit_free(u);
+}
+
+/* The prelude of these tests: a declaration file, also reachable by -I. */
+static const struct tfile prelude_files[] = {
+	{ "pre/prelude.cpol", "include \"decl.cpol\";\n" },
+	{ "pre/decl.cpol", "set tools = \"env\";\nwrapper program tools;\nintent network program \"curl\";\n" },
+};
+
+Test(prelude, comes_first_and_is_included_again_silently)
+{
+	static const char *const incdirs[] = { "pre" };
+	tests_prelude = "pre/prelude.cpol";
+	cpol_file *f;
+	cpol_unit *u = parse_files("include \"decl.cpol\";\nallow program \"ls\";\n", prelude_files, 2, incdirs, 1, &f);
+	cr_expect_eq(u->ndiags, 0, "%s", diag_text(u, 1));
+	cr_assert_eq(u->nfiles, 3);
+	cr_expect_str_eq(u->files[1]->path, "pre/prelude.cpol");
+	cr_expect(u->files[1]->prelude && u->files[2]->prelude && !u->files[0]->prelude);
+	cr_assert_not_null(f->stmts);
+	cr_expect_eq(f->stmts->kind, CPOL_S_INCLUDE);
+	cr_expect(f->stmts->u.include.prelude);
+	cr_expect_null(f->stmts->next->u.include.file, "the main file's own include is skipped");
+	cpol_unit_free(u);
+}
+
+Test(prelude, none_leaves_it_out)
+{
+	tests_prelude = "pre/prelude.cpol";
+	cpol_file *f;
+	cpol_unit *u = parse_files("prelude none;\nallow program \"ls\";\n", prelude_files, 2, NULL, 0, &f);
+	cr_expect_eq(u->ndiags, 0, "%s", diag_text(u, 1));
+	cr_expect_eq(u->nfiles, 1);
+	cr_expect_eq(f->stmts->kind, CPOL_S_PRELUDE);
+	cpol_unit_free(u);
+}
+
+Test(prelude, a_policys_own_set_and_wrapper_take_its_names)
+{
+	tests_prelude = "pre/prelude.cpol";
+	static const char text[] = "set tools = \"timeout\";\nwrapper program \"env\" options \"-i\";\n"
+	                           "allow program tools;\n";
+	cpol_unit *u = lint_policy_with("pol/main.cpol", text, strlen(text), prelude_files, 2, NULL, 0);
+	cr_expect_eq(u->nerrors, 0, "%s", diag_text(u, 1));
+	cpol_unit_free(u);
+	tests_prelude = NULL;
+	static const char twice[] = "set tools = \"a\";\nset tools = \"b\";\nallow program tools;\n";
+	u = lint_policy_with("pol/main.cpol", twice, strlen(twice), NULL, 0, NULL, 0);
+	cr_expect_eq(u->nerrors, 1, "a policy's own name twice is still an error: %s", diag_text(u, 1));
 	cpol_unit_free(u);
 }

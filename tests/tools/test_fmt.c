@@ -293,6 +293,13 @@ Test(layout, intents)
 	           "intent write program \"dd\" target value \"of=\" when arg 1 is \"x\";\n");
 }
 
+Test(layout, prelude_none_and_script_wrappers)
+{
+	expect_fmt("policy \"p\";prelude   none ;", "policy \"p\";\nprelude none;\n");
+	expect_fmt("wrapper program \"watch\" options (\"-n#\") script;",
+	           "wrapper program \"watch\" options (\"-n#\") script;\n");
+}
+
 Test(layout, sets_and_names)
 {
 	expect_fmt("set a = \"x\";set b = a, \"y\";allow program b;", "set a = \"x\";\nset b = a, \"y\";\nallow program b;\n");

@@ -2,7 +2,9 @@
  * env, timeout, xargs or find -exec runs is judged as itself (strictest
  * wins), undeclared wrapper options leave the wrapper judged alone, risky
  * assignments and standard input are not taken as known, nesting is
- * bounded, and the result lists the wrapped commands (the --explain chain). */
+ * bounded, a `script` wrapper's words are judged as the sh script they join
+ * into (watch), and the result lists the wrapped commands (the --explain
+ * chain). */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -16,6 +18,7 @@ static const char policy[] =
 	"wrapper program \"timeout\" options (\"-s#\", \"--signal=\") skip 1;\n"
 	"wrapper program \"xargs\" options (\"-0\", \"-n#\") input;\n"
 	"wrapper program \"find\" command after (\"-exec\", \"-ok\") until (\";\", \"+\");\n"
+	"wrapper program \"watch\" options (\"-n#\", \"--interval=\", \"-d[#]\") script;\n"
 	"intent network program \"curl\";\n"
 	"rule \"net\" { when network; forbid because \"no network\"; }\n"
 	"allow program \"grep\", \"ls\", \"cat\";\n"
@@ -80,4 +83,29 @@ Test(wrap, nesting_is_bounded)
 {
 	vt_expect("env env env env env env ls", CPOL_PROMPT);
 	vt_expect("env env env ls", CPOL_ALLOW);
+}
+
+Test(wrap, a_script_wrapper_runs_its_words_joined_through_sh)
+{
+	vt_expect("watch ls -la", CPOL_ALLOW);
+	vt_expect("watch -n 2 'ls | grep x'", CPOL_ALLOW);
+	vt_expect("watch --interval=5 -d cat x", CPOL_ALLOW);
+	vt_expect("watch 'ls; rm -rf x'", CPOL_FORBID);        /* one word, two commands */
+	vt_expect("watch ls ';' rm -rf x", CPOL_FORBID);       /* joined: ls ; rm -rf x */
+	vt_expect("watch curl x", CPOL_FORBID);
+	vt_expect("watch 'ls $(id)'", CPOL_PROMPT);            /* substitution inside the script */
+	vt_expect("watch -x ls", CPOL_PROMPT);                 /* -x not declared: watch alone */
+	vt_expect("sh -c 'watch \"$X\"'", CPOL_PROMPT);        /* the script is an expansion */
+	vt_expect("watch", CPOL_PROMPT);                       /* nothing wrapped */
+}
+
+Test(wrap, a_script_wrapper_lists_the_scripts_commands)
+{
+	cpol_result r;
+	const char *line = "watch 'ls | cat'";
+	cr_assert_eq(cpol_eval_line(vt_ctx, line, strlen(line), &r), CPOL_ALLOW);
+	cr_assert_eq(r.ncommands, 2);
+	cr_expect_str_eq(r.commands[0].text, "ls");
+	cr_expect_str_eq(r.commands[1].text, "cat");
+	cr_expect_eq(r.commands[0].depth, 1);
 }

@@ -20,7 +20,12 @@ enum cpol_net_mode {
 enum cpol_root_kind {
 	CPOL_RK_READ = 0, CPOL_RK_WRITE, CPOL_RK_PROTECT,
 	CPOL_RK_UNIX,        /* a pathname UNIX socket that stays reachable */
-	CPOL_RK_DENY_READ    /* never readable, even inside read or write roots */
+	CPOL_RK_DENY_READ,   /* never readable, even inside read or write roots */
+	/* host rules of the egress proxy: path is a host pattern
+	 * ("github.com:443", "*.npmjs.org"), var is CPOL_RV_NONE */
+	CPOL_RK_NET_ALLOW,
+	CPOL_RK_NET_ALLOW_READ, /* plain HTTP GET/HEAD/OPTIONS only */
+	CPOL_RK_NET_DENY
 };
 
 /* What the path of a root starts with (expanded when the command runs). */

@@ -37,7 +37,7 @@ struct cpol_model {
 	cpol_list *denyreads[64];          /* `deny read` lists */
 	uint32_t ndenyreads;
 	cpol_list *nethosts[64];           /* `network allow` / `network allow read` / `network deny` lists */
-	uint8_t nethost_kind[64];          /* their enum cpol_img_root_kind */
+	uint8_t nethost_kind[64];          /* their enum cpol_root_kind */
 	uint32_t nnethosts;
 	cpol_stmt *noprelude;              /* `prelude none;`, or NULL */
 };

@@ -405,7 +405,7 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	if (c->decision == CPOL_ALLOW && res.verdict.index < 0 && !strcmp(res.verdict.rule, "sandboxed default") &&
 	    (h.o.no_wrap || !ag->can_wrap(c))) {
 		c->decision = CPOL_PROMPT;
-		sb_cstr(&why, "; it is allowed only inside codexrun's sandbox, and here the agent would run it outside");
+		cpol_sb_adds(&why, "; it is allowed only inside codexrun's sandbox, and here the agent would run it outside");
 	}
 	if (c->decision == CPOL_PROMPT && ag->prompt_note)
 		cpol_sb_adds(&why, ag->prompt_note);

@@ -828,7 +828,7 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 			} else if (unread) {
 				best->dec = CPOL_PROMPT;
 				best->breason = "no rule matched, and the options of this wrapper hide which command it runs";
-			} else if (f->istate == 2 && f->net && im->sb->net != CPOL_IN_NONE) {
+			} else if (f->istate == 2 && f->net && im->sb->net != CPOL_NET_NONE) {
 				/* the sandbox lets the connection out, and data with it */
 				best->dec = CPOL_PROMPT;
 				best->breason = "no rule matched, and it reaches the network, where the sandbox cannot stop data "

@@ -61,6 +61,8 @@ static const char usage_text[] =
 	"                           or a fresh random id)\n"
 	"      --require-sandbox    fail (125) when the kernel cannot enforce all of it\n"
 	"      --trusted            accept a policy that grants everything\n"
+	"      --explain-denials    after the command, print what the sandbox refused it\n"
+	"                           (needs root and the kernel's audit switched on)\n"
 	"      --audit-tail[=N]     print the last N audit records (all without N) and exit;\n"
 	"                           filter with --session and --decision\n"
 	"      --decision=D         with --audit-tail: only allow, prompt or forbid records\n"
@@ -161,7 +163,7 @@ static int parse_approve(const char *s, enum run_approve *a)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_PROFILE = 256, O_EXPLAIN, O_JSON, O_APPROVE, O_AUDIT, O_BEST, O_SESSION, O_REQUIRE, O_TRUSTED,
-	       O_TAIL, O_DECISION, O_FORMAT, O_APPROVALS, O_REMOVE };
+	       O_TAIL, O_DECISION, O_FORMAT, O_APPROVALS, O_REMOVE, O_DENIALS };
 	static const struct option longopts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "profile", required_argument, NULL, O_PROFILE },
@@ -179,6 +181,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "approvals", no_argument, NULL, O_APPROVALS },
 		{ "remove", required_argument, NULL, O_REMOVE },
+		{ "explain-denials", no_argument, NULL, O_DENIALS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -230,6 +233,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			o->json = 2;
 			break;
 		case O_APPROVALS: o->approvals = 1; break;
+		case O_DENIALS: o->explain_denials = 1; break;
 		case O_REMOVE: {
 			char *end;
 			unsigned long n = strtoul(optarg, &end, 10);
@@ -299,6 +303,7 @@ static void exit_record_full(struct run *r, int status, int sig, int64_t ms, int
 	rec.signal = sig;
 	rec.duration_ms = ms;
 	rec.processes_ended = ended;
+	run_denials_finish(r->o.explain_denials, &rec); /* what the kernel refused, when known */
 	(void)record(r, &rec);
 }
 
@@ -716,6 +721,7 @@ int main(int argc, char **argv)
 	}
 	struct run_exit ex;
 	struct run_child_opts co = { sb, r.path, r.o.argv, envp, !(trusted_image && r.o.trusted), r.o.require_sandbox };
+	run_denials_open(sb && !rs.spec.trusted, rep.landlock_abi, r.o.explain_denials);
 	rc = run_child(&co, &ex);
 	undone = cpol_sandbox_undo(sb); /* code-running files the command left: removed, reported */
 	char hit[128];
@@ -727,6 +733,7 @@ out:
 	run_grants_free(&grants);
 	run_spec_free(&rs);
 	run_denyread_free();
+	run_denials_close();
 	cpol_ctx_free(ctx);
 	run_layers_close(&layers);
 	cpol_image_close(r.im);

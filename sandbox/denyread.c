@@ -197,12 +197,16 @@ static int match_walk(const char *root, const char *const *pat, size_t npat, int
 		int hit = 0;
 		for (size_t i = 0; i < npat && !hit; i++)
 			hit = fnmatch(pat[i], e->d_name, FNM_PERIOD) == 0;
+		/* the entry's type from the folder itself: no stat for most */
+		unsigned char type = e->d_type;
 		struct stat st;
-		if (lstat(child, &st) < 0 || S_ISLNK(st.st_mode))
+		if (type == DT_UNKNOWN)
+			type = lstat(child, &st) < 0 ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		if (type == DT_LNK)
 			continue;
 		if (hit)
 			rc = add(&out->masks, &out->nmask, child, err);
-		else if (S_ISDIR(st.st_mode))
+		else if (type == DT_DIR)
 			rc = match_walk(child, pat, npat, depth + 1, budget, out, err);
 	}
 	closedir(d);

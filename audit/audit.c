@@ -195,7 +195,7 @@ int cpol_audit_write(struct cpol_audit *a, const struct cpol_audit_record *r, cp
 
 	struct cpol_audit_record s = *r;
 	char *text[NTEXT] = { 0 };
-	char **argv = NULL;
+	char **argv = NULL, **refused = NULL;
 	int rc = -1;
 	for (int i = 0; i < NTEXT; i++) {
 		const char **f = text_field(&s, i);
@@ -211,6 +211,12 @@ int cpol_audit_write(struct cpol_audit *a, const struct cpol_audit_record *r, cp
 		if (!argv)
 			goto oom;
 		s.argv = argv;
+	}
+	if (r->refused && r->nrefused > 0) { /* paths: the home folder and secrets as in argv */
+		refused = cpol_redact_argv(&a->who, (char *const *)r->refused, r->nrefused, NULL);
+		if (!refused)
+			goto oom;
+		s.refused = (const char *const *)refused;
 	}
 
 	char ts[32];
@@ -228,6 +234,7 @@ out:
 	for (int i = 0; i < NTEXT; i++)
 		free(text[i]);
 	cpol_redact_argv_free(argv, r->argc);
+	cpol_redact_argv_free(refused, r->nrefused);
 	return rc;
 }
 

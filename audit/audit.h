@@ -14,7 +14,8 @@
  *    "profile":"…","policy":"…","approval":"…","landlock_abi":7,
  *    "degraded":"…","env_removed":"…","status":0,"signal":9,
  *    "duration_ms":12,"processes_ended":1,"limits":"…","limit":"time",
- *    "undone":"…","agent":"claude","tool_use_id":"…","truncated":true}
+ *    "undone":"…","refused":["write /etc/hosts (Landlock)"],"refused_total":3,
+ *    "refused_unknown":"…","agent":"claude","tool_use_id":"…","truncated":true}
  * ("argc" follows "argv" when arguments were left out; "truncated" is
  * present only when something was cut, see jsonl.h for the markers.)
  *
@@ -86,11 +87,17 @@ struct cpol_audit_record {
 	const char *grants;      /* approval records: what the approved rule grants */
 	const char *limits;      /* sandbox records: how the resource limits are held */
 	const char *limit;       /* exit records: the limits that ended or held the command */
+	/* exit records: what the kernel refused the command, distinct
+	 * descriptions (at most CPOL_DENIALS_KEEP), and how many refusals in
+	 * all (-1: not known, refused_unknown then says why). */
+	const char *const *refused; int nrefused;
+	int64_t refused_total;
+	const char *refused_unknown;
 };
 
 /* A record with every field absent: start from this, then fill in.
  *   struct cpol_audit_record r = CPOL_AUDIT_RECORD_INIT; r.op = "exec"; */
-#define CPOL_AUDIT_RECORD_INIT { .landlock_abi = -1, .status = -1, .signal = 0, .duration_ms = -1, .processes_ended = -1 }
+#define CPOL_AUDIT_RECORD_INIT { .landlock_abi = -1, .status = -1, .signal = 0, .duration_ms = -1, .processes_ended = -1, .refused_total = -1 }
 
 /* Upper bound of one record in a file, newline included. */
 #define CPOL_AUDIT_RECORD_MAX 65536

@@ -299,6 +299,18 @@ static int build(struct cpol_jbuf *b, const struct cpol_audit_meta *m,
 	fstr(b, "limits", r->limits, 640, trunc);
 	fstr(b, "limit", r->limit, FIXED_LIMIT, trunc);
 	fstr(b, "undone", r->undone, share, trunc);
+	if (r->refused_total >= 0) {
+		key(b, "refused");
+		cpol_jbuf_raw(b, "[", 1);
+		for (int i = 0; i < r->nrefused && !b->full; i++) {
+			if (i)
+				cpol_jbuf_raw(b, ",", 1);
+			*trunc |= cpol_jbuf_str(b, r->refused[i], strlen(r->refused[i]), share);
+		}
+		cpol_jbuf_raw(b, "]", 1);
+		fint(b, "refused_total", r->refused_total);
+	}
+	fstr(b, "refused_unknown", r->refused_unknown, share, trunc);
 	fstr(b, "agent", r->agent, FIXED_LIMIT, trunc);
 	fstr(b, "tool_use_id", r->tool_use_id, share, trunc);
 	if (*trunc)

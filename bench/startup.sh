@@ -14,6 +14,8 @@
 #   bwrap       bwrap --ro-bind / / --dev /dev --unshare-net /bin/true, when
 #               bubblewrap is installed
 # and prints each median and the ratios codexrun/floor and bwrap/codexrun.
+# With spawnbench also: codexrun with a `limits` block next to the same
+# policy without one (what rlimits and the run's control groups cost).
 # Then the same commands again with bench/spawnbench, which interleaves the
 # runs (run k of every command before run k+1 of any) and reports the CPU
 # time of each process tree: on a shared machine whose load moves, that is
@@ -121,6 +123,32 @@ if [ -x "$spawn" ]; then
 		else
 			echo "(could not run as nobody: $(tail -1 "$BENCH_OUT/startup-nobody.txt"))"
 		fi
+	fi
+	# Resource limits: the same small policy without and with a limits
+	# block (rlimits, and as root control groups made for the run and
+	# removed after it), interleaved.
+	printf 'policy "bench-plain";\nsandbox { read "/"; write "/dev/null"; network none; }\ndefault allow;\n' \
+		>"$BENCH_OUT/plain.cpol"
+	printf 'policy "bench-limits";\nsandbox { read "/"; write "/dev/null"; network none; }\n%s\ndefault allow;\n' \
+		'limits { time 30m; cpu 20m; memory 8G; processes 1024; file-size 8G; open-files 8192; }' \
+		>"$BENCH_OUT/limits.cpol"
+	if "$CODEXPOLC" -o "$BENCH_OUT/plain.bin" "$BENCH_OUT/plain.cpol" 2>/dev/null &&
+		"$CODEXPOLC" -o "$BENCH_OUT/limits.bin" "$BENCH_OUT/limits.cpol" 2>/dev/null; then
+		echo "limits next to the plain profile (interleaved, $runs runs each):"
+		"$CODEXRUN" -p "$BENCH_OUT/limits.bin" --audit="$audit" -- /bin/true || die "codexrun with limits fails"
+		tail -2 "$audit" | sed -n 's/.*"limits":"\([^"]*\)".*/how they are held: \1/p'
+		"$spawn" "$runs" plain="$CODEXRUN" -p "$BENCH_OUT/plain.bin" --audit="$audit" -- /bin/true \
+			::: limits="$CODEXRUN" -p "$BENCH_OUT/limits.bin" --audit="$audit" -- /bin/true \
+			>"$BENCH_OUT/startup-limits.txt" || die "spawnbench failed"
+		grep -v '^RESULT' "$BENCH_OUT/startup-limits.txt"
+		lv() { sed -n "s/^RESULT spawn.$1=//p" "$BENCH_OUT/startup-limits.txt"; }
+		l1=$(ratio "$(lv limits_ms)" "$(lv plain_ms)")
+		l1cpu=$(ratio "$(lv limits_cpu_ms)" "$(lv plain_cpu_ms)")
+		echo "limits / plain: $l1 (medians), $l1cpu (CPU time)"
+		result startup.limits_ms "$(lv limits_ms)"
+		result startup.plain_ms "$(lv plain_ms)"
+		result startup.limits_vs_plain "$l1"
+		result startup.limits_vs_plain_cpu "$l1cpu"
 	fi
 	result startup.interleaved_codexrun_vs_floor "$i1"
 	result startup.interleaved_codexrun_vs_floor_cpu "$i1cpu"

@@ -64,6 +64,8 @@ static const char usage_text[] =
 	"                           or a fresh random id)\n"
 	"      --require-sandbox    fail (125) when the kernel cannot enforce all of it\n"
 	"      --trusted            accept a policy that grants everything\n"
+	"      --explain-denials    after the command, print what the sandbox refused it\n"
+	"                           (needs root and the kernel's audit switched on)\n"
 	"      --audit-tail[=N]     print the last N audit records (all without N) and exit;\n"
 	"                           filter with --session and --decision\n"
 	"      --decision=D         with --audit-tail: only allow, prompt or forbid records\n"
@@ -164,7 +166,7 @@ static int parse_approve(const char *s, enum run_approve *a)
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_EXPLAIN = 256, O_JSON, O_APPROVE, O_BEST, O_SESSION, O_REQUIRE, O_TRUSTED,
-	       O_TAIL, O_DECISION, O_FORMAT, O_APPROVALS, O_REMOVE };
+	       O_TAIL, O_DECISION, O_FORMAT, O_APPROVALS, O_REMOVE, O_DENIALS };
 	static const struct option longopts[] = {
 		RUN_OPTS_LONG,
 		{ "explain", no_argument, NULL, O_EXPLAIN },
@@ -179,6 +181,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "approvals", no_argument, NULL, O_APPROVALS },
 		{ "remove", required_argument, NULL, O_REMOVE },
+		{ "explain-denials", no_argument, NULL, O_DENIALS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -226,6 +229,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			o->json = 2;
 			break;
 		case O_APPROVALS: o->approvals = 1; break;
+		case O_DENIALS: o->explain_denials = 1; break;
 		case O_REMOVE: {
 			char *end;
 			unsigned long n = strtoul(optarg, &end, 10);
@@ -305,6 +309,7 @@ static int record(struct run *r, const struct cpol_audit_record *rec)
 static void exit_record_full(struct run *r, int status, int sig, int64_t ms, int ended, const char *limit)
 {
 	struct cpol_audit_record rec = cpol_audit_rec_exit(status, sig, ms, ended, limit, r->undone);
+	run_denials_finish(r->o.explain_denials, &rec); /* what the kernel refused, when known */
 	(void)record(r, &rec);
 }
 
@@ -672,6 +677,7 @@ static int execute(struct run *r)
 	struct run_exit ex;
 	struct run_child_opts co = { r->sb, r->path, r->o.argv, r->envp, !(r->trusted_image && r->o.trusted),
 	                             r->o.require_sandbox };
+	run_denials_open(r->sb && !r->rs.spec.trusted, r->rep.landlock_abi, r->o.explain_denials);
 	int rc = run_child(&co, &ex);
 	r->undone = cpol_sandbox_undo(r->sb); /* code-running files the command left: removed, reported */
 	char hit[128];
@@ -688,6 +694,7 @@ static void finish(struct run *r)
 	cpol_spec_grants_free(&r->grants);
 	cpol_spec_free(&r->rs);
 	run_denyread_free();
+	run_denials_close();
 	cpol_ctx_free(r->ctx);
 	run_layers_close(&r->layers);
 	cpol_image_close(r->im);

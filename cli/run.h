@@ -27,6 +27,7 @@ struct run_opts {
 	const char *profile;      /* --profile */
 	const char *workspace;
 	int explain, json;
+	int explain_denials;      /* --explain-denials */
 	enum run_approve approve;
 	const char *audit;        /* --audit */
 	int audit_best_effort;
@@ -173,6 +174,16 @@ int run_limits_prepare(const cpol_image *im, char *notes, size_t len, cpol_error
 int run_limits_child(void);
 void run_limits_started(pid_t pid);
 void run_limits_finish(int status, int sig, char *hit, size_t len);
+
+/* run_denials.c: what the kernel refused the command (sandbox/denials.c).
+ * open before the command starts, started with the pid of its first
+ * process (run_child.c), finish fills the exit record's refused fields
+ * (strings valid until close) and prints them with --explain-denials. */
+struct cpol_audit_record;
+void run_denials_open(int sandboxed, int landlock_abi, int explain);
+void run_denials_started(pid_t pid);
+void run_denials_finish(int explain, struct cpol_audit_record *rec);
+void run_denials_close(void);
 
 /* run_denyread.c: `deny read`. judge: a command naming a denied path (an
  * argument, or a word of a script's commands) becomes forbidden, rule

@@ -107,6 +107,7 @@ int run_child(const struct run_child_opts *o, struct run_exit *ex)
 		child_pid = pid;
 		child_group = 0;
 		run_limits_started(pid);
+		run_denials_started(pid);
 		run_forward_with(forward);
 		sigprocmask(SIG_SETMASK, &a.mask, NULL);
 		int status = 0;
@@ -174,6 +175,7 @@ int run_child(const struct run_child_opts *o, struct run_exit *ex)
 	child_pid = pid;
 	child_group = 1;
 	run_limits_started(pid);
+	run_denials_started(pid);
 	run_forward_with(forward);
 	run_pty_raw(&pty);
 	sigprocmask(SIG_SETMASK, &a.mask, NULL);

@@ -95,20 +95,31 @@ int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct cpol_sp
                        cpol_error *err)
 {
 	static struct cpol_spec_deny d[64];
-	const char *paths[64];
-	size_t n = cpol_spec_denied(im, env, d, 64), np = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!d[i].pattern)
+	const char *paths[64], *pats[64];
+	size_t n = cpol_spec_denied(im, env, d, 64), np = 0, npat = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].pattern)
+			pats[npat++] = d[i].path;
+		else
 			paths[np++] = d[i].path;
-	if (!np || rs->spec.trusted)
+	}
+	if ((!np && !npat) || rs->spec.trusted)
 		return 0;
-	if (cpol_denyread_plan(rs->spec.read_roots, rs->spec.nread, rs->spec.write_roots, rs->spec.nwrite, paths, np,
-	                       4096, &plan, err) < 0)
+	if (np) {
+		if (cpol_denyread_plan(rs->spec.read_roots, rs->spec.nread, rs->spec.write_roots, rs->spec.nwrite, paths,
+		                       np, 4096, &plan, err) < 0)
+			return -1;
+		rs->spec.read_roots = (const char *const *)plan.reads;
+		rs->spec.nread = plan.nread;
+		rs->spec.list_roots = (const char *const *)plan.lists;
+		rs->spec.nlist = plan.nlist;
+	}
+	/* Patterns inside the write roots: the matches there now are masked
+	 * (outside them, only the policy holds a pattern). */
+	if (cpol_denyread_patterns(rs->spec.write_roots, rs->spec.nwrite, pats, npat, 100000, &plan, err) < 0)
 		return -1;
-	rs->spec.read_roots = (const char *const *)plan.reads;
-	rs->spec.nread = plan.nread;
-	rs->spec.list_roots = (const char *const *)plan.lists;
-	rs->spec.nlist = plan.nlist;
+	rs->spec.mask = (const char *const *)plan.masks;
+	rs->spec.nmask = plan.nmask;
 	snprintf(degraded, len, "%s", plan.degraded);
 	return 0;
 }

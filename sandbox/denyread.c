@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,13 +146,22 @@ int cpol_denyread_plan(const char *const *reads, size_t nread, const char *const
 		rc = complement(&p, r, 0);
 		free(r);
 	}
+	/* Inside a write root: masked in the mount namespace when it exists
+	 * (mask.c), else nothing holds it; around one: the write root grants it. */
 	for (size_t k = 0; k < p.ndeny && rc == 0; k++)
 		for (size_t i = 0; i < nwrite; i++) {
 			char *w = canonical(writes[i]);
-			if (w && (within(w, p.deny[k]) || within(p.deny[k], w)))
+			struct stat st;
+			if (w && within(w, p.deny[k]) && lstat(p.deny[k], &st) == 0)
+				rc = add(&out->masks, &out->nmask, p.deny[k], err);
+			else if (w && within(w, p.deny[k]))
 				cpol_report_add(out->degraded, sizeof out->degraded,
-				                "deny read %s: inside or around write root %s, not held by Landlock",
+				                "deny read %s: inside write root %s and missing: made later, it is readable",
 				                p.deny[k], writes[i]);
+			else if (w && within(p.deny[k], w))
+				cpol_report_add(out->degraded, sizeof out->degraded,
+				                "deny read %s: around write root %s, which stays readable", p.deny[k],
+				                writes[i]);
 			free(w);
 		}
 	for (size_t k = 0; k < p.ndeny; k++)
@@ -162,8 +172,75 @@ int cpol_denyread_plan(const char *const *reads, size_t nread, const char *const
 	return rc;
 }
 
+/* Below root: every entry whose name matches a pattern, not following
+ * links, not into what is masked already; *budget entries at most. */
+static int match_walk(const char *root, const char *const *pat, size_t npat, int depth, size_t *budget,
+                      struct cpol_denyread *out, cpol_error *err)
+{
+	DIR *d = depth < 32 ? opendir(root) : NULL;
+	if (!d)
+		return 0;
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (*budget == 0) {
+			rc = 1;
+			break;
+		}
+		(*budget)--;
+		char child[PATH_MAX];
+		if (snprintf(child, sizeof child, "%s%s%s", root, strcmp(root, "/") ? "/" : "", e->d_name) >=
+		    (int)sizeof child)
+			continue;
+		int hit = 0;
+		for (size_t i = 0; i < npat && !hit; i++)
+			hit = fnmatch(pat[i], e->d_name, FNM_PERIOD) == 0;
+		/* the entry's type from the folder itself: no stat for most */
+		unsigned char type = e->d_type;
+		struct stat st;
+		if (type == DT_UNKNOWN)
+			type = lstat(child, &st) < 0 ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		if (type == DT_LNK)
+			continue;
+		if (hit)
+			rc = add(&out->masks, &out->nmask, child, err);
+		else if (type == DT_DIR)
+			rc = match_walk(child, pat, npat, depth + 1, budget, out, err);
+	}
+	closedir(d);
+	return rc;
+}
+
+int cpol_denyread_patterns(const char *const *writes, size_t nwrite, const char *const *pat, size_t npat,
+                           size_t budget, struct cpol_denyread *out, cpol_error *err)
+{
+	int full = 0;
+	for (size_t i = 0; i < nwrite && npat; i++) {
+		struct stat st;
+		if (stat(writes[i], &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		int rc = match_walk(writes[i], pat, npat, 0, &budget, out, err);
+		if (rc < 0)
+			return -1;
+		if (rc > 0 && !full) {
+			full = 1;
+			cpol_report_add(out->degraded, sizeof out->degraded,
+			                "deny read patterns: write root %s has more entries than are searched at the "
+			                "start; matches past them are readable", writes[i]);
+		}
+	}
+	return 0;
+}
+
 void cpol_denyread_free(struct cpol_denyread *d)
 {
+	for (size_t i = 0; i < d->nmask; i++)
+		free(d->masks[i]);
+	free(d->masks);
+	d->masks = NULL;
+	d->nmask = 0;
 	for (size_t i = 0; i < d->nread; i++)
 		free(d->reads[i]);
 	free(d->reads);

@@ -86,6 +86,11 @@ struct cpol_sandbox {
 	size_t nundo_names;
 	struct timespec run_start;
 	char undone[1024];
+	/* `deny read` paths inside write roots (mask.c): each is covered in
+	 * the child's mount namespace, a folder by an empty tmpfs. */
+	char **masks;
+	unsigned char *mask_dir;
+	size_t nmask;
 };
 
 /* report helpers (sandbox.c) */
@@ -125,6 +130,12 @@ int cpol_protect_have_mount_api(void);
 int cpol_unixsock_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
                        struct cpol_sandbox_report *report, cpol_error *err);
 int cpol_unixsock_enter(const struct cpol_sandbox *sb, cpol_error *err);
+
+/* mask.c: plan runs before cpol_protect_plan (which then knows that a
+ * mount namespace is needed); enter runs inside protect_enter. */
+int cpol_mask_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb, cpol_error *err);
+int cpol_mask_enter(const struct cpol_sandbox *sb, cpol_error *err);
+void cpol_mask_free(struct cpol_sandbox *sb);
 
 /* tmpdir.c: plan before the Landlock ruleset is built, finish after
  * cpol_protect_plan; enter runs inside protect_enter; remove in free. */

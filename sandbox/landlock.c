@@ -8,6 +8,7 @@
  * UAPI, and features are chosen by the ABI reported at run time.
  */
 #include "sandbox/internal.h"
+#include "sandbox/denials.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -240,7 +241,7 @@ int cpol_landlock_add_write(int rfd, const char *path, int abi,
 int cpol_landlock_apply(int ruleset_fd, cpol_error *err)
 {
 	int r = 0;
-	if (syscall(__NR_landlock_restrict_self, ruleset_fd, 0) < 0)
+	if (syscall(__NR_landlock_restrict_self, ruleset_fd, cpol_denials_landlock_flags) < 0)
 		r = cpol_fail_errno(err, "sandbox: landlock_restrict_self");
 	close(ruleset_fd);
 	return r;

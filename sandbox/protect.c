@@ -507,7 +507,7 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 	/* A mount namespace for the protected paths, and as root for the
 	 * read-only view even without them. */
 	int root = geteuid() == 0;
-	if (sb->ntargets == 0 && sb->nhidden == 0 && !sb->tmp_view && (!root || sb->readonly_fs)) {
+	if (sb->ntargets == 0 && sb->nhidden == 0 && sb->nmask == 0 && !sb->tmp_view && (!root || sb->readonly_fs)) {
 		/* nothing to protect; as root, the seccomp filter refuses the
 		 * metadata changes the read-only view would stop */
 		r = 0;
@@ -531,6 +531,10 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 			                "%zu UNIX sockets outside the write roots not hidden "
 			                "(no mount namespace)", sb->nhidden);
 		report->sockets_hidden = 0;
+		if (sb->nmask)
+			cpol_report_add(report->degraded, sizeof report->degraded,
+			                "%zu denied paths inside the write roots readable (no mount namespace)",
+			                sb->nmask);
 		r = 0;
 		goto out;
 	} else {
@@ -737,7 +741,7 @@ int cpol_protect_enter(const struct cpol_sandbox *sb, cpol_error *err)
 		if (r < 0 || verify(t, err) < 0)
 			return -1;
 	}
-	if (cpol_unixsock_enter(sb, err) < 0 || cpol_tmpdir_enter(sb, err) < 0)
+	if (cpol_unixsock_enter(sb, err) < 0 || cpol_mask_enter(sb, err) < 0 || cpol_tmpdir_enter(sb, err) < 0)
 		return -1;
 	/* The working directory still points into the mounts underneath (a
 	 * writable .git, say): walk to it again through the new ones. If that

@@ -160,7 +160,8 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 	sb->cap_last = cpol_caps_last();
 	report->caps_dropped = 1;
 
-	if (cpol_unixsock_plan(spec, sb, report, err) < 0 || cpol_coderun_plan(spec, sb, err) < 0)
+	if (cpol_unixsock_plan(spec, sb, report, err) < 0 || cpol_coderun_plan(spec, sb, err) < 0 ||
+	    cpol_mask_plan(spec, sb, err) < 0)
 		goto fail;
 	report->sockets_hidden = sb->nhidden;
 	/* Last: it may make placeholder directories, which free() removes. */
@@ -223,6 +224,7 @@ void cpol_sandbox_free(struct cpol_sandbox *sb)
 	free(sb->tmpdir);
 	free(sb->tmpdir_env);
 	cpol_coderun_free(sb);
+	cpol_mask_free(sb);
 	for (size_t i = 0; i < sb->nhidden; i++)
 		free(sb->hidden[i]);
 	free(sb->hidden);

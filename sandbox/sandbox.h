@@ -68,6 +68,10 @@ struct cpol_sandbox_spec {
 	/* Folders whose entries may be listed but not read (the folders above a
 	 * `deny read` path, whose other entries are read roots). */
 	const char *const *list_roots;   size_t nlist;
+	/* Absolute paths inside write roots that must not be read (`deny
+	 * read` entries and pattern matches found when the run starts): each
+	 * existing one is covered in the child's mount namespace (mask.c). */
+	const char *const *mask;         size_t nmask;
 };
 
 /* What the kernel offers and what will be enforced; filled by prepare.

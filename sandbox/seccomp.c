@@ -27,6 +27,7 @@
  * cannot read, and ENOSYS makes the C libraries fall back to clone().
  */
 #include "sandbox/internal.h"
+#include "sandbox/denials.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -351,7 +352,7 @@ int cpol_seccomp_check(const void *bpf, size_t len, cpol_error *err)
 int cpol_seccomp_load(const struct sock_filter *prog, unsigned short n, cpol_error *err)
 {
 	struct sock_fprog fprog = { .len = n, .filter = (struct sock_filter *)prog };
-	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) == 0)
+	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, cpol_denials_seccomp_flags, &fprog) == 0)
 		return 0;
 	if (errno == ENOSYS && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) == 0)
 		return 0;

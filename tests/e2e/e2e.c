@@ -190,3 +190,14 @@ int e2e_accepted(void)
 {
 	return __atomic_load_n(&accepted, __ATOMIC_SEQ_CST);
 }
+
+void e2e_last_line(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	cr_assert(f, "cannot read %s", path);
+	char line[16384];
+	buf[0] = 0;
+	while (fgets(line, sizeof line, f))
+		snprintf(buf, cap, "%s", line);
+	fclose(f);
+}

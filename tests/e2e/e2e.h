@@ -39,5 +39,8 @@ void e2e_compile(const char *dir, const char *name, const char *text, char out[5
  * in a thread; returns the port. Counts connections. */
 int e2e_listen(void);
 int e2e_accepted(void);
+/* The last line of a file (an audit log) into buf; fails the test when
+ * the file cannot be read. */
+void e2e_last_line(const char *path, char *buf, size_t cap);
 
 #endif

@@ -64,13 +64,7 @@ static double run_in(const char *img, const char *prog, const char *arg)
 /* The last record of the audit file. */
 static void last_record(char *buf, size_t cap)
 {
-	FILE *f = fopen(audit, "r");
-	cr_assert(f, "no audit file");
-	char line[8192];
-	buf[0] = 0;
-	while (fgets(line, sizeof line, f))
-		snprintf(buf, cap, "%s", line);
-	fclose(f);
+	e2e_last_line(audit, buf, cap);
 }
 
 /* How the sandbox record says the limits are held. */
@@ -158,6 +152,67 @@ Test(limits, a_fork_bomb_is_held_and_ended)
 	run_in(img, "sh", "echo alive");
 	cr_assert_eq(out.status, 0, "%s", out.err);
 	cr_assert(strstr(out.out, "alive"));
+}
+
+/* Both at once, in the background, while this test goes on forking and
+ * timing itself: each is stopped, its own exit record names its limit, and
+ * the test never waits long for a process of its own. */
+Test(limits, a_fork_bomb_and_a_memory_hog_are_stopped_while_the_test_keeps_running)
+{
+	char bomb[512], hog[512], notes[8192];
+	policy("processes 32; time 5s;", bomb);
+	char hogtext[512];
+	snprintf(hogtext, sizeof hogtext,
+	         "policy \"e2e-hog\";\n"
+	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
+	         "limits { memory 64M; time 20s; }\n"
+	         "default allow;\n");
+	e2e_compile(idir, "hog", hogtext, hog);
+	run_in(bomb, "sh", "true");
+	limits_notes(notes, sizeof notes);
+	if (!strstr(notes, "pids.max"))
+		cr_skip_test("no pids control group here (%s)", notes);
+	run_in(hog, "sh", "true");
+	limits_notes(notes, sizeof notes);
+	if (!strstr(notes, "memory: cgroup"))
+		cr_skip_test("no memory control group here (%s)", notes);
+	char abomb[300], ahog[300];
+	snprintf(abomb, sizeof abomb, "--audit=%s.bomb", audit);
+	snprintf(ahog, sizeof ahog, "--audit=%s.hog", audit);
+	char *bargv[] = { (char *)e2e_codexrun(), abomb, "-p", bomb, "--", "sh", "-c", "f() { f & f & wait; }; f", NULL };
+	/* 10 GB in 64 MB steps, as a real hog grows */
+	char *hargv[] = { (char *)e2e_codexrun(), ahog, "-p", hog, "--", "/usr/bin/python3", "-c",
+	                  "x = [bytearray(2**26) for _ in range(160)]; print('allocated')", NULL };
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid_t pb = e2e_start(ws, bargv), ph = e2e_start(ws, hargv);
+	double worst = 0;
+	for (int i = 0; i < 20; i++) {
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		char *argv[] = { "/bin/true", NULL };
+		e2e_run(NULL, argv, &out);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		double d = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+		worst = d > worst ? d : worst;
+		cr_assert_eq(out.status, 0, "the test could not run /bin/true during the bomb");
+		usleep(100 * 1000);
+	}
+	int sb = e2e_wait(pb), sh = e2e_wait(ph);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double all = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_log_info("worst /bin/true of the test during the bomb and the hog: %.3f s; both ended after %.1f s",
+	            worst, all);
+	cr_assert(worst < 5, "the test waited %.1f s for /bin/true", worst);
+	cr_assert(all < 60, "took %.1f s", all);
+	cr_assert_eq(sh, 137, "hog status %d", sh);
+	char rec[8192], path[300];
+	snprintf(path, sizeof path, "%s.bomb", audit);
+	e2e_last_line(path, rec, sizeof rec);
+	cr_assert(strstr(rec, "\"op\":\"exit\"") && strstr(rec, "\"limit\":\"processes"), "bomb (%d): %s", sb, rec);
+	snprintf(path, sizeof path, "%s.hog", audit);
+	e2e_last_line(path, rec, sizeof rec);
+	cr_assert(strstr(rec, "\"op\":\"exit\"") && strstr(rec, "\"limit\":\"memory\""), "hog: %s", rec);
 }
 
 Test(limits, cpu_time_ends_a_busy_process_with_sigxcpu)

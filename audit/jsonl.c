@@ -300,7 +300,7 @@ static int build(struct cpol_jbuf *b, const struct cpol_audit_meta *m,
 	fstr(b, "limit", r->limit, FIXED_LIMIT, trunc);
 	fstr(b, "undone", r->undone, share, trunc);
 	if (r->refused_total >= 0) {
-		key(b, "refused");
+		cpol_jbuf_key(b, 1, "refused");
 		cpol_jbuf_raw(b, "[", 1);
 		for (int i = 0; i < r->nrefused && !b->full; i++) {
 			if (i)

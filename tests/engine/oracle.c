@@ -1176,7 +1176,7 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 		c.lens = lv;
 		c.wflags = fv;
 		if ((argc && argv[0].s == line_sh) || unread || f.anyunk ||
-		    (f.net && m->net != CPOL_NETMODE_NONE && m->net != CPOL_NETMODE_UNSET) ||
+		    (f.net && m->net != CPOL_NET_NONE) ||
 		    (c.argc && cpol_builtin_unknowable(&c, 0, CPOL_SHELL_POSIX, &at, &rb)))
 			best = PROMPT_BUILTIN;
 	}

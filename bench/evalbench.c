@@ -8,7 +8,9 @@
  * does), checks that every way of deciding agrees, then times:
  *   eval        cpol_eval() on the pre-split argv
  *   eval_line   cpol_eval_line() on the line (splitting included)
- *   naive       the same decisions by linear scans and strstr (naive.c)
+ *   naive       cpol_eval() of the evaluator's naive build: linear scans and
+ *               memmem in place of the dispatch table and the automaton
+ *               (vm/eval_naive.h)
  *   substr      the VM's automaton pass alone (acstage.c)
  *   hyperscan   the same patterns and lines through Hyperscan, when built in
  *
@@ -42,9 +44,9 @@
 #include <time.h>
 
 #include "bench/acstage.h"
-#include "bench/naive.h"
 #include "codexpol.h"
 #include "vm/shell.h"
+#include "vm/eval_naive.h"
 #include "vm/vm.h"
 
 struct line {
@@ -196,7 +198,7 @@ struct bench {
 	cpol_image *im;
 	double load_ms;
 	cpol_ctx *ctx;
-	struct naive *nv;
+	cpol_ctx *nv; /* of the naive build */
 	struct acstage *ac;
 	struct hsstage *hs;
 	const char *hs_why;
@@ -216,7 +218,7 @@ static inline void run_one(struct bench *b, enum what w, const struct line *l)
 		b->sink += cpol_eval_line(b->ctx, l->text, l->len, NULL);
 		break;
 	case W_NAIVE:
-		b->sink += naive_eval(b->nv, (int)l->argc, l->argv, NULL);
+		b->sink += cpol_naive_eval(b->nv, (int)l->argc, l->argv, NULL);
 		break;
 	case W_SUBSTR:
 		b->sink += acstage_scan(b->ac, l->argc, l->argv);
@@ -385,9 +387,11 @@ static int check(struct bench *b, int naive, unsigned *counts)
 				        cpol_decision_name(d2), i2, l->text);
 		}
 		if (naive) {
-			int i3, i4;
-			cpol_decision d3 = naive_eval(b->nv, (int)l->argc, l->argv, &i3);
-			cpol_decision d4 = naive_eval_line(b->nv, l->text, l->len, &i4);
+			cpol_result r3, r4;
+			cpol_decision d3 = cpol_naive_eval(b->nv, (int)l->argc, l->argv, &r3);
+			int i3 = r3.verdict.index;
+			cpol_decision d4 = cpol_naive_eval_line(b->nv, l->text, l->len, &r4);
+			int i4 = r4.verdict.index;
 			if (d1 != d3 || i1 != i3 || d2 != d4 || i2 != i4) {
 				if (bad++ < 10)
 					fprintf(stderr, "MISMATCH vm %s/%d vs naive %s/%d (line: %s/%d): %s\n",
@@ -414,7 +418,7 @@ static void usage(void)
 {
 	fputs("Usage: evalbench [OPTION]... IMAGE CORPUS\n"
 	      "       evalbench --scaling [OPTION]... CORPUS IMAGE...\n"
-	      "  --naive          also the naive baseline (linear scans, strstr)\n"
+	      "  --naive          also the naive baseline (linear scans, memmem)\n"
 	      "  --hyperscan      also the substring stage through Hyperscan\n"
 	      "  --quick          eval and substr only (no eval_line), fewer stream passes\n"
 	      "  --rounds N       rounds per line, the minimum is kept (default 3)\n"
@@ -440,7 +444,7 @@ static void open_bench(struct bench *b, const char *path, const char *label, con
 	                 .tmpdir = "/tmp", .home = "/home/user", .user = "user" };
 	if (!(b->ctx = cpol_ctx_new(b->im, &env, &err)))
 		die("%s", err.msg);
-	if (o->naive && !(b->nv = naive_new(b->im, &env, &err)))
+	if (o->naive && !(b->nv = cpol_naive_ctx_new(b->im, &env, &err)))
 		die("%s", err.msg);
 	if (!(b->ac = acstage_new(b->im)))
 		die("%s", "out of memory");
@@ -450,7 +454,7 @@ static void open_bench(struct bench *b, const char *path, const char *label, con
 
 static void close_bench(struct bench *b)
 {
-	naive_free(b->nv);
+	cpol_naive_ctx_free(b->nv);
 	acstage_free(b->ac);
 	hsstage_free(b->hs);
 	cpol_ctx_free(b->ctx);

@@ -4,6 +4,11 @@
  *
  * Runs only on verified images: no bounds checks on image data, never
  * allocates, never makes a system call, keeps no global state.
+ *
+ * Built with -DCPOL_EVAL_NAIVE (only for the bench's baseline, see
+ * vm/eval_naive.h), the dispatch table, the argv[1] index, the set hash
+ * tables and the automaton give way to linear scans and memmem; everything
+ * else is this same code. The product build never defines it.
  */
 #include "vm/eval.h"
 
@@ -47,6 +52,7 @@ static inline __attribute__((always_inline)) int set_has(const struct cpol_image
                    const char *s, uint32_t n)
 {
 	const struct cpol_img_set *set = &im->sets[id];
+#ifndef CPOL_EVAL_NAIVE
 	if (set->mask) {
 		uint32_t h = argi == CPOL_NONE ? f->pnamehash : arg_hash(f, argi, s, n);
 		for (uint32_t i = h & set->mask;; i = (i + 1) & set->mask) {
@@ -57,6 +63,7 @@ static inline __attribute__((always_inline)) int set_has(const struct cpol_image
 				return 1;
 		}
 	}
+#endif
 	for (uint32_t k = 0; k < set->n; k++)
 		if (str_eq(im, im->members[set->first + k], s, n))
 			return 1;
@@ -514,6 +521,50 @@ static const char *builtin_unseen(const struct cpol_ctx *ctx, const struct cpol_
 	return cpol_builtin_unknowable(&c, 0, ctx->sh_dialect, &at, &rb);
 }
 
+#ifdef CPOL_EVAL_NAIVE
+/* What the automaton records, found by memmem of every pattern in the
+ * arguments joined by single spaces (the words that fit in CPOL_SH_BUF): per
+ * group, the pattern whose first occurrence ends first (the longer one on
+ * a tie, as the automaton reports), and each argument holding a pattern
+ * whole. */
+static void scan(const struct cpol_image *im, struct cpol_frame *f)
+{
+	char buf[CPOL_SH_BUF];
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < f->argc; i++) {
+		uint32_t l = cpol_alen(f, i);
+		if (n + 1 + l > sizeof buf)
+			break; /* the baseline looks no further than its buffer */
+		if (i)
+			buf[n++] = ' ';
+		memcpy(buf + n, f->argv[i], l);
+		n += l;
+	}
+	for (uint32_t o = 0; o < im->ac->noutputs; o++) {
+		const struct cpol_img_acout *out = &im->acouts[o];
+		const char *pat = cpol_img_string(im, out->str, NULL);
+		const char *at = memmem(buf, n, pat, out->len);
+		if (!at)
+			continue;
+		struct cpol_gstate *g = &f->gs[out->group];
+		uint32_t end = (uint32_t)(at - buf) + out->len;
+		if (g->tag != f->tag) {
+			g->tag = f->tag;
+			g->argmask = 0;
+			g->pat = out->str;
+		} else {
+			const char *gp = cpol_img_string(im, g->pat, NULL);
+			uint32_t gl = im->strs[g->pat].len;
+			uint32_t gend = (uint32_t)((const char *)memmem(buf, n, gp, gl) - buf) + gl;
+			if (end < gend || (end == gend && out->len > gl))
+				g->pat = out->str;
+		}
+		for (uint32_t i = 0; i < f->argc; i++)
+			if (memmem(f->argv[i], cpol_alen(f, i), pat, out->len))
+				g->argmask |= (uint64_t)1 << (i < 63 ? i : 63);
+	}
+}
+#else
 /* Record what the automaton found at `row`: every output on its chain. */
 static void report(const struct cpol_image *im, struct cpol_frame *f, uint32_t row, uint32_t argi, uint32_t pos)
 {
@@ -577,6 +628,7 @@ static void scan(const struct cpol_image *im, struct cpol_frame *f)
 		}
 	}
 }
+#endif
 
 /* The program name rules see: argv[0] itself when it is a bare name; its
  * basename otherwise. A path into a system directory that is not writable
@@ -636,6 +688,14 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 		f->pnamelen = blen;
 		f->untrusted = !sys;
 	}
+#ifdef CPOL_EVAL_NAIVE
+	for (uint32_t p = 1; p < im->nprogs; p++)
+		if (str_eq(im, im->progs[p].name, f->pname, f->pnamelen)) {
+			f->prog = p;
+			return;
+		}
+	return;
+#endif
 	uint64_t h = XXH3_64bits(f->pname, f->pnamelen);
 	f->pnamehash = (uint32_t)h;
 	uint32_t mask = im->npslots - 1;
@@ -677,6 +737,9 @@ void cpol_frame_init(struct cpol_ctx *ctx, struct cpol_frame *f, int depth, uint
 static void arg1_index(const struct cpol_image *im, struct cpol_frame *f, const uint32_t **pr, const uint32_t **pe,
                        const uint32_t **br, const uint32_t **be)
 {
+#ifdef CPOL_EVAL_NAIVE
+	return;
+#endif
 	if (!f->prog || im->argidx[f->prog].mask == CPOL_NONE)
 		return;
 	if (f->unk && ((f->ufirst <= 1 && f->ufirst < f->argc) || (f->argc > 1 && f->wflags && f->wflags[1])))
@@ -716,6 +779,22 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
 	const uint32_t *br = NULL, *be = NULL;
 	arg1_index(im, f, &pr, &pe, &br, &be);
+#ifdef CPOL_EVAL_NAIVE
+	/* every rule in source order: is it one of every program's, or this
+	 * program's? */
+	(void)br;
+	(void)be;
+	for (uint32_t r = 0; r < im->nrules; r++) {
+		int dispatched = 1;
+		if (gr < ge && *gr == r) {
+			gr++;
+			dispatched = 0;
+		} else if (pr < pe && *pr == r) {
+			pr++;
+		} else {
+			continue;
+		}
+#else
 	while (gr < ge || pr < pe || br < be) {
 		uint32_t r;
 		int dispatched = 1;
@@ -730,6 +809,7 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		} else {
 			r = *br++;
 		}
+#endif
 		const struct cpol_img_rule *rule = &im->rules[r];
 		/* A rule that cannot beat the best so far need not run. */
 		if (best->set && rule->action == CPOL_RA_DECIDE && rule->dec <= best->dec)

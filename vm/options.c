@@ -1,7 +1,7 @@
 /* vm/options.c -- option allowlists (`options only LIST`): does every option
  * of a command line belong to the list, read the way GNU getopt_long reads
- * it? Shared by the evaluator and the bench's naive port, so that both give
- * the same answer. Never allocates, never makes a system call.
+ * it? One reader for the evaluator and the bench's naive build of it
+ * (vm/eval_naive.h), so that both give the same answer. Never allocates, never makes a system call.
  *
  * List members (checked by the compiler):
  *   -x        a short option without a value (in clusters: -xv)

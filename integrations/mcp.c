@@ -242,14 +242,16 @@ static void jarray(struct cpol_jbuf *b, const char *k, const char *const *sv, co
 	cpol_jbuf_raw(b, "]", 1);
 }
 
-/* Wrap structured content s[0..n) as a tools/call result. */
-static void tool_result(struct out *o, const char *id, const char *s, size_t n, int is_error)
+/* Send a tools/call result: the text content text[0..tl) and the
+ * structured content s[0..n) (a JSON value). */
+static void tool_result(struct out *o, const char *id, const char *text, size_t tl, const char *s, size_t n,
+                        int is_error)
 {
 	struct cpol_jbuf *b = &o->b;
 	cpol_jbuf_init(b, o->p, o->cap);
 	head(b, id);
 	cpol_jbuf_cstr(b, ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":");
-	cpol_jbuf_str(b, s, n, SIZE_MAX);
+	cpol_jbuf_str(b, text, tl, SIZE_MAX);
 	cpol_jbuf_cstr(b, "}],\"structuredContent\":");
 	cpol_jbuf_raw(b, s, n);
 	cpol_jbuf_cstr(b, is_error ? ",\"isError\":true}}" : ",\"isError\":false}}");
@@ -347,7 +349,7 @@ static void tool_check(struct mcp *m, struct out *o, const char *id, struct call
 		send_error(o, id, -32603, "the answer is too large");
 		goto out;
 	}
-	tool_result(o, id, b.p, b.len, 0);
+	tool_result(o, id, b.p, b.len, b.p, b.len, 0);
 out:
 	free(buf);
 	cpol_spec_free(&rs);
@@ -534,15 +536,7 @@ static void tool_run(struct mcp *m, struct out *o, const char *id, struct call_a
 		send_error(o, id, -32603, "the answer is too large");
 		goto done;
 	}
-	struct cpol_jbuf *ob = &o->b;
-	cpol_jbuf_init(ob, o->p, o->cap);
-	head(ob, id);
-	cpol_jbuf_cstr(ob, ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":");
-	cpol_jbuf_str(ob, text, tl, SIZE_MAX);
-	cpol_jbuf_cstr(ob, "}],\"structuredContent\":");
-	cpol_jbuf_raw(ob, b.p, b.len);
-	cpol_jbuf_cstr(ob, status != 0 || timed_out ? ",\"isError\":true}}" : ",\"isError\":false}}");
-	send_line(ob);
+	tool_result(o, id, text, tl, b.p, b.len, status != 0 || timed_out);
 	free(text);
 done:
 	free(buf);

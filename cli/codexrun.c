@@ -33,6 +33,7 @@
 #include "cli/approvals.h"
 #include "cli/layers.h"
 #include "cli/run.h"
+#include "cli/run_env.h"
 #include "cli/run_opts.h"
 #include "integrations/hook.h"
 #include "integrations/mcp.h"
@@ -339,15 +340,8 @@ static int setup_env(struct run *r)
 	 * workspace profiles would make writable as their $TMPDIR. */
 	const char *t = run_tmpdir();
 	snprintf(r->tmp, sizeof r->tmp, "%s", t ? t : "/tmp");
-	/* HOME and USER from the environment when both are there: the account
-	 * database (NSS: nscd, nsswitch.conf, /etc/passwd or LDAP) is asked
-	 * only for what is missing, as it costs more than the rest of the
-	 * set-up together. The user name only serves the audit redaction. */
-	const char *h = getenv("HOME"), *u = getenv("USER");
-	int have_home = h && h[0] == '/', have_user = u && u[0];
-	struct passwd *pw = have_home && have_user ? NULL : getpwuid(getuid());
-	snprintf(r->home, sizeof r->home, "%s", have_home ? h : pw && pw->pw_dir ? pw->pw_dir : "/");
-	snprintf(r->user, sizeof r->user, "%s", have_user ? u : pw && pw->pw_name ? pw->pw_name : "");
+	/* The user name only serves the audit redaction. */
+	run_account(r->home, sizeof r->home, r->user, sizeof r->user);
 	r->env = (cpol_env){ r->cwd, r->ws, r->tmp, r->home, r->user };
 	return 0;
 }

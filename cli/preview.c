@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "audit/jsonl.h"
+#include "common/hindex.h"
 #include "codexpol.h"
 
 /* ---- output helpers ---------------------------------------------------- */
@@ -77,11 +78,14 @@ struct rcount {
 	char *src;
 	unsigned long n;
 	unsigned long order;       /* first seen, to break ties */
+	uint64_t h;                /* hash of rule */
 };
 
+/* The entries in the order first seen, found by their rule's hash. */
 struct rtable {
 	struct rcount *v;
-	size_t n, cap;             /* open addressing, cap a power of two */
+	size_t n, cap;
+	struct cpol_hindex ix;
 };
 
 static uint64_t hash(const char *s)
@@ -92,40 +96,44 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
+static uint64_t rc_hash(const void *entries, uint32_t i)
+{
+	return ((const struct rcount *)entries)[i].h;
+}
+
 static int rt_add(struct rtable *t, const char *rule, const char *src)
 {
-	if (2 * (t->n + 1) > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct rcount *v = calloc(cap, sizeof *v);
+	if (t->n >= UINT32_MAX - 1 || cpol_hindex_room(&t->ix, (uint32_t)t->n, 64, rc_hash, t->v) < 0)
+		return -1;
+	uint64_t h = hash(rule);
+	uint32_t k;
+	for (k = cpol_hindex_start(&t->ix, h); t->ix.slot[k]; k = cpol_hindex_next(&t->ix, k)) {
+		struct rcount *e = &t->v[t->ix.slot[k] - 1];
+		if (e->h == h && strcmp(e->rule, rule) == 0) {
+			e->n++;
+			return 0;
+		}
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 32;
+		struct rcount *v = realloc(t->v, cap * sizeof *v);
 		if (!v)
 			return -1;
-		for (size_t i = 0; i < t->cap; i++) {
-			if (!t->v[i].rule)
-				continue;
-			size_t j = hash(t->v[i].rule) & (cap - 1);
-			while (v[j].rule)
-				j = (j + 1) & (cap - 1);
-			v[j] = t->v[i];
-		}
-		free(t->v);
 		t->v = v;
 		t->cap = cap;
 	}
-	size_t j = hash(rule) & (t->cap - 1);
-	while (t->v[j].rule && strcmp(t->v[j].rule, rule) != 0)
-		j = (j + 1) & (t->cap - 1);
-	if (!t->v[j].rule) {
-		t->v[j].rule = strdup(rule);
-		t->v[j].src = strdup(src);
-		if (!t->v[j].rule || !t->v[j].src) {
-			free(t->v[j].rule);
-			free(t->v[j].src);
-			t->v[j].rule = NULL;
-			return -1;
-		}
-		t->v[j].order = t->n++;
+	struct rcount *e = &t->v[t->n];
+	e->rule = strdup(rule);
+	e->src = strdup(src);
+	if (!e->rule || !e->src) {
+		free(e->rule);
+		free(e->src);
+		return -1;
 	}
-	t->v[j].n++;
+	e->n = 1;
+	e->order = t->n;
+	e->h = h;
+	t->ix.slot[k] = (uint32_t)++t->n;
 	return 0;
 }
 
@@ -137,27 +145,23 @@ static int rc_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* The entries, most frequent first (the table is consumed). */
+/* The entries, most frequent first (the table is consumed: no more adds). */
 static struct rcount *rt_sorted(struct rtable *t)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->v[i].rule)
-			t->v[k++] = t->v[i];
-	if (k < t->cap)
-		memset(t->v + k, 0, (t->cap - k) * sizeof *t->v);
-	if (k)
-		qsort(t->v, k, sizeof *t->v, rc_cmp);
+	if (t->n)
+		qsort(t->v, t->n, sizeof *t->v, rc_cmp);
+	cpol_hindex_free(&t->ix);
 	return t->v;
 }
 
 static void rt_free(struct rtable *t)
 {
-	for (size_t i = 0; i < t->cap; i++) {
+	for (size_t i = 0; i < t->n; i++) {
 		free(t->v[i].rule);
 		free(t->v[i].src);
 	}
 	free(t->v);
+	cpol_hindex_free(&t->ix);
 }
 
 /* ---- the environment --------------------------------------------------- */

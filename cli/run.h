@@ -52,6 +52,11 @@ int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char 
  * (no braces), as --explain --json and codexpol-mcp's check tool write them. */
 struct cpol_jbuf;
 void run_json_verdict(struct cpol_jbuf *b, const cpol_verdict *v);
+/* A 1 MiB buffer for one JSON answer on stdout: 0, or -1 when out of
+ * memory. run_json_end prints it (unless it overflowed) and frees it:
+ * 0, or -1 when the answer did not fit. */
+int run_json_begin(struct cpol_jbuf *b);
+int run_json_end(struct cpol_jbuf *b);
 /* "runs confined: writes only A, B; network none" (or "runs unconfined"
  * for a trusted profile): what the sandbox of spec holds the command to. */
 void run_confined_text(const struct cpol_sandbox_spec *spec, char *buf, size_t cap);

@@ -113,6 +113,25 @@ static void text_line(const char *label, const char *s)
 	putchar('\n');
 }
 
+int run_json_begin(struct cpol_jbuf *b)
+{
+	size_t cap = 1u << 20;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -1;
+	cpol_jbuf_init(b, buf, cap);
+	return 0;
+}
+
+int run_json_end(struct cpol_jbuf *b)
+{
+	int rc = b->full ? -1 : 0;
+	if (!b->full)
+		fwrite(b->p, 1, b->len, stdout);
+	free(b->p);
+	return rc;
+}
+
 int run_explain(const cpol_image *im, const cpol_result *res, int json, char *const *argv, int argc)
 {
 	return run_explain_ex(im, res, json, argv, argc, NULL);
@@ -123,12 +142,9 @@ int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char 
 {
 	char src[4200];
 	if (json) {
-		size_t cap = 1u << 20;
-		char *buf = malloc(cap);
-		if (!buf)
-			return -1;
 		struct cpol_jbuf b;
-		cpol_jbuf_init(&b, buf, cap);
+		if (run_json_begin(&b) < 0)
+			return -1;
 		cpol_jbuf_raw(&b, "{", 1);
 		run_json_verdict(&b, &res->verdict);
 		if (res->verdict.decision == CPOL_PROMPT) {
@@ -173,11 +189,7 @@ int run_explain_ex(const cpol_image *im, const cpol_result *res, int json, char 
 		if (extra)
 			cpol_jbuf_raw(&b, extra, strlen(extra));
 		cpol_jbuf_raw(&b, "}\n", 2);
-		int rc = b.full ? -1 : 0;
-		if (!b.full)
-			fwrite(b.p, 1, b.len, stdout);
-		free(buf);
-		return rc;
+		return run_json_end(&b);
 	}
 	const cpol_verdict *v = &res->verdict;
 	printf("decision: %s\n", cpol_decision_name(v->decision));

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/strbuf.h"
 #include "grammar/grammar.h"
 #include "grammar/parser.h"
 
@@ -56,12 +57,6 @@ struct cmt {
 	uint8_t state;             /* CM_* */
 	uint8_t lead;              /* CM_ITEM: on its own line before the item (else after it) */
 	uint32_t item;             /* CM_ITEM: segment of the item */
-};
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	int oom;
 };
 
 enum { SEG_TEXT, SEG_ITEM };
@@ -90,9 +85,9 @@ struct fmt {
 	uint32_t nt, capt;
 	struct cmt *c;
 	uint32_t nc;
-	struct buf out;
+	struct cpol_strbuf out;
 	/* the element being built */
-	struct buf txt;
+	struct cpol_strbuf txt;
 	struct seg *seg;
 	uint32_t nseg, capseg;
 	struct list *lst;
@@ -103,40 +98,12 @@ struct fmt {
 
 /* ---- output buffers ---------------------------------------------------- */
 
-static void put(struct buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (n + 1 > b->cap - b->len) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (n + 1 > cap - b->len) {
-			if (cap > SIZE_MAX / 2) {
-				b->oom = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
-
-static void putc1(struct buf *b, char c) { put(b, &c, 1); }
-
-static void spaces(struct buf *b, size_t n)
+static void spaces(struct cpol_strbuf *b, size_t n)
 {
 	static const char sp[] = "                                ";
 	while (n > 0) {
 		size_t k = n < sizeof sp - 1 ? n : sizeof sp - 1;
-		put(b, sp, k);
+		cpol_sb_add(b, sp, k);
 		n -= k;
 	}
 }
@@ -280,7 +247,7 @@ static struct seg *seg_new(struct fmt *F)
 static void text(struct fmt *F, const char *s, size_t n)
 {
 	size_t off = F->txt.len;
-	put(&F->txt, s, n);
+	cpol_sb_add(&F->txt, s, n);
 	if (F->nseg && F->seg[F->nseg - 1].kind == SEG_TEXT) {
 		F->seg[F->nseg - 1].len += n;
 		return;
@@ -320,38 +287,38 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 }
 
 /* A string literal with the escapes it needs, appended to b. */
-static void put_quoted(struct buf *b, const char *str, size_t n)
+static void put_quoted(struct cpol_strbuf *b, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	putc1(b, '"');
+	cpol_sb_addc(b, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = s[i];
 		size_t k;
 		switch (c) {
-		case '"': put(b, "\\\"", 2); continue;
-		case '\\': put(b, "\\\\", 2); continue;
-		case '\n': put(b, "\\n", 2); continue;
-		case '\t': put(b, "\\t", 2); continue;
-		case '\r': put(b, "\\r", 2); continue;
+		case '"': cpol_sb_add(b, "\\\"", 2); continue;
+		case '\\': cpol_sb_add(b, "\\\\", 2); continue;
+		case '\n': cpol_sb_add(b, "\\n", 2); continue;
+		case '\t': cpol_sb_add(b, "\\t", 2); continue;
+		case '\r': cpol_sb_add(b, "\\r", 2); continue;
 		default: break;
 		}
 		if (c >= 0x20 && c < 0x7f) {
-			putc1(b, (char)c);
+			cpol_sb_addc(b, (char)c);
 		} else if (c >= 0x80 && (k = utf8_len(s + i, n - i)) > 0) {
-			put(b, (const char *)s + i, k);
+			cpol_sb_add(b, (const char *)s + i, k);
 			i += k - 1;
 		} else {
 			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
-			put(b, e, 4);
+			cpol_sb_add(b, e, 4);
 		}
 	}
-	putc1(b, '"');
+	cpol_sb_addc(b, '"');
 }
 
 static void qstr(struct fmt *F, const char *s, size_t n)
 {
-	struct buf b = { 0 };
+	struct cpol_strbuf b = { 0 };
 	put_quoted(&b, s, n);
 	if (b.oom)
 		F->oom = 1;
@@ -406,7 +373,7 @@ static void item_raw(struct fmt *F, uint32_t tok, const char *s, size_t n)
 	struct seg *g = item(F, tok);
 	if (!g)
 		return;
-	put(&F->txt, s, n);
+	cpol_sb_add(&F->txt, s, n);
 	F->seg[F->nseg - 1].len = n;
 }
 
@@ -441,21 +408,21 @@ static void put_targets(struct fmt *F, const cpol_target *t)
 	list_open(F);
 	for (; t; t = t->next) {
 		uint32_t k = tok_at(F, t->loc);
-		struct buf b = { 0 };
+		struct cpol_strbuf b = { 0 };
 		char num[32];
 		switch (t->kind) {
-		case CPOL_T_LAST: put(&b, "last", 4); break;
+		case CPOL_T_LAST: cpol_sb_add(&b, "last", 4); break;
 		case CPOL_T_OPERANDS:
 			if (t->from <= 1) {
-				put(&b, "operands", 8);
+				cpol_sb_add(&b, "operands", 8);
 			} else {
 				int n = snprintf(num, sizeof num, "operands from %u", t->from);
-				put(&b, num, (size_t)n);
+				cpol_sb_add(&b, num, (size_t)n);
 			}
 			break;
 		case CPOL_T_AFTER:
 		case CPOL_T_VALUE:
-			put(&b, t->kind == CPOL_T_AFTER ? "after " : "value ", 6);
+			cpol_sb_add(&b, t->kind == CPOL_T_AFTER ? "after " : "value ", 6);
 			put_quoted(&b, t->text, t->len);
 			break;
 		default: break;
@@ -686,9 +653,9 @@ static void put_cond(struct fmt *F, const cpol_cond *c, int need)
 
 /* ---- laying an element out --------------------------------------------- */
 
-static void put_comment(struct buf *b, const struct cmt *m)
+static void put_comment(struct cpol_strbuf *b, const struct cmt *m)
 {
-	put(b, m->text, m->len);
+	cpol_sb_add(b, m->text, m->len);
 }
 
 /* Comments inside the element [s, e] go between list items when they sit
@@ -721,7 +688,7 @@ static void attach_interior(struct fmt *F, uint32_t s, uint32_t e)
 	}
 }
 
-static void newline(struct fmt *F) { putc1(&F->out, '\n'); }
+static void newline(struct fmt *F) { cpol_sb_addc(&F->out, '\n'); }
 
 /* The comments of the element that could not stay inside it. */
 static void print_hoisted(struct fmt *F, int indent)
@@ -739,14 +706,14 @@ static void print_hoisted(struct fmt *F, int indent)
 
 static void layout(struct fmt *F, int indent, long trail)
 {
-	struct buf *o = &F->out;
+	struct cpol_strbuf *o = &F->out;
 	const char *txt = F->txt.p ? F->txt.p : "";
 	size_t col = (size_t)indent;
 	spaces(o, col);
 	for (uint32_t k = 0; k < F->nseg;) {
 		const struct seg *g = &F->seg[k];
 		if (g->kind == SEG_TEXT) {
-			put(o, txt + g->off, g->len);
+			cpol_sb_add(o, txt + g->off, g->len);
 			col += width(txt + g->off, g->len);
 			k++;
 			continue;
@@ -778,16 +745,16 @@ static void layout(struct fmt *F, int indent, long trail)
 				}
 				spaces(o, c0);
 			} else if (j > 0) {
-				put(o, ", ", 2);
+				cpol_sb_add(o, ", ", 2);
 			}
-			put(o, txt + it->off, it->len);
+			cpol_sb_add(o, txt + it->off, it->len);
 			if (j + 1 < L->n) {
 				if (wrap)
-					putc1(o, ',');
+					cpol_sb_addc(o, ',');
 				for (uint32_t i = F->clo; i < F->chi; i++) {
 					struct cmt *m = &F->c[i];
 					if (m->state == CM_ITEM && !m->lead && m->item == si) {
-						put(o, "  ", 2);
+						cpol_sb_add(o, "  ", 2);
 						put_comment(o, m);
 						m->state = CM_DONE;
 					}
@@ -799,7 +766,7 @@ static void layout(struct fmt *F, int indent, long trail)
 		k = after;
 	}
 	if (trail >= 0) {
-		put(o, "  ", 2);
+		cpol_sb_add(o, "  ", 2);
 		put_comment(o, &F->c[trail]);
 		F->c[trail].state = CM_DONE;
 	}
@@ -1068,19 +1035,19 @@ static void print_block(struct fmt *F, const struct elem *el, int indent, int bl
 	print_hoisted(F, indent);
 	spaces(&F->out, (size_t)indent);
 	if (s->kind == CPOL_S_SANDBOX) {
-		put(&F->out, "sandbox {", 9);
+		cpol_sb_add(&F->out, "sandbox {", 9);
 	} else if (s->kind == CPOL_S_TEST) {
-		put(&F->out, "test {", 6);
+		cpol_sb_add(&F->out, "test {", 6);
 	} else if (s->kind == CPOL_S_LIMITS) {
-		put(&F->out, "limits {", 8);
+		cpol_sb_add(&F->out, "limits {", 8);
 	} else {
-		put(&F->out, "rule ", 5);
+		cpol_sb_add(&F->out, "rule ", 5);
 		put_quoted(&F->out, s->u.rule.name, s->u.rule.len);
-		put(&F->out, " {", 2);
+		cpol_sb_add(&F->out, " {", 2);
 	}
 	long t = trailing_after(F, open);
 	if (t >= 0) {
-		put(&F->out, "  ", 2);
+		cpol_sb_add(&F->out, "  ", 2);
 		put_comment(&F->out, &F->c[t]);
 		F->c[t].state = CM_DONE;
 	}
@@ -1088,10 +1055,10 @@ static void print_block(struct fmt *F, const struct elem *el, int indent, int bl
 	print_seq(F, kids, n, open, close, indent + CPOL_FMT_INDENT);
 	free(kids);
 	spaces(&F->out, (size_t)indent);
-	putc1(&F->out, '}');
+	cpol_sb_addc(&F->out, '}');
 	t = trailing_after(F, close);
 	if (t >= 0) {
-		put(&F->out, "  ", 2);
+		cpol_sb_add(&F->out, "  ", 2);
 		put_comment(&F->out, &F->c[t]);
 		F->c[t].state = CM_DONE;
 	}
@@ -1184,7 +1151,7 @@ int cpol_fmt_source(cpol_unit *u, const char *path, const char *text_, size_t si
 		F.oom = 1;
 	if (!F.oom) {
 		if (!F.out.p)
-			put(&F.out, "", 0);
+			cpol_sb_add(&F.out, "", 0);
 		if (!F.out.oom) {
 			*out = F.out.p;
 			*outlen = F.out.len;

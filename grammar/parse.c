@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/readfile.h"
+
 static cpol_file *add_file(cpol_unit *u, const char *path, const char *real)
 {
 	if (u->nfiles >= CPOL_MAX_FILES)
@@ -39,7 +41,10 @@ static cpol_file *add_file(cpol_unit *u, const char *path, const char *real)
 	return f;
 }
 
-/* Read a whole regular file, NUL-terminated. Reports errors at `at`. */
+/* Read a whole regular file, NUL-terminated. Reports errors at `at`. The
+ * type and size are checked first, so that a FIFO is never read and a
+ * large file is named with its size; the reading is the common reader's,
+ * which also catches a file that grows past the limit while it is read. */
 static int read_source(cpol_unit *u, cpol_file *f, cpol_loc at)
 {
 	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -59,35 +64,17 @@ static int read_source(cpol_unit *u, cpol_file *f, cpol_loc at)
 		close(fd);
 		return -1;
 	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	char *buf = malloc(cap + 1);
+	cpol_error err;
+	size_t n;
+	char *buf = cpol_read_fd(fd, f->path, CPOL_MAX_FILE_SIZE, &n, &err);
+	close(fd);
 	if (!buf) {
-		cpol_error_at(u, at, "out of memory reading %s", f->path);
-		close(fd);
+		if (err.code == EFBIG)
+			cpol_error_at(u, at, "%s changed while it was read", f->path);
+		else
+			cpol_error_at(u, at, "%s", err.msg);
 		return -1;
 	}
-	for (;;) {
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			cpol_error_at(u, at, "cannot read %s: %s", f->path, strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n == cap) { /* the file grew while we read it */
-			cpol_error_at(u, at, "%s changed while it was read", f->path);
-			free(buf);
-			close(fd);
-			return -1;
-		}
-	}
-	close(fd);
-	buf[n] = 0;
 	f->text = buf;
 	f->size = n;
 	return 0;

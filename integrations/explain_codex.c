@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "audit/jsonl.h"
+#include "cli/run.h"
 #include "integrations/hook.h"
 
 int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc);
@@ -20,12 +21,9 @@ int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc);
 int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc)
 {
 	const cpol_verdict *v = &res->verdict;
-	size_t cap = 1u << 20;
-	char *buf = malloc(cap);
-	if (!buf)
-		return -1;
 	struct cpol_jbuf b;
-	cpol_jbuf_init(&b, buf, cap);
+	if (run_json_begin(&b) < 0)
+		return -1;
 	if (v->index < 0 && !strcmp(v->rule, "default")) {
 		cpol_jbuf_cstr(&b, "{\"matchedRules\":[]}\n");
 	} else {
@@ -55,9 +53,5 @@ int cpol_explain_codex(const cpol_result *res, char *const *argv, int argc)
 		cpol_jbuf_field(&b, 1, "decision", word[v->decision], SIZE_MAX);
 		cpol_jbuf_cstr(&b, "}\n");
 	}
-	int rc = b.full ? -1 : 0;
-	if (!b.full)
-		fwrite(b.p, 1, b.len, stdout);
-	free(buf);
-	return rc;
+	return run_json_end(&b);
 }

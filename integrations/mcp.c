@@ -225,38 +225,33 @@ static cpol_image *load(struct mcp *m, const char *profile, cpol_error *err)
 	return cpol_image_load(data, len, 1, err);
 }
 
-static void jlist(struct cpol_jbuf *b, const char *k, const char *const *v, size_t n)
+/* The member k: an array of the n strings sv, or, when sv is NULL, of the
+ * n port numbers pv. */
+static void jarray(struct cpol_jbuf *b, const char *k, const char *const *sv, const uint16_t *pv, size_t n)
 {
 	cpol_jbuf_key(b, 1, k);
 	cpol_jbuf_raw(b, "[", 1);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			cpol_jbuf_raw(b, ",", 1);
-		str(b, v[i]);
+		if (sv)
+			str(b, sv[i]);
+		else
+			cpol_jbuf_int(b, pv[i]);
 	}
 	cpol_jbuf_raw(b, "]", 1);
 }
 
-static void jports(struct cpol_jbuf *b, const char *k, const uint16_t *v, size_t n)
-{
-	cpol_jbuf_key(b, 1, k);
-	cpol_jbuf_raw(b, "[", 1);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			cpol_jbuf_raw(b, ",", 1);
-		cpol_jbuf_int(b, v[i]);
-	}
-	cpol_jbuf_raw(b, "]", 1);
-}
-
-/* Wrap structured content s[0..n) as a tools/call result. */
-static void tool_result(struct out *o, const char *id, const char *s, size_t n, int is_error)
+/* Send a tools/call result: the text content text[0..tl) and the
+ * structured content s[0..n) (a JSON value). */
+static void tool_result(struct out *o, const char *id, const char *text, size_t tl, const char *s, size_t n,
+                        int is_error)
 {
 	struct cpol_jbuf *b = &o->b;
 	cpol_jbuf_init(b, o->p, o->cap);
 	head(b, id);
 	cpol_jbuf_cstr(b, ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":");
-	cpol_jbuf_str(b, s, n, SIZE_MAX);
+	cpol_jbuf_str(b, text, tl, SIZE_MAX);
 	cpol_jbuf_cstr(b, "}],\"structuredContent\":");
 	cpol_jbuf_raw(b, s, n);
 	cpol_jbuf_cstr(b, is_error ? ",\"isError\":true}}" : ",\"isError\":false}}");
@@ -342,19 +337,19 @@ static void tool_check(struct mcp *m, struct out *o, const char *id, struct call
 	cpol_jbuf_raw(&b, "{", 1);
 	cpol_jbuf_key(&b, 0, "trusted");
 	cpol_jbuf_cstr(&b, rs.spec.trusted ? "true" : "false");
-	jlist(&b, "read", rs.spec.read_roots, rs.spec.nread);
-	jlist(&b, "write", rs.spec.write_roots, rs.spec.nwrite);
-	jlist(&b, "protect", rs.spec.protect, rs.spec.nprotect);
+	jarray(&b, "read", rs.spec.read_roots, NULL, rs.spec.nread);
+	jarray(&b, "write", rs.spec.write_roots, NULL, rs.spec.nwrite);
+	jarray(&b, "protect", rs.spec.protect, NULL, rs.spec.nprotect);
 	cpol_jbuf_key(&b, 1, "network");
 	str(&b, nets[rs.spec.net & 3]);
-	jports(&b, "connect_ports", rs.spec.connect_ports, rs.spec.nconnect);
-	jports(&b, "bind_ports", rs.spec.bind_ports, rs.spec.nbind);
+	jarray(&b, "connect_ports", NULL, rs.spec.connect_ports, rs.spec.nconnect);
+	jarray(&b, "bind_ports", NULL, rs.spec.bind_ports, rs.spec.nbind);
 	cpol_jbuf_raw(&b, "}}", 2);
 	if (b.full) {
 		send_error(o, id, -32603, "the answer is too large");
 		goto out;
 	}
-	tool_result(o, id, b.p, b.len, 0);
+	tool_result(o, id, b.p, b.len, b.p, b.len, 0);
 out:
 	free(buf);
 	cpol_spec_free(&rs);
@@ -541,15 +536,7 @@ static void tool_run(struct mcp *m, struct out *o, const char *id, struct call_a
 		send_error(o, id, -32603, "the answer is too large");
 		goto done;
 	}
-	struct cpol_jbuf *ob = &o->b;
-	cpol_jbuf_init(ob, o->p, o->cap);
-	head(ob, id);
-	cpol_jbuf_cstr(ob, ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":");
-	cpol_jbuf_str(ob, text, tl, SIZE_MAX);
-	cpol_jbuf_cstr(ob, "}],\"structuredContent\":");
-	cpol_jbuf_raw(ob, b.p, b.len);
-	cpol_jbuf_cstr(ob, status != 0 || timed_out ? ",\"isError\":true}}" : ",\"isError\":false}}");
-	send_line(ob);
+	tool_result(o, id, text, tl, b.p, b.len, status != 0 || timed_out);
 	free(text);
 done:
 	free(buf);

@@ -39,6 +39,7 @@ struct cg {
 	uint32_t maxarg;
 	uint32_t nwrappers;
 	uint32_t **rkeys, *nrkeys; /* per rule: the strings argv[1] must be one of (ARGIDX) */
+	struct wkey **wkeys; uint32_t *nwkeys; /* per rule: the words one of which it needs (WORDIDX) */
 	int ro_filter;           /* the stored seccomp filter refuses metadata changes */
 	int oom;
 };
@@ -452,12 +453,102 @@ static int arg1_keys(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_t 
 	return both_hold(ra, a, na, rb, b, nb, ids, n);
 }
 
+/* A WORDIDX key (see vm/image.h): a string some word must meet. */
+struct wkey {
+	uint32_t str;
+	uint32_t pos;   /* 0: a word of argv[1..]; N: a prefix of argv[N] */
+	int lng;        /* a long option: the sorted list, met by abbreviations */
+};
+
+/* How much a conjunct's keys narrow: positional keys most (one word, one
+ * place), then whole words, then long options (an abbreviation meets
+ * many). Lower is better. */
+enum { WK_POS = 0, WK_WORD = 1, WK_LONG = 2 };
+
+/* The keys of one conjunct, or 0 when it has none (or a string that no
+ * probe of vm/eval.c finds). */
+static int wkeys_of(struct cg *g, const cpol_cond *c, struct wkey **out, uint32_t *n, int *score)
+{
+	int pos = c->kind == CPOL_C_ARG && c->num >= 1 && c->num <= 31 &&
+	          (c->pred == CPOL_P_IS || c->pred == CPOL_P_IN || c->pred == CPOL_P_PREFIX);
+	int word = c->kind == CPOL_C_ANYARG && (c->pred == CPOL_P_IS || c->pred == CPOL_P_IN);
+	int opt = c->kind == CPOL_C_ANYARG && c->pred == CPOL_P_OPTION;
+	if (!pos && !word && !opt)
+		return 0;
+	uint32_t *ids, k;
+	if (list_ids(g, &c->list, &ids, &k, 0) < 0)
+		return 0;
+	struct wkey *v = malloc((size_t)(k ? k : 1) * sizeof *v);
+	if (!v || k == 0) {
+		g->oom |= !v;
+		free(v);
+		free(ids);
+		return 0;
+	}
+	*score = pos ? WK_POS : WK_WORD;
+	for (uint32_t i = 0; i < k; i++) {
+		const struct cpol_strent *e = &g->st.v[ids[i]];
+		v[i] = (struct wkey){ ids[i], pos ? c->num : 0, 0 };
+		if (pos && e->len > 63)
+			goto none;
+		if (opt && e->len > 2 && e->s[0] == '-' && e->s[1] == '-') {
+			v[i].lng = 1;
+			*score = WK_LONG;
+		} else if (opt && (e->len == 0 || memchr(e->s, '=', e->len))) {
+			goto none; /* name=V: a word up to its first '=' would not find it */
+		}
+	}
+	free(ids);
+	*out = v;
+	*n = k;
+	return 1;
+none:
+	free(ids);
+	free(v);
+	return 0;
+}
+
+/* The keys of the best top-level conjunct of a condition. */
+static int word_keys(struct cg *g, const cpol_cond *c, struct wkey **out, uint32_t *n, int *score)
+{
+	if (!c)
+		return 0;
+	if (c->kind != CPOL_C_AND)
+		return wkeys_of(g, c, out, n, score);
+	struct wkey *a, *b;
+	uint32_t na, nb;
+	int sa, sb;
+	int ra = word_keys(g, c->a, &a, &na, &sa), rb = word_keys(g, c->b, &b, &nb, &sb);
+	if (ra && rb) {
+		if (sb < sa || (sb == sa && nb < na)) {
+			free(a);
+			a = b;
+			na = nb;
+			sa = sb;
+		} else {
+			free(b);
+		}
+	} else if (rb) {
+		a = b;
+		na = nb;
+		sa = sb;
+	} else if (!ra) {
+		return 0;
+	}
+	*out = a;
+	*n = na;
+	*score = sa;
+	return 1;
+}
+
 static void gen_rules(struct cg *g, struct cpol_buf *rules, struct cpol_buf *debug, int strip)
 {
 	const struct cpol_model *m = g->m;
 	g->rkeys = calloc(m->nrules ? m->nrules : 1, sizeof *g->rkeys);
 	g->nrkeys = calloc(m->nrules ? m->nrules : 1, sizeof *g->nrkeys);
-	if (!g->rkeys || !g->nrkeys)
+	g->wkeys = calloc(m->nrules ? m->nrules : 1, sizeof *g->wkeys);
+	g->nwkeys = calloc(m->nrules ? m->nrules : 1, sizeof *g->nwkeys);
+	if (!g->rkeys || !g->nrkeys || !g->wkeys || !g->nwkeys)
 		g->oom = 1;
 	for (uint32_t i = 0; i < m->nrules; i++) {
 		const cpol_stmt *s = m->rules[i];
@@ -485,6 +576,9 @@ static void gen_rules(struct cg *g, struct cpol_buf *rules, struct cpol_buf *deb
 		uint32_t *ids, nids;
 		if (g->rkeys && !arg1_keys(g, when, &g->rkeys[i], &g->nrkeys[i]))
 			g->rkeys[i] = NULL;
+		int score;
+		if (g->wkeys && !word_keys(g, when, &g->wkeys[i], &g->nwkeys[i], &score))
+			g->wkeys[i] = NULL;
 		if (disp) {
 			for_names(g, &disp->list, add_rule_cb, &i);
 		} else if (programs_of(g, when, &ids, &nids)) {
@@ -813,6 +907,168 @@ static void gen_argidx(struct cg *g, struct cpol_buf *out)
 	free(keys);
 }
 
+/* Does ARGIDX index program p? (gen_argidx's own test) */
+static int argidx_on(const struct cg *g, uint32_t p)
+{
+	const struct gprog *pr = &g->progs[p];
+	if (p == 0 || !g->rkeys || pr->nrules < ARGIDX_MIN_RULES)
+		return 0;
+	for (uint32_t k = 0; k < pr->nrules; k++)
+		if (g->rkeys[pr->rules[k]])
+			return 1;
+	return 0;
+}
+
+/* Programs with fewer keyed rules than this run them all. */
+#define WORDIDX_MIN_KEYED 8
+
+struct wpair {
+	const char *s;
+	uint32_t len, str, pos, rule;
+	int lng;
+};
+
+/* Long options after the others; then by pos, bytes (shorter first on a
+ * common prefix: the order vm/eval.c searches), rule. */
+static int wpair_cmp(const void *a, const void *b)
+{
+	const struct wpair *x = a, *y = b;
+	if (x->lng != y->lng)
+		return x->lng - y->lng;
+	if (x->pos != y->pos)
+		return (x->pos > y->pos) - (x->pos < y->pos);
+	int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+	if (c || x->len != y->len)
+		return c ? c : (x->len > y->len) - (x->len < y->len);
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+static int wpair_same(const struct wpair *a, const struct wpair *b)
+{
+	return a->lng == b->lng && a->pos == b->pos && a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+}
+
+static void put_ref(struct cg *g, uint32_t **refs, uint32_t *n, uint32_t *cap, uint32_t r)
+{
+	if (GROWV(*refs, *n, *cap, g) == 0)
+		(*refs)[(*n)++] = r;
+}
+
+/* WORDIDX (see vm/image.h): for each program with enough keyed base rules,
+ * its rest, a hash table of word and prefix keys, and the sorted long
+ * options. */
+static void gen_wordidx(struct cg *g, struct cpol_buf *out)
+{
+	struct cpol_img_widx *x = calloc(g->nprogs, sizeof *x);
+	uint32_t *refs = NULL, nrefs = 0, caprefs = 0;
+	struct cpol_img_wkey *keys = NULL;
+	struct cpol_img_wlong *longs = NULL;
+	uint32_t nkeys = 0, nlong = 0;
+	if (!x) {
+		g->oom = 1;
+		return;
+	}
+	for (uint32_t p = 0; p < g->nprogs && !g->oom; p++) {
+		const struct gprog *pr = &g->progs[p];
+		x[p].mask = CPOL_NONE;
+		if (p == 0 || !g->wkeys)
+			continue;
+		int ax = argidx_on(g, p);
+		uint32_t nbase = 0, keyed = 0, npairs = 0;
+		for (uint32_t k = 0; k < pr->nrules; k++) {
+			uint32_t r = pr->rules[k];
+			if (ax && g->rkeys[r])
+				continue;
+			nbase++;
+			keyed += g->wkeys[r] != NULL;
+			npairs += g->wkeys[r] ? g->nwkeys[r] : 0;
+		}
+		if (nbase < ARGIDX_MIN_RULES || keyed < WORDIDX_MIN_KEYED)
+			continue;
+		struct wpair *v = malloc(npairs * sizeof *v);
+		if (!v) {
+			g->oom = 1;
+			break;
+		}
+		uint32_t n = 0;
+		x[p].rest = nrefs;
+		for (uint32_t k = 0; k < pr->nrules; k++) {
+			uint32_t r = pr->rules[k];
+			if (ax && g->rkeys[r])
+				continue;
+			if (!g->wkeys[r]) {
+				put_ref(g, &refs, &nrefs, &caprefs, r);
+				continue;
+			}
+			for (uint32_t j = 0; j < g->nwkeys[r]; j++) {
+				const struct wkey *w = &g->wkeys[r][j];
+				const struct cpol_strent *e = &g->st.v[w->str];
+				v[n++] = (struct wpair){ e->s, e->len, w->str, w->pos, r, w->lng };
+			}
+		}
+		x[p].nrest = nrefs - x[p].rest;
+		qsort(v, n, sizeof *v, wpair_cmp);
+		uint32_t nhash = 0, nlg = 0;
+		for (uint32_t k = 0; k < n; k++)
+			if (k == 0 || !wpair_same(&v[k], &v[k - 1]))
+				*(v[k].lng ? &nlg : &nhash) += 1;
+		uint32_t nslots = pow2_above(nhash);
+		struct cpol_img_wkey *nk = realloc(keys, ((size_t)nkeys + nslots) * sizeof *nk);
+		struct cpol_img_wlong *nl = nk ? realloc(longs, ((size_t)nlong + nlg + 1) * sizeof *nl) : NULL;
+		if (nk)
+			keys = nk;
+		if (nl)
+			longs = nl;
+		if (!nk || !nl) {
+			g->oom = 1;
+			free(v);
+			break;
+		}
+		x[p].slot = nkeys;
+		x[p].mask = nslots - 1;
+		x[p].lng = nlong;
+		for (uint32_t k = 0; k < nslots; k++)
+			keys[nkeys + k] = (struct cpol_img_wkey){ 0, CPOL_NONE, 0, 0, 0 };
+		for (uint32_t k = 0; k < n;) {
+			uint32_t e = k, first = nrefs;
+			while (e < n && wpair_same(&v[e], &v[k]))
+				put_ref(g, &refs, &nrefs, &caprefs, v[e++].rule);
+			if (v[k].lng) {
+				longs[nlong++] = (struct cpol_img_wlong){ v[k].str, first, nrefs - first };
+			} else {
+				uint32_t h = (uint32_t)XXH3_64bits_withSeed(v[k].s, v[k].len, v[k].pos);
+				uint32_t at = h & (nslots - 1);
+				while (keys[nkeys + at].str != CPOL_NONE)
+					at = (at + 1) & (nslots - 1);
+				keys[nkeys + at] = (struct cpol_img_wkey){ h, v[k].str, first, nrefs - first, v[k].pos };
+				if (v[k].pos) {
+					x[p].posmask |= 1u << v[k].pos;
+					x[p].lenmask |= (uint64_t)1 << v[k].len;
+				} else if (v[k].len == 2 && v[k].s[0] == '-' && (unsigned char)v[k].s[1] < 128) {
+					x[p].shortmask[(unsigned char)v[k].s[1] >> 6] |= (uint64_t)1 << (v[k].s[1] & 63);
+				}
+			}
+			k = e;
+		}
+		x[p].nlng = nlong - x[p].lng;
+		nkeys += nslots;
+		free(v);
+	}
+	struct cpol_img_wordidx_hdr h = { g->nprogs, nrefs, nkeys, nlong };
+	struct cpol_img_layout l = cpol_layout_wordidx(g->nprogs, nrefs, nkeys, nlong);
+	size_t base = out->n;
+	cpol_buf_put(out, &h, sizeof h);
+	cpol_buf_put(out, x, (size_t)g->nprogs * sizeof *x);
+	cpol_buf_put(out, refs, (size_t)nrefs * sizeof *refs);
+	cpol_buf_put(out, NULL, base + l.c - out->n);
+	cpol_buf_put(out, keys, (size_t)nkeys * sizeof *keys);
+	cpol_buf_put(out, longs, (size_t)nlong * sizeof *longs);
+	free(x);
+	free(refs);
+	free(keys);
+	free(longs);
+}
+
 static void gen_ac(struct cg *g, struct cpol_buf *out, int *failed)
 {
 	struct cpol_acb *b = cpol_acb_new();
@@ -1018,6 +1274,7 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	gen_sets(&g, &sec[CPOL_SEC_SETS]);
 	gen_dispatch(&g, &sec[CPOL_SEC_DISPATCH], &sec[CPOL_SEC_INTENTS]);
 	gen_argidx(&g, &sec[CPOL_SEC_ARGIDX]);
+	gen_wordidx(&g, &sec[CPOL_SEC_WORDIDX]);
 	gen_ac(&g, &sec[CPOL_SEC_AC], &failed);
 	gen_sandbox(&g, o, &sec[CPOL_SEC_SANDBOX]);
 	uint32_t ngrants = cpol_grant_gen(m, &g.st, &sec[CPOL_SEC_GRANTS]);
@@ -1067,7 +1324,7 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 		case CPOL_SEC_INTENTS: s.count = nintents; break;
 		case CPOL_SEC_WRAPPERS: s.count = g.nwrappers; break;
 		case CPOL_SEC_GRANTS: s.count = ngrants; break;
-		case CPOL_SEC_ARGIDX: s.count = g.nprogs; break;
+		case CPOL_SEC_ARGIDX: case CPOL_SEC_WORDIDX: s.count = g.nprogs; break;
 		default: s.count = 0; break;
 		}
 		cpol_buf_put(&img, sec[k].p, sec[k].n);
@@ -1095,6 +1352,10 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 		free(g.rkeys[i]);
 	free(g.rkeys);
 	free(g.nrkeys);
+	for (uint32_t i = 0; g.wkeys && i < m->nrules; i++)
+		free(g.wkeys[i]);
+	free(g.wkeys);
+	free(g.nwkeys);
 	for (uint32_t i = 0; i < g.nprogs; i++) {
 		free(g.progs[i].rules);
 		free(g.progs[i].intents);

@@ -9,7 +9,7 @@
 
 static const char *const sec_names[CPOL_SEC__COUNT] = {
 	"?", "meta", "strings", "sets", "dispatch", "rules", "code", "automaton", "intents", "sandbox", "debug",
-	"wrappers", "grants", "limits", "argidx",
+	"wrappers", "grants", "limits", "argidx", "wordidx",
 };
 static const char *const dec_names[] = { "allow", "prompt", "forbid" };
 static const char *const wmode_names[] = { "", " outside sandbox.write", " inside sandbox.write", " sandbox.write" };

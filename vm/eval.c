@@ -763,6 +763,129 @@ static void arg1_index(const struct cpol_image *im, struct cpol_frame *f, const 
 	}
 }
 
+/* The rules the word index found for a command: at most this many (more,
+ * and the program's base rules all run, as without the index). */
+#define WCAND_MAX 128
+
+struct wcand {
+	uint32_t n;
+	int over;
+	uint32_t v[WCAND_MAX];
+};
+
+static void wcand_add(const struct cpol_image *im, struct wcand *c, uint32_t first, uint32_t n)
+{
+	if (n > WCAND_MAX - c->n) {
+		c->over = 1;
+		return;
+	}
+	memcpy(c->v + c->n, im->wrefs + first, n * sizeof *c->v);
+	c->n += n;
+}
+
+/* The rules listed under key (pos, s[0..n)). */
+static void wprobe(const struct cpol_image *im, const struct cpol_img_widx *x, struct wcand *c, uint32_t pos,
+                   const char *s, uint32_t n)
+{
+	uint32_t h = (uint32_t)XXH3_64bits_withSeed(s, n, pos);
+	for (uint32_t i = h & x->mask;; i = (i + 1) & x->mask) {
+		const struct cpol_img_wkey *k = &im->wkeys[x->slot + i];
+		if (k->str == CPOL_NONE)
+			return;
+		if (k->hash == h && k->pos == pos && str_eq(im, k->str, s, n)) {
+			wcand_add(im, c, k->first, k->n);
+			return;
+		}
+	}
+}
+
+/* The rules listed under every long option that s[0..n) abbreviates (or
+ * is): the keys starting with it, one run of the sorted list. */
+static void wlong_probe(const struct cpol_image *im, const struct cpol_img_widx *x, struct wcand *c, const char *s,
+                        uint32_t n)
+{
+	const struct cpol_img_wlong *v = im->wlongs + x->lng;
+	uint32_t lo = 0, hi = x->nlng;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, ml;
+		const char *m = cpol_img_string(im, v[mid].str, &ml);
+		int d = memcmp(m, s, ml < n ? ml : n);
+		if (d < 0 || (d == 0 && ml < n))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < x->nlng && !c->over; lo++) {
+		uint32_t ml;
+		const char *m = cpol_img_string(im, v[lo].str, &ml);
+		if (ml < n || memcmp(m, s, n) != 0)
+			return;
+		wcand_add(im, c, v[lo].first, v[lo].n);
+	}
+}
+
+/* When every word is known and the program's base rules are indexed by the
+ * words they need (WORDIDX), narrow *pr..*pe to the rest and list in c the
+ * rules found under the keys the words meet, ascending and once each: the
+ * others need a word the command does not have. */
+static void word_index(const struct cpol_image *im, struct cpol_frame *f, const uint32_t **pr, const uint32_t **pe,
+                       struct wcand *c)
+{
+	c->n = 0;
+	c->over = 0;
+#ifdef CPOL_EVAL_NAIVE
+	return;
+#endif
+	if (!f->prog || f->unk || im->widx[f->prog].mask == CPOL_NONE)
+		return;
+	const struct cpol_img_widx *x = &im->widx[f->prog];
+	for (uint32_t k = 1; k < f->argc && !c->over; k++) {
+		const char *s = f->argv[k];
+		uint32_t n = cpol_alen(f, k);
+		const char *eq = memchr(s, '=', n);
+		uint32_t e = eq ? (uint32_t)(eq - s) : n;
+		wprobe(im, x, c, 0, s, e);
+		if (e < n)
+			wprobe(im, x, c, 0, s, n);
+		if (n >= 2 && s[0] == '-' && s[1] != '-') {
+			/* -x, -xVALUE, -ax: every letter may be an option */
+			for (uint32_t j = 1; j < n && !c->over; j++) {
+				unsigned char ch = (unsigned char)s[j];
+				if (ch < 128 && !(x->shortmask[ch >> 6] >> (ch & 63) & 1))
+					continue;
+				char two[2] = { '-', (char)ch };
+				wprobe(im, x, c, 0, two, 2);
+			}
+		}
+		if (e >= 3 && s[0] == '-' && s[1] == '-' && x->nlng)
+			wlong_probe(im, x, c, s, e);
+		if (k < 32 && (x->posmask >> k & 1)) {
+			for (uint64_t m = x->lenmask; m && !c->over; m &= m - 1) {
+				uint32_t len = (uint32_t)__builtin_ctzll(m);
+				if (len > n)
+					break;
+				wprobe(im, x, c, k, s, len);
+			}
+		}
+	}
+	if (c->over)
+		return;
+	/* ascending, once each (a rule may be listed under several keys) */
+	for (uint32_t i = 1; i < c->n; i++)
+		for (uint32_t j = i; j > 0 && c->v[j - 1] > c->v[j]; j--) {
+			uint32_t t = c->v[j];
+			c->v[j] = c->v[j - 1];
+			c->v[j - 1] = t;
+		}
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < c->n; i++)
+		if (w == 0 || c->v[w - 1] != c->v[i])
+			c->v[w++] = c->v[i];
+	c->n = w;
+	*pr = im->wrefs + x->rest;
+	*pe = *pr + x->nrest;
+}
+
 void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv *best)
 {
 	const struct cpol_image *im = ctx->img;
@@ -779,11 +902,16 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
 	const uint32_t *br = NULL, *be = NULL;
 	arg1_index(im, f, &pr, &pe, &br, &be);
+	struct wcand wc;
+	word_index(im, f, &pr, &pe, &wc);
+	const uint32_t *cr = wc.v, *ce = wc.over ? wc.v : wc.v + wc.n;
 #ifdef CPOL_EVAL_NAIVE
 	/* every rule in source order: is it one of every program's, or this
 	 * program's? */
 	(void)br;
 	(void)be;
+	(void)cr;
+	(void)ce;
 	for (uint32_t r = 0; r < im->nrules; r++) {
 		int dispatched = 1;
 		if (gr < ge && *gr == r) {
@@ -795,19 +923,22 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 			continue;
 		}
 #else
-	while (gr < ge || pr < pe || br < be) {
+	while (gr < ge || pr < pe || br < be || cr < ce) {
 		uint32_t r;
 		int dispatched = 1;
-		/* the lowest rule index of the three ascending lists (a rule is
+		/* the lowest rule index of the four ascending lists (a rule is
 		 * in one of them at most) */
-		uint32_t gv = gr < ge ? *gr : CPOL_NONE, pv = pr < pe ? *pr : CPOL_NONE, bv = br < be ? *br : CPOL_NONE;
-		if (gv < pv && gv < bv) {
+		uint32_t gv = gr < ge ? *gr : CPOL_NONE, pv = pr < pe ? *pr : CPOL_NONE, bv = br < be ? *br : CPOL_NONE,
+		         cv = cr < ce ? *cr : CPOL_NONE;
+		if (gv < pv && gv < bv && gv < cv) {
 			r = *gr++;
 			dispatched = 0;
-		} else if (pv < bv) {
+		} else if (pv < bv && pv < cv) {
 			r = *pr++;
-		} else {
+		} else if (bv < cv) {
 			r = *br++;
+		} else {
+			r = *cr++;
 		}
 #endif
 		const struct cpol_img_rule *rule = &im->rules[r];

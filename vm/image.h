@@ -22,7 +22,7 @@
 #include "common/sandbox_kinds.h"
 
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
-#define CPOL_IMG_VERSION  3u
+#define CPOL_IMG_VERSION  4u
 #define CPOL_IMG_MAX_SIZE (1u << 30)
 #define CPOL_NONE         0xffffffffu    /* "no index" in u32 fields */
 
@@ -42,6 +42,7 @@ enum cpol_img_kind {
 	CPOL_SEC_GRANTS,
 	CPOL_SEC_LIMITS,
 	CPOL_SEC_ARGIDX,
+	CPOL_SEC_WORDIDX,
 	CPOL_SEC__COUNT
 };
 
@@ -353,6 +354,61 @@ cpol_layout_argidx(uint64_t nprogs, uint64_t nrefs, uint64_t nkeys)
 	l.c = cpol_img_align8(l.b + nrefs * 4);
 	l.d = 0;
 	l.end = l.c + nkeys * sizeof(struct cpol_img_akey);
+	return l;
+}
+
+/* ---- WORDIDX: the rules ARGIDX leaves free, indexed by a word they need ----
+ * A program's base rules are its ARGIDX free rules when ARGIDX indexes it,
+ * else all its rules. A base rule whose condition has a top-level conjunct
+ * that only some words can satisfy is listed under each string of it:
+ *   - `arg N in/is/prefix (...)` (1 <= N <= 31, strings of at most 63
+ *     bytes): a key of pos N, argv[N] must start with the string;
+ *   - `any arg in/is (...)`: a key of pos 0, some argv[1..] equals it;
+ *   - `any arg option (...)`: a long option "--name" goes to the sorted
+ *     long list (some argv[1..] up to its '=' is a prefix of it of at least
+ *     3 bytes: an abbreviation); any other option (without '=') is a key of
+ *     pos 0, met by a word up to its '=', or for "-x" also by a short-option
+ *     cluster holding x.
+ * The other base rules are its rest. When every word of the command is
+ * known, evaluation runs the rest and the rules found under the keys the
+ * words meet, in rule order: a rule left out could not have held. The
+ * words' probes are bounded (one per word, per cluster letter, per key
+ * length at an indexed position), so the work grows with the rules that
+ * might hold, not with the rules there are.
+ * Layout: header, cpol_img_widx[nprogs], uint32_t refs[nrefs] (8-aligned),
+ * cpol_img_wkey[nkeys], cpol_img_wlong[nlong]. Lists in refs ascend. */
+struct cpol_img_wordidx_hdr {
+	uint32_t nprogs, nrefs, nkeys, nlong;
+};
+struct cpol_img_widx {
+	uint32_t rest, nrest;   /* refs[rest .. rest+nrest): the base rules no key lists */
+	uint32_t slot, mask;    /* wkeys[slot .. slot+mask]; mask CPOL_NONE: not indexed */
+	uint32_t lng, nlng;     /* wlongs[lng .. lng+nlng), strictly ascending by bytes */
+	uint32_t posmask;       /* bit N: some key has pos N (1..31) */
+	uint32_t pad;
+	uint64_t lenmask;       /* bit L: some key of pos > 0 has L bytes (0..63) */
+	uint64_t shortmask[2];  /* bit c: a key "-c" (c < 128; other bytes are always probed) */
+};
+struct cpol_img_wkey {
+	uint32_t hash;          /* low 32 bits of XXH3-64 of the string, seeded with pos */
+	uint32_t str;           /* the string, or CPOL_NONE for an empty slot */
+	uint32_t first, n;      /* refs[first .. first+n) */
+	uint32_t pos;           /* 0: a whole word (or one up to '='); N: a prefix of argv[N] */
+};
+struct cpol_img_wlong {
+	uint32_t str;           /* "--name", at least 3 bytes */
+	uint32_t first, n;      /* refs[first .. first+n) */
+};
+
+static inline struct cpol_img_layout
+cpol_layout_wordidx(uint64_t nprogs, uint64_t nrefs, uint64_t nkeys, uint64_t nlong)
+{
+	struct cpol_img_layout l;
+	l.a = sizeof(struct cpol_img_wordidx_hdr);
+	l.b = l.a + nprogs * sizeof(struct cpol_img_widx);
+	l.c = cpol_img_align8(l.b + nrefs * 4);
+	l.d = l.c + nkeys * sizeof(struct cpol_img_wkey);
+	l.end = l.d + nlong * sizeof(struct cpol_img_wlong);
 	return l;
 }
 

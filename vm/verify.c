@@ -377,6 +377,81 @@ static int verify_argidx(struct cpol_image *im, const struct sec *s, cpol_error 
 	return 0;
 }
 
+/* A list of wrefs[first .. first+n) of program p, like argidx_list_ok. */
+static int wordidx_list_ok(const struct cpol_image *im, uint32_t p, uint32_t first, uint32_t n)
+{
+	if ((uint64_t)first + n > im->nwrefs)
+		return 0;
+	for (uint32_t k = 0; k < n; k++)
+		if ((k > 0 && im->wrefs[first + k] <= im->wrefs[first + k - 1]) || !prog_has_rule(im, p, im->wrefs[first + k]))
+			return 0;
+	return 1;
+}
+
+/* Byte order of the long options, as vm/eval.c searches them. */
+static int bytes_cmp(const char *a, uint32_t na, const char *b, uint32_t nb)
+{
+	int c = memcmp(a, b, na < nb ? na : nb);
+	return c ? c : (na > nb) - (na < nb);
+}
+
+static int verify_wordidx(struct cpol_image *im, const struct sec *s, cpol_error *err)
+{
+	const struct cpol_img_wordidx_hdr *h = (const void *)(im->base + s->off);
+	if (s->size < sizeof *h)
+		return BAD("word index section too small");
+	struct cpol_img_layout l = cpol_layout_wordidx(h->nprogs, h->nrefs, h->nkeys, h->nlong);
+	if (l.end != s->size || h->nprogs != im->nprogs)
+		return BAD("word index section does not match its counts");
+	im->widx = (const void *)(im->base + s->off + l.a);
+	im->wrefs = (const void *)(im->base + s->off + l.b);
+	im->nwrefs = h->nrefs;
+	im->wkeys = (const void *)(im->base + s->off + l.c);
+	im->nwkeys = h->nkeys;
+	im->wlongs = (const void *)(im->base + s->off + l.d);
+	im->nwlongs = h->nlong;
+	for (uint32_t p = 0; p < im->nprogs; p++) {
+		const struct cpol_img_widx *x = &im->widx[p];
+		if (x->mask == CPOL_NONE)
+			continue;
+		if (p == 0 || !is_pow2((uint64_t)x->mask + 1) || (uint64_t)x->slot + x->mask + 1 > im->nwkeys ||
+		    (uint64_t)x->lng + x->nlng > im->nwlongs || (x->posmask & 1))
+			return BAD("program %u's word index has a bad table", p);
+		if (!wordidx_list_ok(im, p, x->rest, x->nrest))
+			return BAD("program %u's word index lists a rule that is not the program's", p);
+		uint32_t empty = 0;
+		uint64_t listed = x->nrest;
+		for (uint32_t k = 0; k <= x->mask; k++) {
+			const struct cpol_img_wkey *e = &im->wkeys[x->slot + k];
+			if (e->str == CPOL_NONE) {
+				empty++;
+				continue;
+			}
+			uint32_t len;
+			const char *str = str_ok(im, e->str) ? cpol_img_string(im, e->str, &len) : NULL;
+			if (!str || e->n == 0 || e->pos > 31 || (e->pos && len > 63) || !wordidx_list_ok(im, p, e->first, e->n) ||
+			    e->hash != (uint32_t)XXH3_64bits_withSeed(str, len, e->pos))
+				return BAD("program %u's word index has a bad entry %u", p, k);
+			listed += e->n;
+		}
+		for (uint32_t k = 0; k < x->nlng; k++) {
+			const struct cpol_img_wlong *e = &im->wlongs[x->lng + k];
+			uint32_t len = 0, plen = 0;
+			const char *str = str_ok(im, e->str) ? cpol_img_string(im, e->str, &len) : NULL;
+			const char *prev = k ? cpol_img_string(im, e[-1].str, &plen) : NULL;
+			if (!str || len < 3 || str[0] != '-' || str[1] != '-' || e->n == 0 ||
+			    !wordidx_list_ok(im, p, e->first, e->n) || (prev && bytes_cmp(prev, plen, str, len) >= 0))
+				return BAD("program %u's word index has a bad long option %u", p, k);
+			listed += e->n;
+		}
+		/* a table with room, and at least as many entries as base rules */
+		uint32_t nbase = im->argidx[p].mask != CPOL_NONE ? im->argidx[p].nfree : im->progs[p].nrules;
+		if (!empty || listed < nbase)
+			return BAD("program %u's word index leaves rules out", p);
+	}
+	return 0;
+}
+
 static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
 	const struct cpol_img_sandbox_hdr *h = (const void *)(im->base + s->off);
@@ -487,7 +562,8 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 	    verify_sandbox(im, &secs[CPOL_SEC_SANDBOX], err) < 0 ||
 	    verify_wrappers(im, &secs[CPOL_SEC_WRAPPERS], err) < 0 ||
 	    verify_grants(im, &secs[CPOL_SEC_GRANTS], err) < 0 ||
-	    verify_argidx(im, &secs[CPOL_SEC_ARGIDX], err) < 0)
+	    verify_argidx(im, &secs[CPOL_SEC_ARGIDX], err) < 0 ||
+	    verify_wordidx(im, &secs[CPOL_SEC_WORDIDX], err) < 0)
 		return -1;
 	if (!str_ok(im, im->meta->name))
 		return BAD("policy name is not a string");

@@ -49,6 +49,10 @@ struct cpol_image {
 	const struct cpol_img_argidx *argidx;  /* [nprogs] */
 	const uint32_t *arefs;              uint32_t narefs;
 	const struct cpol_img_akey *akeys;  uint32_t nakeys;
+	const struct cpol_img_widx *widx;   /* [nprogs] */
+	const uint32_t *wrefs;              uint32_t nwrefs;
+	const struct cpol_img_wkey *wkeys;  uint32_t nwkeys;
+	const struct cpol_img_wlong *wlongs; uint32_t nwlongs;
 };
 
 static inline const char *cpol_img_string(const struct cpol_image *im, uint32_t id, uint32_t *len)

@@ -298,6 +298,58 @@ static void target_of(struct pgen *p)
 	sb_add(&p->b, PICK(p->g, t));
 }
 
+/* Crowds (none to two): many rules on one program each, most with a conjunct the evaluator
+ * indexes (argv[1] one of a list, argv[N] with a prefix, some word one of
+ * a list or an option), so that the indexes' narrowing is checked against
+ * the reference. Drawn from a generator of its own, so that the rest of
+ * the policies and commands stay what they were for a seed. */
+static void crowd(struct pgen *p)
+{
+	struct gen own = { p->g->s ^ 0x9e3779b97f4a7c15ull }, *saved = p->g;
+	struct gen *g = &own;
+	gen_rnd(g, 2);
+	p->g = g;
+	static const char *const opts[] = { "--output", "--out", "--force", "--file", "--fil", "--in-place", "--o",
+	                                    "--output=x", "-o", "-x", "-i", "-v", "of", "name", "--", "-" };
+	for (int c = (int)gen_rnd(g, 3); c > 0; c--) {
+		const char *prog = PICK(g, programs);
+		int n = 8 + (int)gen_rnd(g, 24);
+		for (int i = 0; i < n; i++) {
+			sb_fmt(&p->b, "rule \"r%d\" {\n    when program \"%s\"", p->rules++, prog);
+			switch (gen_rnd(g, 7)) {
+			case 0:
+				sb_fmt(&p->b, " and arg %u in ", 1 + gen_rnd(g, 3));
+				list_of(p, words, N(words), SET_WORD, 3, 1);
+				break;
+			case 1:
+				sb_fmt(&p->b, " and arg %u prefix ", 1 + gen_rnd(g, 3));
+				list_of(p, frags, N(frags), SET_FRAG, 2, 1);
+				break;
+			case 2:
+				sb_add(&p->b, " and any arg in ");
+				list_of(p, words, N(words), SET_WORD, 3, 1);
+				break;
+			case 3: case 4:
+				sb_add(&p->b, " and any arg option ");
+				list_of(p, opts, N(opts), -1, 3, 1);
+				break;
+			case 5:
+				break;
+			default:
+				sb_add(&p->b, " and ");
+				cond_of(p, 1, 0);
+				break;
+			}
+			if (gen_rnd(g, 3) == 0) {
+				sb_add(&p->b, " and ");
+				cond_of(p, 1, 0);
+			}
+			sb_fmt(&p->b, ";\n    %s;\n}\n", PICK(g, decisions));
+		}
+	}
+	p->g = saved;
+}
+
 char *gen_policy(struct gen *g)
 {
 	struct pgen p = { .g = g };
@@ -421,6 +473,7 @@ char *gen_policy(struct gen *g)
 			sb_fmt(&p.b, "    %s%s;\n}\n", dec, gen_rnd(g, 3) ? "" : " because \"why\"");
 		}
 	}
+	crowd(&p);
 	while (nintents-- > 0) {
 		sb_add(&p.b, "intent write program ");
 		list_of(&p, programs, N(programs), SET_PROG, 2, 0);

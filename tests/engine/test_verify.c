@@ -66,6 +66,20 @@ static const char *const policies[] = {
 	"default allow;\n"
 	"forbid program \"mkfs\";\n"
 	"rule \"s\" { when program \"sh\" and arg 1 is \"-c\"; evaluate script arg 2; }\n",
+	/* 4: a program whose rules are indexed by the words they need */
+	"policy \"words\";\n"
+	"default prompt;\n"
+	"rule \"a\" { when program \"tar\" and any arg option (\"--to-command\", \"--info-script\"); forbid; }\n"
+	"rule \"b\" { when program \"tar\" and any arg option (\"--checkpoint-action\", \"-F\"); forbid; }\n"
+	"rule \"c\" { when program \"tar\" and any arg option \"--use-compress-program\", \"-I\"; prompt; }\n"
+	"rule \"d\" { when program \"tar\" and any arg in (\"--delete\", \"--append\"); prompt; }\n"
+	"rule \"e\" { when program \"tar\" and arg 2 prefix (\"/etc/\", \"/usr/\"); forbid; }\n"
+	"rule \"f\" { when program \"tar\" and arg 1 prefix \"-x\" and argc > 3; prompt; }\n"
+	"rule \"g\" { when program \"tar\" and any arg option \"-C\", \"--directory\"; prompt; }\n"
+	"rule \"h\" { when program \"tar\" and arg 3 in (\"a\", \"b\"); allow; }\n"
+	"rule \"i\" { when program \"tar\" and argc == 2; allow; }\n"
+	"rule \"j\" { when program \"tar\" and any arg option \"name\"; allow; }\n"
+	"allow program \"ls\";\n",
 };
 #define NBASE (sizeof policies / sizeof policies[0])
 
@@ -152,6 +166,11 @@ struct view {
 	struct cpol_img_port *ports;
 	uint32_t *env;
 	struct cpol_img_debug *debug;
+	struct cpol_img_wordidx_hdr *wh;
+	struct cpol_img_widx *widx;
+	uint32_t *wrefs;
+	struct cpol_img_wkey *wkeys;
+	struct cpol_img_wlong *wlongs;
 };
 
 static void *at(struct view *v, int kind)
@@ -198,6 +217,32 @@ static void view_of(struct view *v, uint8_t *p, size_t n)
 	v->ports = (void *)((uint8_t *)v->sb + l.b);
 	v->env = (void *)((uint8_t *)v->sb + l.d);
 	v->debug = at(v, CPOL_SEC_DEBUG);
+	v->wh = at(v, CPOL_SEC_WORDIDX);
+	l = cpol_layout_wordidx(v->wh->nprogs, v->wh->nrefs, v->wh->nkeys, v->wh->nlong);
+	v->widx = (void *)((uint8_t *)v->wh + l.a);
+	v->wrefs = (void *)((uint8_t *)v->wh + l.b);
+	v->wkeys = (void *)((uint8_t *)v->wh + l.c);
+	v->wlongs = (void *)((uint8_t *)v->wh + l.d);
+}
+
+/* A program with a word index, or -1. */
+static int word_indexed(const struct view *v)
+{
+	for (uint32_t p = 0; p < v->wh->nprogs; p++)
+		if (v->widx[p].mask != CPOL_NONE)
+			return (int)p;
+	return -1;
+}
+
+/* A used key of program p's word table (pos > 0: a positional one), or -1. */
+static int word_key(const struct view *v, int p, int positional)
+{
+	for (uint32_t k = 0; k <= v->widx[p].mask; k++) {
+		const struct cpol_img_wkey *e = &v->wkeys[v->widx[p].slot + k];
+		if (e->str != CPOL_NONE && (!positional || e->pos))
+			return (int)(v->widx[p].slot + k);
+	}
+	return -1;
 }
 
 static int find_op(const struct view *v, int op, int pred)
@@ -602,6 +647,52 @@ static int targeted(struct view *v, int id, const char **what)
 	T("bpf length 0 but bytes there") if (!v->sb->bpf_len) return NA; v->sb->bpf_len = 0; return REFUSE;
 	T("bpf bytes changed") if (!v->sb->bpf_len) return NA; v->p[v->sec[CPOL_SEC_SANDBOX]->offset + v->sec[CPOL_SEC_SANDBOX]->size - 1] ^= 0xff;
 		return EITHER;
+	/* ---- word index ---- */
+	T("word index nprogs + 1") v->wh->nprogs++; return REFUSE;
+	T("word index nrefs + 2") v->wh->nrefs += 2; return REFUSE;
+	T("word index nkeys huge") v->wh->nkeys = BIG; return REFUSE;
+	T("word index nlong + 1") v->wh->nlong++; return REFUSE;
+	T("word index on the generic rules") v->widx[0].mask = 3; v->widx[0].slot = 0; return REFUSE;
+	T("word table past the keys") if ((k = word_indexed(v)) < 0) return NA; v->widx[k].slot = v->wh->nkeys; return REFUSE;
+	T("word table size not a power of two") if ((k = word_indexed(v)) < 0) return NA; v->widx[k].mask = 2; return REFUSE;
+	T("word table mask huge") if ((k = word_indexed(v)) < 0) return NA; v->widx[k].mask = BIG - 1; return REFUSE;
+	T("word rest past the refs") if ((k = word_indexed(v)) < 0) return NA; v->widx[k].rest = BIG; return REFUSE;
+	T("word rest longer") if ((k = word_indexed(v)) < 0) return NA; v->widx[k].nrest = v->wh->nrefs + 1; return REFUSE;
+	T("word longs past the end") if ((k = word_indexed(v)) < 0) return NA; v->widx[k].nlng = v->wh->nlong + 1; return REFUSE;
+	T("word longs start huge") if ((k = word_indexed(v)) < 0 || !v->widx[k].nlng) return NA; v->widx[k].lng = BIG; return REFUSE;
+	T("word position 0 in the mask") if ((k = word_indexed(v)) < 0) return NA; v->widx[k].posmask |= 1; return REFUSE;
+	T("word index dropped") if ((k = word_indexed(v)) < 0) return NA; v->widx[k].mask = CPOL_NONE; return EITHER;
+	T("word masks cleared") if ((k = word_indexed(v)) < 0) return NA;
+		v->widx[k].posmask = 0; v->widx[k].lenmask = 0; v->widx[k].shortmask[0] = v->widx[k].shortmask[1] = 0; return EITHER;
+	T("word key past the strings") if ((k = word_indexed(v)) < 0 || (k = word_key(v, k, 0)) < 0) return NA;
+		v->wkeys[k].str = v->nstrs; return REFUSE;
+	T("word key hash wrong") if ((k = word_indexed(v)) < 0 || (k = word_key(v, k, 0)) < 0) return NA;
+		v->wkeys[k].hash ^= 1; return REFUSE;
+	T("word key position changed") if ((k = word_indexed(v)) < 0 || (k = word_key(v, k, 1)) < 0) return NA;
+		v->wkeys[k].pos++; return REFUSE;
+	T("word key position 40") if ((k = word_indexed(v)) < 0 || (k = word_key(v, k, 0)) < 0) return NA;
+		v->wkeys[k].pos = 40; return REFUSE;
+	T("word key list past the refs") if ((k = word_indexed(v)) < 0 || (k = word_key(v, k, 0)) < 0) return NA;
+		v->wkeys[k].first = BIG; return REFUSE;
+	T("word key list empty") if ((k = word_indexed(v)) < 0 || (k = word_key(v, k, 0)) < 0) return NA;
+		v->wkeys[k].n = 0; return REFUSE;
+	T("word key list huge") if ((k = word_indexed(v)) < 0 || (k = word_key(v, k, 0)) < 0) return NA;
+		v->wkeys[k].n = BIG; return REFUSE;
+	T("word table without an empty slot") if ((k = word_indexed(v)) < 0 || (k = word_key(v, k, 0)) < 0) return NA;
+		for (uint32_t i = 0; i <= v->widx[word_indexed(v)].mask; i++)
+			v->wkeys[v->widx[word_indexed(v)].slot + i] = v->wkeys[k];
+		return REFUSE;
+	T("word ref another program's rule") if (!v->wh->nrefs || v->progs[v->dh->nprogs - 1].nrules != 1) return NA;
+		v->wrefs[0] = v->refs[v->progs[v->dh->nprogs - 1].rules]; return REFUSE;
+	T("word ref past the rules") if (!v->wh->nrefs) return NA; v->wrefs[v->wh->nrefs - 1] = v->nrules; return REFUSE;
+	T("word refs out of order") if (v->wh->nrefs < 2 || v->wrefs[0] >= v->wrefs[1]) return NA;
+		k = (int)v->wrefs[0]; v->wrefs[0] = v->wrefs[1]; v->wrefs[1] = (uint32_t)k; return REFUSE;
+	T("word long past the strings") if (!v->wh->nlong) return NA; v->wlongs[0].str = v->nstrs; return REFUSE;
+	T("word long not a long option") if (!v->wh->nlong) return NA; v->wlongs[0].str = 0; return REFUSE;
+	T("word longs out of order") if (v->wh->nlong < 2) return NA;
+		k = (int)v->wlongs[0].str; v->wlongs[0].str = v->wlongs[1].str; v->wlongs[1].str = (uint32_t)k; return REFUSE;
+	T("word long list past the refs") if (!v->wh->nlong) return NA; v->wlongs[0].first = BIG; return REFUSE;
+	T("word long list empty") if (!v->wh->nlong) return NA; v->wlongs[0].n = 0; return REFUSE;
 	/* ---- debug ---- */
 	T("debug file past the strings") if (!v->nrules) return NA; v->debug[0].file = v->nstrs; return REFUSE;
 	T("debug position huge") if (!v->nrules) return NA; v->debug[0].line = BIG; v->debug[0].col = BIG; return EITHER;
@@ -621,6 +712,7 @@ static const char *const argvs[][8] = {
 	{ "find", ".", "-exec", "rm", "{}", ";" }, { "./x", "ushers" }, { "" }, { "ln", "-s", "a", "~/b" },
 	{ "git", "clone", "git@github.com:u/r" }, { "mkfs", "abcde" }, { "x", "a b", "c", "hi" }, { "sh", "-c" },
 	{ "bash", "-lc", "> /etc/passwd; exec 3>/tmp/x; ;;" },
+	{ "tar", "--to=x", "-xvf", "/etc/a", "a" }, { "tar", "-CxI", "--use", "name=v", "--", "--delete" },
 };
 
 static const char *const lines[] = {

@@ -99,5 +99,5 @@ printf '%-52s %-12s %-10s %s\n' "bwrap / codexrun start-up (medians)" "$bw" ">= 
 printf '%-52s %-12s %-10s %s\n' "concurrency: every audit record there and valid" "$(get concurrency.records_ok)" "yes" ""
 printf '%-52s %-12s %-10s %s\n' "agreement VM / eval_line / naive / hyperscan" "$(get ww.agree)" "yes" ""
 echo
-echo "SUMMARY eval_ns_p50=${p50:-na} eval_vs_naive=${naive:-na} substr_vs_hyperscan=$sub startup_vs_floor=${sf:-na} bwrap_vs_startup=${bw:-na} compile_10k_ms=$c10k"
+echo "SUMMARY eval_ns_p50=${p50:-na} eval_vs_naive=${naive:-na} substr_vs_hyperscan=$sub startup_vs_floor=${sf:-na} bwrap_vs_startup=${bw:-na} compile_10k_ms=$c10k scale_spread_p50=$growth scale_hot_p50=${growth_hot:-na}"
 [ "$ev_rc" -eq 0 ] && [ "$(get ww.agree)" = yes ]

@@ -174,7 +174,7 @@ int run_approvals_cmd(const char *workspace, const cpol_env *env, unsigned remov
 {
 	struct run_layers ls;
 	memset(&ls, 0, sizeof ls);
-	struct run_layers_opts o = { NULL, workspace, env->home, 0, 1, NULL };
+	struct run_layers_opts o = { NULL, workspace, env->home, 0, 1, NULL, NULL };
 	cpol_error err;
 	/* only for the trust state and the paths: nothing is judged */
 	if (run_layers_open(&ls, &o, env, &err) < 0) {

@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include "cli/layers.h"
+#include "cli/prelude.h"
 #include "compiler/compiler.h"
 #include "vm/query.h"
 
@@ -182,6 +183,32 @@ static void diag_fail(cpol_unit *u, const struct run_layer *L, cpol_error *err)
 	cpol_fail(err, EINVAL, "the %s policy layer in %s does not compile", kind_names[L->kind], L->dir);
 }
 
+/* A unit holding a layer's top-level text, parsed. Like every policy
+ * codexpolc compiles, a layer starts with the prelude unless one of its
+ * files says `prelude none;`: the text is parsed once without it to see,
+ * then again with it. The prelude is the installed one (or the build
+ * tree's), never one the environment names: the admin layer binds users
+ * who control the environment. No prelude installed: the layer goes
+ * without. */
+static cpol_unit *layer_parse(const char *top, const char *text, size_t tlen, char *prelude, size_t cap,
+                              cpol_file **mainp)
+{
+	for (int pass = 0;; pass++) {
+		cpol_unit *u = cpol_unit_new();
+		if (!u)
+			return NULL;
+		memset(u->warn_off, 1, sizeof u->warn_off); /* warnings are for codexpolc --lint */
+		u->layer = 1;
+		u->prelude = pass ? prelude : NULL;
+		cpol_file *main = cpol_parse_buffer(u, top, text, tlen);
+		if (pass || !main || u->nerrors || cpol_no_prelude(u, main) || cpol_find_prelude_installed(prelude, cap) < 0) {
+			*mainp = main;
+			return u;
+		}
+		cpol_unit_free(u);
+	}
+}
+
 /* Parse, hash, then load the cached image or compile (and cache) it. */
 static int layer_build(struct run_layers *ls, struct run_layer *L, const struct cpol_spec *spec, cpol_error *err)
 {
@@ -198,16 +225,14 @@ static int layer_build(struct run_layers *ls, struct run_layer *L, const struct 
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	cpol_unit *u = cpol_unit_new();
-	if (!text || !u) {
+	char top[PATH_MAX + 32], prelude[PATH_MAX];
+	snprintf(top, sizeof top, "%s/(%s layer)", L->dir, kind_names[L->kind]);
+	cpol_file *main = NULL;
+	cpol_unit *u = text ? layer_parse(top, text, tlen, prelude, sizeof prelude, &main) : NULL;
+	if (!u) {
 		free(text);
-		cpol_unit_free(u);
 		return cpol_fail(err, ENOMEM, "out of memory");
 	}
-	memset(u->warn_off, 1, sizeof u->warn_off); /* warnings are for codexpolc --lint */
-	char top[PATH_MAX + 32];
-	snprintf(top, sizeof top, "%s/(%s layer)", L->dir, kind_names[L->kind]);
-	cpol_file *main = cpol_parse_buffer(u, top, text, tlen);
 	int rc = -1;
 	if (!main || u->nerrors) {
 		diag_fail(u, L, err);
@@ -402,6 +427,10 @@ int run_layers_open(struct run_layers *ls, const struct run_layers_opts *o, cons
 		L->ctx = cpol_ctx_new(L->im, env, err);
 		if (!L->ctx)
 			return -1;
+		/* a layer has no sandbox of its own: `writes outside
+		 * sandbox.write` means the profile's write roots */
+		if (o->profile && cpol_ctx_set_sandbox(L->ctx, o->profile, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -521,7 +550,7 @@ int run_layers_run(struct run_layers *ls, const cpol_image *profile, const cpol_
 	struct cpol_spec spec;
 	if (cpol_spec_read(profile, env, 0, &spec, err) < 0)
 		return -1;
-	struct run_layers_opts o = { NULL, env->workspace, env->home, may_ask, explain, &spec };
+	struct run_layers_opts o = { NULL, env->workspace, env->home, may_ask, explain, &spec, profile };
 	int rc = run_layers_open(ls, &o, env, err);
 	cpol_spec_free(&spec);
 	if (rc < 0)

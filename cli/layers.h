@@ -45,6 +45,7 @@ struct run_layers_opts {
 	int may_ask;                /* a changed project layer may be trusted on the terminal */
 	int quiet;                  /* no warnings on stderr (--explain shows the states) */
 	const struct cpol_spec *spec;/* the profile's sandbox: caches inside its write roots are not used */
+	const cpol_image *profile;  /* its image: the layers' `sandbox.write` is its write roots (NULL: none) */
 };
 
 /* Find, check, trust and compile the layers. -1 with err when a layer must

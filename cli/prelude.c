@@ -1,4 +1,5 @@
-/* cli/prelude.c -- finds the prelude file for codexpolc (see prelude.h).
+/* cli/prelude.c -- finds the prelude file for codexpolc and codexrun's
+ * policy layers (see prelude.h).
  * Only looks: it never reads the file (the parser does, as an include). */
 #include "config.h"
 
@@ -35,6 +36,11 @@ int cpol_find_prelude(const char *const *incdirs, int nincdirs, char *out, size_
 			return 0;
 	if (try_dir(getenv("CODEXPOL_DATADIR"), out, cap) == 0)
 		return 0;
+	return cpol_find_prelude_installed(out, cap);
+}
+
+int cpol_find_prelude_installed(char *out, size_t cap)
+{
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n > 0) {

@@ -72,7 +72,11 @@ static void walk_file(struct walk *w, cpol_file *f)
 		case CPOL_S_DEFAULT: once(w, &m->deflt, s, f); break;
 		case CPOL_S_SANDBOX: once(w, &m->sandbox, s, f); break;
 		case CPOL_S_LIMITS: once(w, &m->limits, s, f); break;
-		case CPOL_S_PRELUDE: once(w, &m->noprelude, s, f); break;
+		case CPOL_S_PRELUDE:
+			/* a layer's files are its top level: any of them may say it */
+			if (!(w->u->layer && f->depth == 1))
+				once(w, &m->noprelude, s, f);
+			break;
 		case CPOL_S_INCLUDE:
 			if (s->u.include.file)
 				walk_file(w, s->u.include.file);

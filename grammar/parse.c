@@ -363,13 +363,23 @@ static void resolve_includes(cpol_unit *u, cpol_file *f, cpol_file **stack, uint
 /* Unless the main file says `prelude none;`, an include of the prelude
  * goes before its first statement, so that everything the policy says
  * comes after (and may use) the prelude's declarations. */
+int cpol_no_prelude(const cpol_unit *u, const cpol_file *main)
+{
+	for (const cpol_stmt *s = main->stmts; s; s = s->next) {
+		if (s->kind == CPOL_S_PRELUDE)
+			return 1;
+		if (u->layer && s->kind == CPOL_S_INCLUDE && s->u.include.file && !s->u.include.prelude)
+			for (const cpol_stmt *t = s->u.include.file->stmts; t; t = t->next)
+				if (t->kind == CPOL_S_PRELUDE)
+					return 1;
+	}
+	return 0;
+}
+
 static void add_prelude(cpol_unit *u, cpol_file *f)
 {
-	if (!u->prelude)
+	if (!u->prelude || cpol_no_prelude(u, f))
 		return;
-	for (const cpol_stmt *s = f->stmts; s; s = s->next)
-		if (s->kind == CPOL_S_PRELUDE)
-			return;
 	cpol_stmt *s = cpol_arena_alloc(u->arena, sizeof *s);
 	const char *path = cpol_arena_strndup(u->arena, u->prelude, strlen(u->prelude));
 	if (!s || !path)

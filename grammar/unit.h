@@ -99,6 +99,9 @@ typedef struct cpol_unit {
 	 * unless that says `prelude none;` (NULL: no prelude). Files it loads
 	 * are marked, and a later include of one of them is skipped quietly. */
 	const char *prelude;
+	/* A policy layer of codexrun: the files the main file includes are the
+	 * layer's own, each of them may say `prelude none;`. */
+	uint8_t layer;
 } cpol_unit;
 
 cpol_unit *cpol_unit_new(void);
@@ -131,5 +134,9 @@ cpol_file *cpol_parse_file(cpol_unit *u, const char *path);
 /* The same for a buffer (path is only its name in diagnostics; includes are
  * resolved against its folder). */
 cpol_file *cpol_parse_buffer(cpol_unit *u, const char *path, const char *text, size_t size);
+/* Does the policy of main leave the prelude out: `prelude none;` in main,
+ * or, for a layer (u->layer), in a file main includes (once its includes
+ * are resolved)? */
+int cpol_no_prelude(const cpol_unit *u, const cpol_file *main);
 
 #endif

@@ -107,6 +107,11 @@ int cpol_ctx_set_env(cpol_ctx *ctx, const cpol_env *env, cpol_error *err);
  * "bash", "zsh"; any other shell's scripts cannot be judged for certain).
  * NULL, and the default: dash. Scripts run by `sh` are split its way. */
 void cpol_ctx_set_sh(cpol_ctx *ctx, const char *name);
+/* Judge `writes ... sandbox.write` against the write roots and protected
+ * names of img's sandbox instead of the context's own image's (a policy
+ * layer has no sandbox: the profile's holds for it). img must outlive the
+ * context; NULL: the context's own image again. */
+int cpol_ctx_set_sandbox(cpol_ctx *ctx, const cpol_image *img, cpol_error *err);
 /* Whether a bare command name inside a script finds the program a rule
  * allows by that name: 1 (the default) when no PATH entry is relative or
  * writable by the command, 0 otherwise; then such names are at most

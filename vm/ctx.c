@@ -35,7 +35,7 @@ static int add_root(struct cpol_ctx *ctx, struct cpol_root_exp *list, uint32_t *
                     const struct cpol_img_root *r, const char *wroot)
 {
 	uint32_t pl;
-	const char *p = cpol_img_string(ctx->img, r->path, &pl);
+	const char *p = cpol_img_string(ctx->sbimg, r->path, &pl);
 	size_t room = sizeof ctx->rootbuf - ctx->rootlen;
 	if (*n >= CPOL_MAX_ROOTS || room < 2)
 		return -1;
@@ -52,7 +52,7 @@ static int add_root(struct cpol_ctx *ctx, struct cpol_root_exp *list, uint32_t *
 
 static int expand_roots(struct cpol_ctx *ctx, cpol_error *err)
 {
-	const struct cpol_image *im = ctx->img;
+	const struct cpol_image *im = ctx->sbimg;
 	ctx->nwroots = ctx->nproots = 0;
 	ctx->rootlen = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -110,6 +110,7 @@ cpol_ctx *cpol_ctx_new(const cpol_image *img, const cpol_env *env, cpol_error *e
 		return NULL;
 	}
 	ctx->img = img;
+	ctx->sbimg = img;
 	size_t ng = (size_t)img->meta->ngroups * (CPOL_MAX_DEPTH + 1);
 	ctx->groups = calloc(ng ? ng : 1, sizeof *ctx->groups);
 	ctx->sh = calloc(CPOL_MAX_DEPTH + 1, sizeof *ctx->sh);
@@ -124,6 +125,15 @@ cpol_ctx *cpol_ctx_new(const cpol_image *img, const cpol_env *env, cpol_error *e
 		return NULL;
 	}
 	return ctx;
+}
+
+int cpol_ctx_set_sandbox(cpol_ctx *ctx, const cpol_image *img, cpol_error *err)
+{
+	ctx->sbimg = img ? img : ctx->img;
+	if (expand_roots(ctx, err) < 0)
+		return -1;
+	cpol_cwd_changed(ctx);
+	return 0;
 }
 
 void cpol_ctx_set_sh(cpol_ctx *ctx, const char *name)

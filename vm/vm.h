@@ -113,6 +113,7 @@ struct cpol_root_exp {
 
 struct cpol_ctx {
 	const struct cpol_image *img;
+	const struct cpol_image *sbimg;   /* whose sandbox roots `sandbox.write` means: img, or a profile's */
 	char envbuf[4 * CPOL_PATH_BUF + 256];
 	const char *cwd, *workspace, *tmpdir, *home, *user;
 	uint32_t cwdlen, homelen;

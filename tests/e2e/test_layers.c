@@ -4,7 +4,9 @@
  * on a real pty when it changes, and is not used without a terminal; a
  * project layer cannot allow what the user layer forbids, and cannot grant;
  * a trusted project layer's allow lifts a profile's prompt; --explain names
- * the layer, file and line of the rules that took part. Remembered
+ * the layer, file and line of the rules that took part; a layer starts with
+ * the prelude (a `writes outside` rule knows that touch writes) unless one
+ * of its files says `prelude none;`. Remembered
  * approvals, through a real pty: "always" persists across runs, is listed
  * and removed by --approvals, and is refused for bash -c. */
 #include <criterion/criterion.h>
@@ -122,7 +124,7 @@ Test(layers, an_admin_folder_writable_by_others_or_not_roots_is_refused)
 	/* codexrun's layer set-up fails closed on it */
 	chmod(dir, 0777);
 	struct run_layers ls;
-	struct run_layers_opts o = { dir, ws, base, 0, 1, NULL };
+	struct run_layers_opts o = { dir, ws, base, 0, 1, NULL, NULL };
 	cpol_env env = { ws, ws, "/tmp", base, "u" };
 	cpol_error err;
 	cr_assert_eq(run_layers_open(&ls, &o, &env, &err), -1);
@@ -183,6 +185,34 @@ Test(layers, a_project_layer_cannot_allow_what_the_user_layer_forbids)
 	            img);
 	explain("rm");
 	cr_assert(strstr(out.out, "\"decision\":\"forbid\""), "%s", out.out);
+}
+
+/* --explain of a command of several words. */
+static void explain_words(const char *a0, const char *a1, const char *a2)
+{
+	char *argv[] = { (char *)e2e_codexrun(), "-p", img, "--explain", "--json", "--", (char *)a0, (char *)a1, (char *)a2, NULL };
+	e2e_run(ws, argv, &out);
+	cr_assert_eq(out.status, 0, "%s", out.err);
+}
+
+Test(layers, a_layer_gets_the_prelude_unless_it_says_prelude_none)
+{
+	put(cfg, "user.cpol",
+	    "rule \"outside\" { when writes outside sandbox.write; forbid because \"writes outside\"; }\n");
+	explain_words("touch", "/etc/x", NULL);
+	cr_assert(strstr(out.out, "\"decision\":\"forbid\""), "%s", out.out);
+	cr_assert(strstr(out.out, "writes outside"), "%s", out.out);
+	explain_words("cp", "a", "/usr/bin/x");
+	cr_assert(strstr(out.out, "\"decision\":\"forbid\""), "%s", out.out);
+	explain_words("touch", "x", NULL);
+	cr_assert(strstr(out.out, "\"decision\":\"allow\""), "%s", out.out);
+	char *argv[] = { (char *)e2e_codexrun(), "--audit=none", "-p", img, "--approve=always", "--", "touch", "/etc/x", NULL };
+	e2e_run(ws, argv, &out);
+	cr_assert_eq(out.status, 126, "%s", out.err);
+	/* any file of the layer may leave it out: touch is then no writer */
+	put(cfg, "none.cpol", "prelude none;\n");
+	explain_words("touch", "/etc/x", NULL);
+	cr_assert(strstr(out.out, "\"decision\":\"allow\""), "%s", out.out);
 }
 
 Test(layers, a_project_layer_that_grants_is_not_used)

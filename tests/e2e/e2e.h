@@ -30,6 +30,15 @@ void e2e_tmpdir(const char *base, char out[256]);
 void e2e_rm_rf(const char *path);
 int e2e_exists(const char *path);
 void e2e_write_file(const char *path, const char *text);
+/* The same below a folder: dir/rel (rel may hold '/'). e2e_read_at reads
+ * at most cap-1 bytes, NUL-terminated, and fails the test when the file
+ * cannot be opened. */
+void e2e_write_at(const char *dir, const char *rel, const char *text);
+void e2e_mkdir_at(const char *dir, const char *rel, mode_t mode);
+void e2e_read_at(const char *dir, const char *rel, char *buf, size_t cap);
+/* top/home (0700) holding .ssh/id_rsa ("SECRET-KEY") and top/ws (ws_mode);
+ * $HOME is set to the new home, so that "~/.ssh" in a policy is the test's. */
+void e2e_home_with_key(const char *top, char home[300], char ws[300], mode_t ws_mode);
 
 /* Compile policy text into dir/name.bin; returns the path (static per
  * call site: copy it). Fails the test on a compile error. */

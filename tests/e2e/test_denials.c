@@ -49,16 +49,7 @@ static void setup(void)
 	e2e_tmpdir("/var/tmp", audit);
 	e2e_tmpdir("/var/tmp", idir);
 	strcat(audit, "/audit.jsonl");
-	snprintf(home, sizeof home, "%s/home", top);
-	snprintf(ws, sizeof ws, "%s/ws", top);
-	mkdir(home, 0700);
-	mkdir(ws, 0755);
-	char p[400];
-	snprintf(p, sizeof p, "%s/.ssh", home);
-	mkdir(p, 0700);
-	snprintf(p, sizeof p, "%s/.ssh/id_rsa", home);
-	e2e_write_file(p, "SECRET-KEY\n");
-	setenv("HOME", home, 1);
+	e2e_home_with_key(top, home, ws, 0755);
 }
 
 static void teardown(void)

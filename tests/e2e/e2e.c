@@ -188,6 +188,19 @@ void e2e_compile(const char *dir, const char *name, const char *text, char out[5
 	free(o);
 }
 
+void e2e_compile_allowing(const char *dir, const char *name, const char *sandbox, const char *more,
+                          char out[512])
+{
+	char text[4096];
+	int n = snprintf(text, sizeof text,
+	                 "policy \"e2e-%s\";\n"
+	                 "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; %s }\n"
+	                 "default allow;\n%s",
+	                 name, sandbox, more);
+	cr_assert(n > 0 && (size_t)n < sizeof text, "policy text too long");
+	e2e_compile(dir, name, text, out);
+}
+
 static int listen_fd = -1, accepted;
 
 static void *serve(void *arg)

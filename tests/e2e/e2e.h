@@ -44,6 +44,13 @@ void e2e_home_with_key(const char *top, char home[300], char ws[300], mode_t ws_
  * call site: copy it). Fails the test on a compile error. */
 void e2e_compile(const char *dir, const char *name, const char *text, char out[512]);
 
+/* The usual test policy compiled the same way: 'policy "e2e-NAME";',
+ * a sandbox that reads "/" and writes the workspace and /dev/null plus
+ * the sandbox statements given (e.g. "network none;"), 'default allow;',
+ * then the further statements given (rules, limits; "" for none). */
+void e2e_compile_allowing(const char *dir, const char *name, const char *sandbox, const char *more,
+                          char out[512]);
+
 /* A TCP listener on 127.0.0.1 that accepts and answers "HTTP/1.0 200 OK"
  * in a thread; returns the port. Counts connections. */
 int e2e_listen(void);

@@ -30,7 +30,6 @@ static void teardown(void)
 	unlink(probe);
 	unlink(probe2);
 	sb_rmrf(ws);
-	free(ws);
 }
 
 TestSuite(fs, .init = setup, .fini = teardown, .timeout = 60);

@@ -288,10 +288,7 @@ Test(jsonl, binary_bytes_1_to_255)
 static unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
 static unsigned rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (unsigned)(rng_state >> 11);
+	return xorshift_next(&rng_state);
 }
 
 /* Random bytes (no NUL), biased toward the interesting ones. */

@@ -387,10 +387,7 @@ Test(sink, file_holds_no_secret)
 static unsigned long long rng;
 static unsigned rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng >> 11);
+	return xorshift_next(&rng);
 }
 
 static void writer(const char *path, int k)
@@ -685,10 +682,7 @@ Test(sink, binary_and_huge_arguments_end_to_end)
 static unsigned long long frng = 0xfeedfacecafebeefull;
 static unsigned frnd(void)
 {
-	frng ^= frng << 13;
-	frng ^= frng >> 7;
-	frng ^= frng << 17;
-	return (unsigned)(frng >> 11);
+	return xorshift_next(&frng);
 }
 
 static char *fuzz_string(size_t maxlen)

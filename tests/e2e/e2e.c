@@ -117,6 +117,22 @@ void e2e_tmpdir(const char *base, char out[256])
 	cr_assert(mkdtemp(out), "mkdtemp: %s", strerror(errno));
 }
 
+void e2e_audit_log(char path[256])
+{
+	e2e_tmpdir("/var/tmp", path);
+	strcat(path, "/audit.jsonl");
+}
+
+void e2e_rm_audit_log(const char *path)
+{
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	cr_assert(slash, "%s", path);
+	*slash = 0;
+	e2e_rm_rf(dir);
+}
+
 void e2e_rm_rf(const char *path)
 {
 	char cmd[600];

@@ -40,6 +40,12 @@ void e2e_read_at(const char *dir, const char *rel, char *buf, size_t cap);
  * $HOME is set to the new home, so that "~/.ssh" in a policy is the test's. */
 void e2e_home_with_key(const char *top, char home[300], char ws[300], mode_t ws_mode);
 
+/* The audit log of a test: path becomes dir/audit.jsonl in a fresh folder
+ * under /var/tmp (outside every workspace); e2e_rm_audit_log removes that
+ * folder. */
+void e2e_audit_log(char path[256]);
+void e2e_rm_audit_log(const char *path);
+
 /* Compile policy text into dir/name.bin; returns the path (static per
  * call site: copy it). Fails the test on a compile error. */
 void e2e_compile(const char *dir, const char *name, const char *text, char out[512]);

@@ -27,8 +27,7 @@ static void setup(void)
 static void teardown(void)
 {
 	e2e_rm_rf(ws);
-	*strrchr(audit, '/') = 0;
-	e2e_rm_rf(audit);
+	e2e_rm_audit_log(audit);
 }
 
 TestSuite(confine, .init = setup, .fini = teardown);

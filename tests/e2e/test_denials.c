@@ -46,9 +46,8 @@ static void setup(void)
 {
 	audit_on();
 	e2e_tmpdir("/tmp", top);
-	e2e_tmpdir("/var/tmp", audit);
+	e2e_audit_log(audit);
 	e2e_tmpdir("/var/tmp", idir);
-	strcat(audit, "/audit.jsonl");
 	e2e_home_with_key(top, home, ws, 0755);
 }
 
@@ -56,8 +55,7 @@ static void teardown(void)
 {
 	e2e_rm_rf(top);
 	e2e_rm_rf(idir);
-	*strrchr(audit, '/') = 0;
-	e2e_rm_rf(audit);
+	e2e_rm_audit_log(audit);
 }
 
 TestSuite(denials, .init = setup, .fini = teardown, .timeout = 60);

@@ -20,8 +20,7 @@ static struct e2e_out out;
 static void setup(void)
 {
 	e2e_tmpdir("/tmp", top);
-	e2e_tmpdir("/var/tmp", audit);
-	strcat(audit, "/audit.jsonl");
+	e2e_audit_log(audit);
 	e2e_home_with_key(top, home, ws, 0700);
 	e2e_write_at(home, "notes.txt", "public notes\n");
 	char p[400], target[400];
@@ -40,8 +39,7 @@ static void setup(void)
 static void teardown(void)
 {
 	e2e_rm_rf(top);
-	*strrchr(audit, '/') = 0;
-	e2e_rm_rf(audit);
+	e2e_rm_audit_log(audit);
 }
 
 TestSuite(denyread, .init = setup, .fini = teardown, .timeout = 60);

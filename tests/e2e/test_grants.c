@@ -22,8 +22,7 @@ static void setup(void)
 {
 	e2e_tmpdir("/tmp", ws);
 	e2e_tmpdir("/var/tmp", other);
-	e2e_tmpdir("/var/tmp", audit);
-	strcat(audit, "/audit.jsonl");
+	e2e_audit_log(audit);
 	/* images outside every writable root: codexrun refuses them inside */
 	e2e_tmpdir("/var/tmp", idir);
 }
@@ -33,8 +32,7 @@ static void teardown(void)
 	e2e_rm_rf(ws);
 	e2e_rm_rf(other);
 	e2e_rm_rf(idir);
-	*strrchr(audit, '/') = 0;
-	e2e_rm_rf(audit);
+	e2e_rm_audit_log(audit);
 }
 
 TestSuite(grants, .init = setup, .fini = teardown);

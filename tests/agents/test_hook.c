@@ -123,6 +123,34 @@ static const struct cpol_jnode *root(struct run *r)
 	return &r->doc.nodes[0];
 }
 
+/* The hook of agent on its pre-tool event for a shell command (Claude Code
+ * and Codex: PreToolUse of Bash with tool_use_id id; Gemini CLI:
+ * BeforeTool of run_shell_command); the hook must exit 0. */
+static void hook_shell(struct run *r, const char *agent, const char *id, const char *command, const char *extra)
+{
+	char in[1024];
+	if (strcmp(agent, "gemini") == 0)
+		snprintf(in, sizeof in,
+		         "{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"BeforeTool\","
+		         "\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"%s\"}}",
+		         command);
+	else
+		snprintf(in, sizeof in,
+		         "{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
+		         "\"tool_use_id\":\"%s\",\"tool_input\":{\"command\":\"%s\"}}",
+		         id, command);
+	hook(r, agent, in, strlen(in), extra);
+	cr_assert_eq(r->status, 0, "%s", r->err);
+}
+
+/* The hookSpecificOutput object of a Claude Code or Codex answer. */
+static const struct cpol_jnode *specific(struct run *r)
+{
+	const struct cpol_jnode *h = cpol_json_get(&r->doc, root(r), "hookSpecificOutput");
+	cr_assert(h, "no hookSpecificOutput: %s", r->out);
+	return h;
+}
+
 /* Every member of obj is one of the names given (NULL-terminated). */
 static void only_keys(struct run *r, const struct cpol_jnode *obj, const char *const *keys)
 {
@@ -195,7 +223,7 @@ Test(hook, claude_no_wrap)
 	struct run r;
 	hook_payload(&r, "claude", "claude-allow", "--no-wrap");
 	cr_assert_eq(r.status, 0);
-	const struct cpol_jnode *h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
+	const struct cpol_jnode *h = specific(&r);
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "allow");
 	cr_assert_null(cpol_json_get(&r.doc, h, "updatedInput"));
 	run_free(&r);
@@ -206,7 +234,7 @@ Test(hook, claude_deny_curl)
 	struct run r;
 	hook_payload(&r, "claude", "claude-deny-curl", NULL);
 	cr_assert_eq(r.status, 0);
-	const struct cpol_jnode *h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
+	const struct cpol_jnode *h = specific(&r);
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "deny");
 	cr_assert_null(cpol_json_get(&r.doc, h, "updatedInput"), "a deny is never rewritten");
 	const char *why = cpol_json_get_str(&r.doc, h, "permissionDecisionReason");
@@ -236,7 +264,7 @@ Test(hook, claude_quoting_survives_any_command)
 	struct run r;
 	hook(&r, "claude", in, sizeof in - 1, opt);
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	const struct cpol_jnode *h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
+	const struct cpol_jnode *h = specific(&r);
 	const char *cmd = cpol_json_get_str(&r.doc, cpol_json_get(&r.doc, h, "updatedInput"), "command");
 	cr_assert(cmd, "%s", r.out);
 	pid_t pid;
@@ -303,7 +331,7 @@ Test(hook, codex_permission_request)
 	struct run r;
 	hook(&r, "codex", deny, sizeof deny - 1, NULL);
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	const struct cpol_jnode *h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
+	const struct cpol_jnode *h = specific(&r);
 	static const char *const keys[] = { "hookEventName", "decision", NULL };
 	only_keys(&r, h, keys);
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "hookEventName"), "PermissionRequest");
@@ -356,34 +384,22 @@ Test(hook, prompt_per_agent)
 	/* the offline profile prompts for what no rule knows */
 	const char *opt = "--profile=offline";
 	struct run r;
-	static const char claude[] =
-		"{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
-		"\"tool_use_id\":\"toolu_3\",\"tool_input\":{\"command\":\"git clean -fdx\"}}";
-	hook(&r, "claude", claude, sizeof claude - 1, opt);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	const struct cpol_jnode *h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
+	hook_shell(&r, "claude", "toolu_3", "git clean -fdx", opt);
+	const struct cpol_jnode *h = specific(&r);
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "ask");
 	/* the person approves in Claude Code: codexrun must not ask again */
 	const char *cmd = cpol_json_get_str(&r.doc, cpol_json_get(&r.doc, h, "updatedInput"), "command");
 	cr_assert(cmd && strstr(cmd, "--approve=always -- bash -c 'git clean -fdx'"), "%s", cmd);
 	run_free(&r);
 
-	static const char codex[] =
-		"{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
-		"\"tool_use_id\":\"call_3\",\"tool_input\":{\"command\":\"git clean -fdx\"}}";
-	hook(&r, "codex", codex, sizeof codex - 1, opt);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
+	hook_shell(&r, "codex", "call_3", "git clean -fdx", opt);
+	h = specific(&r);
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "deny", "Codex cannot ask: deny");
 	cr_assert(strstr(cpol_json_get_str(&r.doc, h, "permissionDecisionReason"), "needs a person's approval") ||
 	          strstr(cpol_json_get_str(&r.doc, h, "permissionDecisionReason"), "approval"));
 	run_free(&r);
 
-	static const char gemini[] =
-		"{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"BeforeTool\","
-		"\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"git clean -fdx\"}}";
-	hook(&r, "gemini", gemini, sizeof gemini - 1, opt);
-	cr_assert_eq(r.status, 0, "%s", r.err);
+	hook_shell(&r, "gemini", NULL, "git clean -fdx", opt);
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, root(&r), "decision"), "ask");
 	run_free(&r);
 }
@@ -395,22 +411,14 @@ Test(hook, sandboxed_default_only_inside_the_sandbox)
 {
 	const char *opt = "--profile=offline";
 	struct run r;
-	static const char claude[] =
-		"{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
-		"\"tool_use_id\":\"toolu_5\",\"tool_input\":{\"command\":\"make all\"}}";
-	hook(&r, "claude", claude, sizeof claude - 1, opt);
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	const struct cpol_jnode *h = cpol_json_get(&r.doc, root(&r), "hookSpecificOutput");
+	hook_shell(&r, "claude", "toolu_5", "make all", opt);
+	const struct cpol_jnode *h = specific(&r);
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "allow");
 	const char *cmd = cpol_json_get_str(&r.doc, cpol_json_get(&r.doc, h, "updatedInput"), "command");
 	cr_assert(cmd && strstr(cmd, "-- bash -c 'make all'") && !strstr(cmd, "--approve=always"), "%s", cmd);
 	run_free(&r);
 
-	static const char gemini[] =
-		"{\"session_id\":\"s\",\"cwd\":\"/tmp\",\"hook_event_name\":\"BeforeTool\","
-		"\"tool_name\":\"run_shell_command\",\"tool_input\":{\"command\":\"make all\"}}";
-	hook(&r, "gemini", gemini, sizeof gemini - 1, opt);
-	cr_assert_eq(r.status, 0, "%s", r.err);
+	hook_shell(&r, "gemini", NULL, "make all", opt);
 	cr_assert_str_eq(cpol_json_get_str(&r.doc, root(&r), "decision"), "ask");
 	run_free(&r);
 }

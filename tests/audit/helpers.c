@@ -253,3 +253,11 @@ size_t split_lines(char *buf, size_t len, char **lines, size_t *lens, size_t max
 	}
 	return count;
 }
+
+unsigned xorshift_next(unsigned long long *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (unsigned)(*state >> 11);
+}

@@ -1,6 +1,7 @@
 /* tests/audit/helpers.h -- what the audit tests share: a strict JSON
  * validator written independently of audit/jsonread.c (so the two check
- * each other), temporary folders, reading files, splitting lines.
+ * each other), temporary folders, reading files, splitting lines,
+ * deterministic random numbers.
  */
 #ifndef CPOL_TESTS_AUDIT_HELPERS_H
 #define CPOL_TESTS_AUDIT_HELPERS_H
@@ -21,5 +22,9 @@ char *slurp(const char *path, size_t *len);
 /* Split buf at '\n' in place: fills lines/lens (up to max), returns how
  * many. A piece after the last newline counts as a line. */
 size_t split_lines(char *buf, size_t len, char **lines, size_t *lens, size_t max);
+
+/* The next number of a xorshift64 generator at *state (non-zero):
+ * deterministic random tests repeat from the same seed. */
+unsigned xorshift_next(unsigned long long *state);
 
 #endif

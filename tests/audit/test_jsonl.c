@@ -286,26 +286,19 @@ Test(jsonl, binary_bytes_1_to_255)
 }
 
 static unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
-static unsigned rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (unsigned)(rng_state >> 11);
-}
 
 /* Random bytes (no NUL), biased toward the interesting ones. */
 static char *random_string(size_t maxlen)
 {
 	static const unsigned char spice[] = { '"', '\\', '\n', 0x1b, 0x7f, 0x80, 0xbf, 0xc0,
 	                                       0xc2, 0xe2, 0xed, 0xf0, 0xf4, 0xff, '-', '=', ':' };
-	size_t n = rnd() % (maxlen + 1);
+	size_t n = xorshift_next(&rng_state) % (maxlen + 1);
 	char *s = malloc(n + 1);
 	for (size_t i = 0; i < n; i++) {
-		unsigned k = rnd() % 4;
-		unsigned char c = k == 0 ? spice[rnd() % sizeof spice]
-		                : k == 1 ? (unsigned char)(0x80 + rnd() % 0x80)
-		                         : (unsigned char)(1 + rnd() % 255);
+		unsigned k = xorshift_next(&rng_state) % 4;
+		unsigned char c = k == 0 ? spice[xorshift_next(&rng_state) % sizeof spice]
+		                : k == 1 ? (unsigned char)(0x80 + xorshift_next(&rng_state) % 0x80)
+		                         : (unsigned char)(1 + xorshift_next(&rng_state) % 255);
 		s[i] = (char)c;
 	}
 	s[n] = 0;
@@ -315,7 +308,7 @@ static char *random_string(size_t maxlen)
 Test(jsonl, random_argv_always_valid)
 {
 	for (int round = 0; round < 3000; round++) {
-		int argc = (int)(rnd() % 12);
+		int argc = (int)(xorshift_next(&rng_state) % 12);
 		char *argv[13];
 		size_t maxlen = round % 100 == 0 ? 40000 : 200;
 		for (int i = 0; i < argc; i++)
@@ -356,10 +349,10 @@ Test(jsonl, reader_agrees_with_validator)
 	for (int round = 0; round < 20000; round++) {
 		char *m = malloc(n);
 		memcpy(m, good, n);
-		int edits = 1 + (int)(rnd() % 3);
+		int edits = 1 + (int)(xorshift_next(&rng_state) % 3);
 		for (int e = 0; e < edits; e++)
-			m[rnd() % n] = (char)(rnd() % 256);
-		size_t len = rnd() % 8 == 0 ? rnd() % (n + 1) : n;
+			m[xorshift_next(&rng_state) % n] = (char)(xorshift_next(&rng_state) % 256);
+		size_t len = xorshift_next(&rng_state) % 8 == 0 ? xorshift_next(&rng_state) % (n + 1) : n;
 		struct cpol_audit_view v;
 		int rc = cpol_audit_view_parse(&v, m, len);
 		if (rc == 0)

@@ -385,13 +385,6 @@ Test(sink, file_holds_no_secret)
 #define NREC 1000
 
 static unsigned long long rng;
-static unsigned rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng >> 11);
-}
 
 static void writer(const char *path, int k)
 {
@@ -405,7 +398,7 @@ static void writer(const char *path, int k)
 	rng = 0x1234567ull * (unsigned long long)(k + 1);
 	char *big = malloc(20000);
 	for (int i = 0; i < NREC; i++) {
-		size_t n = 50 + rnd() % 12000; /* records up to ~12 KiB: tearing would show */
+		size_t n = 50 + xorshift_next(&rng) % 12000; /* records up to ~12 KiB: tearing would show */
 		for (size_t j = 0; j < n; j++)
 			big[j] = (char)('a' + (k + (int)j) % 26);
 		big[n] = 0;
@@ -683,13 +676,6 @@ Test(sink, binary_and_huge_arguments_end_to_end)
 }
 
 static unsigned long long frng = 0xfeedfacecafebeefull;
-static unsigned frnd(void)
-{
-	frng ^= frng << 13;
-	frng ^= frng >> 7;
-	frng ^= frng << 17;
-	return (unsigned)(frng >> 11);
-}
 
 static char *fuzz_string(size_t maxlen)
 {
@@ -697,17 +683,17 @@ static char *fuzz_string(size_t maxlen)
 	                              "\\", "\n", "\x1b", "\xc2\x9b", "\xff", "\xe2\x80\xae",
 	                              "-----BEGIN PRIVATE KEY-----", "/home/alice", "alice",
 	                              "Authorization: Bearer ", "?token=", "eyJ", "." };
-	size_t n = frnd() % (maxlen + 1);
+	size_t n = xorshift_next(&frng) % (maxlen + 1);
 	char *s = malloc(n + 64);
 	size_t i = 0;
 	while (i < n) {
-		if (frnd() % 3 == 0) {
-			const char *b = bits[frnd() % (sizeof bits / sizeof bits[0])];
+		if (xorshift_next(&frng) % 3 == 0) {
+			const char *b = bits[xorshift_next(&frng) % (sizeof bits / sizeof bits[0])];
 			size_t k = strlen(b);
 			memcpy(s + i, b, k);
 			i += k;
 		} else {
-			s[i++] = (char)(1 + frnd() % 255);
+			s[i++] = (char)(1 + xorshift_next(&frng) % 255);
 		}
 	}
 	s[i] = 0;
@@ -723,7 +709,7 @@ Test(sink, random_records_end_to_end)
 	struct cpol_audit *a = open_spec(path, "fuzz");
 	enum { N = 3000 };
 	for (int k = 0; k < N; k++) {
-		int argc = (int)(frnd() % 8);
+		int argc = (int)(xorshift_next(&frng) % 8);
 		char *argv[9];
 		for (int i = 0; i < argc; i++)
 			argv[i] = fuzz_string(k % 500 == 0 ? 100000 : 120);

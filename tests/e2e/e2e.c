@@ -117,6 +117,22 @@ void e2e_tmpdir(const char *base, char out[256])
 	cr_assert(mkdtemp(out), "mkdtemp: %s", strerror(errno));
 }
 
+void e2e_audit_log(char path[256])
+{
+	e2e_tmpdir("/var/tmp", path);
+	strcat(path, "/audit.jsonl");
+}
+
+void e2e_rm_audit_log(const char *path)
+{
+	char dir[256];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	cr_assert(slash, "%s", path);
+	*slash = 0;
+	e2e_rm_rf(dir);
+}
+
 void e2e_rm_rf(const char *path)
 {
 	char cmd[600];
@@ -138,6 +154,42 @@ void e2e_write_file(const char *path, const char *text)
 	fclose(f);
 }
 
+void e2e_write_at(const char *dir, const char *rel, const char *text)
+{
+	char p[600];
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	e2e_write_file(p, text);
+}
+
+void e2e_mkdir_at(const char *dir, const char *rel, mode_t mode)
+{
+	char p[600];
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	cr_assert(mkdir(p, mode) == 0 || errno == EEXIST, "mkdir %s: %s", p, strerror(errno));
+}
+
+void e2e_read_at(const char *dir, const char *rel, char *buf, size_t cap)
+{
+	char p[600];
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	FILE *f = fopen(p, "r");
+	cr_assert(f, "cannot read %s: %s", p, strerror(errno));
+	size_t n = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	buf[n] = 0;
+}
+
+void e2e_home_with_key(const char *top, char home[300], char ws[300], mode_t ws_mode)
+{
+	snprintf(home, 300, "%s/home", top);
+	snprintf(ws, 300, "%s/ws", top);
+	e2e_mkdir_at(top, "home", 0700);
+	e2e_mkdir_at(top, "ws", ws_mode);
+	e2e_mkdir_at(home, ".ssh", 0700);
+	e2e_write_at(home, ".ssh/id_rsa", "SECRET-KEY\n");
+	setenv("HOME", home, 1);
+}
+
 void e2e_compile(const char *dir, const char *name, const char *text, char out[512])
 {
 	char src[512];
@@ -150,6 +202,19 @@ void e2e_compile(const char *dir, const char *name, const char *text, char out[5
 	e2e_run(NULL, argv, o);
 	cr_assert_eq(o->status, 0, "policy does not compile:\n%s", o->err);
 	free(o);
+}
+
+void e2e_compile_allowing(const char *dir, const char *name, const char *sandbox, const char *more,
+                          char out[512])
+{
+	char text[4096];
+	int n = snprintf(text, sizeof text,
+	                 "policy \"e2e-%s\";\n"
+	                 "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; %s }\n"
+	                 "default allow;\n%s",
+	                 name, sandbox, more);
+	cr_assert(n > 0 && (size_t)n < sizeof text, "policy text too long");
+	e2e_compile(dir, name, text, out);
 }
 
 static int listen_fd = -1, accepted;

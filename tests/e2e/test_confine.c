@@ -27,8 +27,7 @@ static void setup(void)
 static void teardown(void)
 {
 	e2e_rm_rf(ws);
-	*strrchr(audit, '/') = 0;
-	e2e_rm_rf(audit);
+	e2e_rm_audit_log(audit);
 }
 
 TestSuite(confine, .init = setup, .fini = teardown);
@@ -36,12 +35,7 @@ TestSuite(confine, .init = setup, .fini = teardown);
 /* A policy that allows everything, with the given sandbox network line. */
 static void policy(const char *net, char img[512])
 {
-	char text[1024];
-	snprintf(text, sizeof text,
-	         "policy \"e2e-confine\";\n"
-	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; %s }\n"
-	         "default allow;\n", net);
-	e2e_compile(idir, "confine", text, img);
+	e2e_compile_allowing(idir, "confine", net, "", img);
 }
 
 static void run_in(const char *img, const char *sh)
@@ -61,10 +55,7 @@ Test(confine, curl_and_dev_tcp_reach_a_listener_only_when_the_port_is_granted)
 	snprintf(net, sizeof net, "network connect %d;", port);
 	snprintf(cmd, sizeof cmd, "curl -s -m 5 http://127.0.0.1:%d/", port);
 	/* the port image goes to another name */
-	char text[512];
-	snprintf(text, sizeof text, "policy \"e2e-port\"; sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; %s }\n"
-	                            "default allow;\n", net);
-	e2e_compile(idir, "port", text, img_port);
+	e2e_compile_allowing(idir, "port", net, "", img_port);
 
 	int before = e2e_accepted();
 	run_in(img_none, cmd);

@@ -46,40 +46,25 @@ static void setup(void)
 {
 	audit_on();
 	e2e_tmpdir("/tmp", top);
-	e2e_tmpdir("/var/tmp", audit);
+	e2e_audit_log(audit);
 	e2e_tmpdir("/var/tmp", idir);
-	strcat(audit, "/audit.jsonl");
-	snprintf(home, sizeof home, "%s/home", top);
-	snprintf(ws, sizeof ws, "%s/ws", top);
-	mkdir(home, 0700);
-	mkdir(ws, 0755);
-	char p[400];
-	snprintf(p, sizeof p, "%s/.ssh", home);
-	mkdir(p, 0700);
-	snprintf(p, sizeof p, "%s/.ssh/id_rsa", home);
-	e2e_write_file(p, "SECRET-KEY\n");
-	setenv("HOME", home, 1);
+	e2e_home_with_key(top, home, ws, 0755);
 }
 
 static void teardown(void)
 {
 	e2e_rm_rf(top);
 	e2e_rm_rf(idir);
-	*strrchr(audit, '/') = 0;
-	e2e_rm_rf(audit);
+	e2e_rm_audit_log(audit);
 }
 
 TestSuite(denials, .init = setup, .fini = teardown, .timeout = 60);
 
 static void policy(const char *net)
 {
-	char text[1024];
-	snprintf(text, sizeof text,
-	         "policy \"e2e-denials\";\n"
-	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network %s;\n"
-	         "  deny read \"~/.ssh\"; }\n"
-	         "default allow;\n", net);
-	e2e_compile(idir, "denials", text, img);
+	char sandbox[256];
+	snprintf(sandbox, sizeof sandbox, "network %s; deny read \"~/.ssh\";", net);
+	e2e_compile_allowing(idir, "denials", sandbox, "", img);
 }
 
 static void run_py(const char *extra, const char *code)

@@ -20,24 +20,13 @@ static struct e2e_out out;
 static void setup(void)
 {
 	e2e_tmpdir("/tmp", top);
-	e2e_tmpdir("/var/tmp", audit);
-	strcat(audit, "/audit.jsonl");
-	snprintf(home, sizeof home, "%s/home", top);
-	snprintf(ws, sizeof ws, "%s/ws", top);
-	mkdir(home, 0700);
-	mkdir(ws, 0700);
-	char p[400];
-	snprintf(p, sizeof p, "%s/.ssh", home);
-	mkdir(p, 0700);
-	snprintf(p, sizeof p, "%s/.ssh/id_rsa", home);
-	e2e_write_file(p, "SECRET-KEY\n");
-	snprintf(p, sizeof p, "%s/notes.txt", home);
-	e2e_write_file(p, "public notes\n");
+	e2e_audit_log(audit);
+	e2e_home_with_key(top, home, ws, 0700);
+	e2e_write_at(home, "notes.txt", "public notes\n");
+	char p[400], target[400];
 	snprintf(p, sizeof p, "%s/link", ws);
-	char target[400];
 	snprintf(target, sizeof target, "%s/.ssh/id_rsa", home);
 	cr_assert_eq(symlink(target, p), 0);
-	setenv("HOME", home, 1);
 	e2e_compile(top, "deny",
 	            "policy \"e2e-deny\";\n"
 	            "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none;\n"
@@ -50,8 +39,7 @@ static void setup(void)
 static void teardown(void)
 {
 	e2e_rm_rf(top);
-	*strrchr(audit, '/') = 0;
-	e2e_rm_rf(audit);
+	e2e_rm_audit_log(audit);
 }
 
 TestSuite(denyread, .init = setup, .fini = teardown, .timeout = 60);
@@ -120,32 +108,19 @@ Test(denyread, files_and_folders_that_appear_after_the_start_stay_unreadable)
 	                 NULL };
 	pid_t pid = e2e_start(ws, argv);
 	usleep(300000);
-	char p[400];
-	snprintf(p, sizeof p, "%s/.ssh/new_key", home);
-	e2e_write_file(p, "NEW-SECRET\n");
-	snprintf(p, sizeof p, "%s/.aws", home);
-	mkdir(p, 0700);
-	snprintf(p, sizeof p, "%s/.aws/credentials", home);
-	e2e_write_file(p, "AWS-SECRET\n");
+	e2e_write_at(home, ".ssh/new_key", "NEW-SECRET\n");
+	e2e_mkdir_at(home, ".aws", 0700);
+	e2e_write_at(home, ".aws/credentials", "AWS-SECRET\n");
 	e2e_write_file(flag, "");
 	int st = e2e_wait(pid);
 	cr_assert_eq(st, 0, "status %d", st);
+	char p[400];
 	snprintf(p, sizeof p, "%s/finished", ws);
 	cr_assert(e2e_exists(p), "the command did not run to its end");
-	snprintf(p, sizeof p, "%s/got", ws);
-	FILE *f = fopen(p, "r");
-	cr_assert(f);
-	char buf[256] = "";
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = 0;
+	char buf[256];
+	e2e_read_at(ws, "got", buf, sizeof buf);
 	cr_assert_str_empty(buf, "read a file made after the start: %s", buf);
-	snprintf(p, sizeof p, "%s/err", ws);
-	f = fopen(p, "r");
-	cr_assert(f);
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = 0;
+	e2e_read_at(ws, "err", buf, sizeof buf);
 	cr_assert(strstr(buf, "new_key: Permission denied") && strstr(buf, "credentials: Permission denied"), "%s",
 	          buf);
 }
@@ -156,21 +131,15 @@ Test(denyread, files_and_folders_that_appear_after_the_start_stay_unreadable)
  * before the kernel is asked. */
 Test(denyread, inside_the_workspace_matches_are_masked_from_every_reader)
 {
+	e2e_write_at(ws, ".env", "ENV-SECRET-1\n");
+	e2e_mkdir_at(ws, "sub", 0755);
+	e2e_write_at(ws, "sub/.env.local", "ENV-SECRET-2\n");
+	e2e_mkdir_at(ws, "secrets", 0755);
+	e2e_write_at(ws, "secrets/token", "DIR-SECRET-3\n");
 	char p[400];
-	snprintf(p, sizeof p, "%s/.env", ws);
-	e2e_write_file(p, "ENV-SECRET-1\n");
-	snprintf(p, sizeof p, "%s/sub", ws);
-	mkdir(p, 0755);
-	snprintf(p, sizeof p, "%s/sub/.env.local", ws);
-	e2e_write_file(p, "ENV-SECRET-2\n");
-	snprintf(p, sizeof p, "%s/secrets", ws);
-	mkdir(p, 0755);
-	snprintf(p, sizeof p, "%s/secrets/token", ws);
-	e2e_write_file(p, "DIR-SECRET-3\n");
 	snprintf(p, sizeof p, "%s/envlink", ws);
 	cr_assert_eq(symlink(".env", p), 0);
-	snprintf(p, sizeof p, "%s/readme", ws);
-	e2e_write_file(p, "public readme\n");
+	e2e_write_at(ws, "readme", "public readme\n");
 	run_sh("e=.env; l=.env.local; s=secrets; "
 	       "cat $e; cat sub/$l; cat $s/token; ls $s; "
 	       "/usr/bin/python3 -c 'import sys; print(open(sys.argv[1]).read(), open(sys.argv[2]).read())' $e sub/$l; "
@@ -182,12 +151,8 @@ Test(denyread, inside_the_workspace_matches_are_masked_from_every_reader)
 	cr_assert(strstr(out.out, "public readme"), "%s%s", out.out, out.err);
 	cr_assert(!strstr(out.err, "not enforced"), "%s", out.err);
 	/* the files themselves are untouched */
-	snprintf(p, sizeof p, "%s/.env", ws);
-	FILE *f = fopen(p, "r");
-	cr_assert(f);
-	char buf[64] = "";
-	cr_assert(fgets(buf, sizeof buf, f));
-	fclose(f);
+	char buf[64];
+	e2e_read_at(ws, ".env", buf, sizeof buf);
 	cr_assert_str_eq(buf, "ENV-SECRET-1\n");
 }
 

@@ -22,8 +22,7 @@ static void setup(void)
 {
 	e2e_tmpdir("/tmp", ws);
 	e2e_tmpdir("/var/tmp", other);
-	e2e_tmpdir("/var/tmp", audit);
-	strcat(audit, "/audit.jsonl");
+	e2e_audit_log(audit);
 	/* images outside every writable root: codexrun refuses them inside */
 	e2e_tmpdir("/var/tmp", idir);
 }
@@ -33,8 +32,7 @@ static void teardown(void)
 	e2e_rm_rf(ws);
 	e2e_rm_rf(other);
 	e2e_rm_rf(idir);
-	*strrchr(audit, '/') = 0;
-	e2e_rm_rf(audit);
+	e2e_rm_audit_log(audit);
 }
 
 TestSuite(grants, .init = setup, .fini = teardown);
@@ -72,13 +70,10 @@ Test(grants, an_approved_connect_grant_reaches_the_granted_port_and_no_other)
 	int other_port = quiet_listener(&qfd);
 	char text[1024], img[512], url[128], url2[128];
 	snprintf(text, sizeof text,
-	         "policy \"e2e-grant-net\";\n"
-	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
-	         "default allow;\n"
 	         "rule \"fetch\" { when program \"curl\"; prompt because \"talks to a server\";"
 	         " grant network connect %d; }\n",
 	         port);
-	e2e_compile(idir, "net", text, img);
+	e2e_compile_allowing(idir, "net", "network none;", text, img);
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
 	snprintf(url2, sizeof url2, "http://127.0.0.1:%d/", other_port);
 	char *granted[] = { "curl", "-s", "-m", "5", url, NULL };
@@ -114,13 +109,9 @@ Test(grants, an_allowed_command_gets_no_grant)
 {
 	int port = e2e_listen();
 	char text[1024], img[512], url[128];
-	snprintf(text, sizeof text,
-	         "policy \"e2e-grant-allow\";\n"
-	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
-	         "default allow;\n"
-	         "rule \"other\" { when program \"wget\"; prompt; grant network connect %d; }\n",
+	snprintf(text, sizeof text, "rule \"other\" { when program \"wget\"; prompt; grant network connect %d; }\n",
 	         port);
-	e2e_compile(idir, "allow", text, img);
+	e2e_compile_allowing(idir, "allow", "network none;", text, img);
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
 	char *cmd[] = { "curl", "-s", "-m", "5", url, NULL };
 	run(img, "always", cmd);
@@ -136,13 +127,9 @@ Test(grants, an_approved_write_grant_opens_its_folder_and_not_its_sibling)
 	mkdir(sibling, 0755);
 	snprintf(git, sizeof git, "%s/.git", granted);
 	mkdir(git, 0755);
-	snprintf(text, sizeof text,
-	         "policy \"e2e-grant-write\";\n"
-	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
-	         "default allow;\n"
-	         "rule \"cache\" { when program \"touch\"; prompt; grant write \"%s\"; }\n",
+	snprintf(text, sizeof text, "rule \"cache\" { when program \"touch\"; prompt; grant write \"%s\"; }\n",
 	         granted);
-	e2e_compile(idir, "write", text, img);
+	e2e_compile_allowing(idir, "write", "network none;", text, img);
 
 	snprintf(p, sizeof p, "%s/f", granted);
 	char *in[] = { "touch", p, NULL };

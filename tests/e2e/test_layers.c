@@ -44,12 +44,8 @@ static void setup(void)
 	snprintf(p, sizeof p, "%s/cache", base);
 	setenv("XDG_CACHE_HOME", p, 1);
 	/* the profile: ls is a prompt, the rest allowed; writes only the workspace */
-	e2e_compile(base, "profile",
-	            "policy \"layers-profile\";\n"
-	            "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
-	            "default allow;\n"
-	            "prompt program \"ls\", \"bash\" because \"the profile asks\";\n",
-	            img);
+	e2e_compile_allowing(base, "profile", "network none;",
+	                     "prompt program \"ls\", \"bash\" because \"the profile asks\";\n", img);
 }
 
 static void teardown(void)
@@ -59,24 +55,32 @@ static void teardown(void)
 
 TestSuite(layers, .init = setup, .fini = teardown);
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char p[600];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	e2e_write_file(p, text);
-}
-
-static void explain(const char *cmd)
+/* --explain --json for cmd; the decision must be the one given (NULL:
+ * not checked). */
+static void explain(const char *cmd, const char *decision)
 {
 	char *argv[] = { (char *)e2e_codexrun(), "-p", img, "--explain", "--json", "--", (char *)cmd, NULL };
 	e2e_run(ws, argv, &out);
 	cr_assert_eq(out.status, 0, "%s", out.err);
+	if (decision) {
+		char want[64];
+		snprintf(want, sizeof want, "\"decision\":\"%s\"", decision);
+		cr_assert(strstr(out.out, want), "%s", out.out);
+	}
+}
+
+/* The last explanation names dir/file, line 1, as the deciding rule. */
+static void explained_by(const char *dir, const char *file)
+{
+	char want[500];
+	snprintf(want, sizeof want, "\"source\":\"%s/%s:1:1\"", dir, file);
+	cr_assert(strstr(out.out, want), "%s", out.out);
 }
 
 /* The project layer's content hash, as --explain reports it. */
 static void project_hash(char h[17])
 {
-	explain("true");
+	explain("true", NULL);
 	const char *p = strstr(out.out, "\"layer\":\"project\"");
 	cr_assert(p, "%s", out.out);
 	p = strstr(p, "\"hash\":\"");
@@ -99,7 +103,7 @@ Test(layers, an_admin_folder_writable_by_others_or_not_roots_is_refused)
 	char dir[400], why[600];
 	snprintf(dir, sizeof dir, "%s/admin", base);
 	mkdir(dir, 0755);
-	put(dir, "site.cpol", "forbid program \"curl\";\n");
+	e2e_write_at(dir, "site.cpol", "forbid program \"curl\";\n");
 	char f[500];
 	snprintf(f, sizeof f, "%s/site.cpol", dir);
 	chmod(f, 0644);
@@ -138,9 +142,8 @@ Test(layers, an_admin_folder_writable_by_others_or_not_roots_is_refused)
 
 Test(layers, an_untrusted_project_layer_is_not_used)
 {
-	put(proj, "p.cpol", "allow program \"ls\";\n");
-	explain("ls");
-	cr_assert(strstr(out.out, "\"decision\":\"prompt\""), "%s", out.out);
+	e2e_write_at(proj, "p.cpol", "allow program \"ls\";\n");
+	explain("ls", "prompt");
 	cr_assert(strstr(out.out, "\"state\":\"untrusted\""), "%s", out.out);
 	/* without a terminal: not used, and said so */
 	char *argv[] = { (char *)e2e_codexrun(), "--audit=none", "-p", img, "--", "ls", NULL };
@@ -149,42 +152,30 @@ Test(layers, an_untrusted_project_layer_is_not_used)
 	cr_assert(strstr(out.err, "not trusted"), "%s", out.err);
 
 	trust_project();
-	explain("ls");
-	cr_assert(strstr(out.out, "\"decision\":\"allow\""), "%s", out.out);
+	explain("ls", "allow");
 	cr_assert(strstr(out.out, "\"state\":\"used\""), "%s", out.out);
 	/* the rule is named with its file and line */
-	char want[500];
-	snprintf(want, sizeof want, "\"source\":\"%s/p.cpol:1:1\"", proj);
-	cr_assert(strstr(out.out, want), "%s", out.out);
+	explained_by(proj, "p.cpol");
 	e2e_run(ws, argv, &out);
 	cr_assert_eq(out.status, 0, "%s", out.err);
 }
 
 Test(layers, a_project_layer_cannot_allow_what_the_user_layer_forbids)
 {
-	put(cfg, "user.cpol", "forbid program \"ls\" because \"the user forbids it\";\n");
-	put(proj, "p.cpol", "allow program \"ls\";\n");
+	e2e_write_at(cfg, "user.cpol", "forbid program \"ls\" because \"the user forbids it\";\n");
+	e2e_write_at(proj, "p.cpol", "allow program \"ls\";\n");
 	trust_project();
-	explain("ls");
-	cr_assert(strstr(out.out, "\"decision\":\"forbid\""), "%s", out.out);
+	explain("ls", "forbid");
 	cr_assert(strstr(out.out, "the user forbids it"), "%s", out.out);
-	char want[500];
-	snprintf(want, sizeof want, "\"source\":\"%s/user.cpol:1:1\"", cfg);
-	cr_assert(strstr(out.out, want), "%s", out.out);
+	explained_by(cfg, "user.cpol");
 	char *argv[] = { (char *)e2e_codexrun(), "--audit=none", "-p", img, "--approve=always", "--", "ls", NULL };
 	e2e_run(ws, argv, &out);
 	cr_assert_eq(out.status, 126);
 	/* nor can the profile's forbid be lifted */
-	put(proj, "p.cpol", "allow program \"ls\", \"rm\";\n");
+	e2e_write_at(proj, "p.cpol", "allow program \"ls\", \"rm\";\n");
 	trust_project();
-	e2e_compile(base, "profile",
-	            "policy \"layers-profile\";\n"
-	            "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
-	            "default allow;\n"
-	            "forbid program \"rm\";\n",
-	            img);
-	explain("rm");
-	cr_assert(strstr(out.out, "\"decision\":\"forbid\""), "%s", out.out);
+	e2e_compile_allowing(base, "profile", "network none;", "forbid program \"rm\";\n", img);
+	explain("rm", "forbid");
 }
 
 /* --explain of a command of several words. */
@@ -217,17 +208,17 @@ Test(layers, a_layer_gets_the_prelude_unless_it_says_prelude_none)
 
 Test(layers, a_project_layer_that_grants_is_not_used)
 {
-	put(proj, "p.cpol", "allow program \"ls\";\n"
+	e2e_write_at(proj, "p.cpol", "allow program \"ls\";\n"
 	                    "rule \"net\" { when program \"curl\"; prompt; grant network connect 443; }\n");
 	trust_project();
-	explain("ls");
+	explain("ls", NULL);
 	cr_assert(strstr(out.out, "\"state\":\"refused\""), "%s", out.out);
 	cr_assert(strstr(out.out, "\"decision\":\"prompt\""), "%s", out.out);
 }
 
 Test(layers, a_changed_project_layer_is_asked_about_again_on_the_terminal)
 {
-	put(proj, "p.cpol", "allow program \"ls\";\n");
+	e2e_write_at(proj, "p.cpol", "allow program \"ls\";\n");
 	trust_project();
 	char *argv[] = { (char *)e2e_codexrun(), "--audit=none", "-p", img, "--", "ls", NULL };
 	static char term[65536];
@@ -236,7 +227,7 @@ Test(layers, a_changed_project_layer_is_asked_about_again_on_the_terminal)
 	cr_assert_eq(st, 0, "%s", term);
 	cr_assert(!strstr(term, "Trust it"), "%s", term);
 	/* changed: asked again; refused, the profile's prompt stands and is refused too */
-	put(proj, "p.cpol", "allow program \"ls\", \"cat\";\n");
+	e2e_write_at(proj, "p.cpol", "allow program \"ls\", \"cat\";\n");
 	const char *ex[] = { "Trust it for this workspace?", "Run it?" };
 	const char *no[] = { "n\n", "n\n" };
 	st = e2e_pty_run(ws, argv, ex, no, 2, term, sizeof term);
@@ -252,8 +243,8 @@ Test(layers, a_changed_project_layer_is_asked_about_again_on_the_terminal)
 
 Test(layers, layer_images_are_cached_and_rebuilt_when_a_source_changes)
 {
-	put(cfg, "user.cpol", "forbid program \"curl\";\n");
-	explain("curl");
+	e2e_write_at(cfg, "user.cpol", "forbid program \"curl\";\n");
+	explain("curl", NULL);
 	char cache[400];
 	snprintf(cache, sizeof cache, "%s/cache/codexpol/layers", base);
 	char cmd[600];
@@ -263,9 +254,8 @@ Test(layers, layer_images_are_cached_and_rebuilt_when_a_source_changes)
 	cr_assert(fscanf(p, "%d", &n) == 1);
 	pclose(p);
 	cr_assert_eq(n, 1);
-	put(cfg, "user.cpol", "forbid program \"curl\", \"wget\";\n");
-	explain("wget");
-	cr_assert(strstr(out.out, "\"decision\":\"forbid\""), "%s", out.out);
+	e2e_write_at(cfg, "user.cpol", "forbid program \"curl\", \"wget\";\n");
+	explain("wget", "forbid");
 	p = popen(cmd, "r");
 	cr_assert(fscanf(p, "%d", &n) == 1);
 	pclose(p);
@@ -292,8 +282,7 @@ Test(layers, always_persists_across_runs_and_can_be_removed)
 	/* a later run, without a terminal: allowed by the project layer */
 	e2e_run(ws, argv, &out);
 	cr_assert_eq(out.status, 0, "%s", out.err);
-	explain("ls");
-	cr_assert(strstr(out.out, "\"decision\":\"allow\""), "%s", out.out);
+	explain("ls", "allow");
 	cr_assert(strstr(out.out, "approvals.cpol:2:1"), "%s", out.out);
 	/* listed, then removed: asked again */
 	approvals(NULL, &out);
@@ -343,7 +332,7 @@ Test(layers, always_is_refused_for_a_shell)
 
 Test(layers, always_is_refused_while_the_project_layer_is_not_trusted)
 {
-	put(proj, "p.cpol", "forbid program \"curl\";\n");
+	e2e_write_at(proj, "p.cpol", "forbid program \"curl\";\n");
 	char *argv[] = { (char *)e2e_codexrun(), "--audit=none", "-p", img, "--", "ls", NULL };
 	static char term[65536];
 	const char *ex[] = { "Trust it", "[a] always" };

@@ -101,12 +101,8 @@ Test(lifetime, a_setsid_background_process_ends_with_codexrun, .init = setup, .f
 	cr_assert_str_eq(out.out, "started\n");
 	/* no waiting: gone when codexrun returns */
 	cr_assert_eq(with_marker(), 0, "a background process outlived codexrun");
-	FILE *f = fopen(audit, "r");
-	cr_assert(f);
-	char line[4096], last[4096] = "";
-	while (fgets(line, sizeof line, f))
-		strcpy(last, line);
-	fclose(f);
+	char last[4096];
+	e2e_last_line(audit, last, sizeof last);
 	cr_assert(strstr(last, "\"op\":\"exit\""), "%s", last);
 	cr_assert(strstr(last, "\"processes_ended\":3"), "the exit record does not count them: %s", last);
 }
@@ -164,6 +160,13 @@ static void term_start(struct term *t, char *const argv[], unsigned short rows, 
 	}
 }
 
+/* codexrun under the test policy running `sh -c script` on a new pty. */
+static void term_sh(struct term *t, const char *script, unsigned short rows, unsigned short cols)
+{
+	char *argv[] = { (char *)e2e_codexrun(), auditopt, "-p", img, "--", "sh", "-c", (char *)script, NULL };
+	term_start(t, argv, rows, cols);
+}
+
 /* Read what the terminal shows until want appears (or ms pass). */
 static int term_expect(struct term *t, const char *want, int ms)
 {
@@ -204,10 +207,8 @@ static int term_wait(struct term *t)
 
 Test(terminal, an_interactive_command_works_through_the_relay, .init = setup, .fini = teardown)
 {
-	char *argv[] = { (char *)e2e_codexrun(), auditopt, "-p", img, "--", "sh", "-c",
-		         "stty size; read x; echo got:$x; test -t 0 && echo tty", NULL };
 	struct term t;
-	term_start(&t, argv, 33, 101);
+	term_sh(&t, "stty size; read x; echo got:$x; test -t 0 && echo tty", 33, 101);
 	cr_assert(term_expect(&t, "33 101", 5000), "the window size did not reach the command: %s", t.buf);
 	term_type(&t, "hello\r");
 	cr_assert(term_expect(&t, "got:hello", 5000), "%s", t.buf);
@@ -223,10 +224,8 @@ Test(terminal, an_interactive_command_works_through_the_relay, .init = setup, .f
 
 Test(terminal, the_window_size_follows_the_users_terminal, .init = setup, .fini = teardown)
 {
-	char *argv[] = { (char *)e2e_codexrun(), auditopt, "-p", img, "--", "sh", "-c",
-		         "trap 'stty size; exit 0' WINCH; echo ready; while :; do sleep 0.05; done", NULL };
 	struct term t;
-	term_start(&t, argv, 24, 80);
+	term_sh(&t, "trap 'stty size; exit 0' WINCH; echo ready; while :; do sleep 0.05; done", 24, 80);
 	cr_assert(term_expect(&t, "ready", 5000), "%s", t.buf);
 	struct winsize ws = { .ws_row = 51, .ws_col = 132 };
 	ioctl(t.master, TIOCSWINSZ, &ws); /* the kernel sends codexrun SIGWINCH */
@@ -245,9 +244,8 @@ Test(terminal, a_leftover_cannot_read_what_is_typed_after_codexrun, .init = setu
 	         "setsid sh -c 'sleep %s; read l; echo \"$l\" > %s' <&0 & "
 	         "{ sleep %s; read l <&3; echo \"$l\" >> %s; } 3<&0 & echo started",
 	         "0.5", leak, "0.5", leak);
-	char *argv[] = { (char *)e2e_codexrun(), auditopt, "-p", img, "--", "sh", "-c", script, NULL };
 	struct term t;
-	term_start(&t, argv, 24, 80);
+	term_sh(&t, script, 24, 80);
 	cr_assert(term_expect(&t, "started", 5000), "%s", t.buf);
 	cr_assert_eq(term_wait(&t), 0, "%s", t.buf);
 	term_type(&t, "typed-after-codexrun\n");

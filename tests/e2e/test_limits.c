@@ -21,8 +21,7 @@ static struct e2e_out out;
 static void setup(void)
 {
 	e2e_tmpdir("/tmp", ws);
-	e2e_tmpdir("/var/tmp", audit);
-	strcat(audit, "/audit.jsonl");
+	e2e_audit_log(audit);
 	/* images outside every writable root: codexrun refuses them inside */
 	e2e_tmpdir("/var/tmp", idir);
 }
@@ -31,8 +30,7 @@ static void teardown(void)
 {
 	e2e_rm_rf(ws);
 	e2e_rm_rf(idir);
-	*strrchr(audit, '/') = 0;
-	e2e_rm_rf(audit);
+	e2e_rm_audit_log(audit);
 }
 
 TestSuite(limits, .init = setup, .fini = teardown, .timeout = 120);
@@ -40,12 +38,8 @@ TestSuite(limits, .init = setup, .fini = teardown, .timeout = 120);
 static void policy(const char *limits, char img[512])
 {
 	char text[1024];
-	snprintf(text, sizeof text,
-	         "policy \"e2e-limits\";\n"
-	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
-	         "limits { %s }\n"
-	         "default allow;\n", limits);
-	e2e_compile(idir, "limits", text, img);
+	snprintf(text, sizeof text, "limits { %s }\n", limits);
+	e2e_compile_allowing(idir, "limits", "network none;", text, img);
 }
 
 static double run_in(const char *img, const char *prog, const char *arg)
@@ -161,13 +155,7 @@ Test(limits, a_fork_bomb_and_a_memory_hog_are_stopped_while_the_test_keeps_runni
 {
 	char bomb[512], hog[512], notes[8192];
 	policy("processes 32; time 5s;", bomb);
-	char hogtext[512];
-	snprintf(hogtext, sizeof hogtext,
-	         "policy \"e2e-hog\";\n"
-	         "sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; network none; }\n"
-	         "limits { memory 64M; time 20s; }\n"
-	         "default allow;\n");
-	e2e_compile(idir, "hog", hogtext, hog);
+	e2e_compile_allowing(idir, "hog", "network none;", "limits { memory 64M; time 20s; }\n", hog);
 	run_in(bomb, "sh", "true");
 	limits_notes(notes, sizeof notes);
 	if (!strstr(notes, "pids.max"))
@@ -215,24 +203,30 @@ Test(limits, a_fork_bomb_and_a_memory_hog_are_stopped_while_the_test_keeps_runni
 	cr_assert(strstr(rec, "\"op\":\"exit\"") && strstr(rec, "\"limit\":\"memory\""), "hog: %s", rec);
 }
 
+/* Runs code under img; the kernel must end it with sig and the exit
+ * record must name the limit. */
+static void expect_limit_kill(const char *img, const char *prog, const char *code, int sig, const char *limit)
+{
+	char rec[8192], want[64];
+	run_in(img, prog, code);
+	cr_assert_eq(out.status, 128 + sig, "status %d: %s", out.status, out.err);
+	last_record(rec, sizeof rec);
+	snprintf(want, sizeof want, "\"limit\":\"%s\"", limit);
+	cr_assert(strstr(rec, want), "%s", rec);
+}
+
 Test(limits, cpu_time_ends_a_busy_process_with_sigxcpu)
 {
-	char img[512], rec[8192];
+	char img[512];
 	policy("cpu 1s; time 30s;", img);
-	run_in(img, "/usr/bin/python3", "while True: pass");
-	cr_assert_eq(out.status, 128 + 24, "status %d: %s", out.status, out.err);
-	last_record(rec, sizeof rec);
-	cr_assert(strstr(rec, "\"limit\":\"cpu\""), "%s", rec);
+	expect_limit_kill(img, "/usr/bin/python3", "while True: pass", 24, "cpu");
 }
 
 Test(limits, file_size_and_open_files_are_held)
 {
-	char img[512], rec[8192];
+	char img[512];
 	policy("file-size 1M; open-files 64; time 20s;", img);
-	run_in(img, "sh", "head -c 2097152 /dev/zero > big");
-	cr_assert_eq(out.status, 128 + 25, "status %d: %s", out.status, out.err);
-	last_record(rec, sizeof rec);
-	cr_assert(strstr(rec, "\"limit\":\"file-size\""), "%s", rec);
+	expect_limit_kill(img, "sh", "head -c 2097152 /dev/zero > big", 25, "file-size");
 	cr_assert(strstr(out.err, "file-size limit (1M)"), "%s", out.err);
 
 	run_in(img, "/usr/bin/python3", "fs = [open('/dev/null') for i in range(100)]");
@@ -245,10 +239,7 @@ Test(limits, file_size_and_open_files_are_held)
 Test(limits, no_limits_block_means_no_limit_and_no_record_field)
 {
 	char img[512], rec[8192];
-	char text[512];
-	snprintf(text, sizeof text, "policy \"plain\"; sandbox { read \"/\"; write \"$WORKSPACE\", \"/dev/null\"; }\n"
-	                            "default allow;\n");
-	e2e_compile(idir, "plain", text, img);
+	e2e_compile_allowing(idir, "plain", "", "", img);
 	run_in(img, "sh", "ulimit -t; ulimit -f");
 	cr_assert_eq(out.status, 0, "%s", out.err);
 	cr_assert_str_eq(out.out, "unlimited\nunlimited\n");

@@ -376,9 +376,23 @@ Test(errors, three_independent_syntax_errors_give_three_diagnostics)
 	cpol_unit_free(u);
 }
 
+/* A policy text and exactly the diagnostics linting it alone gives. */
+struct lint_case {
+	const char *text, *diags;
+};
+
+static void expect_diags(const struct lint_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cpol_unit *u = lint_policy(c[i].text);
+		cr_expect_str_eq(diag_text(u, 0), c[i].diags, "%s", c[i].text);
+		cpol_unit_free(u);
+	}
+}
+
 Test(errors, errors_in_adjacent_short_statements_are_each_reported)
 {
-	static const struct { const char *text, *diags; } cases[] = {
+	static const struct lint_case cases[] = {
 		{ "default maybe;\ndefault;\nset = \"x\";\nallow;\n",
 		  "1:9: error: unexpected 'maybe', expected 'allow', 'prompt' or 'forbid'\n"
 		  "2:8: error: unexpected ';', expected 'allow', 'prompt' or 'forbid'\n"
@@ -396,16 +410,12 @@ Test(errors, errors_in_adjacent_short_statements_are_each_reported)
 		  "3:12: error: unexpected number, expected a string\n"
 		  "4:19: error: unexpected ';', expected a string\n" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		cpol_unit *u = lint_policy(cases[i].text);
-		cr_expect_str_eq(diag_text(u, 0), cases[i].diags, "%s", cases[i].text);
-		cpol_unit_free(u);
-	}
+	expect_diags(cases, sizeof cases / sizeof cases[0]);
 }
 
 Test(errors, a_lost_brace_is_one_error_not_a_cascade)
 {
-	static const struct { const char *text, *diags; } cases[] = {
+	static const struct lint_case cases[] = {
 		/* the '}' is taken for the end of `allow`: the rule goes on to line 3 */
 		{ "rule \"r\" { allow }\nallow program \"ls\";\nrule \"s\" { when true; allow; }\n",
 		  "1:18: error: unexpected '}', expected ';'\n" },
@@ -417,11 +427,7 @@ Test(errors, a_lost_brace_is_one_error_not_a_cascade)
 		  "1:10: error: unexpected 'x', expected '{'\n"
 		  "3:20: error: unexpected string, expected ';'\n" },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		cpol_unit *u = lint_policy(cases[i].text);
-		cr_expect_str_eq(diag_text(u, 0), cases[i].diags, "%s", cases[i].text);
-		cpol_unit_free(u);
-	}
+	expect_diags(cases, sizeof cases / sizeof cases[0]);
 }
 
 Test(errors, a_statement_after_an_error_is_still_parsed)

@@ -113,11 +113,12 @@ char *sb_mkdir_in(const char *parent, const char *tag)
 	return p;
 }
 
-void sb_rmrf(const char *path)
+void sb_rmrf(char *path)
 {
 	if (path && (strncmp(path, "/tmp/cpol-sbtest-", 17) == 0 ||
 	             strncmp(path, "/var/tmp/cpol-sbtest-", 21) == 0))
 		sb_runl(NULL, 0, "rm", "-rf", path, NULL);
+	free(path);
 }
 
 int sb_exists(const char *path)

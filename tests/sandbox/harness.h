@@ -22,7 +22,22 @@ char *sb_mkws(const char *tag);
 /* The same under another folder: /var/tmp for what must stay visible in
  * the sandbox, whose /tmp is its own private one. */
 char *sb_mkdir_in(const char *parent, const char *tag);
-void sb_rmrf(const char *path);
+/* Removes such a directory with what it holds, and frees its name. */
+void sb_rmrf(char *path);
+
+/* A test suite whose every test gets a fresh workspace (sb_mkws(tag)) in
+ * the file's `ws`, removed after the test; the rest are TestSuite options. */
+#define SB_WS_SUITE(suite, tag, ...)                  \
+	static char *ws;                              \
+	static void sb_ws_setup(void)                 \
+	{                                             \
+		ws = sb_mkws(tag);                    \
+	}                                             \
+	static void sb_ws_teardown(void)              \
+	{                                             \
+		sb_rmrf(ws);                          \
+	}                                             \
+	TestSuite(suite, .init = sb_ws_setup, .fini = sb_ws_teardown, __VA_ARGS__)
 int sb_exists(const char *path);   /* lstat succeeds */
 /* Contents of a small file into a static buffer ("" when unreadable). */
 const char *sb_read(const char *path);

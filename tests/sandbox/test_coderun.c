@@ -26,8 +26,6 @@ static void teardown(void)
 {
 	sb_rmrf(ws);
 	sb_rmrf(marks);
-	free(ws);
-	free(marks);
 }
 
 TestSuite(coderun, .init = setup, .fini = teardown, .timeout = 60);

@@ -5,6 +5,7 @@
  * /usr has a unique name and is checked afterwards on disk. */
 #include <criterion/criterion.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,7 +30,6 @@ static void teardown(void)
 	unlink(probe);
 	unlink(probe2);
 	sb_rmrf(ws);
-	free(ws);
 }
 
 TestSuite(fs, .init = setup, .fini = teardown, .timeout = 60);
@@ -48,6 +48,17 @@ static int sandboxed_sh(const char *script)
 	               "sh", "-c", script, NULL);
 }
 
+/* The script made from fmt must fail in the sandbox. */
+__attribute__((format(printf, 1, 2))) static void refused_sh(const char *fmt, ...)
+{
+	char script[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(script, sizeof script, fmt, ap);
+	va_end(ap);
+	cr_expect_neq(sandboxed_sh(script), 0, "%s: %s", script, out);
+}
+
 static void probe_unchanged(void)
 {
 	struct stat st;
@@ -61,84 +72,65 @@ static void probe_unchanged(void)
 
 Test(fs, write_into_etc_fails)
 {
-	char script[4096];
-	snprintf(script, sizeof script, "echo pwn > %s", probe2);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
-	snprintf(script, sizeof script, "echo pwn >> %s", probe);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("echo pwn > %s", probe2);
+	refused_sh("echo pwn >> %s", probe);
 	probe_unchanged();
 }
 
 Test(fs, write_into_usr_fails)
 {
-	char path[256], script[4096];
+	char path[256];
 	snprintf(path, sizeof path, "/usr/%.200s", sb_unique("cpol-probe"));
-	snprintf(script, sizeof script, "touch %s", path);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("touch %s", path);
 	cr_expect_not(sb_exists(path), "%s was created", path);
 	unlink(path);
 }
 
 Test(fs, truncate_in_etc_fails)
 {
-	char script[4096];
-	snprintf(script, sizeof script, "truncate -s 0 %s", probe);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("truncate -s 0 %s", probe);
 	probe_unchanged();
 }
 
 Test(fs, rename_in_etc_fails)
 {
-	char script[4096];
-	snprintf(script, sizeof script, "mv %s %s", probe, probe2);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("mv %s %s", probe, probe2);
 	probe_unchanged();
 	/* out of /etc into the workspace: the source must stay */
-	snprintf(script, sizeof script, "mv %s %s", probe, in_ws("moved"));
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("mv %s %s", probe, in_ws("moved"));
 	probe_unchanged();
 }
 
 Test(fs, hard_link_from_etc_fails)
 {
-	char script[4096];
-	snprintf(script, sizeof script, "ln %s %s", probe, probe2);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("ln %s %s", probe, probe2);
 	/* a link in the workspace would make /etc/... writable through it */
-	snprintf(script, sizeof script, "ln %s %s", probe, in_ws("hardlink"));
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("ln %s %s", probe, in_ws("hardlink"));
 	cr_expect_not(sb_exists(in_ws("hardlink")));
 	probe_unchanged();
 }
 
 Test(fs, write_through_a_symlink_fails)
 {
-	char link[1024], script[4096];
+	char link[1024];
 	snprintf(link, sizeof link, "%s", in_ws("link"));
 	cr_assert_eq(symlink(probe, link), 0);
-	snprintf(script, sizeof script, "echo pwn > %s", link);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("echo pwn > %s", link);
 	/* a dangling symlink into /etc: following it must not create the file */
 	cr_assert_eq(symlink(probe2, in_ws("dangling")), 0);
-	snprintf(script, sizeof script, "echo pwn > %s/dangling", ws);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("echo pwn > %s/dangling", ws);
 	/* and the sandbox cannot make such a link and follow it either */
-	snprintf(script, sizeof script, "ln -s %s %s/mine && echo pwn > %s/mine", probe, ws, ws);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("ln -s %s %s/mine && echo pwn > %s/mine", probe, ws, ws);
 	probe_unchanged();
 }
 
 Test(fs, chmod_chown_and_utimes_in_etc_fail)
 {
-	char script[4096];
-	snprintf(script, sizeof script, "chmod 666 %s", probe);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
-	snprintf(script, sizeof script, "chown 0:0 %s", probe);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("chmod 666 %s", probe);
+	refused_sh("chown 0:0 %s", probe);
 	struct stat before, after;
 	cr_assert_eq(stat(probe, &before), 0);
-	snprintf(script, sizeof script, "touch -d 2001-01-01 %s", probe);
-	cr_expect_neq(sandboxed_sh(script), 0, "%s", out);
+	refused_sh("touch -d 2001-01-01 %s", probe);
 	cr_assert_eq(stat(probe, &after), 0);
 	cr_expect_eq(before.st_mtime, after.st_mtime, "mtime changed");
 	probe_unchanged();

@@ -35,8 +35,6 @@ static void teardown(void)
 {
 	sb_rmrf(outside);
 	sb_rmrf(root);
-	free(outside);
-	free(root);
 }
 
 TestSuite(inode, .init = setup, .fini = teardown, .timeout = 60);

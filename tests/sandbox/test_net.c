@@ -2,6 +2,7 @@
  * wget, nc, bash's /dev/tcp) and a real listener on 127.0.0.1, and the socket
  * families seccomp refuses without network. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,54 +61,51 @@ static int devtcp(const char *net)
 	return sb_runl(out, sizeof out, SANDBOX(net), "bash", "-c", script, NULL);
 }
 
-Test(net, curl_fails_without_network)
+/* Each client, refused without network and let through to a listed port.
+ * The parameters are copied into each test's process, so they hold no
+ * pointers: the client is named by its index in run_client. */
+struct client {
+	int kind;
+	char name[16];
+	char refusal[32]; /* what it prints when refused ("": not checked) */
+};
+
+static struct client clients[] = {
+	{ 0, "curl", "" },
+	{ 1, "wget", "" },
+	{ 2, "nc", "" },
+	{ 3, "bash /dev/tcp", "Operation not permitted" },
+};
+
+static int run_client(const struct client *c, const char *net)
 {
-	cr_expect_neq(curl("none"), 0, "curl succeeded: %s", out);
-	cr_expect_eq(L.accepted, 0, "the listener saw a connection");
+	static int (*const run[])(const char *) = { curl, wget, nc, devtcp };
+	return run[c->kind](net);
 }
 
-Test(net, curl_reaches_a_listed_port)
+ParameterizedTestParameters(net, a_client_fails_without_network)
 {
-	cr_expect_eq(curl(connect_spec), 0, "%s", out);
-	cr_expect(strstr(out, "hello"), "%s", out);
-	cr_expect_eq(L.accepted, 1);
+	return cr_make_param_array(struct client, clients, sizeof clients / sizeof clients[0]);
 }
 
-Test(net, wget_fails_without_network)
+ParameterizedTest(struct client *c, net, a_client_fails_without_network)
 {
-	cr_expect_neq(wget("none"), 0, "wget succeeded: %s", out);
-	cr_expect_eq(L.accepted, 0);
+	cr_expect_neq(run_client(c, "none"), 0, "%s succeeded: %s", c->name, out);
+	if (c->refusal[0])
+		cr_expect(strstr(out, c->refusal), "%s: %s", c->name, out);
+	cr_expect_eq(L.accepted, 0, "the listener saw a connection from %s", c->name);
 }
 
-Test(net, wget_reaches_a_listed_port)
+ParameterizedTestParameters(net, a_client_reaches_a_listed_port)
 {
-	cr_expect_eq(wget(connect_spec), 0, "%s", out);
-	cr_expect(strstr(out, "hello"), "%s", out);
+	return cr_make_param_array(struct client, clients, sizeof clients / sizeof clients[0]);
 }
 
-Test(net, nc_fails_without_network)
+ParameterizedTest(struct client *c, net, a_client_reaches_a_listed_port)
 {
-	cr_expect_neq(nc("none"), 0, "nc succeeded: %s", out);
-	cr_expect_eq(L.accepted, 0);
-}
-
-Test(net, nc_reaches_a_listed_port)
-{
-	cr_expect_eq(nc(connect_spec), 0, "%s", out);
-	cr_expect(strstr(out, "hello"), "%s", out);
-}
-
-Test(net, bash_dev_tcp_fails_without_network)
-{
-	cr_expect_neq(devtcp("none"), 0, "/dev/tcp worked: %s", out);
-	cr_expect(strstr(out, "Operation not permitted"), "%s", out);
-	cr_expect_eq(L.accepted, 0);
-}
-
-Test(net, bash_dev_tcp_reaches_a_listed_port)
-{
-	cr_expect_eq(devtcp(connect_spec), 0, "%s", out);
-	cr_expect(strstr(out, "hello"), "%s", out);
+	cr_expect_eq(run_client(c, connect_spec), 0, "%s: %s", c->name, out);
+	cr_expect(strstr(out, "hello"), "%s: %s", c->name, out);
+	cr_expect_eq(L.accepted, 1, "%s: %d connections", c->name, L.accepted);
 }
 
 Test(net, connect_mode_refuses_ports_not_listed)

@@ -18,21 +18,9 @@
 
 #include "tests/sandbox/harness.h"
 
-static char *ws;
 static char out[8192];
 
-static void setup(void)
-{
-	ws = sb_mkws("proc");
-}
-
-static void teardown(void)
-{
-	sb_rmrf(ws);
-	free(ws);
-}
-
-TestSuite(proc, .init = setup, .fini = teardown, .timeout = 60);
+SB_WS_SUITE(proc, "proc", .timeout = 60);
 
 /* sbprobe ARGS... in the workspace-write sandbox without network; the
  * probe's exit status (0 ok, 1 refused with the errno name in out). */

@@ -31,8 +31,6 @@ static void teardown(void)
 {
 	sb_rmrf(ws);
 	sb_rmrf(ws2);
-	free(ws);
-	free(ws2);
 }
 
 TestSuite(protect, .init = setup, .fini = teardown, .timeout = 60);

@@ -66,5 +66,4 @@ Test(tmpdir, a_workspace_in_tmp_gets_tmpdir_only)
 	cr_expect(strstr(out, "no private /tmp view"), "%s", out);
 	cr_expect_not(sb_exists(dir), "%s outlived the run", dir);
 	sb_rmrf(ws);
-	free(ws);
 }

@@ -79,8 +79,6 @@ static void teardown(void)
 	close(counter[1]);
 	sb_rmrf(outside);
 	sb_rmrf(root);
-	free(outside);
-	free(root);
 }
 
 TestSuite(unixsock, .init = setup, .fini = teardown, .timeout = 60);

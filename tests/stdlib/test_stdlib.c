@@ -75,6 +75,19 @@ static cpol_ctx *new_ctx(const cpol_image *im)
 	return ctx;
 }
 
+/* A profile's image and a context on it; profile_close frees both. */
+static cpol_ctx *profile_ctx(const char *name, cpol_image **im)
+{
+	*im = open_profile(name);
+	return new_ctx(*im);
+}
+
+static void profile_close(cpol_ctx *ctx, cpol_image *im)
+{
+	cpol_ctx_free(ctx);
+	cpol_image_close(im);
+}
+
 static void set_cwd(cpol_ctx *ctx, const char *cwd)
 {
 	cpol_env e = base_env;
@@ -146,8 +159,7 @@ Test(stdlib, table)
 	cpol_image *im[NPROFILES];
 	cpol_ctx *ctx[NPROFILES];
 	for (int p = 0; p < NPROFILES; p++) {
-		im[p] = open_profile(profiles[p]);
-		ctx[p] = new_ctx(im[p]);
+		ctx[p] = profile_ctx(profiles[p], &im[p]);
 	}
 
 	static char line[MAXLINE];
@@ -207,8 +219,7 @@ Test(stdlib, table)
 	}
 	fclose(f);
 	for (int p = 0; p < NPROFILES; p++) {
-		cpol_ctx_free(ctx[p]);
-		cpol_image_close(im[p]);
+		profile_close(ctx[p], im[p]);
 	}
 	cr_log_info("%u cases (%u commands x %d profiles), %u failures", cases, cases / NPROFILES, NPROFILES, failures);
 	cr_expect_geq(cases, 300, "the table should hold at least 300 cases, has %u", cases);
@@ -230,8 +241,8 @@ Test(stdlib, names_and_defaults)
 
 Test(stdlib, workspace_write_wrapped_script_allowed_part_by_part)
 {
-	cpol_image *im = open_profile("workspace-write");
-	cpol_ctx *ctx = new_ctx(im);
+	cpol_image *im;
+	cpol_ctx *ctx = profile_ctx("workspace-write", &im);
 	const char *argv[] = { "bash", "-lc", "git status && ls | wc -l" };
 	cpol_result r;
 	cr_assert_eq(cpol_eval(ctx, 3, argv, &r), CPOL_ALLOW, "%s: %s", r.verdict.rule, r.verdict.reason);
@@ -244,26 +255,24 @@ Test(stdlib, workspace_write_wrapped_script_allowed_part_by_part)
 		             r.commands[k].verdict.rule);
 		cr_expect_geq(r.commands[k].verdict.index, 0, "%s decided by a rule", r.commands[k].text);
 	}
-	cpol_ctx_free(ctx);
-	cpol_image_close(im);
+	profile_close(ctx, im);
 }
 
 Test(stdlib, workspace_write_find_delete_not_allowed)
 {
-	cpol_image *im = open_profile("workspace-write");
-	cpol_ctx *ctx = new_ctx(im);
+	cpol_image *im;
+	cpol_ctx *ctx = profile_ctx("workspace-write", &im);
 	const char *argv[] = { "find", ".", "-delete" };
 	cpol_result r;
 	cr_expect_neq(cpol_eval(ctx, 3, argv, &r), CPOL_ALLOW, "find . -delete allowed by %s", r.verdict.rule);
-	cpol_ctx_free(ctx);
-	cpol_image_close(im);
+	profile_close(ctx, im);
 }
 
 Test(stdlib, rm_rf_root_forbidden_with_a_reason)
 {
 	for (int p = 0; p < NPROFILES; p++) {
-		cpol_image *im = open_profile(profiles[p]);
-		cpol_ctx *ctx = new_ctx(im);
+		cpol_image *im;
+		cpol_ctx *ctx = profile_ctx(profiles[p], &im);
 		const char *argv[] = { "rm", "-rf", "/" };
 		cpol_result r;
 		cpol_decision d = cpol_eval(ctx, 3, argv, &r);
@@ -276,8 +285,7 @@ Test(stdlib, rm_rf_root_forbidden_with_a_reason)
 			cr_expect(r.verdict.reason[0] != 0, "%s: forbidden without a reason", profiles[p]);
 			cr_expect(r.verdict.line > 0 && r.verdict.file[0], "%s: no source position", profiles[p]);
 		}
-		cpol_ctx_free(ctx);
-		cpol_image_close(im);
+		profile_close(ctx, im);
 	}
 }
 
@@ -435,8 +443,8 @@ static void check_examples(const char *profile)
 	char *src = read_file(path, &len);
 	struct lexer lx = { src, src + len, 1 };
 
-	cpol_image *im = open_profile(profile);
-	cpol_ctx *ctx = new_ctx(im);
+	cpol_image *im;
+	cpol_ctx *ctx = profile_ctx(profile, &im);
 
 	static char tok[MAXLINE], example[MAXLINE], cwd[MAXLINE];
 	int t, depth = 0, in_test = 0;
@@ -513,8 +521,7 @@ static void check_examples(const char *profile)
 	cr_expect_eq(missing, 0, "%s: %u rules without an example", profile, missing);
 	cr_expect(nscript == 0 || nsplit > 0, "%s: script rules but no example split into parts", profile);
 
-	cpol_ctx_free(ctx);
-	cpol_image_close(im);
+	profile_close(ctx, im);
 	free(src);
 }
 

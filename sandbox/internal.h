@@ -163,9 +163,6 @@ int cpol_placeholder_marked(const char *path);
 int cpol_placeholder_acquire(struct cpol_protect_target *t, cpol_error *err);
 void cpol_placeholder_release(struct cpol_protect_target *t);
 
-/* envscrub.c: the scrub table's entries, for the tests. Returns its size. */
-size_t cpol_env_scrub_table(const char **names, int *prefix, size_t max);
-
 /* Test hook (not part of the contract): make the child use mount(2) and
  * remount instead of open_tree()/mount_setattr()/move_mount(), so the tests
  * can run the fallback path on a new kernel. */

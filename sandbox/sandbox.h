@@ -156,5 +156,8 @@ void cpol_env_free(char **envp);
 /* Set entry ("NAME=value", not copied: it must outlive envp) in an array
  * from cpol_env_scrub, replacing NAME or appending it (*envp may move). */
 int cpol_env_pin(char ***envp, const char *entry, cpol_error *err);
+/* The scrub table's entries (for the tests): names and whether each is a
+ * prefix, at most max; returns the table's size. */
+size_t cpol_env_scrub_table(const char **names, int *prefix, size_t max);
 
 #endif

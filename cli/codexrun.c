@@ -614,10 +614,6 @@ static int build_spec(struct run *r)
 static int prepare_sandbox(struct run *r)
 {
 	cpol_error err;
-	/* deny read: Landlock grants reading the rest of the read roots only */
-	char ddeg[512] = "";
-	if (run_denyread_apply(r->im, &r->env, &r->rs, ddeg, sizeof ddeg, &err) < 0)
-		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
 	/* network allow/deny by host: the command's only way out is the proxy */
 	if (!(r->trusted_image && r->o.trusted) && run_proxy_apply(r->im, r->audit, &r->rs, &err) < 0)
 		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
@@ -626,12 +622,6 @@ static int prepare_sandbox(struct run *r)
 	r->sb = cpol_sandbox_prepare(&r->rs.spec, &r->rep, &err);
 	if (!r->sb)
 		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
-	if (ddeg[0] && r->o.require_sandbox)
-		return stop(r, fail("cannot set up the sandbox: sandbox required but not fully enforceable: %s", ddeg));
-	if (ddeg[0]) {
-		size_t dl = strlen(r->rep.degraded);
-		snprintf(r->rep.degraded + dl, sizeof r->rep.degraded - dl, "%s%s", dl ? "; " : "", ddeg);
-	}
 	if (r->rep.degraded[0])
 		fprintf(stderr, "codexrun: warning: not enforced: %s\n", r->rep.degraded);
 	return RUN_GO;
@@ -687,7 +677,6 @@ static void finish(struct run *r)
 	cpol_sandbox_free(r->sb);
 	cpol_spec_grants_free(&r->grants);
 	cpol_spec_free(&r->rs);
-	run_denyread_free();
 	run_denials_close();
 	cpol_ctx_free(r->ctx);
 	run_layers_close(&r->layers);

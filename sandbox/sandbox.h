@@ -65,13 +65,13 @@ struct cpol_sandbox_spec {
 	/* Pathname UNIX sockets outside the write roots that stay reachable
 	 * (absolute paths); every other bound one is hidden (unixsock.c). */
 	const char *const *unix_allow;   size_t nunix;
-	/* Folders whose entries may be listed but not read (the folders above a
-	 * `deny read` path, whose other entries are read roots). */
-	const char *const *list_roots;   size_t nlist;
-	/* Absolute paths inside write roots that must not be read (`deny
-	 * read` entries and pattern matches found when the run starts): each
-	 * existing one is covered in the child's mount namespace (mask.c). */
-	const char *const *mask;         size_t nmask;
+	/* What is never readable (`deny read`), even inside a read or write
+	 * root: absolute paths (a folder with all below it, existing or not),
+	 * and names ("*.pem", ".env") matched with fnmatch(3) (FNM_PERIOD)
+	 * against each component of a path. The backend holds what it can and
+	 * puts the rest in the report's `degraded` text. */
+	const char *const *deny_read;    size_t ndeny_read;
+	const char *const *deny_names;   size_t ndeny_names;
 };
 
 /* What the kernel offers and what will be enforced; filled by prepare.

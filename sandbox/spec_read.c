@@ -2,7 +2,8 @@
  * an image and the environment to the platform-neutral spec a backend
  * applies. Roots are expanded exactly as the VM expands them (same
  * function), port ranges unrolled into port lists, the prebuilt seccomp
- * filter passed on as the Linux backend's hint. Nothing else outside vm/
+ * filter passed on as the Linux backend's hint, `deny read` entries
+ * split into paths and names. Nothing else outside vm/
  * reads the section; this file never talks to the kernel beyond stat(2). */
 #include "sandbox/spec.h"
 #include "common/error.h"
@@ -107,6 +108,32 @@ int cpol_spec_read(const cpol_image *im, const cpol_env *env, int require, struc
 	s->bpf_len = sb->bpf_len;
 	s->bpf_arch = sb->bpf_arch;
 	s->bpf_readonly = (im->meta->flags & CPOL_IMGF_RO_FILTER) != 0;
+	/* deny read: absolute paths, then names matched anywhere */
+	size_t ndeny = 0;
+	for (uint32_t i = 0; i < sb->nroots; i++)
+		ndeny += im->roots[i].kind == CPOL_RK_DENY_READ;
+	if (ndeny) {
+		rs->deny = calloc(ndeny, sizeof *rs->deny);
+		rs->denied = calloc(ndeny, sizeof *rs->denied);
+		if (!rs->deny || !rs->denied) {
+			cpol_spec_free(rs);
+			return cpol_fail(err, ENOMEM, "out of memory");
+		}
+		size_t nd = cpol_spec_denied(im, env, rs->deny, ndeny), k = 0;
+		for (int pattern = 0; pattern < 2; pattern++) {
+			const char **first = rs->denied + k;
+			for (size_t i = 0; i < nd; i++)
+				if (rs->deny[i].pattern == pattern)
+					rs->denied[k++] = rs->deny[i].path;
+			if (pattern) {
+				s->deny_names = first;
+				s->ndeny_names = (size_t)(rs->denied + k - first);
+			} else {
+				s->deny_read = first;
+				s->ndeny_read = k;
+			}
+		}
+	}
 	if (sb->nenv) {
 		rs->env_keep = calloc(sb->nenv, sizeof *rs->env_keep);
 		for (uint32_t i = 0; rs->env_keep && i < sb->nenv; i++)
@@ -165,6 +192,8 @@ void cpol_spec_free(struct cpol_spec *rs)
 	free(rs->paths);
 	free(rs->ports);
 	free(rs->env_keep);
+	free(rs->deny);
+	free(rs->denied);
 	memset(rs, 0, sizeof *rs);
 }
 

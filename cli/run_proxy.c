@@ -163,8 +163,7 @@ int run_proxy_apply(const cpol_image *im, struct cpol_audit *audit, struct cpol_
 	rs->spec.connect_ports = proxy_port;
 	rs->spec.nconnect = 1;
 	rs->spec.nbind = 0;
-	rs->spec.bpf = NULL;
-	rs->spec.bpf_len = 0;
+	rs->spec.prebuilt = (struct cpol_sandbox_prebuilt){ 0 };
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "sandbox/denyread.h"
+#include "sandbox/linux.h"
 #include "sandbox/sandbox.h"
 
 /* How the child gets a mount namespace for the protected paths. */

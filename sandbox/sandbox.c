@@ -44,13 +44,14 @@ static int validate(const struct cpol_sandbox_spec *spec, cpol_error *err)
 	    (spec->nbind && !spec->bind_ports) || (spec->nunix && !spec->unix_allow) ||
 	    (spec->ndeny_read && !spec->deny_read) || (spec->ndeny_names && !spec->deny_names))
 		return cpol_fail(err, EINVAL, "sandbox: a list with a count but no entries");
-	if (spec->bpf || spec->bpf_len)
-		return cpol_seccomp_check(spec->bpf, spec->bpf_len, err);
+	if (spec->prebuilt.data || spec->prebuilt.len)
+		return cpol_seccomp_check(spec->prebuilt.data, spec->prebuilt.len, err);
 	return 0;
 }
 
-/* The seccomp program: the prebuilt one when it is for this architecture,
- * else one built now. */
+/* The seccomp program: the prebuilt one (the image's, from
+ * cpol_seccomp_export) when it is for this architecture and this kind of
+ * write roots, else one built now. */
 static int prepare_seccomp(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
                            struct cpol_sandbox_report *report, cpol_error *err)
 {
@@ -58,22 +59,23 @@ static int prepare_seccomp(const struct cpol_sandbox_spec *spec, struct cpol_san
 	size_t len = 0;
 	unsigned flags = (sb->readonly_fs ? CPOL_SECCOMP_READONLY : 0) |
 	                 (spec->nbind ? CPOL_SECCOMP_INBOUND : 0);
-	if (spec->bpf && spec->bpf_arch == cpol_seccomp_native_arch() &&
-	    !!spec->bpf_readonly == !!sb->readonly_fs) {
-		prog = malloc(spec->bpf_len);
+	const struct cpol_sandbox_prebuilt *pb = &spec->prebuilt;
+	if (pb->data && pb->target == cpol_seccomp_native_arch() &&
+	    !(pb->flags & CPOL_PREBUILT_READONLY) == !sb->readonly_fs) {
+		prog = malloc(pb->len);
 		if (!prog)
 			return cpol_fail(err, ENOMEM, "sandbox: out of memory");
-		memcpy(prog, spec->bpf, spec->bpf_len);
-		len = spec->bpf_len;
+		memcpy(prog, pb->data, pb->len);
+		len = pb->len;
 	} else {
-		if (spec->bpf && spec->bpf_arch == cpol_seccomp_native_arch())
+		if (pb->data && pb->target == cpol_seccomp_native_arch())
 			cpol_report_add(report->notes, sizeof report->notes,
 			                "prebuilt seccomp filter %s metadata changes: built one",
 			                sb->readonly_fs ? "allows" : "refuses");
-		else if (spec->bpf)
+		else if (pb->data)
 			cpol_report_add(report->notes, sizeof report->notes,
 			                "prebuilt seccomp filter is for arch 0x%x, not 0x%x: "
-			                "built one", (unsigned)spec->bpf_arch,
+			                "built one", (unsigned)pb->target,
 			                (unsigned)cpol_seccomp_native_arch());
 		uint32_t arch;
 		if (cpol_seccomp_export(spec->net, flags, &prog, &len, &arch, err) < 0)

@@ -1,8 +1,8 @@
 /* sandbox/spec_read.c -- the one reader of an image's SANDBOX section: from
  * an image and the environment to the platform-neutral spec a backend
  * applies. Roots are expanded exactly as the VM expands them (same
- * function), port ranges unrolled into port lists, the prebuilt seccomp
- * filter passed on as the Linux backend's hint, `deny read` entries
+ * function), port ranges unrolled into port lists, the prebuilt part
+ * (the Linux backend's seccomp filter) passed on unread, `deny read` entries
  * split into paths and names. Nothing else outside vm/
  * reads the section; this file never talks to the kernel beyond stat(2). */
 #include "sandbox/spec.h"
@@ -104,10 +104,8 @@ int cpol_spec_read(const cpol_image *im, const cpol_env *env, int require, struc
 	s->nbind = nb;
 	s->trusted = (im->meta->flags & CPOL_IMGF_TRUSTED) != 0;
 	s->require = require;
-	s->bpf = im->bpf;
-	s->bpf_len = sb->bpf_len;
-	s->bpf_arch = sb->bpf_arch;
-	s->bpf_readonly = (im->meta->flags & CPOL_IMGF_RO_FILTER) != 0;
+	s->prebuilt = (struct cpol_sandbox_prebuilt){ im->bpf, sb->bpf_len, sb->bpf_arch,
+	                                              im->meta->flags & CPOL_IMGF_RO_FILTER ? CPOL_PREBUILT_READONLY : 0 };
 	/* deny read: absolute paths, then names matched anywhere */
 	size_t ndeny = 0;
 	for (uint32_t i = 0; i < sb->nroots; i++)

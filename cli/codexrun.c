@@ -615,7 +615,7 @@ static int prepare_sandbox(struct run *r)
 {
 	cpol_error err;
 	/* network allow/deny by host: the command's only way out is the proxy */
-	if (!(r->trusted_image && r->o.trusted) && run_proxy_apply(r->im, r->audit, &r->rs, &err) < 0)
+	if (!(r->trusted_image && r->o.trusted) && run_proxy_apply(r->audit, &r->rs, &err) < 0)
 		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
 	if (r->trusted_image && r->o.trusted)
 		return RUN_GO;

@@ -203,7 +203,7 @@ int run_denyread_judge(const cpol_image *im, const cpol_env *env, int argc, char
  * sandbox (new network namespace, listener passed to the proxy); finish
  * stops the proxy (also on every error path; harmless when inactive). */
 struct cpol_audit;
-int run_proxy_apply(const cpol_image *im, struct cpol_audit *audit, struct cpol_spec *rs, cpol_error *err);
+int run_proxy_apply(struct cpol_audit *audit, struct cpol_spec *rs, cpol_error *err);
 int run_proxy_env(char ***envp, cpol_error *err);
 int run_proxy_child(void);
 void run_proxy_finish(void);

@@ -21,8 +21,18 @@ struct cpol_spec_deny {
 	const char *prefix;       /* what the root variable stood for: "~", "**" "/", ... */
 	int pattern;
 };
+/* One host rule of the egress proxy (`network allow`, `network allow read`,
+ * `network deny`): the backend never sees these; codexrun's proxy holds them. */
+struct cpol_spec_host {
+	const char *pattern;      /* "github.com:443", "*.npmjs.org" */
+	int deny;                 /* `network deny` */
+	int readonly;             /* `network allow read`: plain HTTP GET/HEAD/OPTIONS only */
+};
+
 struct cpol_spec {
 	struct cpol_sandbox_spec spec;
+	/* The host rules, in the policy's order (none: no proxy). */
+	const struct cpol_spec_host *hosts; size_t nhosts;
 	/* The variables the environment scrub keeps (`env keep`; strings of
 	 * the image). */
 	const char **env_keep;    size_t nenv_keep;
@@ -31,6 +41,8 @@ struct cpol_spec {
 	uint16_t *ports;
 	struct cpol_spec_deny *deny; /* storage of spec.deny_read and spec.deny_names */
 	const char **denied;
+	struct cpol_spec_host *host_rules; /* storage of hosts */
+	char *host_strs;
 };
 
 /* Read the sandbox of im, roots expanded against env ($WORKSPACE, $TMPDIR,

@@ -3,7 +3,7 @@
  * applies. Roots are expanded exactly as the VM expands them (same
  * function), port ranges unrolled into port lists, the prebuilt part
  * (the Linux backend's seccomp filter) passed on unread, `deny read` entries
- * split into paths and names. Nothing else outside vm/
+ * split into paths and names, the proxy's host rules copied out. Nothing else outside vm/
  * reads the section; this file never talks to the kernel beyond stat(2). */
 #include "sandbox/spec.h"
 #include "common/error.h"
@@ -132,6 +132,37 @@ int cpol_spec_read(const cpol_image *im, const cpol_env *env, int require, struc
 			}
 		}
 	}
+	/* host rules of the proxy: their patterns, terminated */
+	size_t nhost = 0, hostlen = 0;
+	for (uint32_t i = 0; i < sb->nroots; i++)
+		if (im->roots[i].kind >= CPOL_RK_NET_ALLOW) {
+			uint32_t len;
+			(void)cpol_img_string(im, im->roots[i].path, &len);
+			nhost++;
+			hostlen += (size_t)len + 1;
+		}
+	if (nhost) {
+		rs->host_rules = calloc(nhost, sizeof *rs->host_rules);
+		rs->host_strs = malloc(hostlen);
+		if (!rs->host_rules || !rs->host_strs) {
+			cpol_spec_free(rs);
+			return cpol_fail(err, ENOMEM, "out of memory");
+		}
+		char *out = rs->host_strs;
+		for (uint32_t i = 0; i < sb->nroots; i++) {
+			const struct cpol_img_root *r = &im->roots[i];
+			if (r->kind < CPOL_RK_NET_ALLOW)
+				continue;
+			uint32_t len;
+			const char *t = cpol_img_string(im, r->path, &len);
+			memcpy(out, t, len);
+			out[len] = 0;
+			rs->host_rules[rs->nhosts++] = (struct cpol_spec_host){ out, r->kind == CPOL_RK_NET_DENY,
+			                                                        r->kind == CPOL_RK_NET_ALLOW_READ };
+			out += len + 1;
+		}
+		rs->hosts = rs->host_rules;
+	}
 	if (sb->nenv) {
 		rs->env_keep = calloc(sb->nenv, sizeof *rs->env_keep);
 		for (uint32_t i = 0; rs->env_keep && i < sb->nenv; i++)
@@ -192,6 +223,8 @@ void cpol_spec_free(struct cpol_spec *rs)
 	free(rs->env_keep);
 	free(rs->deny);
 	free(rs->denied);
+	free(rs->host_rules);
+	free(rs->host_strs);
 	memset(rs, 0, sizeof *rs);
 }
 

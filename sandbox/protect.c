@@ -33,6 +33,7 @@
  * descriptors the caller leaks into the child.
  */
 #include "sandbox/internal.h"
+#include "common/readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -130,19 +131,14 @@ static unsigned long mount_flags_of(const char *path, int is_link)
 	}
 	if (statvfs(path, &vfs) < 0)
 		return 0;
+	static const struct { unsigned long st, ms; } kept[] = {
+		{ ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC },
+		{ ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
 	unsigned long f = 0;
-	if (vfs.f_flag & ST_NOSUID)
-		f |= MS_NOSUID;
-	if (vfs.f_flag & ST_NODEV)
-		f |= MS_NODEV;
-	if (vfs.f_flag & ST_NOEXEC)
-		f |= MS_NOEXEC;
-	if (vfs.f_flag & ST_NOATIME)
-		f |= MS_NOATIME;
-	if (vfs.f_flag & ST_NODIRATIME)
-		f |= MS_NODIRATIME;
-	if (vfs.f_flag & ST_RELATIME)
-		f |= MS_RELATIME;
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+		if (vfs.f_flag & kept[i].st)
+			f |= kept[i].ms;
 	return f;
 }
 
@@ -225,14 +221,8 @@ static int add_missing(struct plan *p, const char *path)
 /* Read the first line of a small file into buf. */
 static int read_line(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
+	if (cpol_read_small(path, buf, len) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
 	return 0;
 }

@@ -21,7 +21,6 @@
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "cli/run.h"
 #include "cli/run_env.h"
 #include "cli/run_opts.h"
+#include "cli/say.h"
 #include "integrations/hook.h"
 #include "integrations/mcp.h"
 #include "vm/query.h"
@@ -85,26 +85,14 @@ static const char usage_text[] =
 
 static const char *const profiles[] = { "offline", "net-read-only", "workspace-write", "workspace-net", "trusted" };
 
-__attribute__((format(printf, 1, 2)))
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("codexrun: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return RUN_EXIT_FAIL;
-}
+/* An error of codexrun itself: the line on stderr, then exit status 125. */
+#define fail(...) cpol_cli_error("codexrun", RUN_EXIT_FAIL, 0, __VA_ARGS__)
 
-static int usage(const char *fmt, const char *arg)
+/* A mistake in the command line: what, the word at fault (or NULL). */
+static int usage(const char *what, const char *arg)
 {
-	fprintf(stderr, "codexrun: ");
-	fprintf(stderr, "%s", fmt);
-	if (arg)
-		fprintf(stderr, " '%s'", arg);
-	fprintf(stderr, "\nTry 'codexrun --help' for more information.\n");
-	return RUN_EXIT_FAIL;
+	return arg ? cpol_cli_error("codexrun", RUN_EXIT_FAIL, 1, "%s '%s'", what, arg)
+	           : cpol_cli_error("codexrun", RUN_EXIT_FAIL, 1, "%s", what);
 }
 
 /* Where installed profiles live: $CODEXPOL_DATADIR, the build tree next to

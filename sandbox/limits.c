@@ -21,6 +21,7 @@
  * data. Nothing here ever writes outside the groups it made.
  */
 #include "sandbox/limits.h"
+#include "sandbox/internal.h"
 #include "common/readfile.h"
 
 #include <dirent.h>
@@ -38,8 +39,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-void cpol_report_add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int write_str(const char *dir, const char *file, const char *val)
 {

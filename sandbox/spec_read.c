@@ -89,23 +89,15 @@ int cpol_spec_read(const cpol_image *im, const cpol_env *env, int require, struc
 		for (uint32_t p = im->bind[i].lo; p <= im->bind[i].hi; p++)
 			rs->ports[nc + nb++] = (uint16_t)p;
 	struct cpol_sandbox_spec *s = &rs->spec;
-	s->read_roots = reads;
-	s->nread = nr;
-	s->write_roots = writes;
-	s->nwrite = nw;
-	s->protect = prot;
-	s->nprotect = np;
-	s->unix_allow = unixes;
-	s->nunix = nu;
-	s->net = (enum cpol_net_mode)sb->net;
-	s->connect_ports = rs->ports;
-	s->nconnect = nc;
-	s->bind_ports = rs->ports + nc;
-	s->nbind = nb;
-	s->trusted = (im->meta->flags & CPOL_IMGF_TRUSTED) != 0;
-	s->require = require;
-	s->prebuilt = (struct cpol_sandbox_prebuilt){ im->bpf, sb->bpf_len, sb->bpf_arch,
-	                                              im->meta->flags & CPOL_IMGF_RO_FILTER ? CPOL_PREBUILT_READONLY : 0 };
+	*s = (struct cpol_sandbox_spec){
+		.read_roots = reads, .nread = nr, .write_roots = writes, .nwrite = nw,
+		.protect = prot, .nprotect = np, .unix_allow = unixes, .nunix = nu,
+		.net = (enum cpol_net_mode)sb->net,
+		.connect_ports = rs->ports, .nconnect = nc, .bind_ports = rs->ports + nc, .nbind = nb,
+		.trusted = (im->meta->flags & CPOL_IMGF_TRUSTED) != 0, .require = require,
+		.prebuilt = { im->bpf, sb->bpf_len, sb->bpf_arch,
+		              im->meta->flags & CPOL_IMGF_RO_FILTER ? CPOL_PREBUILT_READONLY : 0 },
+	};
 	/* deny read: absolute paths, then names matched anywhere */
 	size_t ndeny = 0;
 	for (uint32_t i = 0; i < sb->nroots; i++)

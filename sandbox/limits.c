@@ -94,14 +94,7 @@ static int find_mount(const char *ctrl, char *out, size_t len)
 		char dev[256], mnt[1024], type[64], opts[1024];
 		if (sscanf(line, "%255s %1023s %63s %1023s", dev, mnt, type, opts) != 4)
 			continue;
-		if (!ctrl) {
-			if (!strcmp(type, "cgroup2")) {
-				snprintf(out, len, "%s", mnt);
-				found = 0;
-			}
-			continue;
-		}
-		if (!strcmp(type, "cgroup") && listed(opts, ctrl)) {
+		if (ctrl ? !strcmp(type, "cgroup") && listed(opts, ctrl) : !strcmp(type, "cgroup2")) {
 			snprintf(out, len, "%s", mnt);
 			found = 0;
 		}
@@ -126,14 +119,8 @@ static int self_group(const char *ctrl, char *out, size_t len)
 			continue;
 		*c2 = 0;
 		const char *ctrls = c1 + 1, *path = c2 + 1;
-		if (!ctrl) {
-			if (!strcmp(line, "0") && !*ctrls) {
-				snprintf(out, len, "%s", path);
-				found = 0;
-			}
-			continue;
-		}
-		if (listed(ctrls, ctrl)) {
+		/* v2: "0::/path"; v1: "N:ctrl,ctrl:/path" */
+		if (ctrl ? listed(ctrls, ctrl) : !strcmp(line, "0") && !*ctrls) {
 			snprintf(out, len, "%s", path);
 			found = 0;
 		}

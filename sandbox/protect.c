@@ -142,16 +142,17 @@ static unsigned long mount_flags_of(const char *path, int is_link)
 	return f;
 }
 
-/* A new target slot for path (NULL when it is already there). */
-static struct cpol_protect_target *new_target(struct plan *p, const char *path, int *dup)
+/* A new target slot for path; NULL with *skip set when there is nothing
+ * to protect (path is outside the write roots, or already a target), NULL
+ * with err filled when out of memory. */
+static struct cpol_protect_target *new_target(struct plan *p, const char *path, int *skip)
 {
 	struct cpol_sandbox *sb = p->sb;
-	*dup = 0;
-	for (size_t i = 0; i < sb->ntargets; i++)
-		if (strcmp(sb->targets[i].path, path) == 0) {
-			*dup = 1;
-			return NULL;
-		}
+	*skip = !under_write_root(p, path);
+	for (size_t i = 0; i < sb->ntargets && !*skip; i++)
+		*skip = strcmp(sb->targets[i].path, path) == 0;
+	if (*skip)
+		return NULL;
 	if (sb->ntargets == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 8;
 		struct cpol_protect_target *t = realloc(sb->targets, cap * sizeof *t);
@@ -176,12 +177,10 @@ static struct cpol_protect_target *new_target(struct plan *p, const char *path, 
 
 static int add_existing(struct plan *p, const char *path, const struct stat *st)
 {
-	if (!under_write_root(p, path))
-		return 0;
-	int dup;
-	struct cpol_protect_target *t = new_target(p, path, &dup);
+	int skip;
+	struct cpol_protect_target *t = new_target(p, path, &skip);
 	if (!t)
-		return dup ? 0 : -1;
+		return skip ? 0 : -1;
 	t->dev = st->st_dev;
 	t->ino = st->st_ino;
 	t->type = st->st_mode & S_IFMT;
@@ -194,12 +193,10 @@ static int add_existing(struct plan *p, const char *path, const struct stat *st)
  * (the caller resolves it again). */
 static int add_missing(struct plan *p, const char *path)
 {
-	if (!under_write_root(p, path))
-		return 0;
-	int dup;
-	struct cpol_protect_target *t = new_target(p, path, &dup);
+	int skip;
+	struct cpol_protect_target *t = new_target(p, path, &skip);
 	if (!t)
-		return dup ? 0 : -1;
+		return skip ? 0 : -1;
 	int r = cpol_placeholder_acquire(t, p->err);
 	if (r != 0) { /* drop the slot again */
 		free(t->path);

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sandbox/sandbox.h"
+#include "sandbox/linux.h"
 #include "compiler/compiler.h"
 
 int cpol_codexpolc_bpf(int net, unsigned flags, void **bpf, size_t *len, uint32_t *arch, void *arg);

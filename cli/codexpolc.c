@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 
 #include "cli/prelude.h"
 #include "cli/preview.h"
+#include "cli/say.h"
 #include "codexpol.h"
 #include "common/readfile.h"
 #include "compiler/import_codex.h"
@@ -94,17 +94,8 @@ struct opts {
 	int prelude_missing;     /* not found: prelude holds where it should be */
 };
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("codexpolc: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\nTry 'codexpolc --help' for more information.\n", stderr);
-	va_end(ap);
-	return EXIT_USAGE;
-}
+/* A mistake in the command line: the line, the hint to --help, status 2. */
+#define usage_error(...) cpol_cli_error("codexpolc", EXIT_USAGE, 1, __VA_ARGS__)
 
 /* Apply the -W options to a unit; -1 (after a message) on an unknown name. */
 static int apply_warnings(cpol_unit *u, const struct opts *o)

@@ -21,7 +21,6 @@
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "cli/run.h"
 #include "cli/run_env.h"
 #include "cli/run_opts.h"
+#include "cli/say.h"
 #include "integrations/hook.h"
 #include "integrations/mcp.h"
 #include "vm/query.h"
@@ -85,26 +85,14 @@ static const char usage_text[] =
 
 static const char *const profiles[] = { "offline", "net-read-only", "workspace-write", "workspace-net", "trusted" };
 
-__attribute__((format(printf, 1, 2)))
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("codexrun: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return RUN_EXIT_FAIL;
-}
+/* An error of codexrun itself: the line on stderr, then exit status 125. */
+#define fail(...) cpol_cli_error("codexrun", RUN_EXIT_FAIL, 0, __VA_ARGS__)
 
-static int usage(const char *fmt, const char *arg)
+/* A mistake in the command line: what, the word at fault (or NULL). */
+static int usage(const char *what, const char *arg)
 {
-	fprintf(stderr, "codexrun: ");
-	fprintf(stderr, "%s", fmt);
-	if (arg)
-		fprintf(stderr, " '%s'", arg);
-	fprintf(stderr, "\nTry 'codexrun --help' for more information.\n");
-	return RUN_EXIT_FAIL;
+	return arg ? cpol_cli_error("codexrun", RUN_EXIT_FAIL, 1, "%s '%s'", what, arg)
+	           : cpol_cli_error("codexrun", RUN_EXIT_FAIL, 1, "%s", what);
 }
 
 /* Where installed profiles live: $CODEXPOL_DATADIR, the build tree next to
@@ -614,24 +602,14 @@ static int build_spec(struct run *r)
 static int prepare_sandbox(struct run *r)
 {
 	cpol_error err;
-	/* deny read: Landlock grants reading the rest of the read roots only */
-	char ddeg[512] = "";
-	if (run_denyread_apply(r->im, &r->env, &r->rs, ddeg, sizeof ddeg, &err) < 0)
-		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
 	/* network allow/deny by host: the command's only way out is the proxy */
-	if (!(r->trusted_image && r->o.trusted) && run_proxy_apply(r->im, r->audit, &r->rs, &err) < 0)
+	if (!(r->trusted_image && r->o.trusted) && run_proxy_apply(r->audit, &r->rs, &err) < 0)
 		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
 	if (r->trusted_image && r->o.trusted)
 		return RUN_GO;
 	r->sb = cpol_sandbox_prepare(&r->rs.spec, &r->rep, &err);
 	if (!r->sb)
 		return stop(r, fail("cannot set up the sandbox: %s", err.msg));
-	if (ddeg[0] && r->o.require_sandbox)
-		return stop(r, fail("cannot set up the sandbox: sandbox required but not fully enforceable: %s", ddeg));
-	if (ddeg[0]) {
-		size_t dl = strlen(r->rep.degraded);
-		snprintf(r->rep.degraded + dl, sizeof r->rep.degraded - dl, "%s%s", dl ? "; " : "", ddeg);
-	}
 	if (r->rep.degraded[0])
 		fprintf(stderr, "codexrun: warning: not enforced: %s\n", r->rep.degraded);
 	return RUN_GO;
@@ -687,7 +665,6 @@ static void finish(struct run *r)
 	cpol_sandbox_free(r->sb);
 	cpol_spec_grants_free(&r->grants);
 	cpol_spec_free(&r->rs);
-	run_denyread_free();
 	run_denials_close();
 	cpol_ctx_free(r->ctx);
 	run_layers_close(&r->layers);

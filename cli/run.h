@@ -190,15 +190,11 @@ void run_denials_started(pid_t pid);
 void run_denials_finish(int explain, struct cpol_audit_record *rec);
 void run_denials_close(void);
 
-/* run_denyread.c: `deny read`. judge: a command naming a denied path (an
- * argument, or a word of a script's commands) becomes forbidden, rule
- * "deny read", with the path and the entry (1; 0 when nothing is named).
- * apply: the spec's read roots become their complement (Landlock); what it
- * cannot hold goes to degraded. free after the command ran. */
+/* run_denyread.c: `deny read`, as the policy holds it: a command naming a
+ * denied path (an argument, or a word of a script's commands) becomes
+ * forbidden, rule "deny read", with the path and the entry (1; 0 when
+ * nothing is named). The sandbox holds the rest (spec.deny_read). */
 int run_denyread_judge(const cpol_image *im, const cpol_env *env, int argc, char **argv, cpol_result *res);
-int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct cpol_spec *rs, char *degraded, size_t len,
-                       cpol_error *err);
-void run_denyread_free(void);
 
 /* run_proxy.c: `network allow` / `network deny`. apply (after the spec is
  * built): when the image has host rules, start the proxy (refusals go to
@@ -207,7 +203,7 @@ void run_denyread_free(void);
  * sandbox (new network namespace, listener passed to the proxy); finish
  * stops the proxy (also on every error path; harmless when inactive). */
 struct cpol_audit;
-int run_proxy_apply(const cpol_image *im, struct cpol_audit *audit, struct cpol_spec *rs, cpol_error *err);
+int run_proxy_apply(struct cpol_audit *audit, struct cpol_spec *rs, cpol_error *err);
 int run_proxy_env(char ***envp, cpol_error *err);
 int run_proxy_child(void);
 void run_proxy_finish(void);

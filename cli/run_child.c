@@ -48,6 +48,17 @@ static void forward(int sig, siginfo_t *si, void *uc)
 	errno = e;
 }
 
+/* The command runs as pid (group: it leads a process group of its own):
+ * the limits' timer and the denial watch start, signals are forwarded. */
+static void started(pid_t pid, int group)
+{
+	child_pid = pid;
+	child_group = group;
+	run_limits_started(pid);
+	run_denials_started(pid);
+	run_forward_with(forward);
+}
+
 static int wait_for(pid_t pid, int *status)
 {
 	while (waitpid(pid, status, 0) < 0) {
@@ -104,11 +115,7 @@ int run_child(const struct run_child_opts *o, struct run_exit *ex)
 			fprintf(stderr, "codexrun: cannot start the command: %s\n", strerror(errno));
 			return RUN_EXIT_FAIL;
 		}
-		child_pid = pid;
-		child_group = 0;
-		run_limits_started(pid);
-		run_denials_started(pid);
-		run_forward_with(forward);
+		started(pid, 0);
 		sigprocmask(SIG_SETMASK, &a.mask, NULL);
 		int status = 0;
 		if (wait_for(pid, &status) < 0)
@@ -172,11 +179,7 @@ int run_child(const struct run_child_opts *o, struct run_exit *ex)
 		run_pty_close(&pty);
 		return RUN_EXIT_FAIL;
 	}
-	child_pid = pid;
-	child_group = 1;
-	run_limits_started(pid);
-	run_denials_started(pid);
-	run_forward_with(forward);
+	started(pid, 1);
 	run_pty_raw(&pty);
 	sigprocmask(SIG_SETMASK, &a.mask, NULL);
 	if (pty.master >= 0)

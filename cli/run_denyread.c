@@ -1,12 +1,11 @@
-/* cli/run_denyread.c -- codexrun's side of `deny read`: the policy layer
- * (a command that names a denied path is forbidden before it runs, with the
- * path and the entry that denies it) and the kernel's (the read roots of
- * the spec replaced by their complement, sandbox/denyread.c). Patterns
- * ("**" "/.env") match a component of a path named on the command line.
- * The entries come from the spec reader (cpol_spec_denied). */
+/* cli/run_denyread.c -- codexrun's side of `deny read`, the policy layer:
+ * a command that names a denied path is forbidden before it runs, with the
+ * path and the entry that denies it. Patterns ("**" "/.env") match a
+ * component of a path named on the command line. The entries come from the
+ * spec reader (cpol_spec_denied); the sandbox backend holds the same
+ * entries against what the command reads (spec.deny_read, deny_names). */
 #include "cli/run.h"
 #include "common/error.h"
-#include "sandbox/denyread.h"
 #include "vm/path.h"
 
 #include <fnmatch.h>
@@ -87,44 +86,4 @@ int run_denyread_judge(const cpol_image *im, const cpol_env *env, int argc, char
 	res->verdict.line = res->verdict.col = 0;
 	res->verdict.matched = shown;
 	return 1;
-}
-
-static struct cpol_denyread plan;
-
-int run_denyread_apply(const cpol_image *im, const cpol_env *env, struct cpol_spec *rs, char *degraded, size_t len,
-                       cpol_error *err)
-{
-	static struct cpol_spec_deny d[64];
-	const char *paths[64], *pats[64];
-	size_t n = cpol_spec_denied(im, env, d, 64), np = 0, npat = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (d[i].pattern)
-			pats[npat++] = d[i].path;
-		else
-			paths[np++] = d[i].path;
-	}
-	if ((!np && !npat) || rs->spec.trusted)
-		return 0;
-	if (np) {
-		if (cpol_denyread_plan(rs->spec.read_roots, rs->spec.nread, rs->spec.write_roots, rs->spec.nwrite, paths,
-		                       np, 4096, &plan, err) < 0)
-			return -1;
-		rs->spec.read_roots = (const char *const *)plan.reads;
-		rs->spec.nread = plan.nread;
-		rs->spec.list_roots = (const char *const *)plan.lists;
-		rs->spec.nlist = plan.nlist;
-	}
-	/* Patterns inside the write roots: the matches there now are masked
-	 * (outside them, only the policy holds a pattern). */
-	if (cpol_denyread_patterns(rs->spec.write_roots, rs->spec.nwrite, pats, npat, 100000, &plan, err) < 0)
-		return -1;
-	rs->spec.mask = (const char *const *)plan.masks;
-	rs->spec.nmask = plan.nmask;
-	snprintf(degraded, len, "%s", plan.degraded);
-	return 0;
-}
-
-void run_denyread_free(void)
-{
-	cpol_denyread_free(&plan);
 }

@@ -15,8 +15,8 @@
  * outside its namespace (kill(-1) only inside one).
  */
 #include "cli/run.h"
+#include "sandbox/limits.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -126,43 +126,6 @@ pid_t run_spawn_vm(int (*fn)(void *), void *arg)
 #endif
 }
 
-/* Without a namespace: our children (the leftovers were reparented to us,
- * a subreaper), read from /proc. Kills them; returns how many. */
-static int kill_children(void)
-{
-	DIR *d = opendir("/proc");
-	if (!d)
-		return 0;
-	int n = 0;
-	pid_t self = getpid();
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		char path[300], buf[512];
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		ssize_t len = read(fd, buf, sizeof buf - 1);
-		close(fd);
-		if (len <= 0)
-			continue;
-		buf[len] = 0;
-		/* "pid (comm) state ppid ...": comm may hold anything, so from
-		 * the last ')' */
-		char *rp = strrchr(buf, ')');
-		char state;
-		int ppid;
-		if (rp && sscanf(rp + 1, " %c %d", &state, &ppid) == 2 && ppid == self) {
-			kill((pid_t)atoi(e->d_name), SIGKILL);
-			n++;
-		}
-	}
-	closedir(d);
-	return n;
-}
-
 /* End every leftover and reap it; returns how many there were. */
 static int end_leftovers(int pidns)
 {
@@ -177,7 +140,7 @@ static int end_leftovers(int pidns)
 	/* Kill our children, wait for one, look again: a leftover whose parent
 	 * dies becomes our child. */
 	for (;;) {
-		kill_children();
+		cpol_kill_children();
 		w = waitpid(-1, &status, 0);
 		if (w > 0)
 			ended++;

@@ -18,7 +18,6 @@
 #include "cli/run.h"
 #include "audit/audit.h"
 #include "net/proxy.h"
-#include "vm/vm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,31 +89,15 @@ static _Noreturn void proxy_main(int sock, int stop, struct cpol_proxy_conf *con
 	_exit(cpol_proxy_serve(lfd, stop, conf) < 0 ? 1 : 0);
 }
 
-int run_proxy_apply(const cpol_image *im, struct cpol_audit *audit, struct cpol_spec *rs, cpol_error *err)
+int run_proxy_apply(struct cpol_audit *audit, struct cpol_spec *rs, cpol_error *err)
 {
-	if (!im->sb || rs->spec.trusted)
+	if (!rs->nhosts || rs->spec.trusted)
 		return 0;
-	size_t n = 0;
-	for (uint32_t i = 0; i < im->sb->nroots; i++)
-		n += im->roots[i].kind >= CPOL_RK_NET_ALLOW;
-	if (!n)
-		return 0;
-	static struct cpol_proxy_rule rules[CPOL_MAX_ROOTS];
+	static struct cpol_proxy_rule rules[64];
 	static struct cpol_proxy_conf conf;
 	size_t k = 0;
-	for (uint32_t i = 0; i < im->sb->nroots && k < CPOL_MAX_ROOTS; i++) {
-		const struct cpol_img_root *r = &im->roots[i];
-		if (r->kind < CPOL_RK_NET_ALLOW)
-			continue;
-		static char pats[CPOL_MAX_ROOTS][256]; /* image strings are counted, not terminated */
-		uint32_t len;
-		const char *t = cpol_img_string(im, r->path, &len);
-		snprintf(pats[k], sizeof pats[k], "%.*s", (int)len, t);
-		rules[k].pattern = pats[k];
-		rules[k].deny = r->kind == CPOL_RK_NET_DENY;
-		rules[k].readonly = r->kind == CPOL_RK_NET_ALLOW_READ;
-		k++;
-	}
+	for (; k < rs->nhosts && k < sizeof rules / sizeof *rules; k++)
+		rules[k] = (struct cpol_proxy_rule){ rs->hosts[k].pattern, rs->hosts[k].deny, rs->hosts[k].readonly };
 	conf.rules = rules;
 	conf.nrules = k;
 	/* (copied: codexrun rewrites its environment before the command runs) */
@@ -163,8 +146,7 @@ int run_proxy_apply(const cpol_image *im, struct cpol_audit *audit, struct cpol_
 	rs->spec.connect_ports = proxy_port;
 	rs->spec.nconnect = 1;
 	rs->spec.nbind = 0;
-	rs->spec.bpf = NULL;
-	rs->spec.bpf_len = 0;
+	rs->spec.prebuilt = (struct cpol_sandbox_prebuilt){ 0 };
 	return 0;
 }
 

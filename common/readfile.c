@@ -68,3 +68,19 @@ char *cpol_read_file(const char *path, size_t max, size_t *len, cpol_error *err)
 	errno = saved;
 	return buf;
 }
+
+int cpol_read_small(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, cap - 1);
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	buf[n] = '\0';
+	return 0;
+}

@@ -2,10 +2,15 @@
  * and one platform's kernel mechanisms. Declarations only.
  *
  * The spec (struct cpol_sandbox_spec, sandbox/sandbox.h) says what a command
- * may read, write, reach, keep read-only and which UNIX sockets it may use,
- * with every path absolute; sandbox/spec_read.c fills it from an image,
- * and sandbox/spec_grants.c widens it by an approved rule's grants. Neither
- * knows which kernel will hold it.
+ * may read, write, reach, keep read-only, never read (`deny read`) and which
+ * UNIX sockets it may use, with every path absolute; sandbox/spec_read.c
+ * fills it from an image, and sandbox/spec_grants.c widens it by an approved
+ * rule's grants. Neither knows which kernel will hold it, and the spec has
+ * no field of one backend: how to hold each entry (for Linux: the Landlock
+ * complement of the read roots around a denied path, the masks in a mount
+ * namespace) is worked out by the backend in prepare. The one opening is
+ * `prebuilt`, bytes codexpolc made for a backend ahead of time and stored in
+ * the image, opaque to all else, used only on the machine they were made for.
  *
  * A backend is a set of source files of sandbox/ that configure selects
  * with --with-sandbox=NAME (config.h: CPOL_SANDBOX_<NAME> and
@@ -28,16 +33,17 @@
  *
  * A backend must fail closed: what it cannot hold goes into the report's
  * `degraded` text (codexrun prints it, records it, and refuses to run with
- * --require-sandbox), never silently away. Fields of the spec that carry a
- * backend's own hints (the Linux prebuilt seccomp filter: bpf, bpf_len,
- * bpf_arch, bpf_readonly; list_roots, the Landlock form of `deny read`)
- * may be ignored by other backends.
+ * --require-sandbox), never silently away. A backend that finds a
+ * `prebuilt` part not made for it ignores it.
  *
  * The Linux backend (the one that exists): sandbox.c (the order of steps),
- * landlock.c, seccomp.c (libseccomp; also cpol_seccomp_export, which
- * codexpolc uses to store a prebuilt filter in the image), caps.c,
- * protect.c and placeholder.c (read-only binds in a mount namespace),
- * unixsock.c, tmpdir.c, coderun.c, limits.c (cgroups, rlimits).
+ * landlock.c, seccomp.c (libseccomp; also cpol_seccomp_export, declared in
+ * sandbox/linux.h, which codexpolc uses to store a prebuilt filter in the
+ * image), caps.c, protect.c and placeholder.c (read-only binds in a mount
+ * namespace), unixsock.c, tmpdir.c, coderun.c, denyread.c and mask.c
+ * (`deny read`), denials.c, limits.c (cgroups, rlimits); internal.h is
+ * what they share. The platform-neutral files (spec_read.c, spec_grants.c,
+ * envscrub.c) include none of these headers.
  * A macOS backend would turn the spec into a Seatbelt profile (SBPL) applied
  * with sandbox_init in enter; a Windows one into an AppContainer or a
  * restricted token with a job object.

@@ -2,6 +2,7 @@
  * roots (see denyread.h). Runs in the parent, before the Landlock ruleset
  * is built from its result; it reads folders, never changes anything. */
 #include "sandbox/denyread.h"
+#include "sandbox/internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-void cpol_report_add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Is p equal to root or below it (both absolute, normal)? */
 static int within(const char *root, const char *p)
@@ -119,7 +118,7 @@ static char *canonical(const char *path)
 	return out;
 }
 
-int cpol_denyread_plan(const char *const *reads, size_t nread, const char *const *writes, size_t nwrite,
+static int plan_paths(const char *const *reads, size_t nread, const char *const *writes, size_t nwrite,
                        const char *const *deny, size_t ndeny, size_t max, struct cpol_denyread *out,
                        cpol_error *err)
 {
@@ -213,7 +212,7 @@ static int match_walk(const char *root, const char *const *pat, size_t npat, int
 	return rc;
 }
 
-int cpol_denyread_patterns(const char *const *writes, size_t nwrite, const char *const *pat, size_t npat,
+static int plan_names(const char *const *writes, size_t nwrite, const char *const *pat, size_t npat,
                            size_t budget, struct cpol_denyread *out, cpol_error *err)
 {
 	int full = 0;
@@ -232,6 +231,14 @@ int cpol_denyread_patterns(const char *const *writes, size_t nwrite, const char 
 		}
 	}
 	return 0;
+}
+
+int cpol_denyread_spec(const struct cpol_sandbox_spec *spec, struct cpol_denyread *out, cpol_error *err)
+{
+	if (spec->ndeny_read && plan_paths(spec->read_roots, spec->nread, spec->write_roots, spec->nwrite,
+	                                   spec->deny_read, spec->ndeny_read, 4096, out, err) < 0)
+		return -1;
+	return plan_names(spec->write_roots, spec->nwrite, spec->deny_names, spec->ndeny_names, 100000, out, err);
 }
 
 void cpol_denyread_free(struct cpol_denyread *d)

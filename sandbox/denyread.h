@@ -1,5 +1,6 @@
-/* sandbox/denyread.h -- `deny read` paths as Landlock can hold them: the
- * read roots are replaced by their complement, every entry of each folder
+/* sandbox/denyread.h -- the Linux backend's plan of `deny read` (called
+ * by cpol_sandbox_prepare). The paths as Landlock can hold them: the
+ * read roots replaced by their complement, every entry of each folder
  * on the way down to a denied path but the one that leads there. A denied
  * folder is then under no granted root, so what is created in it later is
  * unreadable too; symbolic links on the way are not granted (their targets
@@ -15,6 +16,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "sandbox/sandbox.h"
 
 struct cpol_denyread {
 	char **reads;            /* the new read roots (malloc'd strings) */
@@ -27,18 +29,14 @@ struct cpol_denyread {
 	char degraded[512];
 };
 
-/* reads, writes: the absolute roots of the spec; deny: absolute denied paths
- * (missing ones count: nothing may appear there later). -1 (err) on memory
- * or when the complement would exceed `max` roots. */
-int cpol_denyread_plan(const char *const *reads, size_t nread, const char *const *writes, size_t nwrite,
-                       const char *const *deny, size_t ndeny, size_t max, struct cpol_denyread *out,
-                       cpol_error *err);
-/* Patterns ("**" "/.env": a name matched with fnmatch, FNM_PERIOD): every
- * entry of the write roots that matches goes to out->masks, searched when
- * the run starts, at most `budget` entries in all (past it, `degraded`
- * says so). out must come from cpol_denyread_plan (or be zeroed). */
-int cpol_denyread_patterns(const char *const *writes, size_t nwrite, const char *const *pat, size_t npat,
-                           size_t budget, struct cpol_denyread *out, cpol_error *err);
+/* Plan the spec's `deny read` entries: its absolute paths against its read
+ * and write roots (missing ones count: nothing may appear there later), at
+ * most 4096 read roots in the complement; its names inside its write roots,
+ * the entries that match when the run starts, at most 100000 searched in all
+ * (past that, `degraded` says so; outside the write roots only the policy
+ * holds a name, refusing a command that names a match). out must be zeroed.
+ * -1 (err) on memory or when the complement would need more roots. */
+int cpol_denyread_spec(const struct cpol_sandbox_spec *spec, struct cpol_denyread *out, cpol_error *err);
 void cpol_denyread_free(struct cpol_denyread *d);
 
 #endif

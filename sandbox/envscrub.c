@@ -6,7 +6,7 @@
  * a variable by naming it exactly (keeping LD_LIBRARY_PATH keeps that one,
  * not every LD_*).
  */
-#include "sandbox/internal.h"
+#include "sandbox/sandbox.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -13,6 +13,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "sandbox/denyread.h"
+#include "sandbox/linux.h"
 #include "sandbox/sandbox.h"
 
 /* How the child gets a mount namespace for the protected paths. */
@@ -86,6 +88,10 @@ struct cpol_sandbox {
 	size_t nundo_names;
 	struct timespec run_start;
 	char undone[1024];
+	/* The plan of the spec's `deny read` (denyread.c): the read roots and
+	 * listable folders Landlock is given instead of the spec's, and the
+	 * paths to mask. */
+	struct cpol_denyread deny;
 	/* `deny read` paths inside write roots (mask.c): each is covered in
 	 * the child's mount namespace, a folder by an empty tmpfs. */
 	char **masks;
@@ -103,7 +109,9 @@ int cpol_landlock_abi(void);
 void cpol_landlock_degraded(int abi, const struct cpol_sandbox_spec *spec,
                             char *buf, size_t len);
 /* Create the ruleset and add the rules; returns the ruleset fd or -1. */
-int cpol_landlock_build(const struct cpol_sandbox_spec *spec, int abi,
+/* lists: folders whose entries may be listed but not read (the folders
+ * above a `deny read` path, whose other entries are read roots). */
+int cpol_landlock_build(const struct cpol_sandbox_spec *spec, const char *const *lists, size_t nlist, int abi,
                         struct cpol_sandbox_report *report, cpol_error *err);
 int cpol_landlock_apply(int ruleset_fd, cpol_error *err);
 
@@ -131,9 +139,10 @@ int cpol_unixsock_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox
                        struct cpol_sandbox_report *report, cpol_error *err);
 int cpol_unixsock_enter(const struct cpol_sandbox *sb, cpol_error *err);
 
-/* mask.c: plan runs before cpol_protect_plan (which then knows that a
- * mount namespace is needed); enter runs inside protect_enter. */
-int cpol_mask_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb, cpol_error *err);
+/* mask.c: plan (of sb->deny's masks) runs before cpol_protect_plan (which
+ * then knows that a mount namespace is needed); enter runs inside
+ * protect_enter. */
+int cpol_mask_plan(struct cpol_sandbox *sb, cpol_error *err);
 int cpol_mask_enter(const struct cpol_sandbox *sb, cpol_error *err);
 void cpol_mask_free(struct cpol_sandbox *sb);
 
@@ -162,9 +171,6 @@ void cpol_coderun_free(struct cpol_sandbox *sb);
 int cpol_placeholder_marked(const char *path);
 int cpol_placeholder_acquire(struct cpol_protect_target *t, cpol_error *err);
 void cpol_placeholder_release(struct cpol_protect_target *t);
-
-/* envscrub.c: the scrub table's entries, for the tests. Returns its size. */
-size_t cpol_env_scrub_table(const char **names, int *prefix, size_t max);
 
 /* Test hook (not part of the contract): make the child use mount(2) and
  * remount instead of open_tree()/mount_setattr()/move_mount(), so the tests

@@ -185,7 +185,7 @@ static int add_port(int rfd, uint64_t access, uint16_t port, cpol_error *err)
 	return 0;
 }
 
-int cpol_landlock_build(const struct cpol_sandbox_spec *spec, int abi,
+int cpol_landlock_build(const struct cpol_sandbox_spec *spec, const char *const *lists, size_t nlist, int abi,
                         struct cpol_sandbox_report *report, cpol_error *err)
 {
 	struct cpol_ll_ruleset_attr attr = {
@@ -209,8 +209,8 @@ int cpol_landlock_build(const struct cpol_sandbox_spec *spec, int abi,
 	for (size_t i = 0; i < spec->nwrite; i++)
 		if (add_root(rfd, spec->write_roots[i], fs, "write", report, err) < 0)
 			goto fail;
-	for (size_t i = 0; i < spec->nlist; i++)
-		if (add_root(rfd, spec->list_roots[i], fs & LANDLOCK_ACCESS_FS_READ_DIR, "list", report, err) < 0)
+	for (size_t i = 0; i < nlist; i++)
+		if (add_root(rfd, lists[i], fs & LANDLOCK_ACCESS_FS_READ_DIR, "list", report, err) < 0)
 			goto fail;
 
 	uint64_t net = attr.handled_access_net;

@@ -21,6 +21,8 @@
  * data. Nothing here ever writes outside the groups it made.
  */
 #include "sandbox/limits.h"
+#include "sandbox/internal.h"
+#include "common/readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -37,21 +39,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-void cpol_report_add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = 0;
-	return 0;
-}
 
 static int write_str(const char *dir, const char *file, const char *val)
 {
@@ -72,12 +59,25 @@ static uint64_t keyed(const char *dir, const char *file, const char *key)
 {
 	char path[4200], buf[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if (read_small(path, buf, sizeof buf) < 0)
+	if (cpol_read_small(path, buf, sizeof buf) < 0)
 		return 0;
 	size_t kl = strlen(key);
 	for (char *p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		if (!strncmp(p, key, kl) && p[kl] == ' ')
 			return strtoull(p + kl + 1, NULL, 10);
+	return 0;
+}
+
+/* Is item one of the comma-separated names of list? */
+static int listed(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = list; *p; p += *p == ',') {
+		size_t l = strcspn(p, ",");
+		if (l == n && !strncmp(p, item, n))
+			return 1;
+		p += l;
+	}
 	return 0;
 }
 
@@ -94,21 +94,10 @@ static int find_mount(const char *ctrl, char *out, size_t len)
 		char dev[256], mnt[1024], type[64], opts[1024];
 		if (sscanf(line, "%255s %1023s %63s %1023s", dev, mnt, type, opts) != 4)
 			continue;
-		if (!ctrl) {
-			if (!strcmp(type, "cgroup2")) {
-				snprintf(out, len, "%s", mnt);
-				found = 0;
-			}
-			continue;
+		if (ctrl ? !strcmp(type, "cgroup") && listed(opts, ctrl) : !strcmp(type, "cgroup2")) {
+			snprintf(out, len, "%s", mnt);
+			found = 0;
 		}
-		if (strcmp(type, "cgroup"))
-			continue;
-		for (char *save = NULL, *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
-			if (!strcmp(o, ctrl)) {
-				snprintf(out, len, "%s", mnt);
-				found = 0;
-				break;
-			}
 	}
 	fclose(f);
 	return found;
@@ -130,21 +119,11 @@ static int self_group(const char *ctrl, char *out, size_t len)
 			continue;
 		*c2 = 0;
 		const char *ctrls = c1 + 1, *path = c2 + 1;
-		if (!ctrl) {
-			if (!strcmp(line, "0") && !*ctrls) {
-				snprintf(out, len, "%s", path);
-				found = 0;
-			}
-			continue;
+		/* v2: "0::/path"; v1: "N:ctrl,ctrl:/path" */
+		if (ctrl ? listed(ctrls, ctrl) : !strcmp(line, "0") && !*ctrls) {
+			snprintf(out, len, "%s", path);
+			found = 0;
 		}
-		char tmp[1024];
-		snprintf(tmp, sizeof tmp, "%s", ctrls);
-		for (char *save = NULL, *o = strtok_r(tmp, ",", &save); o; o = strtok_r(NULL, ",", &save))
-			if (!strcmp(o, ctrl)) {
-				snprintf(out, len, "%s", path);
-				found = 0;
-				break;
-			}
 	}
 	fclose(f);
 	return found;
@@ -213,7 +192,7 @@ static void prepare_v2(struct cpol_limits_run *run)
 		return;
 	char path[3200];
 	snprintf(path, sizeof path, "%s/cgroup.controllers", parent);
-	if (read_small(path, buf, sizeof buf) < 0)
+	if (cpol_read_small(path, buf, sizeof buf) < 0)
 		buf[0] = 0;
 	int want_mem = run->lim.memory && has_word(buf, "memory");
 	int want_pids = run->lim.processes && has_word(buf, "pids");
@@ -280,7 +259,7 @@ static uint64_t threads_of(uid_t uid)
 			continue;
 		char path[300], buf[4096];
 		snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
-		if (read_small(path, buf, sizeof buf) < 0)
+		if (cpol_read_small(path, buf, sizeof buf) < 0)
 			continue;
 		char *u = strstr(buf, "\nUid:"), *t = strstr(buf, "\nThreads:");
 		if (u && t && (uid_t)strtoul(u + 5, NULL, 10) == uid)
@@ -437,7 +416,7 @@ static void empty_group(const char *dir)
 	char path[4200], buf[8192];
 	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
 	for (int round = 0; round < 500; round++) {
-		if (read_small(path, buf, sizeof buf) < 0 || !buf[0])
+		if (cpol_read_small(path, buf, sizeof buf) < 0 || !buf[0])
 			return;
 		for (char *p = buf; *p;) {
 			long pid = strtol(p, &p, 10);
@@ -452,8 +431,7 @@ static void empty_group(const char *dir)
 	}
 }
 
-/* Our children (orphans of the command land here: we are a subreaper). */
-static int kill_children(void)
+int cpol_kill_children(void)
 {
 	DIR *d = opendir("/proc");
 	if (!d)
@@ -466,11 +444,13 @@ static int kill_children(void)
 			continue;
 		char path[300], buf[1024];
 		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		if (read_small(path, buf, sizeof buf) < 0)
+		if (cpol_read_small(path, buf, sizeof buf) < 0)
 			continue;
 		char *rp = strrchr(buf, ')');
 		int ppid = 0;
 		char st;
+		/* "pid (comm) state ppid ...": comm may hold anything, so from
+		 * the last ')' */
 		if (rp && sscanf(rp + 1, " %c %d", &st, &ppid) == 2 && ppid == me) {
 			kill((pid_t)atol(e->d_name), SIGKILL);
 			n++;
@@ -522,7 +502,7 @@ void cpol_limits_finish(struct cpol_limits_run *run, int status, int sig, char *
 		; /* orphans of the groups' members */
 	if (run->subreaper && run->kill_fd < 0 && run->ncg == 0) {
 		for (int round = 0; round < 1000; round++) {
-			int n = kill_children();
+			int n = cpol_kill_children();
 			while (waitpid(-1, NULL, WNOHANG) > 0)
 				;
 			if (!n)

@@ -61,6 +61,10 @@ void cpol_limits_started(struct cpol_limits_run *run, pid_t child);
  * hit receives the limits that ended or held the command, comma-separated
  * ("time", "memory", "processes", "cpu", "file-size"; "" when none). */
 void cpol_limits_finish(struct cpol_limits_run *run, int status, int sig, char *hit, size_t hitlen);
+/* Kill our own children, found in /proc (the orphans of a tree land here
+ * when we are its subreaper, as codexrun's init is without a PID
+ * namespace); returns how many. The caller reaps them. */
+int cpol_kill_children(void);
 /* Write "10m", "4G" and the like for a limit's value. */
 void cpol_limits_format(const char *name, uint64_t v, char *buf, size_t len);
 

@@ -1,6 +1,7 @@
 /* sandbox/mask.c -- `deny read` where Landlock cannot hold it: inside a
  * write root (which grants reading everything below it). In the parent,
- * which of the spec's mask paths exist and what they are; in the child,
+ * which of the paths the `deny read` plan (denyread.c) masks exist and
+ * what they are; in the child,
  * after the other mounts of its private namespace, /dev/null bound
  * read-only over each file and an empty read-only tmpfs over each folder,
  * so that no program, by no name (a link, /proc/self/root), reads what was
@@ -20,19 +21,20 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-int cpol_mask_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb, cpol_error *err)
+int cpol_mask_plan(struct cpol_sandbox *sb, cpol_error *err)
 {
-	if (!spec->nmask)
+	const struct cpol_denyread *d = &sb->deny;
+	if (!d->nmask)
 		return 0;
-	sb->masks = calloc(spec->nmask, sizeof *sb->masks);
-	sb->mask_dir = calloc(spec->nmask, 1);
+	sb->masks = calloc(d->nmask, sizeof *sb->masks);
+	sb->mask_dir = calloc(d->nmask, 1);
 	if (!sb->masks || !sb->mask_dir)
 		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
-	for (size_t i = 0; i < spec->nmask; i++) {
+	for (size_t i = 0; i < d->nmask; i++) {
 		struct stat st;
-		if (lstat(spec->mask[i], &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+		if (lstat(d->masks[i], &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
 			continue; /* gone, or a link: its target is masked on its own if it matches */
-		if (!(sb->masks[sb->nmask] = strdup(spec->mask[i])))
+		if (!(sb->masks[sb->nmask] = strdup(d->masks[i])))
 			return cpol_fail(err, ENOMEM, "sandbox: out of memory");
 		sb->mask_dir[sb->nmask++] = S_ISDIR(st.st_mode);
 	}

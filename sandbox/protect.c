@@ -33,6 +33,7 @@
  * descriptors the caller leaks into the child.
  */
 #include "sandbox/internal.h"
+#include "common/readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -130,32 +131,28 @@ static unsigned long mount_flags_of(const char *path, int is_link)
 	}
 	if (statvfs(path, &vfs) < 0)
 		return 0;
+	static const struct { unsigned long st, ms; } kept[] = {
+		{ ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC },
+		{ ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	};
 	unsigned long f = 0;
-	if (vfs.f_flag & ST_NOSUID)
-		f |= MS_NOSUID;
-	if (vfs.f_flag & ST_NODEV)
-		f |= MS_NODEV;
-	if (vfs.f_flag & ST_NOEXEC)
-		f |= MS_NOEXEC;
-	if (vfs.f_flag & ST_NOATIME)
-		f |= MS_NOATIME;
-	if (vfs.f_flag & ST_NODIRATIME)
-		f |= MS_NODIRATIME;
-	if (vfs.f_flag & ST_RELATIME)
-		f |= MS_RELATIME;
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+		if (vfs.f_flag & kept[i].st)
+			f |= kept[i].ms;
 	return f;
 }
 
-/* A new target slot for path (NULL when it is already there). */
-static struct cpol_protect_target *new_target(struct plan *p, const char *path, int *dup)
+/* A new target slot for path; NULL with *skip set when there is nothing
+ * to protect (path is outside the write roots, or already a target), NULL
+ * with err filled when out of memory. */
+static struct cpol_protect_target *new_target(struct plan *p, const char *path, int *skip)
 {
 	struct cpol_sandbox *sb = p->sb;
-	*dup = 0;
-	for (size_t i = 0; i < sb->ntargets; i++)
-		if (strcmp(sb->targets[i].path, path) == 0) {
-			*dup = 1;
-			return NULL;
-		}
+	*skip = !under_write_root(p, path);
+	for (size_t i = 0; i < sb->ntargets && !*skip; i++)
+		*skip = strcmp(sb->targets[i].path, path) == 0;
+	if (*skip)
+		return NULL;
 	if (sb->ntargets == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 8;
 		struct cpol_protect_target *t = realloc(sb->targets, cap * sizeof *t);
@@ -180,12 +177,10 @@ static struct cpol_protect_target *new_target(struct plan *p, const char *path, 
 
 static int add_existing(struct plan *p, const char *path, const struct stat *st)
 {
-	if (!under_write_root(p, path))
-		return 0;
-	int dup;
-	struct cpol_protect_target *t = new_target(p, path, &dup);
+	int skip;
+	struct cpol_protect_target *t = new_target(p, path, &skip);
 	if (!t)
-		return dup ? 0 : -1;
+		return skip ? 0 : -1;
 	t->dev = st->st_dev;
 	t->ino = st->st_ino;
 	t->type = st->st_mode & S_IFMT;
@@ -198,12 +193,10 @@ static int add_existing(struct plan *p, const char *path, const struct stat *st)
  * (the caller resolves it again). */
 static int add_missing(struct plan *p, const char *path)
 {
-	if (!under_write_root(p, path))
-		return 0;
-	int dup;
-	struct cpol_protect_target *t = new_target(p, path, &dup);
+	int skip;
+	struct cpol_protect_target *t = new_target(p, path, &skip);
 	if (!t)
-		return dup ? 0 : -1;
+		return skip ? 0 : -1;
 	int r = cpol_placeholder_acquire(t, p->err);
 	if (r != 0) { /* drop the slot again */
 		free(t->path);
@@ -225,14 +218,8 @@ static int add_missing(struct plan *p, const char *path)
 /* Read the first line of a small file into buf. */
 static int read_line(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
+	if (cpol_read_small(path, buf, len) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* sandbox/sandbox.c -- prepare / enter / free: what is enforced and in which
  * order. prepare (parent) asks the kernel what it offers, fills the report,
- * builds the Landlock ruleset and the seccomp program, plans the protected
+ * plans `deny read` (denyread.c), builds the Landlock ruleset and the seccomp program, plans the protected
  * paths; enter (child, after fork) applies them in this order: mount
  * namespace and read-only binds (needs CAP_SYS_ADMIN), capability drop,
  * no_new_privs, Landlock, seccomp last (it refuses mount, so it must come
@@ -41,15 +41,17 @@ static int validate(const struct cpol_sandbox_spec *spec, cpol_error *err)
 		return cpol_fail(err, EINVAL, "sandbox: unknown network mode %d", (int)spec->net);
 	if ((spec->nread && !spec->read_roots) || (spec->nwrite && !spec->write_roots) ||
 	    (spec->nprotect && !spec->protect) || (spec->nconnect && !spec->connect_ports) ||
-	    (spec->nbind && !spec->bind_ports) || (spec->nunix && !spec->unix_allow))
+	    (spec->nbind && !spec->bind_ports) || (spec->nunix && !spec->unix_allow) ||
+	    (spec->ndeny_read && !spec->deny_read) || (spec->ndeny_names && !spec->deny_names))
 		return cpol_fail(err, EINVAL, "sandbox: a list with a count but no entries");
-	if (spec->bpf || spec->bpf_len)
-		return cpol_seccomp_check(spec->bpf, spec->bpf_len, err);
+	if (spec->prebuilt.data || spec->prebuilt.len)
+		return cpol_seccomp_check(spec->prebuilt.data, spec->prebuilt.len, err);
 	return 0;
 }
 
-/* The seccomp program: the prebuilt one when it is for this architecture,
- * else one built now. */
+/* The seccomp program: the prebuilt one (the image's, from
+ * cpol_seccomp_export) when it is for this architecture and this kind of
+ * write roots, else one built now. */
 static int prepare_seccomp(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
                            struct cpol_sandbox_report *report, cpol_error *err)
 {
@@ -57,22 +59,23 @@ static int prepare_seccomp(const struct cpol_sandbox_spec *spec, struct cpol_san
 	size_t len = 0;
 	unsigned flags = (sb->readonly_fs ? CPOL_SECCOMP_READONLY : 0) |
 	                 (spec->nbind ? CPOL_SECCOMP_INBOUND : 0);
-	if (spec->bpf && spec->bpf_arch == cpol_seccomp_native_arch() &&
-	    !!spec->bpf_readonly == !!sb->readonly_fs) {
-		prog = malloc(spec->bpf_len);
+	const struct cpol_sandbox_prebuilt *pb = &spec->prebuilt;
+	if (pb->data && pb->target == cpol_seccomp_native_arch() &&
+	    !(pb->flags & CPOL_PREBUILT_READONLY) == !sb->readonly_fs) {
+		prog = malloc(pb->len);
 		if (!prog)
 			return cpol_fail(err, ENOMEM, "sandbox: out of memory");
-		memcpy(prog, spec->bpf, spec->bpf_len);
-		len = spec->bpf_len;
+		memcpy(prog, pb->data, pb->len);
+		len = pb->len;
 	} else {
-		if (spec->bpf && spec->bpf_arch == cpol_seccomp_native_arch())
+		if (pb->data && pb->target == cpol_seccomp_native_arch())
 			cpol_report_add(report->notes, sizeof report->notes,
 			                "prebuilt seccomp filter %s metadata changes: built one",
 			                sb->readonly_fs ? "allows" : "refuses");
-		else if (spec->bpf)
+		else if (pb->data)
 			cpol_report_add(report->notes, sizeof report->notes,
 			                "prebuilt seccomp filter is for arch 0x%x, not 0x%x: "
-			                "built one", (unsigned)spec->bpf_arch,
+			                "built one", (unsigned)pb->target,
 			                (unsigned)cpol_seccomp_native_arch());
 		uint32_t arch;
 		if (cpol_seccomp_export(spec->net, flags, &prog, &len, &arch, err) < 0)
@@ -118,6 +121,18 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 		return sb;
 	}
 
+	/* deny read: Landlock is given the rest of the read roots, plus the
+	 * folders on the way (listable only); the rest of the backend sees
+	 * the same roots. */
+	struct cpol_sandbox_spec held = *spec;
+	if (cpol_denyread_spec(spec, &sb->deny, err) < 0)
+		goto fail;
+	if (sb->deny.reads) {
+		held.read_roots = (const char *const *)sb->deny.reads;
+		held.nread = sb->deny.nread;
+	}
+	spec = &held;
+
 	int abi = report->landlock_abi;
 	int have_seccomp = cpol_seccomp_available();
 	cpol_landlock_degraded(abi, spec, report->degraded, sizeof report->degraded);
@@ -147,7 +162,8 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 	if (cpol_tmpdir_plan(spec, sb, report, err) < 0)
 		goto fail;
 	if (abi >= 1) {
-		sb->ruleset_fd = cpol_landlock_build(spec, abi, report, err);
+		sb->ruleset_fd = cpol_landlock_build(spec, (const char *const *)sb->deny.lists, sb->deny.nlist, abi,
+		                                     report, err);
 		if (sb->ruleset_fd < 0)
 			goto fail;
 		if (sb->tmpdir && cpol_landlock_add_write(sb->ruleset_fd, sb->tmpdir, abi, report, err) < 0)
@@ -161,7 +177,7 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 	report->caps_dropped = 1;
 
 	if (cpol_unixsock_plan(spec, sb, report, err) < 0 || cpol_coderun_plan(spec, sb, err) < 0 ||
-	    cpol_mask_plan(spec, sb, err) < 0)
+	    cpol_mask_plan(sb, err) < 0)
 		goto fail;
 	report->sockets_hidden = sb->nhidden;
 	/* Last: it may make placeholder directories, which free() removes. */
@@ -171,6 +187,8 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 	cpol_tmpdir_finish(sb);
 	cpol_coderun_start(sb);
 	sb->drop_bounding = sb->mount_mode == CPOL_MNT_USERNS || cpol_caps_effective(CAP_SETPCAP);
+	if (sb->deny.degraded[0])
+		cpol_report_add(report->degraded, sizeof report->degraded, "%s", sb->deny.degraded);
 
 	if (spec->require && report->degraded[0]) {
 		cpol_fail(err, ENOTSUP, "sandbox required but not fully enforceable: %s",
@@ -225,6 +243,7 @@ void cpol_sandbox_free(struct cpol_sandbox *sb)
 	free(sb->tmpdir_env);
 	cpol_coderun_free(sb);
 	cpol_mask_free(sb);
+	cpol_denyread_free(&sb->deny);
 	for (size_t i = 0; i < sb->nhidden; i++)
 		free(sb->hidden[i]);
 	free(sb->hidden);

@@ -33,6 +33,26 @@
 #include "common/error.h"
 #include "common/sandbox_kinds.h"
 
+/* What codexpolc made ahead of time for the backend and stored in the
+ * image (data NULL: nothing), opaque to all else; the Linux backend keeps
+ * its seccomp filter here (sandbox/linux.h). It is used only on the
+ * machine `target` names (Linux: an AUDIT_ARCH_* value) and only when it
+ * was made as `flags` says, else the backend builds its own; whoever
+ * changes a spec's `net` drops it. */
+struct cpol_sandbox_prebuilt {
+	const void *data; size_t len;
+	uint32_t target;
+	unsigned flags;          /* CPOL_PREBUILT_* */
+};
+/* Flags of a prebuilt part: how it was made. */
+enum {
+	/* For a sandbox whose write roots hold no folder: changes of file
+	 * metadata (chmod, chown, utimes, xattrs) are refused outright. (A
+	 * prebuilt part allows binding ports exactly when the spec it was made
+	 * with has bind ports: codexpolc makes it so.) */
+	CPOL_PREBUILT_READONLY = 1u << 0,
+};
+
 /* What the policy grants, with every root already expanded to an absolute
  * path ($WORKSPACE, $TMPDIR, $HOME resolved by the caller). */
 struct cpol_sandbox_spec {
@@ -53,25 +73,19 @@ struct cpol_sandbox_spec {
 	int trusted;                     /* grants everything: no Landlock, no seccomp, caps kept,
 	                                  * nothing protected; no_new_privs still set */
 	int require;                     /* fail (not degrade) when something cannot be enforced */
-	/* Prebuilt seccomp filter (struct sock_filter[], from cpol_seccomp_export)
-	 * or NULL. Used as is when bpf_arch is the running architecture, else
-	 * prepare builds one for `net`. Checked: a non-zero multiple of 8 bytes,
-	 * at most 4096 instructions, jumps in range, a return at the end. */
-	const void *bpf; size_t bpf_len;
-	uint32_t bpf_arch;               /* AUDIT_ARCH_* the prebuilt filter was made for */
-	int bpf_readonly;                /* it was built with CPOL_SECCOMP_READONLY */
-	/* (a prebuilt filter has CPOL_SECCOMP_INBOUND exactly when nbind > 0:
-	 * codexpolc builds it so) */
+	struct cpol_sandbox_prebuilt prebuilt;
 	/* Pathname UNIX sockets outside the write roots that stay reachable
 	 * (absolute paths); every other bound one is hidden (unixsock.c). */
 	const char *const *unix_allow;   size_t nunix;
-	/* Folders whose entries may be listed but not read (the folders above a
-	 * `deny read` path, whose other entries are read roots). */
-	const char *const *list_roots;   size_t nlist;
-	/* Absolute paths inside write roots that must not be read (`deny
-	 * read` entries and pattern matches found when the run starts): each
-	 * existing one is covered in the child's mount namespace (mask.c). */
-	const char *const *mask;         size_t nmask;
+	/* What is never readable (`deny read`), even inside a read or write
+	 * root: absolute paths (a folder with all below it, existing or not),
+	 * and names ("*.pem", ".env") matched with fnmatch(3) (FNM_PERIOD)
+	 * against each component of a path. The backend holds what it can and
+	 * says in the report's `degraded` text what it cannot; a name is held
+	 * where the command may write (what matches when the run starts), and
+	 * elsewhere only by codexrun, which refuses a command naming a match. */
+	const char *const *deny_read;    size_t ndeny_read;
+	const char *const *deny_names;   size_t ndeny_names;
 };
 
 /* What the kernel offers and what will be enforced; filled by prepare.
@@ -122,28 +136,6 @@ char **cpol_sandbox_env(const struct cpol_sandbox *sb, char **envp);
  * nothing was. Parent only. */
 const char *cpol_sandbox_undo(struct cpol_sandbox *sb);
 
-/* Flags of cpol_seccomp_export. */
-enum {
-	CPOL_SECCOMP_TRUSTED = 1u << 0,  /* no filter at all */
-	/* Also refuse every change of file metadata (chmod, chown, utimes,
-	 * xattrs): for sandboxes whose write roots hold no folder, where nothing
-	 * needs them, so that root is held without a mount namespace (Landlock
-	 * does not cover these calls; see protect.c's read-only view). */
-	CPOL_SECCOMP_READONLY = 1u << 1,
-	/* The policy grants bind ports: bind() and listen() stay allowed in the
-	 * connect and outbound modes (Landlock limits TCP bind to those ports;
-	 * UDP bind and listen() on an unbound socket are then not limited).
-	 * Without it those modes refuse both calls for every socket family. */
-	CPOL_SECCOMP_INBOUND = 1u << 2,
-};
-
-/* Build the seccomp filter for a network mode as classic BPF for the running
- * architecture (used by codexpolc to store it in the image). *out is
- * malloc'd; *arch receives the AUDIT_ARCH_* value. CPOL_SECCOMP_TRUSTED has
- * no filter: returns 0 with *out NULL and *len 0. */
-int cpol_seccomp_export(enum cpol_net_mode net, unsigned flags, void **out, size_t *len,
-                        uint32_t *arch, cpol_error *err);
-
 /* Environment scrub: a new NULL-terminated array of envp's strings (not
  * copies: they must outlive it) without the variables that
  * make an allowed tool run other code (LD_PRELOAD, BASH_ENV, GIT_CONFIG_*, ...;
@@ -156,5 +148,8 @@ void cpol_env_free(char **envp);
 /* Set entry ("NAME=value", not copied: it must outlive envp) in an array
  * from cpol_env_scrub, replacing NAME or appending it (*envp may move). */
 int cpol_env_pin(char ***envp, const char *entry, cpol_error *err);
+/* The scrub table's entries (for the tests): names and whether each is a
+ * prefix, at most max; returns the table's size. */
+size_t cpol_env_scrub_table(const char **names, int *prefix, size_t max);
 
 #endif

@@ -13,14 +13,36 @@
 #include "sandbox/limits.h"
 #include "sandbox/sandbox.h"
 
+/* One `deny read` entry, expanded; a pattern ("**" "/.env") is kept as
+ * written and matches a component of a path. */
+struct cpol_spec_deny {
+	char path[4096];          /* the absolute path, or the pattern */
+	const char *written;      /* "/.ssh" as in the image, for messages */
+	const char *prefix;       /* what the root variable stood for: "~", "**" "/", ... */
+	int pattern;
+};
+/* One host rule of the egress proxy (`network allow`, `network allow read`,
+ * `network deny`): the backend never sees these; codexrun's proxy holds them. */
+struct cpol_spec_host {
+	const char *pattern;      /* "github.com:443", "*.npmjs.org" */
+	int deny;                 /* `network deny` */
+	int readonly;             /* `network allow read`: plain HTTP GET/HEAD/OPTIONS only */
+};
+
 struct cpol_spec {
 	struct cpol_sandbox_spec spec;
+	/* The host rules, in the policy's order (none: no proxy). */
+	const struct cpol_spec_host *hosts; size_t nhosts;
 	/* The variables the environment scrub keeps (`env keep`; strings of
 	 * the image). */
 	const char **env_keep;    size_t nenv_keep;
 	char *strs;               /* storage of the expanded paths */
 	const char **paths;
 	uint16_t *ports;
+	struct cpol_spec_deny *deny; /* storage of spec.deny_read and spec.deny_names */
+	const char **denied;
+	struct cpol_spec_host *host_rules; /* storage of hosts */
+	char *host_strs;
 };
 
 /* Read the sandbox of im, roots expanded against env ($WORKSPACE, $TMPDIR,
@@ -38,14 +60,6 @@ int cpol_spec_writable_real(const struct cpol_spec *rs, const char *path);
  * no_new_privs, accepted only with --trusted)? */
 int cpol_spec_trusted(const cpol_image *im);
 
-/* One `deny read` entry, expanded; a pattern ("**" "/.env") is kept as
- * written and matches a component of a path. */
-struct cpol_spec_deny {
-	char path[4096];          /* the absolute path, or the pattern */
-	const char *written;      /* "/.ssh" as in the image, for messages */
-	const char *prefix;       /* what the root variable stood for: "~", "**" "/", ... */
-	int pattern;
-};
 /* The image's `deny read` entries into out (at most max; entries too long
  * to expand are left out); how many. */
 size_t cpol_spec_denied(const cpol_image *im, const cpol_env *env, struct cpol_spec_deny *out, size_t max);

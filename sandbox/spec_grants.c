@@ -106,12 +106,10 @@ int cpol_spec_grant(const cpol_image *im, int rule, const cpol_env *env, struct 
 		s->connect_ports = g->ports;
 		s->nconnect = c;
 		if (s->net == CPOL_NET_NONE) {
-			/* the stored filter refuses every socket but AF_UNIX: the
-			 * sandbox builds the one of the connect mode instead */
+			/* what was prebuilt holds the mode without network: the
+			 * backend builds the one of the connect mode instead */
 			s->net = CPOL_NET_CONNECT;
-			s->bpf = NULL;
-			s->bpf_len = 0;
-			s->bpf_arch = 0;
+			s->prebuilt = (struct cpol_sandbox_prebuilt){ 0 };
 		}
 	}
 	return 0;

@@ -1,8 +1,9 @@
 /* sandbox/spec_read.c -- the one reader of an image's SANDBOX section: from
  * an image and the environment to the platform-neutral spec a backend
  * applies. Roots are expanded exactly as the VM expands them (same
- * function), port ranges unrolled into port lists, the prebuilt seccomp
- * filter passed on as the Linux backend's hint. Nothing else outside vm/
+ * function), port ranges unrolled into port lists, the prebuilt part
+ * (the Linux backend's seccomp filter) passed on unread, `deny read` entries
+ * split into paths and names, the proxy's host rules copied out. Nothing else outside vm/
  * reads the section; this file never talks to the kernel beyond stat(2). */
 #include "sandbox/spec.h"
 #include "common/error.h"
@@ -88,25 +89,72 @@ int cpol_spec_read(const cpol_image *im, const cpol_env *env, int require, struc
 		for (uint32_t p = im->bind[i].lo; p <= im->bind[i].hi; p++)
 			rs->ports[nc + nb++] = (uint16_t)p;
 	struct cpol_sandbox_spec *s = &rs->spec;
-	s->read_roots = reads;
-	s->nread = nr;
-	s->write_roots = writes;
-	s->nwrite = nw;
-	s->protect = prot;
-	s->nprotect = np;
-	s->unix_allow = unixes;
-	s->nunix = nu;
-	s->net = (enum cpol_net_mode)sb->net;
-	s->connect_ports = rs->ports;
-	s->nconnect = nc;
-	s->bind_ports = rs->ports + nc;
-	s->nbind = nb;
-	s->trusted = (im->meta->flags & CPOL_IMGF_TRUSTED) != 0;
-	s->require = require;
-	s->bpf = im->bpf;
-	s->bpf_len = sb->bpf_len;
-	s->bpf_arch = sb->bpf_arch;
-	s->bpf_readonly = (im->meta->flags & CPOL_IMGF_RO_FILTER) != 0;
+	*s = (struct cpol_sandbox_spec){
+		.read_roots = reads, .nread = nr, .write_roots = writes, .nwrite = nw,
+		.protect = prot, .nprotect = np, .unix_allow = unixes, .nunix = nu,
+		.net = (enum cpol_net_mode)sb->net,
+		.connect_ports = rs->ports, .nconnect = nc, .bind_ports = rs->ports + nc, .nbind = nb,
+		.trusted = (im->meta->flags & CPOL_IMGF_TRUSTED) != 0, .require = require,
+		.prebuilt = { im->bpf, sb->bpf_len, sb->bpf_arch,
+		              im->meta->flags & CPOL_IMGF_RO_FILTER ? CPOL_PREBUILT_READONLY : 0 },
+	};
+	/* deny read: absolute paths, then names matched anywhere */
+	size_t ndeny = 0;
+	for (uint32_t i = 0; i < sb->nroots; i++)
+		ndeny += im->roots[i].kind == CPOL_RK_DENY_READ;
+	if (ndeny) {
+		rs->deny = calloc(ndeny, sizeof *rs->deny);
+		rs->denied = calloc(ndeny, sizeof *rs->denied);
+		if (!rs->deny || !rs->denied) {
+			cpol_spec_free(rs);
+			return cpol_fail(err, ENOMEM, "out of memory");
+		}
+		size_t nd = cpol_spec_denied(im, env, rs->deny, ndeny), k = 0;
+		for (int pattern = 0; pattern < 2; pattern++) {
+			const char **first = rs->denied + k;
+			for (size_t i = 0; i < nd; i++)
+				if (rs->deny[i].pattern == pattern)
+					rs->denied[k++] = rs->deny[i].path;
+			if (pattern) {
+				s->deny_names = first;
+				s->ndeny_names = (size_t)(rs->denied + k - first);
+			} else {
+				s->deny_read = first;
+				s->ndeny_read = k;
+			}
+		}
+	}
+	/* host rules of the proxy: their patterns, terminated */
+	size_t nhost = 0, hostlen = 0;
+	for (uint32_t i = 0; i < sb->nroots; i++)
+		if (im->roots[i].kind >= CPOL_RK_NET_ALLOW) {
+			uint32_t len;
+			(void)cpol_img_string(im, im->roots[i].path, &len);
+			nhost++;
+			hostlen += (size_t)len + 1;
+		}
+	if (nhost) {
+		rs->host_rules = calloc(nhost, sizeof *rs->host_rules);
+		rs->host_strs = malloc(hostlen);
+		if (!rs->host_rules || !rs->host_strs) {
+			cpol_spec_free(rs);
+			return cpol_fail(err, ENOMEM, "out of memory");
+		}
+		char *out = rs->host_strs;
+		for (uint32_t i = 0; i < sb->nroots; i++) {
+			const struct cpol_img_root *r = &im->roots[i];
+			if (r->kind < CPOL_RK_NET_ALLOW)
+				continue;
+			uint32_t len;
+			const char *t = cpol_img_string(im, r->path, &len);
+			memcpy(out, t, len);
+			out[len] = 0;
+			rs->host_rules[rs->nhosts++] = (struct cpol_spec_host){ out, r->kind == CPOL_RK_NET_DENY,
+			                                                        r->kind == CPOL_RK_NET_ALLOW_READ };
+			out += len + 1;
+		}
+		rs->hosts = rs->host_rules;
+	}
 	if (sb->nenv) {
 		rs->env_keep = calloc(sb->nenv, sizeof *rs->env_keep);
 		for (uint32_t i = 0; rs->env_keep && i < sb->nenv; i++)
@@ -165,6 +213,10 @@ void cpol_spec_free(struct cpol_spec *rs)
 	free(rs->paths);
 	free(rs->ports);
 	free(rs->env_keep);
+	free(rs->deny);
+	free(rs->denied);
+	free(rs->host_rules);
+	free(rs->host_strs);
 	memset(rs, 0, sizeof *rs);
 }
 

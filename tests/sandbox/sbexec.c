@@ -154,8 +154,8 @@ int main(int argc, char **argv)
 	spec.connect_ports = connect_ports;
 	spec.bind_ports = bind_ports;
 	if (bpf_file) {
-		spec.bpf = slurp(bpf_file, &spec.bpf_len);
-		spec.bpf_arch = bpf_arch;
+		spec.prebuilt.data = slurp(bpf_file, &spec.prebuilt.len);
+		spec.prebuilt.target = bpf_arch;
 	}
 
 	if (uid >= 0) { /* become an ordinary user before sandboxing */
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 	struct cpol_sandbox_report rep;
 	cpol_error err = { 0 };
 	struct cpol_sandbox *sb = cpol_sandbox_prepare(&spec, &rep, &err);
-	free((void *)spec.bpf);
+	free((void *)spec.prebuilt.data);
 	if (report_it)
 		fprintf(stderr, "sbexec: abi=%d fs=%d net=%d scope=%d seccomp=%d protect=%d "
 		        "caps=%d sockets_hidden=%zu tmpdir=%s\nsbexec: degraded=%s\nsbexec: notes=%s\nsbexec: removed=%s\n",

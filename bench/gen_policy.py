@@ -28,6 +28,8 @@ import argparse
 import random
 import sys
 
+from gen_corpus import write_lines
+
 WORDS = ["parser", "lexer", "config", "main", "utils", "handler", "server", "client", "router",
          "model", "schema", "cache", "store", "queue", "worker", "auth", "session", "token",
          "render", "widget", "layout", "index", "errors", "logging", "metrics", "db", "migrate",
@@ -176,12 +178,7 @@ def main():
             rules += 1
     out.append('test { allow "ls -la"; prompt "unknown-tool --x"; forbid "rm -rf /"; }')
     out.append(f"# {rules} rules, {len(pats)} patterns")
-    text = "\n".join(out) + "\n"
-    if a.output == "-":
-        sys.stdout.write(text)
-    else:
-        with open(a.output, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+    write_lines(out, a.output)
 
 
 if __name__ == "__main__":

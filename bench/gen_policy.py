@@ -26,7 +26,6 @@ actually match.
 """
 import argparse
 import random
-import sys
 
 from gen_corpus import write_lines
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -148,25 +149,20 @@ enum cpol_audit_kind cpol_audit_kind(const struct cpol_audit *a)
 }
 
 /* The free-text fields of a record, sanitised one by one. */
-#define NTEXT 13
+static const size_t text_fields[] = {
+	offsetof(struct cpol_audit_record, cwd),         offsetof(struct cpol_audit_record, rule),
+	offsetof(struct cpol_audit_record, reason),      offsetof(struct cpol_audit_record, source),
+	offsetof(struct cpol_audit_record, profile),     offsetof(struct cpol_audit_record, policy),
+	offsetof(struct cpol_audit_record, approval),    offsetof(struct cpol_audit_record, degraded),
+	offsetof(struct cpol_audit_record, env_removed), offsetof(struct cpol_audit_record, agent),
+	offsetof(struct cpol_audit_record, tool_use_id), offsetof(struct cpol_audit_record, undone),
+	offsetof(struct cpol_audit_record, grants),
+};
+#define NTEXT ((int)(sizeof text_fields / sizeof text_fields[0]))
 
 static const char **text_field(struct cpol_audit_record *r, int i)
 {
-	switch (i) {
-	case 0: return &r->cwd;
-	case 1: return &r->rule;
-	case 2: return &r->reason;
-	case 3: return &r->source;
-	case 4: return &r->profile;
-	case 5: return &r->policy;
-	case 6: return &r->approval;
-	case 7: return &r->degraded;
-	case 8: return &r->env_removed;
-	case 9: return &r->agent;
-	case 10: return &r->tool_use_id;
-	case 11: return &r->undone;
-	default: return &r->grants;
-	}
+	return (const char **)(void *)((char *)r + text_fields[i]);
 }
 
 static int severity(const struct cpol_audit_record *r)

@@ -319,6 +319,25 @@ static int build(struct cpol_jbuf *b, const struct cpol_audit_meta *m,
 	return b->full ? -1 : 0;
 }
 
+/* The largest value in [lo, hi] with which the record fits: the number of
+ * arguments kept (keep < 0, every string at its minimum share) or the share
+ * of each string (keep >= 0 arguments kept). lo itself is taken to fit. */
+static size_t largest_fit(struct cpol_jbuf *b, const struct cpol_audit_meta *m,
+                          const struct cpol_audit_record *r, int argc, int keep, size_t lo, size_t hi,
+                          int *trunc)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+		int fits = keep < 0 ? build(b, m, r, argc, (int)mid, CPOL_AUDIT_MIN_SHARE, 0, trunc) == 0
+		                    : build(b, m, r, argc, keep, mid, 0, trunc) == 0;
+		if (fits)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
 size_t cpol_audit_format(char *buf, size_t cap, const struct cpol_audit_meta *m,
                          const struct cpol_audit_record *r, int *truncated)
 {
@@ -334,26 +353,10 @@ size_t cpol_audit_format(char *buf, size_t cap, const struct cpol_audit_meta *m,
 	 * gets its minimum share, then give the strings the largest equal
 	 * share that fits (shorter strings keep their whole length). */
 	int keep = argc;
-	if (build(&b, m, r, argc, argc, CPOL_AUDIT_MIN_SHARE, 0, &t) != 0) {
-		int lo = 0, hi = argc - 1;
-		while (lo < hi) {
-			int mid = lo + (hi - lo + 1) / 2;
-			if (build(&b, m, r, argc, mid, CPOL_AUDIT_MIN_SHARE, 0, &t) == 0)
-				lo = mid;
-			else
-				hi = mid - 1;
-		}
-		keep = lo;
-	}
-	size_t lo = CPOL_AUDIT_MIN_SHARE, hi = cap;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo + 1) / 2;
-		if (build(&b, m, r, argc, keep, mid, 0, &t) == 0)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	if (build(&b, m, r, argc, keep, lo, 0, &t) == 0)
+	if (build(&b, m, r, argc, argc, CPOL_AUDIT_MIN_SHARE, 0, &t) != 0)
+		keep = argc > 0 ? (int)largest_fit(&b, m, r, argc, -1, 0, (size_t)argc - 1, &t) : 0;
+	size_t share = largest_fit(&b, m, r, argc, keep, CPOL_AUDIT_MIN_SHARE, cap, &t);
+	if (build(&b, m, r, argc, keep, share, 0, &t) == 0)
 		goto done;
 
 	/* Cannot happen with cap >= CPOL_AUDIT_LINE_MIN; stay valid anyway. */

@@ -10,6 +10,7 @@
 #include "audit/internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,12 +46,33 @@ static void field(FILE *o, const struct cpol_jstr *j)
 		fputc('-', o);
 }
 
-static void extra_s(FILE *o, const char *k, const struct cpol_jstr *j)
+/* The optional string fields shown as name=value, in runs of the order
+ * they are printed in. */
+struct vfield {
+	const char *name;
+	size_t off;
+};
+#define VF(f) { #f, offsetof(struct cpol_audit_view, f) }
+static const struct vfield extras1[] = { VF(profile), VF(policy), VF(reason), VF(approval) };
+static const struct vfield extras2[] = { VF(degraded), VF(env_removed), VF(undone), VF(agent), VF(tool_use_id) };
+static const struct vfield extras3[] = { VF(limits), VF(limit) };
+#undef VF
+
+static void extras(FILE *o, const struct cpol_audit_view *v, const struct vfield *f, size_t n)
 {
-	if (!j->s)
-		return;
-	fprintf(o, " %s=", k);
-	cpol_show_word(o, j->s, j->n);
+	for (size_t i = 0; i < n; i++) {
+		const struct cpol_jstr *j = (const struct cpol_jstr *)(const void *)((const char *)v + f[i].off);
+		if (!j->s)
+			continue;
+		fprintf(o, " %s=", f[i].name);
+		cpol_show_word(o, j->s, j->n);
+	}
+}
+
+static void extra_i(FILE *o, const char *k, int has, int64_t x)
+{
+	if (has)
+		fprintf(o, " %s=%lld", k, (long long)x);
 }
 
 static void pretty(FILE *o, const struct cpol_audit_view *v)
@@ -73,25 +95,13 @@ static void pretty(FILE *o, const struct cpol_audit_view *v)
 		fputc(' ', o);
 		cpol_show_word(o, v->argv[i].s, v->argv[i].n);
 	}
-	extra_s(o, "profile", &v->profile);
-	extra_s(o, "policy", &v->policy);
-	extra_s(o, "reason", &v->reason);
-	extra_s(o, "approval", &v->approval);
-	if (v->has_landlock_abi)
-		fprintf(o, " landlock_abi=%lld", (long long)v->landlock_abi);
-	extra_s(o, "degraded", &v->degraded);
-	extra_s(o, "env_removed", &v->env_removed);
-	extra_s(o, "undone", &v->undone);
-	extra_s(o, "agent", &v->agent);
-	extra_s(o, "tool_use_id", &v->tool_use_id);
-	if (v->has_status)
-		fprintf(o, " status=%lld", (long long)v->status);
-	if (v->has_signal)
-		fprintf(o, " signal=%lld", (long long)v->signal);
-	if (v->has_duration_ms)
-		fprintf(o, " duration_ms=%lld", (long long)v->duration_ms);
-	extra_s(o, "limits", &v->limits);
-	extra_s(o, "limit", &v->limit);
+	extras(o, v, extras1, sizeof extras1 / sizeof extras1[0]);
+	extra_i(o, "landlock_abi", v->has_landlock_abi, v->landlock_abi);
+	extras(o, v, extras2, sizeof extras2 / sizeof extras2[0]);
+	extra_i(o, "status", v->has_status, v->status);
+	extra_i(o, "signal", v->has_signal, v->signal);
+	extra_i(o, "duration_ms", v->has_duration_ms, v->duration_ms);
+	extras(o, v, extras3, sizeof extras3 / sizeof extras3[0]);
 	if (v->truncated)
 		fputs(" truncated", o);
 	fputc('\n', o);

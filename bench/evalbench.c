@@ -46,6 +46,7 @@
 #include "bench/acstage.h"
 #include "codexpol.h"
 #include "vm/shell.h"
+#include "vm/eval.h"
 #include "vm/eval_naive.h"
 #include "vm/vm.h"
 
@@ -138,13 +139,7 @@ static void load_corpus(const char *path, struct corpus *c)
 			p[n] = 0;
 			l->text = p;
 			l->len = n;
-			struct cpol_shell_out so = {
-				.cmds = st.cmds, .maxcmds = CPOL_SH_CMDS,
-				.words = st.words, .maxwords = CPOL_SH_WORDS, .wordlens = st.wordlens,
-				.wordflags = st.wordflags,
-				.redirs = st.redirs, .maxredirs = CPOL_SH_REDIRS,
-				.buf = st.buf, .bufcap = sizeof st.buf,
-			};
+			struct cpol_shell_out so = cpol_shell_out_of(&st);
 			uint32_t k = cpol_shell_split(p, n, &so);
 			/* Only a line of literal words is the argv it splits into: a
 			 * glob or an expansion is a word the shell decides (judged

@@ -314,6 +314,16 @@ class Gen:
         return kinds[-1][0]()
 
 
+def write_lines(lines, output):
+    """The lines, each ended by a newline, to the file output or to stdout ("-")."""
+    text = "\n".join(lines) + "\n"
+    if output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(output, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=20240607)
@@ -326,12 +336,7 @@ def main():
         s = g.line()
         assert "\n" not in s and "\0" not in s
         out.append(s)
-    text = "\n".join(out) + "\n"
-    if a.output == "-":
-        sys.stdout.write(text)
-    else:
-        with open(a.output, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+    write_lines(out, a.output)
 
 
 if __name__ == "__main__":

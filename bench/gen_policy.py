@@ -26,7 +26,8 @@ actually match.
 """
 import argparse
 import random
-import sys
+
+from gen_corpus import write_lines
 
 WORDS = ["parser", "lexer", "config", "main", "utils", "handler", "server", "client", "router",
          "model", "schema", "cache", "store", "queue", "worker", "auth", "session", "token",
@@ -176,12 +177,7 @@ def main():
             rules += 1
     out.append('test { allow "ls -la"; prompt "unknown-tool --x"; forbid "rm -rf /"; }')
     out.append(f"# {rules} rules, {len(pats)} patterns")
-    text = "\n".join(out) + "\n"
-    if a.output == "-":
-        sys.stdout.write(text)
-    else:
-        with open(a.output, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+    write_lines(out, a.output)
 
 
 if __name__ == "__main__":

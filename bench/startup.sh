@@ -25,6 +25,14 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
+# The value NAME in the spawnbench output FILE.
+spawn_val() { sed -n "s/^RESULT spawn.$2=//p" "$1"; }
+# "MEDIANS CPU": the ratios A / B in the spawnbench output FILE.
+spawn_ratios() {
+	echo "$(ratio "$(spawn_val "$1" "$2_ms")" "$(spawn_val "$1" "$3_ms")")" \
+		"$(ratio "$(spawn_val "$1" "$2_cpu_ms")" "$(spawn_val "$1" "$3_cpu_ms")")"
+}
+
 runs=${1:-${BENCH_STARTUP_RUNS:-300}}
 have hyperfine || { echo "startup: hyperfine is not installed"; result startup.codexrun_vs_floor na; exit 0; }
 offline=$(offline_image)
@@ -90,15 +98,10 @@ if [ -x "$spawn" ]; then
 	[ $bw = yes ] && sargs+=(::: bwrap="$(command -v bwrap)" --ro-bind / / --dev /dev --unshare-net /bin/true)
 	"$spawn" "$runs" "${sargs[@]}" >"$BENCH_OUT/startup-spawn.txt" || die "spawnbench failed"
 	grep -v '^RESULT' "$BENCH_OUT/startup-spawn.txt"
-	sv() { sed -n "s/^RESULT spawn.$1=//p" "$BENCH_OUT/startup-spawn.txt"; }
-	i1=$(ratio "$(sv codexrun_ms)" "$(sv floor_ms)")
-	i1cpu=$(ratio "$(sv codexrun_cpu_ms)" "$(sv floor_cpu_ms)")
+	read -r i1 i1cpu <<<"$(spawn_ratios "$BENCH_OUT/startup-spawn.txt" codexrun floor)"
 	i2=na
 	i2cpu=na
-	if [ $bw = yes ]; then
-		i2=$(ratio "$(sv bwrap_ms)" "$(sv codexrun_ms)")
-		i2cpu=$(ratio "$(sv bwrap_cpu_ms)" "$(sv codexrun_cpu_ms)")
-	fi
+	[ $bw = yes ] && read -r i2 i2cpu <<<"$(spawn_ratios "$BENCH_OUT/startup-spawn.txt" bwrap codexrun)"
 	echo "codexrun / floor: $i1 (medians), $i1cpu (CPU time)"
 	echo "bwrap / codexrun: $i2 (medians), $i2cpu (CPU time)"
 	sed 's/^RESULT spawn\./RESULT startup.spawn_/' "$BENCH_OUT/startup-spawn.txt" | grep '^RESULT'
@@ -114,9 +117,7 @@ if [ -x "$spawn" ]; then
 			"$spawn" "$runs" floor="$FLOOR" /bin/true ::: codexrun="$CODEXRUN" -p "$offline" --audit="$nb/audit.jsonl" -- /bin/true \
 			>"$BENCH_OUT/startup-nobody.txt" 2>&1; then
 			grep -v '^RESULT' "$BENCH_OUT/startup-nobody.txt"
-			nv() { sed -n "s/^RESULT spawn.$1=//p" "$BENCH_OUT/startup-nobody.txt"; }
-			n1=$(ratio "$(nv codexrun_ms)" "$(nv floor_ms)")
-			n1cpu=$(ratio "$(nv codexrun_cpu_ms)" "$(nv floor_cpu_ms)")
+			read -r n1 n1cpu <<<"$(spawn_ratios "$BENCH_OUT/startup-nobody.txt" codexrun floor)"
 			echo "codexrun / floor as nobody: $n1 (medians), $n1cpu (CPU time)"
 			result startup.nobody_codexrun_vs_floor "$n1"
 			result startup.nobody_codexrun_vs_floor_cpu "$n1cpu"
@@ -141,12 +142,10 @@ if [ -x "$spawn" ]; then
 			::: limits="$CODEXRUN" -p "$BENCH_OUT/limits.bin" --audit="$audit" -- /bin/true \
 			>"$BENCH_OUT/startup-limits.txt" || die "spawnbench failed"
 		grep -v '^RESULT' "$BENCH_OUT/startup-limits.txt"
-		lv() { sed -n "s/^RESULT spawn.$1=//p" "$BENCH_OUT/startup-limits.txt"; }
-		l1=$(ratio "$(lv limits_ms)" "$(lv plain_ms)")
-		l1cpu=$(ratio "$(lv limits_cpu_ms)" "$(lv plain_cpu_ms)")
+		read -r l1 l1cpu <<<"$(spawn_ratios "$BENCH_OUT/startup-limits.txt" limits plain)"
 		echo "limits / plain: $l1 (medians), $l1cpu (CPU time)"
-		result startup.limits_ms "$(lv limits_ms)"
-		result startup.plain_ms "$(lv plain_ms)"
+		result startup.limits_ms "$(spawn_val "$BENCH_OUT/startup-limits.txt" limits_ms)"
+		result startup.plain_ms "$(spawn_val "$BENCH_OUT/startup-limits.txt" plain_ms)"
 		result startup.limits_vs_plain "$l1"
 		result startup.limits_vs_plain_cpu "$l1cpu"
 	fi

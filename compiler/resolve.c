@@ -182,15 +182,17 @@ long cpol_expand(const cpol_list *l, struct cpol_str **out)
 	return (long)n;
 }
 
-/* Check every string of a list (set names expanded) with `check`, which reports. */
-static void check_list(cpol_unit *u, const cpol_list *l,
-                       void (*check)(cpol_unit *, const struct cpol_str *))
+/* Check every string of a list (set names expanded) with `check`, which
+ * reports; returns how many strings the list expands to. */
+static uint32_t check_list(cpol_unit *u, const cpol_list *l,
+                           void (*check)(cpol_unit *, const struct cpol_str *))
 {
 	struct cpol_str *v;
 	long n = cpol_expand(l, &v);
 	for (long i = 0; i < n; i++)
 		check(u, &v[i]);
 	free(v);
+	return n > 0 ? (uint32_t)n : 0;
 }
 
 static void check_program_name(cpol_unit *u, const struct cpol_str *s)
@@ -516,6 +518,25 @@ static void check_envname(cpol_unit *u, const struct cpol_str *s)
 		cpol_error_at(u, s->loc, "'%.*s' is not an environment variable name", (int)(s->len > 40 ? 40 : s->len), s->text);
 }
 
+/* A sandbox keeps at most 64 lines of each kind: says so at the line past it. */
+static int room_for_line(cpol_unit *u, const cpol_sbitem *it, uint32_t n)
+{
+	if (n < 64)
+		return 1;
+	cpol_error_at(u, it->loc, "too many lines of this kind in the sandbox (the limit is 64)");
+	return 0;
+}
+
+/* Resolves and checks one sandbox line's list; returns how many paths or
+ * hosts it names once its sets are expanded (they count against the
+ * sandbox's limit of 64 roots). */
+static uint32_t take_sandbox_list(cpol_unit *u, const struct cpol_model *m, cpol_list *l,
+                                  void (*check)(cpol_unit *, const struct cpol_str *))
+{
+	resolve_list(u, m, l, m->sandbox->seq);
+	return check_list(u, l, check);
+}
+
 static void check_sandbox(cpol_unit *u, struct cpol_model *m)
 {
 	m->net = CPOL_NET_NONE;
@@ -534,53 +555,28 @@ static void check_sandbox(cpol_unit *u, struct cpol_model *m)
 			uint32_t *n = it->kind == CPOL_SB_READ ? &m->nreads : it->kind == CPOL_SB_WRITE ? &m->nwrites
 			            : it->kind == CPOL_SB_PROTECT ? &m->nprotects
 			            : it->kind == CPOL_SB_UNIX ? &m->nunixes : &m->nenvkeep;
-			if (*n >= 64) {
-				cpol_error_at(u, it->loc, "too many lines of this kind in the sandbox (the limit is 64)");
+			if (!room_for_line(u, it, *n))
 				break;
-			}
 			arr[(*n)++] = l;
-			resolve_list(u, m, l, m->sandbox->seq);
-			check_list(u, l, it->kind == CPOL_SB_ENV_KEEP ? check_envname
-			                 : it->kind == CPOL_SB_PROTECT ? check_protect : check_root);
-			if (it->kind != CPOL_SB_ENV_KEEP) {
-				struct cpol_str *v;
-				long k = cpol_expand(l, &v);
-				free(v);
-				nroots += k > 0 ? (uint32_t)k : 0;
-			}
+			uint32_t k = take_sandbox_list(u, m, l, it->kind == CPOL_SB_ENV_KEEP ? check_envname
+			                                        : it->kind == CPOL_SB_PROTECT ? check_protect : check_root);
+			if (it->kind != CPOL_SB_ENV_KEEP)
+				nroots += k;
 			break;
 		}
 		case CPOL_SB_DENY_READ:
-			if (m->ndenyreads >= 64) {
-				cpol_error_at(u, it->loc, "too many lines of this kind in the sandbox (the limit is 64)");
+			if (!room_for_line(u, it, m->ndenyreads))
 				break;
-			}
 			m->denyreads[m->ndenyreads++] = l;
-			resolve_list(u, m, l, m->sandbox->seq);
-			check_list(u, l, check_deny);
-			{
-				struct cpol_str *v;
-				long k = cpol_expand(l, &v);
-				free(v);
-				nroots += k > 0 ? (uint32_t)k : 0;
-			}
+			nroots += take_sandbox_list(u, m, l, check_deny);
 			break;
 		case CPOL_SB_NET_ALLOW: case CPOL_SB_NET_ALLOW_READ: case CPOL_SB_NET_DENY:
-			if (m->nnethosts >= 64) {
-				cpol_error_at(u, it->loc, "too many lines of this kind in the sandbox (the limit is 64)");
+			if (!room_for_line(u, it, m->nnethosts))
 				break;
-			}
 			m->nethost_kind[m->nnethosts] = it->kind == CPOL_SB_NET_ALLOW ? CPOL_RK_NET_ALLOW
 			                              : it->kind == CPOL_SB_NET_DENY ? CPOL_RK_NET_DENY : CPOL_RK_NET_ALLOW_READ;
 			m->nethosts[m->nnethosts++] = l;
-			resolve_list(u, m, l, m->sandbox->seq);
-			check_list(u, l, check_hostpat);
-			{
-				struct cpol_str *v;
-				long k = cpol_expand(l, &v);
-				free(v);
-				nroots += k > 0 ? (uint32_t)k : 0;
-			}
+			nroots += take_sandbox_list(u, m, l, check_hostpat);
 			break;
 		case CPOL_SB_NETWORK:
 			if (netitem) {

@@ -48,15 +48,23 @@ int cpol_unit_add_incdir(cpol_unit *u, const char *dir)
 	return 0;
 }
 
-cpol_stmt *cpol_ast_stmt(struct cpol_parser *P, int kind, cpol_loc loc)
-{
-	cpol_stmt *s = cpol_arena_alloc(P->u->arena, sizeof *s);
-	if (s) {
-		s->kind = (uint8_t)kind;
-		s->loc = loc;
+/* The nodes that carry only a kind and a place until the grammar fills
+ * them in share one constructor shape. */
+#define KIND_LOC_NODE(type, name) \
+	type *name(struct cpol_parser *P, int kind, cpol_loc loc) \
+	{ \
+		type *x = cpol_arena_alloc(P->u->arena, sizeof *x); \
+		if (x) { \
+			x->kind = (uint8_t)kind; \
+			x->loc = loc; \
+		} \
+		return x; \
 	}
-	return s;
-}
+KIND_LOC_NODE(cpol_stmt, cpol_ast_stmt)
+KIND_LOC_NODE(cpol_cond, cpol_ast_cond)
+KIND_LOC_NODE(cpol_sbitem, cpol_ast_sbitem)
+KIND_LOC_NODE(cpol_target, cpol_ast_target)
+#undef KIND_LOC_NODE
 
 void cpol_ast_append(struct cpol_parser *P, cpol_stmt *s)
 {
@@ -98,16 +106,6 @@ void cpol_ast_list_add(cpol_list *l, cpol_item *it)
 	l->n++;
 }
 
-cpol_cond *cpol_ast_cond(struct cpol_parser *P, int kind, cpol_loc loc)
-{
-	cpol_cond *c = cpol_arena_alloc(P->u->arena, sizeof *c);
-	if (c) {
-		c->kind = (uint8_t)kind;
-		c->loc = loc;
-	}
-	return c;
-}
-
 cpol_cond *cpol_ast_binop(struct cpol_parser *P, int kind, cpol_cond *a, cpol_cond *b)
 {
 	if (!a || !b)
@@ -129,26 +127,6 @@ cpol_port *cpol_ast_port(struct cpol_parser *P, const cpol_token *lo, const cpol
 	p->lo = lo->num;
 	p->hi = hi ? hi->num : lo->num;
 	return p;
-}
-
-cpol_sbitem *cpol_ast_sbitem(struct cpol_parser *P, int kind, cpol_loc loc)
-{
-	cpol_sbitem *i = cpol_arena_alloc(P->u->arena, sizeof *i);
-	if (i) {
-		i->kind = (uint8_t)kind;
-		i->loc = loc;
-	}
-	return i;
-}
-
-cpol_target *cpol_ast_target(struct cpol_parser *P, int kind, cpol_loc loc)
-{
-	cpol_target *t = cpol_arena_alloc(P->u->arena, sizeof *t);
-	if (t) {
-		t->kind = (uint8_t)kind;
-		t->loc = loc;
-	}
-	return t;
 }
 
 cpol_testcase *cpol_ast_testcase(struct cpol_parser *P, const cpol_token *dec, const cpol_token *line)

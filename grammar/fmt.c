@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/lower_bound.h"
 #include "common/strbuf.h"
 #include "grammar/grammar.h"
 #include "grammar/parser.h"
@@ -163,14 +164,8 @@ static int before(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2)
 /* Index of the token at loc (every node's loc is the start of a token). */
 static uint32_t tok_at(const struct fmt *F, cpol_loc loc)
 {
-	uint32_t lo = 0, hi = F->nt;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (before(F->t[mid].line, F->t[mid].col, loc.line, loc.col))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo;
+	CPOL_LOWER_BOUND(lo, F->nt, mid, before(F->t[mid].line, F->t[mid].col, loc.line, loc.col));
 	return lo < F->nt ? lo : F->nt - 1;
 }
 
@@ -204,14 +199,8 @@ static int collect_comments(struct fmt *F)
 /* First comment with gap >= g. */
 static uint32_t first_comment(const struct fmt *F, uint32_t g)
 {
-	uint32_t lo = 0, hi = F->nc;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (F->c[mid].gap < g)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo;
+	CPOL_LOWER_BOUND(lo, F->nc, mid, F->c[mid].gap < g);
 	return lo;
 }
 

@@ -163,6 +163,22 @@ static int hook_record(struct hook *h, const char *decision, const cpol_verdict 
 	return cpol_audit_write(h->audit, &rec, err);
 }
 
+/* NULL when the call's event and tool are ones the adapter answers, else
+ * the reason it is refused. */
+static const char *refused_call(const struct cpol_hook_agent *ag, const struct cpol_hook_call *c)
+{
+	int known = 0;
+	for (size_t i = 0; i < sizeof ag->events / sizeof ag->events[0]; i++)
+		known |= ag->events[i] && !strcmp(c->event, ag->events[i]);
+	if (!known)
+		return ag->wrong_event;
+	if (!c->tool)
+		return "the hook input has no string tool_name";
+	if (strcmp(c->tool, ag->shell_tool))
+		return ag->wrong_tool;
+	return NULL;
+}
+
 /* The blocking failure: recorded when possible, one line on stderr (which
  * the agent shows to the model), exit 2. */
 __attribute__((format(printf, 2, 3)))
@@ -345,7 +361,7 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 		rc = hook_block(&h, "the hook input has no string hook_event_name");
 		goto out;
 	}
-	const char *refuse = ag->accept(c);
+	const char *refuse = refused_call(ag, c);
 	if (refuse) {
 		rc = hook_block(&h, "%s", refuse);
 		goto out;
@@ -369,7 +385,7 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 		rc = hook_block(&h, "the hook input has no session_id");
 		goto out;
 	}
-	if (ag->needs_tool_use_id(c) && (!c->tool_use_id || !c->tool_use_id[0])) {
+	if (ag->id_event && !strcmp(c->event, ag->id_event) && (!c->tool_use_id || !c->tool_use_id[0])) {
 		rc = hook_block(&h, "the hook input has no tool_use_id");
 		goto out;
 	}
@@ -403,13 +419,13 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	 * when the agent would run it itself, not rewritten to run under
 	 * codexrun, nothing holds it, so it asks. */
 	if (c->decision == CPOL_ALLOW && res.verdict.index < 0 && !strcmp(res.verdict.rule, "sandboxed default") &&
-	    (h.o.no_wrap || !ag->can_wrap(c))) {
+	    (h.o.no_wrap || !ag->can_wrap)) {
 		c->decision = CPOL_PROMPT;
 		cpol_sb_adds(&why, "; it is allowed only inside codexrun's sandbox, and here the agent would run it outside");
 	}
 	if (c->decision == CPOL_PROMPT && ag->prompt_note)
 		cpol_sb_adds(&why, ag->prompt_note);
-	if (c->decision != CPOL_FORBID && !h.o.no_wrap && ag->can_wrap(c)) {
+	if (c->decision != CPOL_FORBID && !h.o.no_wrap && ag->can_wrap) {
 		c->wrap_approved = c->decision == CPOL_PROMPT;
 		wrap(&wrapped, &h, c->wrap_approved);
 		c->wrapped = wrapped.p;

@@ -47,14 +47,16 @@ struct cpol_hook_call {
 /* One agent's protocol. */
 struct cpol_hook_agent {
 	const char *name;
+	/* The events this adapter answers (up to two; unused slots NULL) and
+	 * the agent's shell tool it judges; a call for another event or tool
+	 * is refused with wrong_event or wrong_tool as the reason. */
+	const char *events[2];
 	const char *shell_tool;
-	/* NULL when the event and tool are ones this adapter answers, else
-	 * the reason the call is refused. */
-	const char *(*accept)(const struct cpol_hook_call *c);
-	/* Does the event need tool_use_id? */
-	int (*needs_tool_use_id)(const struct cpol_hook_call *c);
+	const char *wrong_event, *wrong_tool;
+	/* The event whose input must carry tool_use_id (NULL: none does). */
+	const char *id_event;
 	/* Can the answer rewrite the command (so it runs under codexrun)? */
-	int (*can_wrap)(const struct cpol_hook_call *c);
+	int can_wrap;
 	/* Write the answer (one JSON object, no newline) into b. */
 	void (*answer)(struct cpol_jbuf *b, const struct cpol_hook_call *c);
 	/* Added to the reason of a prompt decision, or NULL. */

@@ -9,29 +9,6 @@
 
 #include "integrations/hook.h"
 
-static const char *claude_accept(const struct cpol_hook_call *c)
-{
-	if (strcmp(c->event, "PreToolUse"))
-		return "codexrun --hook=claude answers the PreToolUse event only";
-	if (!c->tool)
-		return "the hook input has no string tool_name";
-	if (strcmp(c->tool, "Bash"))
-		return "codexrun --hook=claude judges the Bash tool only (set the hook's matcher to \"Bash\")";
-	return NULL;
-}
-
-static int claude_needs_id(const struct cpol_hook_call *c)
-{
-	(void)c;
-	return 1;
-}
-
-static int claude_can_wrap(const struct cpol_hook_call *c)
-{
-	(void)c;
-	return 1;
-}
-
 static void claude_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 {
 	static const char *const word[] = { "allow", "ask", "deny" };
@@ -59,8 +36,11 @@ static void claude_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 
 const struct cpol_hook_agent cpol_hook_claude = {
 	.name = "claude",
-	.accept = claude_accept,
-	.needs_tool_use_id = claude_needs_id,
-	.can_wrap = claude_can_wrap,
+	.events = { "PreToolUse" },
+	.shell_tool = "Bash",
+	.wrong_event = "codexrun --hook=claude answers the PreToolUse event only",
+	.wrong_tool = "codexrun --hook=claude judges the Bash tool only (set the hook's matcher to \"Bash\")",
+	.id_event = "PreToolUse",
+	.can_wrap = 1,
 	.answer = claude_answer,
 };

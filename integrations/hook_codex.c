@@ -10,29 +10,6 @@
 
 #include "integrations/hook.h"
 
-static const char *codex_accept(const struct cpol_hook_call *c)
-{
-	if (strcmp(c->event, "PreToolUse") && strcmp(c->event, "PermissionRequest"))
-		return "codexrun --hook=codex answers the PreToolUse and PermissionRequest events only";
-	if (!c->tool)
-		return "the hook input has no string tool_name";
-	if (strcmp(c->tool, "Bash"))
-		return "codexrun --hook=codex judges the Bash tool only (set the hook's matcher to \"Bash\")";
-	return NULL;
-}
-
-static int codex_needs_id(const struct cpol_hook_call *c)
-{
-	/* PermissionRequest carries no tool_use_id */
-	return !strcmp(c->event, "PreToolUse");
-}
-
-static int codex_can_wrap(const struct cpol_hook_call *c)
-{
-	(void)c;
-	return 0;
-}
-
 static void codex_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 {
 	if (!strcmp(c->event, "PermissionRequest")) {
@@ -65,9 +42,12 @@ static void codex_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 
 const struct cpol_hook_agent cpol_hook_codex = {
 	.name = "codex",
-	.accept = codex_accept,
-	.needs_tool_use_id = codex_needs_id,
-	.can_wrap = codex_can_wrap,
+	.events = { "PreToolUse", "PermissionRequest" },
+	.shell_tool = "Bash",
+	.wrong_event = "codexrun --hook=codex answers the PreToolUse and PermissionRequest events only",
+	.wrong_tool = "codexrun --hook=codex judges the Bash tool only (set the hook's matcher to \"Bash\")",
+	.id_event = "PreToolUse", /* PermissionRequest carries no tool_use_id */
+	.can_wrap = 0,
 	.answer = codex_answer,
 	.prompt_note = "; it needs a person's approval, which Codex's PreToolUse hook cannot ask for, so it is denied",
 };

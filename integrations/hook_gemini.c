@@ -6,24 +6,6 @@
 
 #include "integrations/hook.h"
 
-static const char *gemini_accept(const struct cpol_hook_call *c)
-{
-	if (strcmp(c->event, "BeforeTool"))
-		return "codexrun --hook=gemini answers the BeforeTool event only";
-	if (!c->tool)
-		return "the hook input has no string tool_name";
-	if (strcmp(c->tool, "run_shell_command"))
-		return "codexrun --hook=gemini judges run_shell_command only (set the hook's matcher to "
-		       "\"run_shell_command\")";
-	return NULL;
-}
-
-static int gemini_no(const struct cpol_hook_call *c)
-{
-	(void)c;
-	return 0; /* Gemini's BeforeTool input has no tool_use_id */
-}
-
 static void gemini_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 {
 	if (c->decision == CPOL_ALLOW) {
@@ -38,8 +20,12 @@ static void gemini_answer(struct cpol_jbuf *b, const struct cpol_hook_call *c)
 
 const struct cpol_hook_agent cpol_hook_gemini = {
 	.name = "gemini",
-	.accept = gemini_accept,
-	.needs_tool_use_id = gemini_no,
-	.can_wrap = gemini_no,
+	.events = { "BeforeTool" },
+	.shell_tool = "run_shell_command",
+	.wrong_event = "codexrun --hook=gemini answers the BeforeTool event only",
+	.wrong_tool = "codexrun --hook=gemini judges run_shell_command only (set the hook's matcher to "
+	              "\"run_shell_command\")",
+	.id_event = NULL, /* Gemini's BeforeTool input has no tool_use_id */
+	.can_wrap = 0,
 	.answer = gemini_answer,
 };

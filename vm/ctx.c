@@ -273,13 +273,7 @@ cpol_decision cpol_eval_line(cpol_ctx *ctx, const char *line, size_t len, cpol_r
 	ctx->nsubs = ctx->subs_dropped = 0;
 	ctx->textlen = 0;
 	struct cpol_shell_store *st = &ctx->sh[0];
-	struct cpol_shell_out so = {
-		.cmds = st->cmds, .maxcmds = CPOL_SH_CMDS,
-		.words = st->words, .maxwords = CPOL_SH_WORDS, .wordlens = st->wordlens,
-		.wordflags = st->wordflags,
-		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
-		.buf = st->buf, .bufcap = sizeof st->buf,
-	};
+	struct cpol_shell_out so = cpol_shell_out_of(st);
 	/* Agents' shell tools run their command lines with bash. */
 	uint32_t n = len > UINT32_MAX ? 0 : cpol_shell_split_as(line, len, CPOL_SHELL_BASH, &so);
 	/* a line a shell runs its own way (exec, eval, printf -v, read, ...)

@@ -159,6 +159,18 @@ static int cmp(uint8_t op, uint32_t a, uint32_t b)
 }
 
 /* ARG b: does the predicate hold for argv[b] (which must exist)? */
+/* `program in SET`: the program's name is a member; it becomes the match. */
+static inline __attribute__((always_inline)) int prog_test(const struct cpol_image *im, struct cpol_frame *f,
+                                                           const struct cpol_img_insn *i)
+{
+	int r = f->pname && f->pok && set_has(im, f, CPOL_NONE, i->c, f->pname, f->pnamelen);
+	if (r) {
+		f->m = f->pname;
+		f->mlen = f->pnamelen;
+	}
+	return r;
+}
+
 static inline __attribute__((always_inline)) int arg_test(const struct cpol_image *im, struct cpol_frame *f,
                                                           const struct cpol_img_insn *i)
 {
@@ -223,11 +235,7 @@ int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 				pc = i->c;
 			break;
 		case CPOL_OP_PROG:
-			r = f->pname && f->pok && set_has(im, f, CPOL_NONE, i->c, f->pname, f->pnamelen);
-			if (r) {
-				f->m = f->pname;
-				f->mlen = f->pnamelen;
-			}
+			r = prog_test(im, f, i);
 			break;
 		case CPOL_OP_ARG:
 			r = arg_test(im, f, i);
@@ -411,11 +419,7 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 				r = unknown_at(f, 0);
 				break;
 			}
-			r = f->pname && f->pok && set_has(im, f, CPOL_NONE, i->c, f->pname, f->pnamelen);
-			if (r) {
-				f->m = f->pname;
-				f->mlen = f->pnamelen;
-			}
+			r = prog_test(im, f, i);
 			break;
 		case CPOL_OP_ARG:
 			if (i->b < f->argc && word_unknown(f, i->b)) {

@@ -129,6 +129,18 @@ void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, 
 /* Judge text[0..len) as a script of `dialect` run one level below depth. */
 void cpol_eval_script_text(struct cpol_ctx *ctx, int depth, int dialect, const char *text, uint32_t len,
                            struct cpol_iv *out);
+/* The splitter's output pointed at one of the context's shell stores. */
+static inline struct cpol_shell_out cpol_shell_out_of(struct cpol_shell_store *st)
+{
+	struct cpol_shell_out so = {
+		.cmds = st->cmds, .maxcmds = CPOL_SH_CMDS,
+		.words = st->words, .maxwords = CPOL_SH_WORDS, .wordlens = st->wordlens,
+		.wordflags = st->wordflags,
+		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
+		.buf = st->buf, .bufcap = sizeof st->buf,
+	};
+	return so;
+}
 
 /* builtins.c: the one table of what the shells themselves know. */
 /* Is w[0..n) a builtin of the dialect (found before any PATH lookup)? */

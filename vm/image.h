@@ -272,28 +272,34 @@ static inline uint64_t cpol_img_align8(uint64_t x) { return (x + 7) & ~(uint64_t
 
 struct cpol_img_layout { uint64_t a, b, c, d, end; };
 
+/* The shape SETS, DISPATCH and ARGIDX share: a header of hdr bytes, nrecs
+ * records of recsize from a, uint32_t refs[nrefs] from b, nslots slots of
+ * slotsize from c (8-aligned). */
+static inline struct cpol_img_layout
+cpol_layout_indexed(uint64_t hdr, uint64_t nrecs, uint64_t recsize, uint64_t nrefs, uint64_t nslots,
+                    uint64_t slotsize)
+{
+	struct cpol_img_layout l;
+	l.a = hdr;
+	l.b = l.a + nrecs * recsize;
+	l.c = cpol_img_align8(l.b + nrefs * 4);
+	l.d = 0;
+	l.end = l.c + nslots * slotsize;
+	return l;
+}
+
 static inline struct cpol_img_layout
 cpol_layout_sets(uint64_t nsets, uint64_t nmembers, uint64_t nslots)
 {
-	struct cpol_img_layout l;
-	l.a = sizeof(struct cpol_img_sets_hdr);
-	l.b = l.a + nsets * sizeof(struct cpol_img_set);
-	l.c = cpol_img_align8(l.b + nmembers * 4);
-	l.d = 0;
-	l.end = l.c + nslots * sizeof(struct cpol_img_slot);
-	return l;
+	return cpol_layout_indexed(sizeof(struct cpol_img_sets_hdr), nsets, sizeof(struct cpol_img_set), nmembers,
+	                           nslots, sizeof(struct cpol_img_slot));
 }
 
 static inline struct cpol_img_layout
 cpol_layout_dispatch(uint64_t nprogs, uint64_t nrefs, uint64_t nslots)
 {
-	struct cpol_img_layout l;
-	l.a = sizeof(struct cpol_img_dispatch_hdr);
-	l.b = l.a + nprogs * sizeof(struct cpol_img_prog);
-	l.c = cpol_img_align8(l.b + nrefs * 4);
-	l.d = 0;
-	l.end = l.c + nslots * sizeof(struct cpol_img_pslot);
-	return l;
+	return cpol_layout_indexed(sizeof(struct cpol_img_dispatch_hdr), nprogs, sizeof(struct cpol_img_prog), nrefs,
+	                           nslots, sizeof(struct cpol_img_pslot));
 }
 
 static inline struct cpol_img_layout
@@ -348,13 +354,8 @@ struct cpol_img_akey {
 static inline struct cpol_img_layout
 cpol_layout_argidx(uint64_t nprogs, uint64_t nrefs, uint64_t nkeys)
 {
-	struct cpol_img_layout l;
-	l.a = sizeof(struct cpol_img_argidx_hdr);
-	l.b = l.a + nprogs * sizeof(struct cpol_img_argidx);
-	l.c = cpol_img_align8(l.b + nrefs * 4);
-	l.d = 0;
-	l.end = l.c + nkeys * sizeof(struct cpol_img_akey);
-	return l;
+	return cpol_layout_indexed(sizeof(struct cpol_img_argidx_hdr), nprogs, sizeof(struct cpol_img_argidx), nrefs,
+	                           nkeys, sizeof(struct cpol_img_akey));
 }
 
 /* ---- WORDIDX: the rules ARGIDX leaves free, indexed by a word they need ----

@@ -218,13 +218,7 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 		return;
 	}
 	struct cpol_shell_store *st = &ctx->sh[depth];
-	struct cpol_shell_out so = {
-		.cmds = st->cmds, .maxcmds = CPOL_SH_CMDS,
-		.words = st->words, .maxwords = CPOL_SH_WORDS, .wordlens = st->wordlens,
-		.wordflags = st->wordflags,
-		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
-		.buf = st->buf, .bufcap = sizeof st->buf,
-	};
+	struct cpol_shell_out so = cpol_shell_out_of(st);
 	uint32_t n = cpol_shell_split_as(text, len, dialect, &so);
 	if (so.flags & CPOL_SH_TOOBIG) {
 		builtin(out, CPOL_PROMPT, "script too large to judge", NULL, 0);

@@ -5,6 +5,7 @@
  * never by a crash later. All size arithmetic is done in 64 bits. */
 #include "vm/vm.h"
 #include "common/error.h"
+#include "common/lower_bound.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -311,14 +312,8 @@ static int verify_wrappers(struct cpol_image *im, const struct sec *s, cpol_erro
 static int prog_has_rule(const struct cpol_image *im, uint32_t p, uint32_t r)
 {
 	const uint32_t *v = im->refs + im->progs[p].rules;
-	uint32_t lo = 0, hi = im->progs[p].nrules;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < r)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo;
+	CPOL_LOWER_BOUND(lo, im->progs[p].nrules, mid, v[mid] < r);
 	return lo < im->progs[p].nrules && v[lo] == r;
 }
 

@@ -8,6 +8,7 @@
  * added or flagged.
  */
 #include "vm/eval.h"
+#include "common/lower_bound.h"
 
 /* Words of a wrapped command that get flags or an extra word (xargs input,
  * find's {}) are copied into arrays of this size; a longer command is not
@@ -20,14 +21,8 @@ const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint
 {
 	if (!(im->wrapbits[(p & 255) >> 6] >> (p & 63) & 1))
 		return NULL;
-	uint32_t lo = 0, hi = im->nwrappers;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (im->wrappers[mid].prog < p)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo;
+	CPOL_LOWER_BOUND(lo, im->nwrappers, mid, im->wrappers[mid].prog < p);
 	return lo < im->nwrappers && im->wrappers[lo].prog == p ? &im->wrappers[lo] : NULL;
 }
 

@@ -188,7 +188,7 @@ static void explain_words(const char *a0, const char *a1, const char *a2)
 
 Test(layers, a_layer_gets_the_prelude_unless_it_says_prelude_none)
 {
-	put(cfg, "user.cpol",
+	e2e_write_at(cfg, "user.cpol",
 	    "rule \"outside\" { when writes outside sandbox.write; forbid because \"writes outside\"; }\n");
 	explain_words("touch", "/etc/x", NULL);
 	cr_assert(strstr(out.out, "\"decision\":\"forbid\""), "%s", out.out);
@@ -201,7 +201,7 @@ Test(layers, a_layer_gets_the_prelude_unless_it_says_prelude_none)
 	e2e_run(ws, argv, &out);
 	cr_assert_eq(out.status, 126, "%s", out.err);
 	/* any file of the layer may leave it out: touch is then no writer */
-	put(cfg, "none.cpol", "prelude none;\n");
+	e2e_write_at(cfg, "none.cpol", "prelude none;\n");
 	explain_words("touch", "/etc/x", NULL);
 	cr_assert(strstr(out.out, "\"decision\":\"allow\""), "%s", out.out);
 }

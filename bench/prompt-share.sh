@@ -12,7 +12,14 @@
 #     ("clean"), the share that workspace-write prompts or forbids. Those are
 #     the prompts the sandbox makes pointless.
 #
-#   bench/prompt-share.sh [--every=N] [--decisions-only] CORPUS...
+#   bench/prompt-share.sh [--every=N] [--decisions-only] [--runs=PREFIX] CORPUS...
+#
+# PROMPT_SHARE_KEEP=PREFIX keeps each corpus's runs in PREFIX.NAME.tsv
+# (DECISION<TAB>RULE<TAB>clean|escapes|timeout|missing<TAB>LINE).
+# --runs=PREFIX runs nothing: it takes what each line did from such a kept
+# file and judges the same lines again with today's profiles (what a line
+# does in the sandbox does not depend on the policy), so that a change to
+# the stdlib is measured on the very same runs.
 #
 # Part 2 runs commands (never outside codexrun's sandbox) and so needs what
 # the oracle needs: root, unshare(1), strace, a build outside /tmp; without
@@ -22,18 +29,22 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 
 every=1
 run=1
+runs=
 corpora=
 for a in "$@"; do
 	case $a in
 	--every=*) every=${a#--every=} ;;
 	--decisions-only) run=0 ;;
+	--runs=*) runs=${a#--runs=} ;;
 	-*) echo "prompt-share.sh: unknown option $a" >&2; exit 2 ;;
 	*) corpora="$corpora $a" ;;
 	esac
 done
 [ -n "$corpora" ] || { echo "prompt-share.sh: no corpus given" >&2; exit 2; }
 case $every in '' | *[!0-9]* | 0) echo "prompt-share.sh: --every wants a positive number" >&2; exit 2 ;; esac
-if [ "$run" -eq 1 ] && ! oracle_isolate "$0" "$@"; then
+if [ -n "$runs" ]; then
+	run=2
+elif [ "$run" -eq 1 ] && ! oracle_isolate "$0" "$@"; then
 	echo "prompt-share.sh: cannot run commands here (needs root, unshare, strace, a build outside /tmp): decisions only" >&2
 	run=0
 fi
@@ -62,12 +73,22 @@ for c in $corpora; do
 			printf "%-16s %8s %8s %8s %8s %8s\n", p, pct(ar[p], n[p]), pct(ad[p], n[p]),
 				pct(ar[p] + ad[p], n[p]), pct(c[p, "prompt"], n[p]), pct(c[p, "forbid"], n[p]) } }
 	' "$s/dec"
-	[ "$run" -eq 1 ] || continue
+	[ "$run" -ne 0 ] || continue
 	# workspace-write's decision for each line, in corpus order
 	awk -F'\t' '$1 == "workspace-write" { print $2 "\t" $3 }' "$s/dec" >"$s/ww"
 	i=0
 	: >"$s/runs"
-	while IFS= read -r line; do
+	if [ "$run" -eq 2 ]; then
+		# the kept runs, judged again: today's decision for each kept line
+		[ -r "$runs.$name.tsv" ] || { echo "prompt-share.sh: no kept runs $runs.$name.tsv" >&2; exit 2; }
+		awk -F'\t' '
+			function text(s) { sub(/^[^\t]*\t[^\t]*\t[^\t]*\t/, "", s); return s }
+			FNR == NR { if ($1 == "workspace-write") d[text($0)] = $2 "\t" $3; next }
+			{ l = text($0); if (l in d) print d[l] "\t" $3 "\t" l
+			  else { print "prompt-share.sh: a kept line is not in the corpus: " l | "cat >&2"; bad = 1 } }
+			END { exit bad }' "$s/dec" "$runs.$name.tsv" >"$s/runs" || exit 2
+	fi
+	[ "$run" -eq 2 ] || while IFS= read -r line; do
 		i=$((i + 1))
 		[ $(((i - 1) % every)) -eq 0 ] || continue
 		found=$(oracle_run sandbox-only "$s/sandbox-only.bin" "$line" "$s")

@@ -1,7 +1,8 @@
 /* tests/oracle/decide.c -- oracle-decide: what each compiled policy decides
  * for every command line read from standard input, judged as `sh -c LINE`
  * (the argv codexrun --explain gets for the same line), through the public
- * library. It prints NAME<TAB>DECISION<TAB>RULE<TAB>LINE per line and image,
+ * library and codexrun's own check of paths the sandbox denies reading
+ * (cli/run_denyread.c), so that it decides what codexrun decides. It prints NAME<TAB>DECISION<TAB>RULE<TAB>LINE per line and image,
  * the images in the order given; NAME is the image file's name without
  * ".bin". The commands are judged in WORKSPACE (also the working folder);
  * nothing is run. It is the fast path of tests/oracle/decide.sh: one process
@@ -11,6 +12,9 @@
  */
 #include <codexpol.h>
 
+#include "cli/run.h"
+
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +59,10 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n; i++) {
 			cpol_result res;
 			cpol_decision d = cpol_eval(ctx[i], 3, av, &res);
+			/* codexrun forbids a command that names a path the sandbox
+			 * denies reading (deny read) before it runs: judge the same */
+			if (env.home && run_denyread_judge(img[i], &env, 3, (char **)(uintptr_t)av, &res))
+				d = res.verdict.decision;
 			if (printf("%s\t%s\t%s\t%s\n", name[i], cpol_decision_name(d),
 				   res.verdict.rule ? res.verdict.rule : "", line) < 0)
 				rc = 1;

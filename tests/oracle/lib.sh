@@ -97,19 +97,29 @@ oracle_unlimit_pids() {
 
 # oracle_fixture DIR: DIR/ws, a small git repository of the kind the corpus
 # talks about (sources, tests, a Makefile, package files, a tarball), and
-# DIR/home, its user's home.
+# DIR/home, its user's home. It is a project as it stands after a clone:
+# its remotes (`origin`, `upstream`) and its submodule are https URLs, its
+# package files name dependencies that are not installed (package.json and
+# its lock file, requirements.txt, pyproject.toml, pom.xml), so that a
+# command that would use the network in a real project (`git pull`, `npm
+# ci`, `pip install -e .`, `mvn package`) tries to here too, instead of
+# stopping early for want of something to fetch and counting as clean.
 oracle_fixture() {
 	f=$1
 	mkdir -p "$f/ws" "$f/home" && cd "$f/ws" || return 1
-	mkdir -p src include tests scripts docs build logs k8s
+	mkdir -p src include tests scripts docs build logs k8s vendor/lib
 	printf '# demo\n\nA small project.\nTODO: more\n' >README.md
 	printf 'all:\n\ttrue\ntest check:\n\ttrue\nclean:\n\ttrue\n' >Makefile
 	printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; } /* TODO */\n' >src/main.c
 	printf 'int lex(void) { return 0; }\n' >src/lexer.c
 	printf '#define X 1\n' >include/x.h
 	printf 'def test_ok():\n    assert True\n' >tests/test_parser.py
-	printf '{"name":"demo","version":"1.0.0","scripts":{"test":"true","build":"true","lint":"true"},"dependencies":{}}\n' >package.json
+	printf '{"name":"demo","version":"1.0.0","scripts":{"test":"true","build":"true","lint":"true"},"dependencies":{"left-pad":"^1.3.0"}}\n' >package.json
+	printf '{"name":"demo","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{"":{"name":"demo","version":"1.0.0","dependencies":{"left-pad":"^1.3.0"}},"node_modules/left-pad":{"version":"1.3.0","resolved":"https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz","license":"WTFPL"}}}\n' >package-lock.json
 	printf 'requests\n' >requirements.txt
+	printf '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "demo"\nversion = "1.0.0"\ndependencies = ["requests"]\n' >pyproject.toml
+	printf '<project xmlns="http://maven.apache.org/POM/4.0.0">\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.example</groupId>\n  <artifactId>demo</artifactId>\n  <version>1.0.0</version>\n  <dependencies>\n    <dependency><groupId>junit</groupId><artifactId>junit</artifactId><version>4.13.2</version><scope>test</scope></dependency>\n  </dependencies>\n</project>\n' >pom.xml
+	printf '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = https://github.com/example/lib.git\n' >.gitmodules
 	printf '#!/bin/sh\necho setup\n' >scripts/setup.sh
 	printf '#!/bin/sh\necho run\n' >run.sh
 	chmod +x scripts/setup.sh run.sh
@@ -123,8 +133,14 @@ oracle_fixture() {
 	tar czf release.tar.gz README.md src 2>/dev/null
 	export GIT_AUTHOR_NAME=oracle GIT_AUTHOR_EMAIL=oracle@example.invalid \
 		GIT_COMMITTER_NAME=oracle GIT_COMMITTER_EMAIL=oracle@example.invalid
-	git init -q -b main . && git add -A && git commit -qm 'first' &&
+	git init -q -b main . && git add -A &&
+		git update-index --add --cacheinfo 160000,0123456789abcdef0123456789abcdef01234567,vendor/lib &&
+		git commit -qm 'first' && git update-ref refs/remotes/origin/main HEAD &&
 		printf 'more\n' >>README.md && git commit -qam 'second' && git branch feature &&
+		git remote add origin https://github.com/example/demo.git &&
+		git remote add upstream https://github.com/upstream/demo.git &&
+		git symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/main &&
+		git branch -q --set-upstream-to=origin/main main &&
 		printf '[user]\n\tname = oracle\n\temail = oracle@example.invalid\n[safe]\n\tdirectory = *\n' >"$f/home/.gitconfig"
 }
 
@@ -132,21 +148,30 @@ oracle_fixture() {
 # with IMAGE, in a fresh copy of the fixture SCRATCH/fixture, under strace,
 # and prints trace.awk's findings (nothing when the command kept to its
 # profile). The exit status is codexrun's (124/137: timed out).
+#
+# For the measurement's instrument (PROFILE sandbox-only) codexrun is given
+# the folder above the copy as the workspace, so that the repository's .git,
+# which codexrun keeps read-only in every write root, can be written: a
+# `git pull` then goes on to the network as it would in a real project
+# instead of stopping at .git/FETCH_HEAD. The findings are still judged
+# against the copy itself (a write next to it counts as outside).
 oracle_run() {
 	rd=$4/run
 	rm -rf "$rd"
-	mkdir -p "$rd/tmp" && cp -a "$4/fixture/ws" "$rd/ws" && cp -a "$4/fixture/home" "$rd/home" || return 125
+	mkdir -p "$rd/tmp" "$rd/w" && cp -a "$4/fixture/ws" "$rd/w/ws" && cp -a "$4/fixture/home" "$rd/home" || return 125
+	wsarg=$rd/w/ws
+	[ "$1" = sandbox-only ] && wsarg=$rd/w
 	(
-		cd "$rd/ws" || exit 125
+		cd "$rd/w/ws" || exit 125
 		HOME=$rd/home TMPDIR=$rd/tmp XDG_CONFIG_HOME= XDG_CACHE_HOME= XDG_STATE_HOME= \
 			timeout -k 2 "$ORACLE_TIMEOUT" strace -f -y -qq -s 4096 -e signal=none \
 			-e trace=%file,%network,%process -o "$4/trace.log" \
-			"$CODEXRUN" -p "$2" --audit=none --approve=never -w "$rd/ws" -- sh -c "$3" \
+			"$CODEXRUN" -p "$2" --audit=none --approve=never -w "$wsarg" -- sh -c "$3" \
 			</dev/null >/dev/null 2>&1
 	)
 	rc=$?
-	awk -v roots="$(oracle_roots "$1" "$rd/ws" "$rd/tmp")" -v net="$(oracle_net "$1")" \
-		-v cwd="$rd/ws" -f "$oracle_dir/trace.awk" "$4/trace.log" "$4/trace.log"
+	awk -v roots="$(oracle_roots "$1" "$rd/w/ws" "$rd/tmp")" -v net="$(oracle_net "$1")" \
+		-v cwd="$rd/w/ws" -f "$oracle_dir/trace.awk" "$4/trace.log" "$4/trace.log"
 	rm -rf "$rd" "$4/trace.log"
 	return $rc
 }

@@ -3,10 +3,22 @@
 # command attempted that its profile does not grant: one line per attempt,
 #   write<TAB>SYSCALL<TAB>PATH<TAB>RESULT      a change to a path outside ROOTS
 #   net<TAB>SYSCALL<TAB>ADDRESS<TAB>RESULT     an inet socket or address
+#   unix<TAB>SYSCALL<TAB>PATH<TAB>RESULT       a UNIX socket the command did
+#                                              not make itself (a daemon's)
 # RESULT is "refused" when the call failed, "DONE" when the kernel let it
 # happen (the sandbox did not stop it). It judges only processes of the
 # command: codexrun's own calls, up to its child's first execve, are not the
 # command's.
+#
+# A connect or send to a UNIX socket reaches whoever listens there: a
+# container or service daemon, the system bus, syslog, an X server. It is
+# counted unless a process of the trace bound that address itself (a test
+# server and its client), or it is the C library's name-service lookup
+# (nscd, systemd's user database), which only reads user and group names and
+# which nearly every program that prints an owner makes. Abstract addresses
+# ("@name") count the same way: they are shared by every process of the
+# network namespace. The result does not matter: a daemon absent here
+# (ENOENT) is present where the command is meant to run.
 #
 # Variables (-v): roots="/a:/b" (the writable roots; a path is inside when it
 # is a root or below one), net="none" (every inet socket counts) or
@@ -114,6 +126,20 @@ function split_args(s, a,    i, c, depth, inq, cur, n) {
 
 function is_str(s) { return substr(s, 1, 1) == "\"" }
 
+# The address of a UNIX socket in a call's arguments, as strace prints it
+# ("/path" or "@name", still quoted); "" when there is none.
+function unix_addr(s) {
+	if (s !~ /sa_family=AF_UNIX/ || !match(s, /sun_path=@?"([^"\\]|\\.)*"/))
+		return ""
+	s = substr(s, RSTART + 9, RLENGTH - 9)
+	return substr(s, 1, 1) == "@" ? "@" unq(substr(s, 2)) : unq(s)
+}
+
+# The name-service sockets of the C library and systemd's user database.
+function nss_socket(p) {
+	return p ~ /^(\/var)?\/run\/nscd\/socket$/ || p ~ /^(\/var)?\/run\/systemd\/userdb\//
+}
+
 BEGIN {
 	nroots = split(roots, rootlist, ":")
 	for (i = 1; i <= nroots; i++)
@@ -156,6 +182,8 @@ FNR == NR {
 		parent[res + 0] = pid
 	if (call ~ /^execve/ && !(pid in firstexec))
 		firstexec[pid] = FNR
+	if (call == "bind" && (u = unix_addr(args)) != "")
+		bound[u] = 1
 	next
 }
 
@@ -204,6 +232,10 @@ FNR == NR {
 		if (net == "none" && a[1] ~ /^AF_INET6?$/)
 			report("net", call, a[1] " " a[2], r)
 	} else if (call ~ /^(connect|sendto|sendmsg|sendmmsg|bind)$/) {
+		if (call != "bind" && (u = unix_addr(args)) != "") {
+			if (!(u in bound) && !nss_socket(u))
+				report("unix", call, u, r)
+		}
 		if (args ~ /sa_family=AF_INET6?[,}]/) {
 			addr = args
 			if (match(addr, /sa_family=AF_INET6?[^}]*}/))

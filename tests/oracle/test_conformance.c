@@ -20,33 +20,17 @@
 #include <string.h>
 
 #include "codexpol.h"
+#include "tests/stdlib/profiles.h"
 
-/* See tests/stdlib/test_stdlib.c: Criterion's own runner leaks a string. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libcriterion.so\n";
-}
-
-#define NPROFILES 4
+#define NPROFILES STDLIB_NSANDBOXED
 #define NFORMS 3
 #define MAXLINE 8192
 
-static const char *const profiles[NPROFILES] = {
-	"offline", "net-read-only", "workspace-write", "workspace-net",
-};
 static const char *const forms[NFORMS] = { "line", "sh -c", "bash -c" };
 
-#define WORKSPACE "/home/user/project"
-static const cpol_env base_env = { WORKSPACE, WORKSPACE, "/tmp", "/home/user", "user" };
 
 enum expect { EX_ALLOW, EX_ASK, EX_FORBID, EX_ANY };
 
-static const char *dir_of(const char *var)
-{
-	const char *d = getenv(var);
-	return d && *d ? d : ".";
-}
 
 static int parse_expect(const char *w, size_t n)
 {
@@ -92,19 +76,14 @@ static cpol_decision judge(cpol_ctx *ctx, int form, const char *cmd, cpol_result
 Test(conformance, table)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/oracle/conformance.tsv", dir_of("top_srcdir"));
+	snprintf(path, sizeof path, "%s/tests/oracle/conformance.tsv", stdlib_dir("top_srcdir"));
 	FILE *f = fopen(path, "r");
 	cr_assert_not_null(f, "cannot open %s", path);
 
 	cpol_image *im[NPROFILES];
 	cpol_ctx *ctx[NPROFILES];
 	for (int p = 0; p < NPROFILES; p++) {
-		snprintf(path, sizeof path, "%s/stdlib-policies/%s.bin", dir_of("top_builddir"), profiles[p]);
-		cpol_error err = { 0 };
-		im[p] = cpol_image_open(path, &err);
-		cr_assert_not_null(im[p], "cannot open %s: %s", path, err.msg);
-		ctx[p] = cpol_ctx_new(im[p], &base_env, &err);
-		cr_assert_not_null(ctx[p], "cpol_ctx_new: %s", err.msg);
+		ctx[p] = stdlib_profile_ctx(stdlib_profiles[p], &im[p]);
 	}
 
 	static char line[MAXLINE];
@@ -161,15 +140,15 @@ Test(conformance, table)
 				if (got == CPOL_ALLOW) {
 					dangerous_allows++;
 					cr_log_error("conformance.tsv:%u: DANGEROUS ALLOW %s (%s): [%s] `%s` by \"%s\"", lineno,
-					             profiles[p], forms[fm], cls, cmd, r.verdict.rule);
+					             stdlib_profiles[p], forms[fm], cls, cmd, r.verdict.rule);
 				} else if (want[p] == EX_FORBID) {
 					weak_forbids++;
 					cr_log_error("conformance.tsv:%u: %s (%s): [%s] `%s` should be forbid but is %s by \"%s\"",
-					             lineno, profiles[p], forms[fm], cls, cmd, cpol_decision_name(got),
+					             lineno, stdlib_profiles[p], forms[fm], cls, cmd, cpol_decision_name(got),
 					             r.verdict.rule);
 				} else {
 					cr_log_warn("conformance.tsv:%u: %s (%s): [%s] safe `%s` is %s by \"%s\" (%s)", lineno,
-					            profiles[p], forms[fm], cls, cmd, cpol_decision_name(got), r.verdict.rule,
+					            stdlib_profiles[p], forms[fm], cls, cmd, cpol_decision_name(got), r.verdict.rule,
 					            r.verdict.reason);
 				}
 			}
@@ -177,8 +156,7 @@ Test(conformance, table)
 	}
 	fclose(f);
 	for (int p = 0; p < NPROFILES; p++) {
-		cpol_ctx_free(ctx[p]);
-		cpol_image_close(im[p]);
+		stdlib_profile_close(ctx[p], im[p]);
 	}
 	double pct = judged ? 100.0 * agree / judged : 0;
 	double safe_pct = safe_judged ? 100.0 * safe_agree / safe_judged : 0;

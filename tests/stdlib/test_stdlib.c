@@ -27,70 +27,15 @@
 
 #include "codexpol.h"
 #include "vm/shell.h"
+#include "tests/stdlib/profiles.h"
 
-#define NPROFILES 5
+#define NPROFILES STDLIB_NPROFILES
 #define MAXLINE 8192
 #define MAXRULES 512
 
-/* Under --enable-sanitizers, LeakSanitizer reports a string that
- * Criterion's own runner duplicates in criterion_handle_args() and never
- * frees, which fails every Criterion test; suppress leaks from inside
- * libcriterion only (the hook is read by the sanitizer runtime, unused
- * otherwise). */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libcriterion.so\n";
-}
-
-static const char *const profiles[NPROFILES] = {
-	"offline", "net-read-only", "workspace-write", "workspace-net", "trusted",
-};
-
-/* The environment of the policies' own examples and of the table. */
-#define WORKSPACE "/home/user/project"
-static const cpol_env base_env = { WORKSPACE, WORKSPACE, "/tmp", "/home/user", "user" };
-
-static const char *dir_of(const char *var)
-{
-	const char *d = getenv(var);
-	return d && *d ? d : ".";
-}
-
-static cpol_image *open_profile(const char *name)
-{
-	char path[4096];
-	cpol_error err = { 0 };
-	snprintf(path, sizeof path, "%s/stdlib-policies/%s.bin", dir_of("top_builddir"), name);
-	cpol_image *im = cpol_image_open(path, &err);
-	cr_assert_not_null(im, "cannot open %s: %s", path, err.msg);
-	return im;
-}
-
-static cpol_ctx *new_ctx(const cpol_image *im)
-{
-	cpol_error err = { 0 };
-	cpol_ctx *ctx = cpol_ctx_new(im, &base_env, &err);
-	cr_assert_not_null(ctx, "cpol_ctx_new: %s", err.msg);
-	return ctx;
-}
-
-/* A profile's image and a context on it; profile_close frees both. */
-static cpol_ctx *profile_ctx(const char *name, cpol_image **im)
-{
-	*im = open_profile(name);
-	return new_ctx(*im);
-}
-
-static void profile_close(cpol_ctx *ctx, cpol_image *im)
-{
-	cpol_ctx_free(ctx);
-	cpol_image_close(im);
-}
-
 static void set_cwd(cpol_ctx *ctx, const char *cwd)
 {
-	cpol_env e = base_env;
+	cpol_env e = stdlib_base_env;
 	cpol_error err = { 0 };
 	if (cwd)
 		e.cwd = cwd;
@@ -152,14 +97,14 @@ static int line_argv(const char *line)
 Test(stdlib, table)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/stdlib/cases.tsv", dir_of("top_srcdir"));
+	snprintf(path, sizeof path, "%s/tests/stdlib/cases.tsv", stdlib_dir("top_srcdir"));
 	FILE *f = fopen(path, "r");
 	cr_assert_not_null(f, "cannot open %s", path);
 
 	cpol_image *im[NPROFILES];
 	cpol_ctx *ctx[NPROFILES];
 	for (int p = 0; p < NPROFILES; p++) {
-		ctx[p] = profile_ctx(profiles[p], &im[p]);
+		ctx[p] = stdlib_profile_ctx(stdlib_profiles[p], &im[p]);
 	}
 
 	static char line[MAXLINE];
@@ -197,14 +142,14 @@ Test(stdlib, table)
 			if ((int)got != want) {
 				failures++;
 				cr_log_error("cases.tsv:%u: %s: `%s` should be %s but is %s by \"%s\" (%s:%u) %s", lineno,
-				             profiles[p], cmd, field[p], cpol_decision_name(got), r.verdict.rule,
+				             stdlib_profiles[p], cmd, field[p], cpol_decision_name(got), r.verdict.rule,
 				             r.verdict.file, r.verdict.line, r.verdict.reason);
 				continue;
 			}
 			if (got == CPOL_FORBID && !r.verdict.reason[0]) {
 				failures++;
 				cr_log_error("cases.tsv:%u: %s: `%s` is forbidden by \"%s\" without a reason", lineno,
-				             profiles[p], cmd, r.verdict.rule);
+				             stdlib_profiles[p], cmd, r.verdict.rule);
 			}
 			if (argc > 0) {
 				cpol_result r2;
@@ -212,14 +157,14 @@ Test(stdlib, table)
 				if (got2 != got) {
 					failures++;
 					cr_log_error("cases.tsv:%u: %s: `%s` is %s as a line but %s as an argv", lineno,
-					             profiles[p], cmd, cpol_decision_name(got), cpol_decision_name(got2));
+					             stdlib_profiles[p], cmd, cpol_decision_name(got), cpol_decision_name(got2));
 				}
 			}
 		}
 	}
 	fclose(f);
 	for (int p = 0; p < NPROFILES; p++) {
-		profile_close(ctx[p], im[p]);
+		stdlib_profile_close(ctx[p], im[p]);
 	}
 	cr_log_info("%u cases (%u commands x %d profiles), %u failures", cases, cases / NPROFILES, NPROFILES, failures);
 	cr_expect_geq(cases, 300, "the table should hold at least 300 cases, has %u", cases);
@@ -231,10 +176,10 @@ Test(stdlib, table)
 Test(stdlib, names_and_defaults)
 {
 	for (int p = 0; p < NPROFILES; p++) {
-		cpol_image *im = open_profile(profiles[p]);
-		cr_expect_str_eq(cpol_image_name(im), profiles[p]);
+		cpol_image *im = stdlib_open_profile(stdlib_profiles[p]);
+		cr_expect_str_eq(cpol_image_name(im), stdlib_profiles[p]);
 		cr_expect_eq(cpol_image_default(im), CPOL_ALLOW, /* trusted, and the others inside their sandbox */
-		             "%s: unexpected default", profiles[p]);
+		             "%s: unexpected default", stdlib_profiles[p]);
 		cpol_image_close(im);
 	}
 }
@@ -242,7 +187,7 @@ Test(stdlib, names_and_defaults)
 Test(stdlib, workspace_write_wrapped_script_allowed_part_by_part)
 {
 	cpol_image *im;
-	cpol_ctx *ctx = profile_ctx("workspace-write", &im);
+	cpol_ctx *ctx = stdlib_profile_ctx("workspace-write", &im);
 	const char *argv[] = { "bash", "-lc", "git status && ls | wc -l" };
 	cpol_result r;
 	cr_assert_eq(cpol_eval(ctx, 3, argv, &r), CPOL_ALLOW, "%s: %s", r.verdict.rule, r.verdict.reason);
@@ -255,37 +200,37 @@ Test(stdlib, workspace_write_wrapped_script_allowed_part_by_part)
 		             r.commands[k].verdict.rule);
 		cr_expect_geq(r.commands[k].verdict.index, 0, "%s decided by a rule", r.commands[k].text);
 	}
-	profile_close(ctx, im);
+	stdlib_profile_close(ctx, im);
 }
 
 Test(stdlib, workspace_write_find_delete_not_allowed)
 {
 	cpol_image *im;
-	cpol_ctx *ctx = profile_ctx("workspace-write", &im);
+	cpol_ctx *ctx = stdlib_profile_ctx("workspace-write", &im);
 	const char *argv[] = { "find", ".", "-delete" };
 	cpol_result r;
 	cr_expect_neq(cpol_eval(ctx, 3, argv, &r), CPOL_ALLOW, "find . -delete allowed by %s", r.verdict.rule);
-	profile_close(ctx, im);
+	stdlib_profile_close(ctx, im);
 }
 
 Test(stdlib, rm_rf_root_forbidden_with_a_reason)
 {
 	for (int p = 0; p < NPROFILES; p++) {
 		cpol_image *im;
-		cpol_ctx *ctx = profile_ctx(profiles[p], &im);
+		cpol_ctx *ctx = stdlib_profile_ctx(stdlib_profiles[p], &im);
 		const char *argv[] = { "rm", "-rf", "/" };
 		cpol_result r;
 		cpol_decision d = cpol_eval(ctx, 3, argv, &r);
-		if (!strcmp(profiles[p], "trusted")) {
+		if (!strcmp(stdlib_profiles[p], "trusted")) {
 			cr_expect_eq(d, CPOL_ALLOW, "trusted allows everything");
 			cr_expect(strstr(r.verdict.reason, "DESTRUCTIVE") != NULL, "trusted names the category: %s",
 			          r.verdict.reason);
 		} else {
-			cr_expect_eq(d, CPOL_FORBID, "%s: rm -rf / is %s", profiles[p], cpol_decision_name(d));
-			cr_expect(r.verdict.reason[0] != 0, "%s: forbidden without a reason", profiles[p]);
-			cr_expect(r.verdict.line > 0 && r.verdict.file[0], "%s: no source position", profiles[p]);
+			cr_expect_eq(d, CPOL_FORBID, "%s: rm -rf / is %s", stdlib_profiles[p], cpol_decision_name(d));
+			cr_expect(r.verdict.reason[0] != 0, "%s: forbidden without a reason", stdlib_profiles[p]);
+			cr_expect(r.verdict.line > 0 && r.verdict.file[0], "%s: no source position", stdlib_profiles[p]);
 		}
-		profile_close(ctx, im);
+		stdlib_profile_close(ctx, im);
 	}
 }
 
@@ -303,8 +248,8 @@ struct rule_info {
 static unsigned dump_rules(const char *profile, struct rule_info *rules)
 {
 	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "'%s/codexpolc' --dump '%s/stdlib-policies/%s.bin'", dir_of("top_builddir"),
-	         dir_of("top_builddir"), profile);
+	snprintf(cmd, sizeof cmd, "'%s/codexpolc' --dump '%s/stdlib-policies/%s.bin'", stdlib_dir("top_builddir"),
+	         stdlib_dir("top_builddir"), profile);
 	FILE *f = popen(cmd, "r");
 	cr_assert_not_null(f, "cannot run %s", cmd);
 	static char line[MAXLINE];
@@ -438,13 +383,13 @@ static void check_examples(const char *profile)
 	unsigned nrules = dump_rules(profile, rules);
 
 	char path[4096];
-	snprintf(path, sizeof path, "%s/stdlib-policies/%s.cpol", dir_of("top_srcdir"), profile);
+	snprintf(path, sizeof path, "%s/stdlib-policies/%s.cpol", stdlib_dir("top_srcdir"), profile);
 	size_t len;
 	char *src = read_file(path, &len);
 	struct lexer lx = { src, src + len, 1 };
 
 	cpol_image *im;
-	cpol_ctx *ctx = profile_ctx(profile, &im);
+	cpol_ctx *ctx = stdlib_profile_ctx(profile, &im);
 
 	static char tok[MAXLINE], example[MAXLINE], cwd[MAXLINE];
 	int t, depth = 0, in_test = 0;
@@ -521,7 +466,7 @@ static void check_examples(const char *profile)
 	cr_expect_eq(missing, 0, "%s: %u rules without an example", profile, missing);
 	cr_expect(nscript == 0 || nsplit > 0, "%s: script rules but no example split into parts", profile);
 
-	profile_close(ctx, im);
+	stdlib_profile_close(ctx, im);
 	free(src);
 }
 

@@ -344,32 +344,42 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-/* Ask the kernel whether audit is on; -1 when it does not answer. */
-static int audit_enabled(int fd)
+/* Ask the kernel whether audit is on; -1 when it does not answer. On a
+ * socket of its own, in no multicast group: the reader's socket may already
+ * be flooded with other processes' records when the answer comes. */
+static int audit_enabled(void)
 {
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	if (fd < 0)
+		return -1;
 	struct {
 		struct nlmsghdr h;
 	} req = { { NLMSG_LENGTH(0), AUDIT_GET, NLM_F_REQUEST, 1, 0 } };
 	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+	int on = -1;
 	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&k, sizeof k) < 0)
-		return -1;
+		goto out;
 	char buf[8192];
-	for (int tries = 0; tries < 64; tries++) {
+	for (int tries = 0; tries < 8 && on < 0; tries++) {
 		struct pollfd p = { fd, POLLIN, 0 };
-		if (poll(&p, 1, 500) <= 0)
-			return -1;
+		if (poll(&p, 1, 2000) <= 0)
+			break;
 		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
 		if (n <= 0)
-			return -1;
+			break;
 		int left = (int)n; /* signed: NLMSG_NEXT may step past an unpadded end */
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_type == AUDIT_GET && h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct audit_status)))
-				return ((struct audit_status *)NLMSG_DATA(h))->enabled != 0;
+			if (h->nlmsg_type == AUDIT_GET && h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct audit_status))) {
+				on = ((struct audit_status *)NLMSG_DATA(h))->enabled != 0;
+				break;
+			}
 			if (h->nlmsg_type == NLMSG_ERROR && h->nlmsg_seq == 1)
-				return -1;
+				goto out;
 		}
 	}
-	return -1;
+out:
+	close(fd);
+	return on;
 }
 
 struct cpol_denials *cpol_denials_open(int landlock_abi, char *why, size_t len)
@@ -386,7 +396,7 @@ struct cpol_denials *cpol_denials_open(int landlock_abi, char *why, size_t len)
 		close(fd);
 		return NULL;
 	}
-	int on = audit_enabled(fd);
+	int on = audit_enabled();
 	if (on <= 0) {
 		snprintf(why, len, on == 0 ? "the kernel's audit is off (auditctl -e 1 turns it on)"
 		                           : "the kernel's audit does not answer");

@@ -803,136 +803,41 @@ static void gen_dispatch(struct cg *g, struct cpol_buf *out, struct cpol_buf *in
 	free(t);
 }
 
-/* Programs with fewer rules than this run them all: an index would not pay. */
-#define ARGIDX_MIN_RULES 8
+/* ---- ARGIDX and WORDIDX (see vm/image.h): one index of keyed rules ----
+ * Both sections hold, for each program with enough keyed rules, its base
+ * rules that no key lists (ARGIDX's free rules, WORDIDX's rest) and a hash
+ * table from each key to the rules listed under it; WORDIDX keeps its long
+ * options in a sorted list instead of the table. One builder makes both:
+ * the kind says which rules are a program's base, where a rule's keys come
+ * from and how they sort. */
+enum kidx_kind { KIDX_ARG1, KIDX_WORD };
 
-struct akpair { uint32_t str, rule; };
+/* Programs with fewer base rules than this run them all: an index would
+ * not pay; nor with fewer keyed base rules than kidx_min_keyed. */
+#define KIDX_MIN_RULES 8
+static const uint32_t kidx_min_keyed[] = { [KIDX_ARG1] = 1, [KIDX_WORD] = 8 };
 
-static int akpair_cmp(const void *a, const void *b)
-{
-	const struct akpair *x = a, *y = b;
-	if (x->str != y->str)
-		return (x->str > y->str) - (x->str < y->str);
-	return (x->rule > y->rule) - (x->rule < y->rule);
-}
-
-/* ARGIDX (see vm/image.h): for each program with enough rules, its free
- * rules and, in a small hash table, the rules listed under each string
- * argv[1] must be. */
-static void gen_argidx(struct cg *g, struct cpol_buf *out)
-{
-	struct cpol_img_argidx *x = calloc(g->nprogs, sizeof *x);
-	uint32_t *refs = NULL, nrefs = 0, caprefs = 0;
-	struct cpol_img_akey *keys = NULL;
-	uint32_t nkeys = 0, capkeys = 0;
-	if (!x) {
-		g->oom = 1;
-		return;
-	}
-	for (uint32_t p = 0; p < g->nprogs && !g->oom; p++) {
-		const struct gprog *pr = &g->progs[p];
-		x[p].mask = CPOL_NONE;
-		uint32_t npairs = 0;
-		for (uint32_t k = 0; p > 0 && g->rkeys && k < pr->nrules; k++)
-			npairs += g->rkeys[pr->rules[k]] ? g->nrkeys[pr->rules[k]] : 0;
-		if (p == 0 || pr->nrules < ARGIDX_MIN_RULES || npairs == 0)
-			continue;
-		struct akpair *v = malloc(npairs * sizeof *v);
-		if (!v) {
-			g->oom = 1;
-			break;
-		}
-		uint32_t n = 0;
-		x[p].free = nrefs;
-		for (uint32_t k = 0; k < pr->nrules; k++) {
-			uint32_t r = pr->rules[k];
-			if (g->rkeys[r]) {
-				for (uint32_t j = 0; j < g->nrkeys[r]; j++)
-					v[n++] = (struct akpair){ g->rkeys[r][j], r };
-			} else if (GROWV(refs, nrefs, caprefs, g) == 0) {
-				refs[nrefs++] = r;
-			}
-		}
-		x[p].nfree = nrefs - x[p].free;
-		qsort(v, n, sizeof *v, akpair_cmp);
-		uint32_t distinct = 0;
-		for (uint32_t k = 0; k < n; k++)
-			distinct += k == 0 || v[k].str != v[k - 1].str;
-		uint32_t nslots = pow2_above(distinct);
-		while (nkeys + nslots > capkeys && !g->oom) {
-			uint32_t c = capkeys ? capkeys * 2 : 64;
-			struct cpol_img_akey *nk = realloc(keys, (size_t)c * sizeof *nk);
-			if (!nk)
-				g->oom = 1;
-			else {
-				keys = nk;
-				capkeys = c;
-			}
-		}
-		if (g->oom) {
-			free(v);
-			break;
-		}
-		x[p].slot = nkeys;
-		x[p].mask = nslots - 1;
-		for (uint32_t k = 0; k < nslots; k++)
-			keys[nkeys + k] = (struct cpol_img_akey){ 0, CPOL_NONE, 0, 0 };
-		for (uint32_t k = 0; k < n;) {
-			uint32_t e = k, first = nrefs;
-			while (e < n && v[e].str == v[k].str) {
-				if (GROWV(refs, nrefs, caprefs, g) == 0)
-					refs[nrefs++] = v[e].rule;
-				e++;
-			}
-			const struct cpol_strent *se = &g->st.v[v[k].str];
-			uint32_t h = (uint32_t)XXH3_64bits(se->s, se->len), at = h & (nslots - 1);
-			while (keys[nkeys + at].str != CPOL_NONE)
-				at = (at + 1) & (nslots - 1);
-			keys[nkeys + at] = (struct cpol_img_akey){ h, v[k].str, first, nrefs - first };
-			k = e;
-		}
-		nkeys += nslots;
-		free(v);
-	}
-	struct cpol_img_argidx_hdr h = { g->nprogs, nrefs, nkeys, 0 };
-	struct cpol_img_layout l = cpol_layout_argidx(g->nprogs, nrefs, nkeys);
-	size_t base = out->n;
-	cpol_buf_put(out, &h, sizeof h);
-	cpol_buf_put(out, x, (size_t)g->nprogs * sizeof *x);
-	cpol_buf_put(out, refs, (size_t)nrefs * sizeof *refs);
-	cpol_buf_put(out, NULL, base + l.c - out->n);
-	cpol_buf_put(out, keys, (size_t)nkeys * sizeof *keys);
-	free(x);
-	free(refs);
-	free(keys);
-}
-
-/* Does ARGIDX index program p? (gen_argidx's own test) */
-static int argidx_on(const struct cg *g, uint32_t p)
-{
-	const struct gprog *pr = &g->progs[p];
-	if (p == 0 || !g->rkeys || pr->nrules < ARGIDX_MIN_RULES)
-		return 0;
-	for (uint32_t k = 0; k < pr->nrules; k++)
-		if (g->rkeys[pr->rules[k]])
-			return 1;
-	return 0;
-}
-
-/* Programs with fewer keyed rules than this run them all. */
-#define WORDIDX_MIN_KEYED 8
-
-struct wpair {
+/* One key of one rule. ARGIDX keys have pos 0 and are never long. */
+struct kpair {
 	const char *s;
 	uint32_t len, str, pos, rule;
 	int lng;
 };
 
-/* Long options after the others; then by pos, bytes (shorter first on a
- * common prefix: the order vm/eval.c searches), rule. */
-static int wpair_cmp(const void *a, const void *b)
+/* ARGIDX: by string id, then rule. */
+static int kpair_cmp_arg1(const void *a, const void *b)
 {
-	const struct wpair *x = a, *y = b;
+	const struct kpair *x = a, *y = b;
+	if (x->str != y->str)
+		return (x->str > y->str) - (x->str < y->str);
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* WORDIDX: long options after the others; then by pos, bytes (shorter
+ * first on a common prefix: the order vm/eval.c searches), rule. */
+static int kpair_cmp_word(const void *a, const void *b)
+{
+	const struct kpair *x = a, *y = b;
 	if (x->lng != y->lng)
 		return x->lng - y->lng;
 	if (x->pos != y->pos)
@@ -943,130 +848,242 @@ static int wpair_cmp(const void *a, const void *b)
 	return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
-static int wpair_same(const struct wpair *a, const struct wpair *b)
+/* The same key (strings are interned: one id per content). */
+static int kpair_same(const struct kpair *a, const struct kpair *b)
 {
-	return a->lng == b->lng && a->pos == b->pos && a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+	return a->str == b->str && a->pos == b->pos && a->lng == b->lng;
 }
 
-static void put_ref(struct cg *g, uint32_t **refs, uint32_t *n, uint32_t *cap, uint32_t r)
+/* How many keys rule r has in this index (0: none, it is listed as
+ * free; lists are never empty). */
+static uint32_t rule_nkeys(const struct cg *g, enum kidx_kind kind, uint32_t r)
 {
-	if (GROWV(*refs, *n, *cap, g) == 0)
-		(*refs)[(*n)++] = r;
+	if (kind == KIDX_ARG1)
+		return g->rkeys[r] ? g->nrkeys[r] : 0;
+	return g->wkeys[r] ? g->nwkeys[r] : 0;
 }
 
-/* WORDIDX (see vm/image.h): for each program with enough keyed base rules,
- * its rest, a hash table of word and prefix keys, and the sorted long
- * options. */
-static void gen_wordidx(struct cg *g, struct cpol_buf *out)
+static struct kpair rule_key(const struct cg *g, enum kidx_kind kind, uint32_t r, uint32_t j)
 {
-	struct cpol_img_widx *x = calloc(g->nprogs, sizeof *x);
-	uint32_t *refs = NULL, nrefs = 0, caprefs = 0;
-	struct cpol_img_wkey *keys = NULL;
-	struct cpol_img_wlong *longs = NULL;
-	uint32_t nkeys = 0, nlong = 0;
-	if (!x) {
+	struct kpair k = { .rule = r };
+	if (kind == KIDX_ARG1) {
+		k.str = g->rkeys[r][j];
+	} else {
+		k.str = g->wkeys[r][j].str;
+		k.pos = g->wkeys[r][j].pos;
+		k.lng = g->wkeys[r][j].lng;
+	}
+	k.s = g->st.v[k.str].s;
+	k.len = g->st.v[k.str].len;
+	return k;
+}
+
+/* Does the index of this kind cover program p? *npairs: the keys of its
+ * base rules. WORDIDX's base rules are the ones ARGIDX leaves free
+ * (*ax: ARGIDX covers p). */
+static int kidx_on(const struct cg *g, enum kidx_kind kind, uint32_t p, uint32_t *npairs, int *ax)
+{
+	const struct gprog *pr = &g->progs[p];
+	uint32_t nbase = 0, keyed = 0, dummy;
+	*npairs = 0;
+	*ax = 0;
+	if (p == 0 || (kind == KIDX_ARG1 ? !g->rkeys : !g->wkeys))
+		return 0;
+	*ax = kind == KIDX_WORD && kidx_on(g, KIDX_ARG1, p, &dummy, &(int){ 0 });
+	for (uint32_t k = 0; k < pr->nrules; k++) {
+		uint32_t r = pr->rules[k], nk = rule_nkeys(g, kind, r);
+		if (*ax && g->rkeys[r])
+			continue;
+		nbase++;
+		keyed += nk > 0;
+		*npairs += nk;
+	}
+	return nbase >= KIDX_MIN_RULES && keyed >= kidx_min_keyed[kind];
+}
+
+/* A program's part of the index: refs[rest .. rest+nrest), the table
+ * keys[slot .. slot+mask] (mask CPOL_NONE: not indexed), longs[lng .. lng+nlng). */
+struct kprog { uint32_t rest, nrest, slot, mask, lng, nlng; };
+
+struct kidx {
+	enum kidx_kind kind;
+	struct kprog *x;               /* per program */
+	uint32_t *refs; uint32_t nrefs, caprefs;
+	struct cpol_img_wkey *keys; uint32_t nkeys, capkeys;  /* ARGIDX drops pos */
+	struct cpol_img_wlong *longs; uint32_t nlong, caplong;
+};
+
+/* Room for `more` after the n elements of arr. */
+#define ROOMV(arr, n, more, cap, g) room((void **)&(arr), (n), (more), &(cap), sizeof *(arr), (g))
+
+static int room(void **arr, uint32_t n, uint32_t more, uint32_t *cap, size_t esz, struct cg *g)
+{
+	while ((uint64_t)n + more > *cap)
+		if (grow(arr, cap, esz, g) < 0)
+			return -1;
+	return 0;
+}
+
+static void put_ref(struct cg *g, struct kidx *b, uint32_t r)
+{
+	if (GROWV(b->refs, b->nrefs, b->caprefs, g) == 0)
+		b->refs[b->nrefs++] = r;
+}
+
+/* Index program p: its free rules, then its keys sorted, each listing its
+ * rules, in the hash table or the long options. */
+static void kidx_prog(struct cg *g, struct kidx *b, uint32_t p)
+{
+	const struct gprog *pr = &g->progs[p];
+	struct kprog *x = &b->x[p];
+	uint32_t npairs;
+	int ax;
+	x->mask = CPOL_NONE;
+	if (!kidx_on(g, b->kind, p, &npairs, &ax))
+		return;
+	struct kpair *v = malloc(npairs * sizeof *v);
+	if (!v) {
 		g->oom = 1;
 		return;
 	}
-	for (uint32_t p = 0; p < g->nprogs && !g->oom; p++) {
-		const struct gprog *pr = &g->progs[p];
-		x[p].mask = CPOL_NONE;
-		if (p == 0 || !g->wkeys)
+	uint32_t n = 0;
+	x->rest = b->nrefs;
+	for (uint32_t k = 0; k < pr->nrules; k++) {
+		uint32_t r = pr->rules[k], nk = rule_nkeys(g, b->kind, r);
+		if (ax && g->rkeys[r])
 			continue;
-		int ax = argidx_on(g, p);
-		uint32_t nbase = 0, keyed = 0, npairs = 0;
-		for (uint32_t k = 0; k < pr->nrules; k++) {
-			uint32_t r = pr->rules[k];
-			if (ax && g->rkeys[r])
-				continue;
-			nbase++;
-			keyed += g->wkeys[r] != NULL;
-			npairs += g->wkeys[r] ? g->nwkeys[r] : 0;
-		}
-		if (nbase < ARGIDX_MIN_RULES || keyed < WORDIDX_MIN_KEYED)
-			continue;
-		struct wpair *v = malloc(npairs * sizeof *v);
-		if (!v) {
-			g->oom = 1;
-			break;
-		}
-		uint32_t n = 0;
-		x[p].rest = nrefs;
-		for (uint32_t k = 0; k < pr->nrules; k++) {
-			uint32_t r = pr->rules[k];
-			if (ax && g->rkeys[r])
-				continue;
-			if (!g->wkeys[r]) {
-				put_ref(g, &refs, &nrefs, &caprefs, r);
-				continue;
-			}
-			for (uint32_t j = 0; j < g->nwkeys[r]; j++) {
-				const struct wkey *w = &g->wkeys[r][j];
-				const struct cpol_strent *e = &g->st.v[w->str];
-				v[n++] = (struct wpair){ e->s, e->len, w->str, w->pos, r, w->lng };
-			}
-		}
-		x[p].nrest = nrefs - x[p].rest;
-		qsort(v, n, sizeof *v, wpair_cmp);
-		uint32_t nhash = 0, nlg = 0;
-		for (uint32_t k = 0; k < n; k++)
-			if (k == 0 || !wpair_same(&v[k], &v[k - 1]))
-				*(v[k].lng ? &nlg : &nhash) += 1;
-		uint32_t nslots = pow2_above(nhash);
-		struct cpol_img_wkey *nk = realloc(keys, ((size_t)nkeys + nslots) * sizeof *nk);
-		struct cpol_img_wlong *nl = nk ? realloc(longs, ((size_t)nlong + nlg + 1) * sizeof *nl) : NULL;
-		if (nk)
-			keys = nk;
-		if (nl)
-			longs = nl;
-		if (!nk || !nl) {
-			g->oom = 1;
-			free(v);
-			break;
-		}
-		x[p].slot = nkeys;
-		x[p].mask = nslots - 1;
-		x[p].lng = nlong;
-		for (uint32_t k = 0; k < nslots; k++)
-			keys[nkeys + k] = (struct cpol_img_wkey){ 0, CPOL_NONE, 0, 0, 0 };
-		for (uint32_t k = 0; k < n;) {
-			uint32_t e = k, first = nrefs;
-			while (e < n && wpair_same(&v[e], &v[k]))
-				put_ref(g, &refs, &nrefs, &caprefs, v[e++].rule);
-			if (v[k].lng) {
-				longs[nlong++] = (struct cpol_img_wlong){ v[k].str, first, nrefs - first };
-			} else {
-				uint32_t h = (uint32_t)XXH3_64bits_withSeed(v[k].s, v[k].len, v[k].pos);
-				uint32_t at = h & (nslots - 1);
-				while (keys[nkeys + at].str != CPOL_NONE)
-					at = (at + 1) & (nslots - 1);
-				keys[nkeys + at] = (struct cpol_img_wkey){ h, v[k].str, first, nrefs - first, v[k].pos };
-				if (v[k].pos) {
-					x[p].posmask |= 1u << v[k].pos;
-					x[p].lenmask |= (uint64_t)1 << v[k].len;
-				} else if (v[k].len == 2 && v[k].s[0] == '-' && (unsigned char)v[k].s[1] < 128) {
-					x[p].shortmask[(unsigned char)v[k].s[1] >> 6] |= (uint64_t)1 << (v[k].s[1] & 63);
-				}
-			}
-			k = e;
-		}
-		x[p].nlng = nlong - x[p].lng;
-		nkeys += nslots;
-		free(v);
+		if (nk == 0)
+			put_ref(g, b, r);
+		for (uint32_t j = 0; j < nk; j++)
+			v[n++] = rule_key(g, b->kind, r, j);
 	}
-	struct cpol_img_wordidx_hdr h = { g->nprogs, nrefs, nkeys, nlong };
-	struct cpol_img_layout l = cpol_layout_wordidx(g->nprogs, nrefs, nkeys, nlong);
+	x->nrest = b->nrefs - x->rest;
+	qsort(v, n, sizeof *v, b->kind == KIDX_ARG1 ? kpair_cmp_arg1 : kpair_cmp_word);
+	uint32_t nhash = 0, nlg = 0;
+	for (uint32_t k = 0; k < n; k++)
+		if (k == 0 || !kpair_same(&v[k], &v[k - 1]))
+			*(v[k].lng ? &nlg : &nhash) += 1;
+	uint32_t nslots = pow2_above(nhash);
+	if (ROOMV(b->keys, b->nkeys, nslots, b->capkeys, g) < 0 || ROOMV(b->longs, b->nlong, nlg, b->caplong, g) < 0) {
+		free(v);
+		return;
+	}
+	x->slot = b->nkeys;
+	x->mask = nslots - 1;
+	x->lng = b->nlong;
+	struct cpol_img_wkey *t = b->keys + b->nkeys;
+	for (uint32_t k = 0; k < nslots; k++)
+		t[k] = (struct cpol_img_wkey){ 0, CPOL_NONE, 0, 0, 0 };
+	for (uint32_t k = 0; k < n;) {
+		uint32_t e = k, first = b->nrefs;
+		while (e < n && kpair_same(&v[e], &v[k]))
+			put_ref(g, b, v[e++].rule);
+		if (v[k].lng) {
+			b->longs[b->nlong++] = (struct cpol_img_wlong){ v[k].str, first, b->nrefs - first };
+		} else {
+			/* seed 0 is plain XXH3-64, ARGIDX's hash */
+			uint32_t h = (uint32_t)XXH3_64bits_withSeed(v[k].s, v[k].len, v[k].pos), at = h & (nslots - 1);
+			while (t[at].str != CPOL_NONE)
+				at = (at + 1) & (nslots - 1);
+			t[at] = (struct cpol_img_wkey){ h, v[k].str, first, b->nrefs - first, v[k].pos };
+		}
+		k = e;
+	}
+	x->nlng = b->nlong - x->lng;
+	b->nkeys += nslots;
+	free(v);
+}
+
+static int kidx_build(struct cg *g, enum kidx_kind kind, struct kidx *b)
+{
+	*b = (struct kidx){ .kind = kind, .x = calloc(g->nprogs, sizeof *b->x) };
+	if (!b->x)
+		g->oom = 1;
+	for (uint32_t p = 0; p < g->nprogs && !g->oom; p++)
+		kidx_prog(g, b, p);
+	return g->oom ? -1 : 0;
+}
+
+static void kidx_free(struct kidx *b)
+{
+	free(b->x);
+	free(b->refs);
+	free(b->keys);
+	free(b->longs);
+}
+
+/* Write a section: its header, its per-program table, then the refs, the
+ * keys at offset l.c and the long options (WORDIDX's layout, which ends
+ * ARGIDX's without them). */
+static void kidx_put(struct cpol_buf *out, const struct kidx *b, struct cpol_img_layout l, const void *hdr,
+                     size_t nhdr, const void *x, size_t nx)
+{
 	size_t base = out->n;
-	cpol_buf_put(out, &h, sizeof h);
-	cpol_buf_put(out, x, (size_t)g->nprogs * sizeof *x);
-	cpol_buf_put(out, refs, (size_t)nrefs * sizeof *refs);
+	cpol_buf_put(out, hdr, nhdr);
+	cpol_buf_put(out, x, nx);
+	cpol_buf_put(out, b->refs, (size_t)b->nrefs * sizeof *b->refs);
 	cpol_buf_put(out, NULL, base + l.c - out->n);
-	cpol_buf_put(out, keys, (size_t)nkeys * sizeof *keys);
-	cpol_buf_put(out, longs, (size_t)nlong * sizeof *longs);
+	for (uint32_t k = 0; k < b->nkeys && b->kind == KIDX_ARG1; k++) {
+		const struct cpol_img_wkey *e = &b->keys[k];
+		struct cpol_img_akey a = { e->hash, e->str, e->first, e->n };
+		cpol_buf_put(out, &a, sizeof a);
+	}
+	if (b->kind == KIDX_WORD)
+		cpol_buf_put(out, b->keys, (size_t)b->nkeys * sizeof *b->keys);
+	cpol_buf_put(out, b->longs, (size_t)b->nlong * sizeof *b->longs);
+}
+
+/* ARGIDX: for each program with enough rules, its free rules and, in a
+ * small hash table, the rules listed under each string argv[1] must be. */
+static void gen_argidx(struct cg *g, struct cpol_buf *out)
+{
+	struct kidx b;
+	struct cpol_img_argidx *x = kidx_build(g, KIDX_ARG1, &b) == 0 ? calloc(g->nprogs, sizeof *x) : NULL;
+	if (x) {
+		for (uint32_t p = 0; p < g->nprogs; p++)
+			x[p] = (struct cpol_img_argidx){ b.x[p].rest, b.x[p].nrest, b.x[p].slot, b.x[p].mask };
+		struct cpol_img_argidx_hdr h = { g->nprogs, b.nrefs, b.nkeys, 0 };
+		kidx_put(out, &b, cpol_layout_argidx(g->nprogs, b.nrefs, b.nkeys), &h, sizeof h, x,
+		         (size_t)g->nprogs * sizeof *x);
+	}
+	g->oom |= !x;
 	free(x);
-	free(refs);
-	free(keys);
-	free(longs);
+	kidx_free(&b);
+}
+
+/* WORDIDX: for each program with enough keyed base rules, its rest, a hash
+ * table of word and prefix keys, the sorted long options, and masks of
+ * what its keys are (positions, lengths, short options) that let vm/eval.c
+ * skip probes that cannot meet. */
+static void gen_wordidx(struct cg *g, struct cpol_buf *out)
+{
+	struct kidx b;
+	struct cpol_img_widx *x = kidx_build(g, KIDX_WORD, &b) == 0 ? calloc(g->nprogs, sizeof *x) : NULL;
+	for (uint32_t p = 0; x && p < g->nprogs; p++) {
+		const struct kprog *k = &b.x[p];
+		x[p] = (struct cpol_img_widx){ .rest = k->rest, .nrest = k->nrest, .slot = k->slot, .mask = k->mask,
+		                                .lng = k->lng, .nlng = k->nlng };
+		for (uint32_t i = 0; k->mask != CPOL_NONE && i <= k->mask; i++) {
+			const struct cpol_img_wkey *e = &b.keys[k->slot + i];
+			if (e->str == CPOL_NONE)
+				continue;
+			const struct cpol_strent *s = &g->st.v[e->str];
+			if (e->pos) {
+				x[p].posmask |= 1u << e->pos;
+				x[p].lenmask |= (uint64_t)1 << s->len;
+			} else if (s->len == 2 && s->s[0] == '-' && (unsigned char)s->s[1] < 128) {
+				x[p].shortmask[(unsigned char)s->s[1] >> 6] |= (uint64_t)1 << (s->s[1] & 63);
+			}
+		}
+	}
+	if (x) {
+		struct cpol_img_wordidx_hdr h = { g->nprogs, b.nrefs, b.nkeys, b.nlong };
+		kidx_put(out, &b, cpol_layout_wordidx(g->nprogs, b.nrefs, b.nkeys, b.nlong), &h, sizeof h, x,
+		         (size_t)g->nprogs * sizeof *x);
+	}
+	g->oom |= !x;
+	free(x);
+	kidx_free(&b);
 }
 
 static void gen_ac(struct cg *g, struct cpol_buf *out, int *failed)

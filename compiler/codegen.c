@@ -374,27 +374,28 @@ static void add_intent_cb(struct cg *g, uint32_t p, void *arg)
 	prog_add_intent(g, p, *(struct cpol_img_intent *)arg);
 }
 
-/* Both sides of an `and` must hold: when both bound the value to a list
- * (ra, rb), either list holds it; keep the shorter (the other is freed).
- * Returns 1 with *ids, or 0 when neither side bounds it. */
-static int both_hold(int ra, uint32_t *a, uint32_t na, int rb, uint32_t *b, uint32_t nb, uint32_t **ids, uint32_t *n)
+/* Of two sides of an `and` that may each bound a value to a list (ra,
+ * rb): which to keep, the other freed. Returns 0 (neither bounds it), 1
+ * (a) or 2 (b; when both do, only if b_better). */
+static int keep_side(int ra, void *a, int rb, void *b, int b_better)
 {
 	if (ra && rb) {
-		if (nb < na) {
-			free(a);
-			a = b;
-			na = nb;
-		} else {
-			free(b);
-		}
-	} else if (rb) {
-		a = b;
-		na = nb;
-	} else if (!ra) {
-		return 0;
+		free(b_better ? a : b);
+		return b_better ? 2 : 1;
 	}
-	*ids = a;
-	*n = na;
+	return rb ? 2 : ra != 0;
+}
+
+/* Both sides of an `and` must hold: when both bound the value to a list,
+ * either list holds it; keep the shorter. Returns 1 with *ids, or 0 when
+ * neither side bounds it. */
+static int both_hold(int ra, uint32_t *a, uint32_t na, int rb, uint32_t *b, uint32_t nb, uint32_t **ids, uint32_t *n)
+{
+	int k = keep_side(ra, a, rb, b, ra && rb && nb < na);
+	if (k == 0)
+		return 0;
+	*ids = k == 2 ? b : a;
+	*n = k == 2 ? nb : na;
 	return 1;
 }
 
@@ -404,7 +405,7 @@ static int both_hold(int ra, uint32_t *a, uint32_t na, int rb, uint32_t *b, uint
  * (malloc'd, maybe with repeats), or 0 for "any program". */
 static int programs_of(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_t *n)
 {
-	uint32_t *a, *b, na, nb;
+	uint32_t *a = NULL, *b = NULL, na = 0, nb = 0;
 	if (!c)
 		return 0;
 	switch (c->kind) {
@@ -448,7 +449,7 @@ static int arg1_keys(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_t 
 		return list_ids(g, &c->list, ids, n, 1) == 0;
 	if (c->kind != CPOL_C_AND)
 		return 0;
-	uint32_t *a, *b, na, nb;
+	uint32_t *a = NULL, *b = NULL, na = 0, nb = 0;
 	int ra = arg1_keys(g, c->a, &a, &na), rb = arg1_keys(g, c->b, &b, &nb);
 	return both_hold(ra, a, na, rb, b, nb, ids, n);
 }
@@ -515,29 +516,16 @@ static int word_keys(struct cg *g, const cpol_cond *c, struct wkey **out, uint32
 		return 0;
 	if (c->kind != CPOL_C_AND)
 		return wkeys_of(g, c, out, n, score);
-	struct wkey *a, *b;
+	struct wkey *a = NULL, *b = NULL;
 	uint32_t na, nb;
 	int sa, sb;
 	int ra = word_keys(g, c->a, &a, &na, &sa), rb = word_keys(g, c->b, &b, &nb, &sb);
-	if (ra && rb) {
-		if (sb < sa || (sb == sa && nb < na)) {
-			free(a);
-			a = b;
-			na = nb;
-			sa = sb;
-		} else {
-			free(b);
-		}
-	} else if (rb) {
-		a = b;
-		na = nb;
-		sa = sb;
-	} else if (!ra) {
+	int k = keep_side(ra, a, rb, b, ra && rb && (sb < sa || (sb == sa && nb < na)));
+	if (k == 0)
 		return 0;
-	}
-	*out = a;
-	*n = na;
-	*score = sa;
+	*out = k == 2 ? b : a;
+	*n = k == 2 ? nb : na;
+	*score = k == 2 ? sb : sa;
 	return 1;
 }
 

@@ -1257,6 +1257,91 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 	cpol_buf_free(&env);
 }
 
+/* META: the policy's name, flags, default and counts. Returns the number
+ * of intents (the INTENTS section's count). */
+static uint32_t gen_meta(struct cg *g, struct cpol_buf *out)
+{
+	const struct cpol_model *m = g->m;
+	uint32_t nintents = 0;
+	for (uint32_t p = 0; p < g->nprogs; p++)
+		nintents += g->progs[p].nintents;
+	struct cpol_img_meta meta;
+	memset(&meta, 0, sizeof meta);
+	meta.name = sid(g, m->name, m->namelen);
+	meta.flags = (m->trusted ? CPOL_IMGF_TRUSTED : 0) | (g->ro_filter ? CPOL_IMGF_RO_FILTER : 0) |
+	             (m->def_confined ? CPOL_IMGF_CONFINED_DEFAULT : 0);
+	meta.def = m->def;
+	meta.nrules = m->nrules;
+	meta.ngroups = g->ngroups;
+	meta.nsets = g->nsets;
+	meta.nprograms = g->nprogs;
+	meta.nintents = nintents;
+	meta.maxarg = g->maxarg;
+	cpol_buf_put(out, &meta, sizeof meta);
+	return nintents;
+}
+
+/* The image: header, section table, the sections (8-aligned, each freed
+ * once copied), then, unless it failed, its size and checksum. */
+static void link_image(struct cg *g, struct cpol_buf *sec, const uint32_t *count, struct cpol_buf *img, int *failed)
+{
+	struct cpol_img_header h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, CPOL_IMG_MAGIC, 8);
+	h.version = CPOL_IMG_VERSION;
+	h.nsections = CPOL_SEC__COUNT - 1;
+	cpol_buf_put(img, &h, sizeof h);
+	size_t table = cpol_buf_put(img, NULL, (CPOL_SEC__COUNT - 1) * sizeof(struct cpol_img_section));
+	for (uint32_t k = 1; k < CPOL_SEC__COUNT; k++) {
+		cpol_buf_align8(img);
+		struct cpol_img_section s = { k, count[k], (uint32_t)img->n, (uint32_t)sec[k].n };
+		cpol_buf_put(img, sec[k].p, sec[k].n);
+		if (!img->oom)
+			memcpy(img->p + table + (k - 1) * sizeof s, &s, sizeof s);
+		g->oom |= sec[k].oom;
+		cpol_buf_free(&sec[k]);
+	}
+	if (!img->oom && img->n > CPOL_IMG_MAX_SIZE) {
+		cpol_error_at(g->u, ((cpol_loc){ g->m->main->index, 0, 0 }),
+		              "the image would be %zu bytes (the limit is %u)", img->n, CPOL_IMG_MAX_SIZE);
+		*failed = 1;
+	}
+	if (!img->oom && !*failed) {
+		h.size = img->n;
+		h.checksum = XXH3_64bits(img->p + sizeof h, img->n - sizeof h);
+		memcpy(img->p, &h, sizeof h);
+	}
+}
+
+/* Everything the generator allocated but the image. */
+static void cg_free(struct cg *g)
+{
+	for (uint32_t i = 0; i < g->nsets; i++)
+		free(g->sets[i].ids);
+	for (uint32_t i = 0; i < g->ngroups; i++)
+		free(g->groups[i].ids);
+	for (uint32_t i = 0; g->rkeys && i < g->m->nrules; i++)
+		free(g->rkeys[i]);
+	free(g->rkeys);
+	free(g->nrkeys);
+	for (uint32_t i = 0; g->wkeys && i < g->m->nrules; i++)
+		free(g->wkeys[i]);
+	free(g->wkeys);
+	free(g->nwkeys);
+	for (uint32_t i = 0; i < g->nprogs; i++) {
+		free(g->progs[i].rules);
+		free(g->progs[i].intents);
+	}
+	free(g->sets);
+	free(g->groups);
+	cpol_hindex_free(&g->setix);
+	cpol_hindex_free(&g->groupix);
+	free(g->progs);
+	free(g->progof);
+	free(g->code);
+	cpol_strtab_free(&g->st);
+}
+
 int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_compile_opts *o,
                  uint8_t **outp, size_t *lenp)
 {
@@ -1283,96 +1368,24 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	gen_ac(&g, &sec[CPOL_SEC_AC], &failed);
 	gen_sandbox(&g, o, &sec[CPOL_SEC_SANDBOX]);
 	uint32_t ngrants = cpol_grant_gen(m, &g.st, &sec[CPOL_SEC_GRANTS]);
-	{
-		struct cpol_img_limits lim; /* checked by resolve: no new diagnostics */
-		cpol_limits_check(u, m->limits, &lim);
-		cpol_buf_put(&sec[CPOL_SEC_LIMITS], &lim, sizeof lim);
-	}
+	struct cpol_img_limits lim; /* checked by resolve: no new diagnostics */
+	cpol_limits_check(u, m->limits, &lim);
+	cpol_buf_put(&sec[CPOL_SEC_LIMITS], &lim, sizeof lim);
 	if (g.ncode == 0)
 		emit(&g, CPOL_OP_RET, 0, 0, 0);
 	cpol_buf_put(&sec[CPOL_SEC_CODE], g.code, (size_t)g.ncode * sizeof *g.code);
-
-	uint32_t nintents = 0;
-	for (uint32_t p = 0; p < g.nprogs; p++)
-		nintents += g.progs[p].nintents;
-	struct cpol_img_meta meta;
-	memset(&meta, 0, sizeof meta);
-	meta.name = sid(&g, m->name, m->namelen);
-	meta.flags = (m->trusted ? CPOL_IMGF_TRUSTED : 0) | (g.ro_filter ? CPOL_IMGF_RO_FILTER : 0) |
-	             (m->def_confined ? CPOL_IMGF_CONFINED_DEFAULT : 0);
-	meta.def = m->def;
-	meta.nrules = m->nrules;
-	meta.ngroups = g.ngroups;
-	meta.nsets = g.nsets;
-	meta.nprograms = g.nprogs;
-	meta.nintents = nintents;
-	meta.maxarg = g.maxarg;
-	cpol_buf_put(&sec[CPOL_SEC_META], &meta, sizeof meta);
+	uint32_t nintents = gen_meta(&g, &sec[CPOL_SEC_META]);
 	cpol_strtab_emit(&g.st, &sec[CPOL_SEC_STRINGS]);
 
-	/* header, section table, sections (8-aligned) */
+	uint32_t count[CPOL_SEC__COUNT] = {
+		[CPOL_SEC_STRINGS] = g.st.n, [CPOL_SEC_RULES] = m->nrules, [CPOL_SEC_DEBUG] = m->nrules,
+		[CPOL_SEC_CODE] = g.ncode, [CPOL_SEC_INTENTS] = nintents, [CPOL_SEC_WRAPPERS] = g.nwrappers,
+		[CPOL_SEC_GRANTS] = ngrants, [CPOL_SEC_ARGIDX] = g.nprogs, [CPOL_SEC_WORDIDX] = g.nprogs,
+	};
 	struct cpol_buf img = { 0 };
-	struct cpol_img_header h;
-	memset(&h, 0, sizeof h);
-	memcpy(h.magic, CPOL_IMG_MAGIC, 8);
-	h.version = CPOL_IMG_VERSION;
-	h.nsections = CPOL_SEC__COUNT - 1;
-	cpol_buf_put(&img, &h, sizeof h);
-	size_t table = cpol_buf_put(&img, NULL, (CPOL_SEC__COUNT - 1) * sizeof(struct cpol_img_section));
-	for (uint32_t k = 1; k < CPOL_SEC__COUNT; k++) {
-		cpol_buf_align8(&img);
-		struct cpol_img_section s = { k, 0, (uint32_t)img.n, (uint32_t)sec[k].n };
-		switch (k) {
-		case CPOL_SEC_STRINGS: s.count = g.st.n; break;
-		case CPOL_SEC_RULES: case CPOL_SEC_DEBUG: s.count = m->nrules; break;
-		case CPOL_SEC_CODE: s.count = g.ncode; break;
-		case CPOL_SEC_INTENTS: s.count = nintents; break;
-		case CPOL_SEC_WRAPPERS: s.count = g.nwrappers; break;
-		case CPOL_SEC_GRANTS: s.count = ngrants; break;
-		case CPOL_SEC_ARGIDX: case CPOL_SEC_WORDIDX: s.count = g.nprogs; break;
-		default: s.count = 0; break;
-		}
-		cpol_buf_put(&img, sec[k].p, sec[k].n);
-		if (!img.oom)
-			memcpy(img.p + table + (k - 1) * sizeof s, &s, sizeof s);
-		g.oom |= sec[k].oom;
-		cpol_buf_free(&sec[k]);
-	}
-	if (!img.oom && img.n > CPOL_IMG_MAX_SIZE) {
-		cpol_error_at(u, ((cpol_loc){ m->main->index, 0, 0 }), "the image would be %zu bytes (the limit is %u)",
-		              img.n, CPOL_IMG_MAX_SIZE);
-		failed = 1;
-	}
-	if (!img.oom && !failed) {
-		h.size = img.n;
-		h.checksum = XXH3_64bits(img.p + sizeof h, img.n - sizeof h);
-		memcpy(img.p, &h, sizeof h);
-	}
+	link_image(&g, sec, count, &img, &failed);
 	int oom = g.oom || g.st.oom || img.oom;
-	for (uint32_t i = 0; i < g.nsets; i++)
-		free(g.sets[i].ids);
-	for (uint32_t i = 0; i < g.ngroups; i++)
-		free(g.groups[i].ids);
-	for (uint32_t i = 0; g.rkeys && i < m->nrules; i++)
-		free(g.rkeys[i]);
-	free(g.rkeys);
-	free(g.nrkeys);
-	for (uint32_t i = 0; g.wkeys && i < m->nrules; i++)
-		free(g.wkeys[i]);
-	free(g.wkeys);
-	free(g.nwkeys);
-	for (uint32_t i = 0; i < g.nprogs; i++) {
-		free(g.progs[i].rules);
-		free(g.progs[i].intents);
-	}
-	free(g.sets);
-	free(g.groups);
-	cpol_hindex_free(&g.setix);
-	cpol_hindex_free(&g.groupix);
-	free(g.progs);
-	free(g.progof);
-	free(g.code);
-	cpol_strtab_free(&g.st);
+	cg_free(&g);
 	if (oom || failed) {
 		if (oom)
 			cpol_error_at(u, ((cpol_loc){ m->main->index, 0, 0 }), "out of memory generating the image");

@@ -1,8 +1,8 @@
-/* bench/acstage.c -- the VM's substring pass on its own (see acstage.h). The
- * loop and the reporting are those of vm/eval.c (scan, report): the same
- * dense DFA over byte classes, walked over the arguments with one space
- * between them, recording for each group the frame tag, the first pattern
- * and the arguments it lies in. */
+/* bench/acstage.c -- the VM's substring pass on its own (see acstage.h):
+ * the image's dense DFA over byte classes, walked over the arguments with
+ * one space between them, recording for each group what vm/eval.c's pass
+ * records (the tag, the first pattern, the arguments it lies in), so that
+ * it does the VM's work; written for the bench (the VM's is static). */
 #include "bench/acstage.h"
 
 #include <stdlib.h>
@@ -48,59 +48,54 @@ int acstage_has(const struct acstage *a, uint32_t g)
 	return a->gs[g].tag == a->tag;
 }
 
-/* vm/eval.c report(), with the frame's fields in the stage */
+/* An output met at byte `pos` of an argument (bit: that argument's bit):
+ * the group's state as the VM keeps it -- seen in this scan, its first
+ * pattern, the arguments a pattern lies wholly in. 1 when first seen. */
+static uint32_t seen(struct acstage *a, const struct cpol_img_acout *out, uint64_t bit, uint32_t pos)
+{
+	struct cpol_gstate *g = &a->gs[out->group];
+	uint32_t fresh = g->tag != a->tag;
+	if (fresh)
+		*g = (struct cpol_gstate){ .tag = a->tag, .pat = out->str };
+	g->argmask |= pos >= out->len ? bit : 0;
+	return fresh;
+}
+
+/* The automaton reached state row `row`, which has outputs: every output
+ * on its dictionary chain. Returns the groups first seen. */
 static uint32_t report(struct acstage *a, uint32_t row, uint32_t argi, uint32_t pos)
 {
 	const struct cpol_image *im = a->im;
-	uint32_t bit = argi < 63 ? argi : 63, newg = 0;
-	for (uint32_t s = row / im->ac->nclasses; s != CPOL_NONE; s = im->acstates[s].dict) {
-		const struct cpol_img_acstate *st = &im->acstates[s];
-		for (uint32_t o = st->out; o < st->out + st->nout; o++) {
-			const struct cpol_img_acout *out = &im->acouts[o];
-			struct cpol_gstate *g = &a->gs[out->group];
-			if (g->tag != a->tag) {
-				g->tag = a->tag;
-				g->pat = out->str;
-				g->argmask = 0;
-				newg++;
-			}
-			if (pos >= out->len)
-				g->argmask |= (uint64_t)1 << bit;
-		}
+	uint64_t bit = (uint64_t)1 << (argi < 63 ? argi : 63);
+	uint32_t newg = 0;
+	for (uint32_t st = row / im->ac->nclasses; st != CPOL_NONE; st = im->acstates[st].dict) {
+		const struct cpol_img_acstate *x = &im->acstates[st];
+		for (uint32_t o = x->out; o < x->out + x->nout; o++)
+			newg += seen(a, &im->acouts[o], bit, pos);
 	}
 	return newg;
 }
 
-/* vm/eval.c scan() for NUL-terminated arguments (cpol_eval's case) */
+/* The arguments joined by single spaces, as cpol_eval's pass reads
+ * NUL-terminated words. */
 uint32_t acstage_scan(struct acstage *a, uint32_t argc, const char *const *argv)
 {
-	const struct cpol_image *im = a->im;
 	if (++a->tag == 0) {
 		memset(a->gs, 0, sizeof *a->gs * (a->ngroups ? a->ngroups : 1));
 		a->tag = 1;
 	}
-	if (im->ac->nstates <= 1)
+	if (a->im->ac->nstates <= 1)
 		return 0;
-	const uint8_t *cls = im->ac->classmap;
-	const uint32_t *tr = im->trans;
-	const uint32_t space = cls[' '];
+	const uint8_t *cls = a->im->ac->classmap;
+	const uint32_t *tr = a->im->trans;
 	uint32_t s = 0, found = 0;
 	for (uint32_t i = 0; i < argc; i++) {
 		const uint8_t *p = (const uint8_t *)argv[i];
-		for (uint32_t j = 0; p[j]; j++) {
-			s = tr[s + cls[p[j]]];
-			if (s & CPOL_AC_OUT) {
-				s &= ~CPOL_AC_OUT;
-				found += report(a, s, i, j + 1);
-			}
-		}
-		if (i + 1 < argc) {
-			s = tr[s + space];
-			if (s & CPOL_AC_OUT) {
-				s &= ~CPOL_AC_OUT;
-				found += report(a, s, i + 1, 0);
-			}
-		}
+		for (uint32_t j = 0; p[j]; j++)
+			if ((s = tr[s + cls[p[j]]]) & CPOL_AC_OUT)
+				found += report(a, s &= ~CPOL_AC_OUT, i, j + 1);
+		if (i + 1 < argc && (s = tr[s + cls[' ']]) & CPOL_AC_OUT)
+			found += report(a, s &= ~CPOL_AC_OUT, i + 1, 0);
 	}
 	return found;
 }

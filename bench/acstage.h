@@ -1,7 +1,8 @@
 /* bench/acstage.h -- the substring stage on its own, for the comparison with
- * Hyperscan: the VM's automaton pass (a copy of scan()/report() of
- * vm/eval.c, which are static there -- keep the two in step) and the same
- * patterns through Hyperscan when it is installed. Both answer one
+ * Hyperscan: the VM's automaton pass (the image's automaton walked as
+ * vm/eval.c walks it, recording what it records; the VM's own pass is
+ * static there) and the same patterns through Hyperscan when it is
+ * installed. Both answer one
  * question per command line: which pattern groups occur in it.
  */
 #ifndef CPOL_BENCH_ACSTAGE_H

@@ -374,27 +374,28 @@ static void add_intent_cb(struct cg *g, uint32_t p, void *arg)
 	prog_add_intent(g, p, *(struct cpol_img_intent *)arg);
 }
 
-/* Both sides of an `and` must hold: when both bound the value to a list
- * (ra, rb), either list holds it; keep the shorter (the other is freed).
- * Returns 1 with *ids, or 0 when neither side bounds it. */
-static int both_hold(int ra, uint32_t *a, uint32_t na, int rb, uint32_t *b, uint32_t nb, uint32_t **ids, uint32_t *n)
+/* Of two sides of an `and` that may each bound a value to a list (ra,
+ * rb): which to keep, the other freed. Returns 0 (neither bounds it), 1
+ * (a) or 2 (b; when both do, only if b_better). */
+static int keep_side(int ra, void *a, int rb, void *b, int b_better)
 {
 	if (ra && rb) {
-		if (nb < na) {
-			free(a);
-			a = b;
-			na = nb;
-		} else {
-			free(b);
-		}
-	} else if (rb) {
-		a = b;
-		na = nb;
-	} else if (!ra) {
-		return 0;
+		free(b_better ? a : b);
+		return b_better ? 2 : 1;
 	}
-	*ids = a;
-	*n = na;
+	return rb ? 2 : ra != 0;
+}
+
+/* Both sides of an `and` must hold: when both bound the value to a list,
+ * either list holds it; keep the shorter. Returns 1 with *ids, or 0 when
+ * neither side bounds it. */
+static int both_hold(int ra, uint32_t *a, uint32_t na, int rb, uint32_t *b, uint32_t nb, uint32_t **ids, uint32_t *n)
+{
+	int k = keep_side(ra, a, rb, b, ra && rb && nb < na);
+	if (k == 0)
+		return 0;
+	*ids = k == 2 ? b : a;
+	*n = k == 2 ? nb : na;
 	return 1;
 }
 
@@ -404,7 +405,7 @@ static int both_hold(int ra, uint32_t *a, uint32_t na, int rb, uint32_t *b, uint
  * (malloc'd, maybe with repeats), or 0 for "any program". */
 static int programs_of(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_t *n)
 {
-	uint32_t *a, *b, na, nb;
+	uint32_t *a = NULL, *b = NULL, na = 0, nb = 0;
 	if (!c)
 		return 0;
 	switch (c->kind) {
@@ -448,7 +449,7 @@ static int arg1_keys(struct cg *g, const cpol_cond *c, uint32_t **ids, uint32_t 
 		return list_ids(g, &c->list, ids, n, 1) == 0;
 	if (c->kind != CPOL_C_AND)
 		return 0;
-	uint32_t *a, *b, na, nb;
+	uint32_t *a = NULL, *b = NULL, na = 0, nb = 0;
 	int ra = arg1_keys(g, c->a, &a, &na), rb = arg1_keys(g, c->b, &b, &nb);
 	return both_hold(ra, a, na, rb, b, nb, ids, n);
 }
@@ -515,29 +516,16 @@ static int word_keys(struct cg *g, const cpol_cond *c, struct wkey **out, uint32
 		return 0;
 	if (c->kind != CPOL_C_AND)
 		return wkeys_of(g, c, out, n, score);
-	struct wkey *a, *b;
+	struct wkey *a = NULL, *b = NULL;
 	uint32_t na, nb;
 	int sa, sb;
 	int ra = word_keys(g, c->a, &a, &na, &sa), rb = word_keys(g, c->b, &b, &nb, &sb);
-	if (ra && rb) {
-		if (sb < sa || (sb == sa && nb < na)) {
-			free(a);
-			a = b;
-			na = nb;
-			sa = sb;
-		} else {
-			free(b);
-		}
-	} else if (rb) {
-		a = b;
-		na = nb;
-		sa = sb;
-	} else if (!ra) {
+	int k = keep_side(ra, a, rb, b, ra && rb && (sb < sa || (sb == sa && nb < na)));
+	if (k == 0)
 		return 0;
-	}
-	*out = a;
-	*n = na;
-	*score = sa;
+	*out = k == 2 ? b : a;
+	*n = k == 2 ? nb : na;
+	*score = k == 2 ? sb : sa;
 	return 1;
 }
 
@@ -803,136 +791,41 @@ static void gen_dispatch(struct cg *g, struct cpol_buf *out, struct cpol_buf *in
 	free(t);
 }
 
-/* Programs with fewer rules than this run them all: an index would not pay. */
-#define ARGIDX_MIN_RULES 8
+/* ---- ARGIDX and WORDIDX (see vm/image.h): one index of keyed rules ----
+ * Both sections hold, for each program with enough keyed rules, its base
+ * rules that no key lists (ARGIDX's free rules, WORDIDX's rest) and a hash
+ * table from each key to the rules listed under it; WORDIDX keeps its long
+ * options in a sorted list instead of the table. One builder makes both:
+ * the kind says which rules are a program's base, where a rule's keys come
+ * from and how they sort. */
+enum kidx_kind { KIDX_ARG1, KIDX_WORD };
 
-struct akpair { uint32_t str, rule; };
+/* Programs with fewer base rules than this run them all: an index would
+ * not pay; nor with fewer keyed base rules than kidx_min_keyed. */
+#define KIDX_MIN_RULES 8
+static const uint32_t kidx_min_keyed[] = { [KIDX_ARG1] = 1, [KIDX_WORD] = 8 };
 
-static int akpair_cmp(const void *a, const void *b)
-{
-	const struct akpair *x = a, *y = b;
-	if (x->str != y->str)
-		return (x->str > y->str) - (x->str < y->str);
-	return (x->rule > y->rule) - (x->rule < y->rule);
-}
-
-/* ARGIDX (see vm/image.h): for each program with enough rules, its free
- * rules and, in a small hash table, the rules listed under each string
- * argv[1] must be. */
-static void gen_argidx(struct cg *g, struct cpol_buf *out)
-{
-	struct cpol_img_argidx *x = calloc(g->nprogs, sizeof *x);
-	uint32_t *refs = NULL, nrefs = 0, caprefs = 0;
-	struct cpol_img_akey *keys = NULL;
-	uint32_t nkeys = 0, capkeys = 0;
-	if (!x) {
-		g->oom = 1;
-		return;
-	}
-	for (uint32_t p = 0; p < g->nprogs && !g->oom; p++) {
-		const struct gprog *pr = &g->progs[p];
-		x[p].mask = CPOL_NONE;
-		uint32_t npairs = 0;
-		for (uint32_t k = 0; p > 0 && g->rkeys && k < pr->nrules; k++)
-			npairs += g->rkeys[pr->rules[k]] ? g->nrkeys[pr->rules[k]] : 0;
-		if (p == 0 || pr->nrules < ARGIDX_MIN_RULES || npairs == 0)
-			continue;
-		struct akpair *v = malloc(npairs * sizeof *v);
-		if (!v) {
-			g->oom = 1;
-			break;
-		}
-		uint32_t n = 0;
-		x[p].free = nrefs;
-		for (uint32_t k = 0; k < pr->nrules; k++) {
-			uint32_t r = pr->rules[k];
-			if (g->rkeys[r]) {
-				for (uint32_t j = 0; j < g->nrkeys[r]; j++)
-					v[n++] = (struct akpair){ g->rkeys[r][j], r };
-			} else if (GROWV(refs, nrefs, caprefs, g) == 0) {
-				refs[nrefs++] = r;
-			}
-		}
-		x[p].nfree = nrefs - x[p].free;
-		qsort(v, n, sizeof *v, akpair_cmp);
-		uint32_t distinct = 0;
-		for (uint32_t k = 0; k < n; k++)
-			distinct += k == 0 || v[k].str != v[k - 1].str;
-		uint32_t nslots = pow2_above(distinct);
-		while (nkeys + nslots > capkeys && !g->oom) {
-			uint32_t c = capkeys ? capkeys * 2 : 64;
-			struct cpol_img_akey *nk = realloc(keys, (size_t)c * sizeof *nk);
-			if (!nk)
-				g->oom = 1;
-			else {
-				keys = nk;
-				capkeys = c;
-			}
-		}
-		if (g->oom) {
-			free(v);
-			break;
-		}
-		x[p].slot = nkeys;
-		x[p].mask = nslots - 1;
-		for (uint32_t k = 0; k < nslots; k++)
-			keys[nkeys + k] = (struct cpol_img_akey){ 0, CPOL_NONE, 0, 0 };
-		for (uint32_t k = 0; k < n;) {
-			uint32_t e = k, first = nrefs;
-			while (e < n && v[e].str == v[k].str) {
-				if (GROWV(refs, nrefs, caprefs, g) == 0)
-					refs[nrefs++] = v[e].rule;
-				e++;
-			}
-			const struct cpol_strent *se = &g->st.v[v[k].str];
-			uint32_t h = (uint32_t)XXH3_64bits(se->s, se->len), at = h & (nslots - 1);
-			while (keys[nkeys + at].str != CPOL_NONE)
-				at = (at + 1) & (nslots - 1);
-			keys[nkeys + at] = (struct cpol_img_akey){ h, v[k].str, first, nrefs - first };
-			k = e;
-		}
-		nkeys += nslots;
-		free(v);
-	}
-	struct cpol_img_argidx_hdr h = { g->nprogs, nrefs, nkeys, 0 };
-	struct cpol_img_layout l = cpol_layout_argidx(g->nprogs, nrefs, nkeys);
-	size_t base = out->n;
-	cpol_buf_put(out, &h, sizeof h);
-	cpol_buf_put(out, x, (size_t)g->nprogs * sizeof *x);
-	cpol_buf_put(out, refs, (size_t)nrefs * sizeof *refs);
-	cpol_buf_put(out, NULL, base + l.c - out->n);
-	cpol_buf_put(out, keys, (size_t)nkeys * sizeof *keys);
-	free(x);
-	free(refs);
-	free(keys);
-}
-
-/* Does ARGIDX index program p? (gen_argidx's own test) */
-static int argidx_on(const struct cg *g, uint32_t p)
-{
-	const struct gprog *pr = &g->progs[p];
-	if (p == 0 || !g->rkeys || pr->nrules < ARGIDX_MIN_RULES)
-		return 0;
-	for (uint32_t k = 0; k < pr->nrules; k++)
-		if (g->rkeys[pr->rules[k]])
-			return 1;
-	return 0;
-}
-
-/* Programs with fewer keyed rules than this run them all. */
-#define WORDIDX_MIN_KEYED 8
-
-struct wpair {
+/* One key of one rule. ARGIDX keys have pos 0 and are never long. */
+struct kpair {
 	const char *s;
 	uint32_t len, str, pos, rule;
 	int lng;
 };
 
-/* Long options after the others; then by pos, bytes (shorter first on a
- * common prefix: the order vm/eval.c searches), rule. */
-static int wpair_cmp(const void *a, const void *b)
+/* ARGIDX: by string id, then rule. */
+static int kpair_cmp_arg1(const void *a, const void *b)
 {
-	const struct wpair *x = a, *y = b;
+	const struct kpair *x = a, *y = b;
+	if (x->str != y->str)
+		return (x->str > y->str) - (x->str < y->str);
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* WORDIDX: long options after the others; then by pos, bytes (shorter
+ * first on a common prefix: the order vm/eval.c searches), rule. */
+static int kpair_cmp_word(const void *a, const void *b)
+{
+	const struct kpair *x = a, *y = b;
 	if (x->lng != y->lng)
 		return x->lng - y->lng;
 	if (x->pos != y->pos)
@@ -943,130 +836,242 @@ static int wpair_cmp(const void *a, const void *b)
 	return (x->rule > y->rule) - (x->rule < y->rule);
 }
 
-static int wpair_same(const struct wpair *a, const struct wpair *b)
+/* The same key (strings are interned: one id per content). */
+static int kpair_same(const struct kpair *a, const struct kpair *b)
 {
-	return a->lng == b->lng && a->pos == b->pos && a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+	return a->str == b->str && a->pos == b->pos && a->lng == b->lng;
 }
 
-static void put_ref(struct cg *g, uint32_t **refs, uint32_t *n, uint32_t *cap, uint32_t r)
+/* How many keys rule r has in this index (0: none, it is listed as
+ * free; lists are never empty). */
+static uint32_t rule_nkeys(const struct cg *g, enum kidx_kind kind, uint32_t r)
 {
-	if (GROWV(*refs, *n, *cap, g) == 0)
-		(*refs)[(*n)++] = r;
+	if (kind == KIDX_ARG1)
+		return g->rkeys[r] ? g->nrkeys[r] : 0;
+	return g->wkeys[r] ? g->nwkeys[r] : 0;
 }
 
-/* WORDIDX (see vm/image.h): for each program with enough keyed base rules,
- * its rest, a hash table of word and prefix keys, and the sorted long
- * options. */
-static void gen_wordidx(struct cg *g, struct cpol_buf *out)
+static struct kpair rule_key(const struct cg *g, enum kidx_kind kind, uint32_t r, uint32_t j)
 {
-	struct cpol_img_widx *x = calloc(g->nprogs, sizeof *x);
-	uint32_t *refs = NULL, nrefs = 0, caprefs = 0;
-	struct cpol_img_wkey *keys = NULL;
-	struct cpol_img_wlong *longs = NULL;
-	uint32_t nkeys = 0, nlong = 0;
-	if (!x) {
+	struct kpair k = { .rule = r };
+	if (kind == KIDX_ARG1) {
+		k.str = g->rkeys[r][j];
+	} else {
+		k.str = g->wkeys[r][j].str;
+		k.pos = g->wkeys[r][j].pos;
+		k.lng = g->wkeys[r][j].lng;
+	}
+	k.s = g->st.v[k.str].s;
+	k.len = g->st.v[k.str].len;
+	return k;
+}
+
+/* Does the index of this kind cover program p? *npairs: the keys of its
+ * base rules. WORDIDX's base rules are the ones ARGIDX leaves free
+ * (*ax: ARGIDX covers p). */
+static int kidx_on(const struct cg *g, enum kidx_kind kind, uint32_t p, uint32_t *npairs, int *ax)
+{
+	const struct gprog *pr = &g->progs[p];
+	uint32_t nbase = 0, keyed = 0, dummy;
+	*npairs = 0;
+	*ax = 0;
+	if (p == 0 || (kind == KIDX_ARG1 ? !g->rkeys : !g->wkeys))
+		return 0;
+	*ax = kind == KIDX_WORD && kidx_on(g, KIDX_ARG1, p, &dummy, &(int){ 0 });
+	for (uint32_t k = 0; k < pr->nrules; k++) {
+		uint32_t r = pr->rules[k], nk = rule_nkeys(g, kind, r);
+		if (*ax && g->rkeys[r])
+			continue;
+		nbase++;
+		keyed += nk > 0;
+		*npairs += nk;
+	}
+	return nbase >= KIDX_MIN_RULES && keyed >= kidx_min_keyed[kind];
+}
+
+/* A program's part of the index: refs[rest .. rest+nrest), the table
+ * keys[slot .. slot+mask] (mask CPOL_NONE: not indexed), longs[lng .. lng+nlng). */
+struct kprog { uint32_t rest, nrest, slot, mask, lng, nlng; };
+
+struct kidx {
+	enum kidx_kind kind;
+	struct kprog *x;               /* per program */
+	uint32_t *refs; uint32_t nrefs, caprefs;
+	struct cpol_img_wkey *keys; uint32_t nkeys, capkeys;  /* ARGIDX drops pos */
+	struct cpol_img_wlong *longs; uint32_t nlong, caplong;
+};
+
+/* Room for `more` after the n elements of arr. */
+#define ROOMV(arr, n, more, cap, g) room((void **)&(arr), (n), (more), &(cap), sizeof *(arr), (g))
+
+static int room(void **arr, uint32_t n, uint32_t more, uint32_t *cap, size_t esz, struct cg *g)
+{
+	while ((uint64_t)n + more > *cap)
+		if (grow(arr, cap, esz, g) < 0)
+			return -1;
+	return 0;
+}
+
+static void put_ref(struct cg *g, struct kidx *b, uint32_t r)
+{
+	if (GROWV(b->refs, b->nrefs, b->caprefs, g) == 0)
+		b->refs[b->nrefs++] = r;
+}
+
+/* Index program p: its free rules, then its keys sorted, each listing its
+ * rules, in the hash table or the long options. */
+static void kidx_prog(struct cg *g, struct kidx *b, uint32_t p)
+{
+	const struct gprog *pr = &g->progs[p];
+	struct kprog *x = &b->x[p];
+	uint32_t npairs;
+	int ax;
+	x->mask = CPOL_NONE;
+	if (!kidx_on(g, b->kind, p, &npairs, &ax))
+		return;
+	struct kpair *v = malloc(npairs * sizeof *v);
+	if (!v) {
 		g->oom = 1;
 		return;
 	}
-	for (uint32_t p = 0; p < g->nprogs && !g->oom; p++) {
-		const struct gprog *pr = &g->progs[p];
-		x[p].mask = CPOL_NONE;
-		if (p == 0 || !g->wkeys)
+	uint32_t n = 0;
+	x->rest = b->nrefs;
+	for (uint32_t k = 0; k < pr->nrules; k++) {
+		uint32_t r = pr->rules[k], nk = rule_nkeys(g, b->kind, r);
+		if (ax && g->rkeys[r])
 			continue;
-		int ax = argidx_on(g, p);
-		uint32_t nbase = 0, keyed = 0, npairs = 0;
-		for (uint32_t k = 0; k < pr->nrules; k++) {
-			uint32_t r = pr->rules[k];
-			if (ax && g->rkeys[r])
-				continue;
-			nbase++;
-			keyed += g->wkeys[r] != NULL;
-			npairs += g->wkeys[r] ? g->nwkeys[r] : 0;
-		}
-		if (nbase < ARGIDX_MIN_RULES || keyed < WORDIDX_MIN_KEYED)
-			continue;
-		struct wpair *v = malloc(npairs * sizeof *v);
-		if (!v) {
-			g->oom = 1;
-			break;
-		}
-		uint32_t n = 0;
-		x[p].rest = nrefs;
-		for (uint32_t k = 0; k < pr->nrules; k++) {
-			uint32_t r = pr->rules[k];
-			if (ax && g->rkeys[r])
-				continue;
-			if (!g->wkeys[r]) {
-				put_ref(g, &refs, &nrefs, &caprefs, r);
-				continue;
-			}
-			for (uint32_t j = 0; j < g->nwkeys[r]; j++) {
-				const struct wkey *w = &g->wkeys[r][j];
-				const struct cpol_strent *e = &g->st.v[w->str];
-				v[n++] = (struct wpair){ e->s, e->len, w->str, w->pos, r, w->lng };
-			}
-		}
-		x[p].nrest = nrefs - x[p].rest;
-		qsort(v, n, sizeof *v, wpair_cmp);
-		uint32_t nhash = 0, nlg = 0;
-		for (uint32_t k = 0; k < n; k++)
-			if (k == 0 || !wpair_same(&v[k], &v[k - 1]))
-				*(v[k].lng ? &nlg : &nhash) += 1;
-		uint32_t nslots = pow2_above(nhash);
-		struct cpol_img_wkey *nk = realloc(keys, ((size_t)nkeys + nslots) * sizeof *nk);
-		struct cpol_img_wlong *nl = nk ? realloc(longs, ((size_t)nlong + nlg + 1) * sizeof *nl) : NULL;
-		if (nk)
-			keys = nk;
-		if (nl)
-			longs = nl;
-		if (!nk || !nl) {
-			g->oom = 1;
-			free(v);
-			break;
-		}
-		x[p].slot = nkeys;
-		x[p].mask = nslots - 1;
-		x[p].lng = nlong;
-		for (uint32_t k = 0; k < nslots; k++)
-			keys[nkeys + k] = (struct cpol_img_wkey){ 0, CPOL_NONE, 0, 0, 0 };
-		for (uint32_t k = 0; k < n;) {
-			uint32_t e = k, first = nrefs;
-			while (e < n && wpair_same(&v[e], &v[k]))
-				put_ref(g, &refs, &nrefs, &caprefs, v[e++].rule);
-			if (v[k].lng) {
-				longs[nlong++] = (struct cpol_img_wlong){ v[k].str, first, nrefs - first };
-			} else {
-				uint32_t h = (uint32_t)XXH3_64bits_withSeed(v[k].s, v[k].len, v[k].pos);
-				uint32_t at = h & (nslots - 1);
-				while (keys[nkeys + at].str != CPOL_NONE)
-					at = (at + 1) & (nslots - 1);
-				keys[nkeys + at] = (struct cpol_img_wkey){ h, v[k].str, first, nrefs - first, v[k].pos };
-				if (v[k].pos) {
-					x[p].posmask |= 1u << v[k].pos;
-					x[p].lenmask |= (uint64_t)1 << v[k].len;
-				} else if (v[k].len == 2 && v[k].s[0] == '-' && (unsigned char)v[k].s[1] < 128) {
-					x[p].shortmask[(unsigned char)v[k].s[1] >> 6] |= (uint64_t)1 << (v[k].s[1] & 63);
-				}
-			}
-			k = e;
-		}
-		x[p].nlng = nlong - x[p].lng;
-		nkeys += nslots;
-		free(v);
+		if (nk == 0)
+			put_ref(g, b, r);
+		for (uint32_t j = 0; j < nk; j++)
+			v[n++] = rule_key(g, b->kind, r, j);
 	}
-	struct cpol_img_wordidx_hdr h = { g->nprogs, nrefs, nkeys, nlong };
-	struct cpol_img_layout l = cpol_layout_wordidx(g->nprogs, nrefs, nkeys, nlong);
+	x->nrest = b->nrefs - x->rest;
+	qsort(v, n, sizeof *v, b->kind == KIDX_ARG1 ? kpair_cmp_arg1 : kpair_cmp_word);
+	uint32_t nhash = 0, nlg = 0;
+	for (uint32_t k = 0; k < n; k++)
+		if (k == 0 || !kpair_same(&v[k], &v[k - 1]))
+			*(v[k].lng ? &nlg : &nhash) += 1;
+	uint32_t nslots = pow2_above(nhash);
+	if (ROOMV(b->keys, b->nkeys, nslots, b->capkeys, g) < 0 || ROOMV(b->longs, b->nlong, nlg, b->caplong, g) < 0) {
+		free(v);
+		return;
+	}
+	x->slot = b->nkeys;
+	x->mask = nslots - 1;
+	x->lng = b->nlong;
+	struct cpol_img_wkey *t = b->keys + b->nkeys;
+	for (uint32_t k = 0; k < nslots; k++)
+		t[k] = (struct cpol_img_wkey){ 0, CPOL_NONE, 0, 0, 0 };
+	for (uint32_t k = 0; k < n;) {
+		uint32_t e = k, first = b->nrefs;
+		while (e < n && kpair_same(&v[e], &v[k]))
+			put_ref(g, b, v[e++].rule);
+		if (v[k].lng) {
+			b->longs[b->nlong++] = (struct cpol_img_wlong){ v[k].str, first, b->nrefs - first };
+		} else {
+			/* seed 0 is plain XXH3-64, ARGIDX's hash */
+			uint32_t h = (uint32_t)XXH3_64bits_withSeed(v[k].s, v[k].len, v[k].pos), at = h & (nslots - 1);
+			while (t[at].str != CPOL_NONE)
+				at = (at + 1) & (nslots - 1);
+			t[at] = (struct cpol_img_wkey){ h, v[k].str, first, b->nrefs - first, v[k].pos };
+		}
+		k = e;
+	}
+	x->nlng = b->nlong - x->lng;
+	b->nkeys += nslots;
+	free(v);
+}
+
+static int kidx_build(struct cg *g, enum kidx_kind kind, struct kidx *b)
+{
+	*b = (struct kidx){ .kind = kind, .x = calloc(g->nprogs, sizeof *b->x) };
+	if (!b->x)
+		g->oom = 1;
+	for (uint32_t p = 0; p < g->nprogs && !g->oom; p++)
+		kidx_prog(g, b, p);
+	return g->oom ? -1 : 0;
+}
+
+static void kidx_free(struct kidx *b)
+{
+	free(b->x);
+	free(b->refs);
+	free(b->keys);
+	free(b->longs);
+}
+
+/* Write a section: its header, its per-program table, then the refs, the
+ * keys at offset l.c and the long options (WORDIDX's layout, which ends
+ * ARGIDX's without them). */
+static void kidx_put(struct cpol_buf *out, const struct kidx *b, struct cpol_img_layout l, const void *hdr,
+                     size_t nhdr, const void *x, size_t nx)
+{
 	size_t base = out->n;
-	cpol_buf_put(out, &h, sizeof h);
-	cpol_buf_put(out, x, (size_t)g->nprogs * sizeof *x);
-	cpol_buf_put(out, refs, (size_t)nrefs * sizeof *refs);
+	cpol_buf_put(out, hdr, nhdr);
+	cpol_buf_put(out, x, nx);
+	cpol_buf_put(out, b->refs, (size_t)b->nrefs * sizeof *b->refs);
 	cpol_buf_put(out, NULL, base + l.c - out->n);
-	cpol_buf_put(out, keys, (size_t)nkeys * sizeof *keys);
-	cpol_buf_put(out, longs, (size_t)nlong * sizeof *longs);
+	for (uint32_t k = 0; k < b->nkeys && b->kind == KIDX_ARG1; k++) {
+		const struct cpol_img_wkey *e = &b->keys[k];
+		struct cpol_img_akey a = { e->hash, e->str, e->first, e->n };
+		cpol_buf_put(out, &a, sizeof a);
+	}
+	if (b->kind == KIDX_WORD)
+		cpol_buf_put(out, b->keys, (size_t)b->nkeys * sizeof *b->keys);
+	cpol_buf_put(out, b->longs, (size_t)b->nlong * sizeof *b->longs);
+}
+
+/* ARGIDX: for each program with enough rules, its free rules and, in a
+ * small hash table, the rules listed under each string argv[1] must be. */
+static void gen_argidx(struct cg *g, struct cpol_buf *out)
+{
+	struct kidx b;
+	struct cpol_img_argidx *x = kidx_build(g, KIDX_ARG1, &b) == 0 ? calloc(g->nprogs, sizeof *x) : NULL;
+	if (x) {
+		for (uint32_t p = 0; p < g->nprogs; p++)
+			x[p] = (struct cpol_img_argidx){ b.x[p].rest, b.x[p].nrest, b.x[p].slot, b.x[p].mask };
+		struct cpol_img_argidx_hdr h = { g->nprogs, b.nrefs, b.nkeys, 0 };
+		kidx_put(out, &b, cpol_layout_argidx(g->nprogs, b.nrefs, b.nkeys), &h, sizeof h, x,
+		         (size_t)g->nprogs * sizeof *x);
+	}
+	g->oom |= !x;
 	free(x);
-	free(refs);
-	free(keys);
-	free(longs);
+	kidx_free(&b);
+}
+
+/* WORDIDX: for each program with enough keyed base rules, its rest, a hash
+ * table of word and prefix keys, the sorted long options, and masks of
+ * what its keys are (positions, lengths, short options) that let vm/eval.c
+ * skip probes that cannot meet. */
+static void gen_wordidx(struct cg *g, struct cpol_buf *out)
+{
+	struct kidx b;
+	struct cpol_img_widx *x = kidx_build(g, KIDX_WORD, &b) == 0 ? calloc(g->nprogs, sizeof *x) : NULL;
+	for (uint32_t p = 0; x && p < g->nprogs; p++) {
+		const struct kprog *k = &b.x[p];
+		x[p] = (struct cpol_img_widx){ .rest = k->rest, .nrest = k->nrest, .slot = k->slot, .mask = k->mask,
+		                                .lng = k->lng, .nlng = k->nlng };
+		for (uint32_t i = 0; k->mask != CPOL_NONE && i <= k->mask; i++) {
+			const struct cpol_img_wkey *e = &b.keys[k->slot + i];
+			if (e->str == CPOL_NONE)
+				continue;
+			const struct cpol_strent *s = &g->st.v[e->str];
+			if (e->pos) {
+				x[p].posmask |= 1u << e->pos;
+				x[p].lenmask |= (uint64_t)1 << s->len;
+			} else if (s->len == 2 && s->s[0] == '-' && (unsigned char)s->s[1] < 128) {
+				x[p].shortmask[(unsigned char)s->s[1] >> 6] |= (uint64_t)1 << (s->s[1] & 63);
+			}
+		}
+	}
+	if (x) {
+		struct cpol_img_wordidx_hdr h = { g->nprogs, b.nrefs, b.nkeys, b.nlong };
+		kidx_put(out, &b, cpol_layout_wordidx(g->nprogs, b.nrefs, b.nkeys, b.nlong), &h, sizeof h, x,
+		         (size_t)g->nprogs * sizeof *x);
+	}
+	g->oom |= !x;
+	free(x);
+	kidx_free(&b);
 }
 
 static void gen_ac(struct cg *g, struct cpol_buf *out, int *failed)
@@ -1252,6 +1257,91 @@ static void gen_sandbox(struct cg *g, const struct cpol_compile_opts *o, struct 
 	cpol_buf_free(&env);
 }
 
+/* META: the policy's name, flags, default and counts. Returns the number
+ * of intents (the INTENTS section's count). */
+static uint32_t gen_meta(struct cg *g, struct cpol_buf *out)
+{
+	const struct cpol_model *m = g->m;
+	uint32_t nintents = 0;
+	for (uint32_t p = 0; p < g->nprogs; p++)
+		nintents += g->progs[p].nintents;
+	struct cpol_img_meta meta;
+	memset(&meta, 0, sizeof meta);
+	meta.name = sid(g, m->name, m->namelen);
+	meta.flags = (m->trusted ? CPOL_IMGF_TRUSTED : 0) | (g->ro_filter ? CPOL_IMGF_RO_FILTER : 0) |
+	             (m->def_confined ? CPOL_IMGF_CONFINED_DEFAULT : 0);
+	meta.def = m->def;
+	meta.nrules = m->nrules;
+	meta.ngroups = g->ngroups;
+	meta.nsets = g->nsets;
+	meta.nprograms = g->nprogs;
+	meta.nintents = nintents;
+	meta.maxarg = g->maxarg;
+	cpol_buf_put(out, &meta, sizeof meta);
+	return nintents;
+}
+
+/* The image: header, section table, the sections (8-aligned, each freed
+ * once copied), then, unless it failed, its size and checksum. */
+static void link_image(struct cg *g, struct cpol_buf *sec, const uint32_t *count, struct cpol_buf *img, int *failed)
+{
+	struct cpol_img_header h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, CPOL_IMG_MAGIC, 8);
+	h.version = CPOL_IMG_VERSION;
+	h.nsections = CPOL_SEC__COUNT - 1;
+	cpol_buf_put(img, &h, sizeof h);
+	size_t table = cpol_buf_put(img, NULL, (CPOL_SEC__COUNT - 1) * sizeof(struct cpol_img_section));
+	for (uint32_t k = 1; k < CPOL_SEC__COUNT; k++) {
+		cpol_buf_align8(img);
+		struct cpol_img_section s = { k, count[k], (uint32_t)img->n, (uint32_t)sec[k].n };
+		cpol_buf_put(img, sec[k].p, sec[k].n);
+		if (!img->oom)
+			memcpy(img->p + table + (k - 1) * sizeof s, &s, sizeof s);
+		g->oom |= sec[k].oom;
+		cpol_buf_free(&sec[k]);
+	}
+	if (!img->oom && img->n > CPOL_IMG_MAX_SIZE) {
+		cpol_error_at(g->u, ((cpol_loc){ g->m->main->index, 0, 0 }),
+		              "the image would be %zu bytes (the limit is %u)", img->n, CPOL_IMG_MAX_SIZE);
+		*failed = 1;
+	}
+	if (!img->oom && !*failed) {
+		h.size = img->n;
+		h.checksum = XXH3_64bits(img->p + sizeof h, img->n - sizeof h);
+		memcpy(img->p, &h, sizeof h);
+	}
+}
+
+/* Everything the generator allocated but the image. */
+static void cg_free(struct cg *g)
+{
+	for (uint32_t i = 0; i < g->nsets; i++)
+		free(g->sets[i].ids);
+	for (uint32_t i = 0; i < g->ngroups; i++)
+		free(g->groups[i].ids);
+	for (uint32_t i = 0; g->rkeys && i < g->m->nrules; i++)
+		free(g->rkeys[i]);
+	free(g->rkeys);
+	free(g->nrkeys);
+	for (uint32_t i = 0; g->wkeys && i < g->m->nrules; i++)
+		free(g->wkeys[i]);
+	free(g->wkeys);
+	free(g->nwkeys);
+	for (uint32_t i = 0; i < g->nprogs; i++) {
+		free(g->progs[i].rules);
+		free(g->progs[i].intents);
+	}
+	free(g->sets);
+	free(g->groups);
+	cpol_hindex_free(&g->setix);
+	cpol_hindex_free(&g->groupix);
+	free(g->progs);
+	free(g->progof);
+	free(g->code);
+	cpol_strtab_free(&g->st);
+}
+
 int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_compile_opts *o,
                  uint8_t **outp, size_t *lenp)
 {
@@ -1278,96 +1368,24 @@ int cpol_codegen(cpol_unit *u, const struct cpol_model *m, const struct cpol_com
 	gen_ac(&g, &sec[CPOL_SEC_AC], &failed);
 	gen_sandbox(&g, o, &sec[CPOL_SEC_SANDBOX]);
 	uint32_t ngrants = cpol_grant_gen(m, &g.st, &sec[CPOL_SEC_GRANTS]);
-	{
-		struct cpol_img_limits lim; /* checked by resolve: no new diagnostics */
-		cpol_limits_check(u, m->limits, &lim);
-		cpol_buf_put(&sec[CPOL_SEC_LIMITS], &lim, sizeof lim);
-	}
+	struct cpol_img_limits lim; /* checked by resolve: no new diagnostics */
+	cpol_limits_check(u, m->limits, &lim);
+	cpol_buf_put(&sec[CPOL_SEC_LIMITS], &lim, sizeof lim);
 	if (g.ncode == 0)
 		emit(&g, CPOL_OP_RET, 0, 0, 0);
 	cpol_buf_put(&sec[CPOL_SEC_CODE], g.code, (size_t)g.ncode * sizeof *g.code);
-
-	uint32_t nintents = 0;
-	for (uint32_t p = 0; p < g.nprogs; p++)
-		nintents += g.progs[p].nintents;
-	struct cpol_img_meta meta;
-	memset(&meta, 0, sizeof meta);
-	meta.name = sid(&g, m->name, m->namelen);
-	meta.flags = (m->trusted ? CPOL_IMGF_TRUSTED : 0) | (g.ro_filter ? CPOL_IMGF_RO_FILTER : 0) |
-	             (m->def_confined ? CPOL_IMGF_CONFINED_DEFAULT : 0);
-	meta.def = m->def;
-	meta.nrules = m->nrules;
-	meta.ngroups = g.ngroups;
-	meta.nsets = g.nsets;
-	meta.nprograms = g.nprogs;
-	meta.nintents = nintents;
-	meta.maxarg = g.maxarg;
-	cpol_buf_put(&sec[CPOL_SEC_META], &meta, sizeof meta);
+	uint32_t nintents = gen_meta(&g, &sec[CPOL_SEC_META]);
 	cpol_strtab_emit(&g.st, &sec[CPOL_SEC_STRINGS]);
 
-	/* header, section table, sections (8-aligned) */
+	uint32_t count[CPOL_SEC__COUNT] = {
+		[CPOL_SEC_STRINGS] = g.st.n, [CPOL_SEC_RULES] = m->nrules, [CPOL_SEC_DEBUG] = m->nrules,
+		[CPOL_SEC_CODE] = g.ncode, [CPOL_SEC_INTENTS] = nintents, [CPOL_SEC_WRAPPERS] = g.nwrappers,
+		[CPOL_SEC_GRANTS] = ngrants, [CPOL_SEC_ARGIDX] = g.nprogs, [CPOL_SEC_WORDIDX] = g.nprogs,
+	};
 	struct cpol_buf img = { 0 };
-	struct cpol_img_header h;
-	memset(&h, 0, sizeof h);
-	memcpy(h.magic, CPOL_IMG_MAGIC, 8);
-	h.version = CPOL_IMG_VERSION;
-	h.nsections = CPOL_SEC__COUNT - 1;
-	cpol_buf_put(&img, &h, sizeof h);
-	size_t table = cpol_buf_put(&img, NULL, (CPOL_SEC__COUNT - 1) * sizeof(struct cpol_img_section));
-	for (uint32_t k = 1; k < CPOL_SEC__COUNT; k++) {
-		cpol_buf_align8(&img);
-		struct cpol_img_section s = { k, 0, (uint32_t)img.n, (uint32_t)sec[k].n };
-		switch (k) {
-		case CPOL_SEC_STRINGS: s.count = g.st.n; break;
-		case CPOL_SEC_RULES: case CPOL_SEC_DEBUG: s.count = m->nrules; break;
-		case CPOL_SEC_CODE: s.count = g.ncode; break;
-		case CPOL_SEC_INTENTS: s.count = nintents; break;
-		case CPOL_SEC_WRAPPERS: s.count = g.nwrappers; break;
-		case CPOL_SEC_GRANTS: s.count = ngrants; break;
-		case CPOL_SEC_ARGIDX: case CPOL_SEC_WORDIDX: s.count = g.nprogs; break;
-		default: s.count = 0; break;
-		}
-		cpol_buf_put(&img, sec[k].p, sec[k].n);
-		if (!img.oom)
-			memcpy(img.p + table + (k - 1) * sizeof s, &s, sizeof s);
-		g.oom |= sec[k].oom;
-		cpol_buf_free(&sec[k]);
-	}
-	if (!img.oom && img.n > CPOL_IMG_MAX_SIZE) {
-		cpol_error_at(u, ((cpol_loc){ m->main->index, 0, 0 }), "the image would be %zu bytes (the limit is %u)",
-		              img.n, CPOL_IMG_MAX_SIZE);
-		failed = 1;
-	}
-	if (!img.oom && !failed) {
-		h.size = img.n;
-		h.checksum = XXH3_64bits(img.p + sizeof h, img.n - sizeof h);
-		memcpy(img.p, &h, sizeof h);
-	}
+	link_image(&g, sec, count, &img, &failed);
 	int oom = g.oom || g.st.oom || img.oom;
-	for (uint32_t i = 0; i < g.nsets; i++)
-		free(g.sets[i].ids);
-	for (uint32_t i = 0; i < g.ngroups; i++)
-		free(g.groups[i].ids);
-	for (uint32_t i = 0; g.rkeys && i < m->nrules; i++)
-		free(g.rkeys[i]);
-	free(g.rkeys);
-	free(g.nrkeys);
-	for (uint32_t i = 0; g.wkeys && i < m->nrules; i++)
-		free(g.wkeys[i]);
-	free(g.wkeys);
-	free(g.nwkeys);
-	for (uint32_t i = 0; i < g.nprogs; i++) {
-		free(g.progs[i].rules);
-		free(g.progs[i].intents);
-	}
-	free(g.sets);
-	free(g.groups);
-	cpol_hindex_free(&g.setix);
-	cpol_hindex_free(&g.groupix);
-	free(g.progs);
-	free(g.progof);
-	free(g.code);
-	cpol_strtab_free(&g.st);
+	cg_free(&g);
 	if (oom || failed) {
 		if (oom)
 			cpol_error_at(u, ((cpol_loc){ m->main->index, 0, 0 }), "out of memory generating the image");

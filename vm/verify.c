@@ -308,6 +308,12 @@ static int verify_wrappers(struct cpol_image *im, const struct sec *s, cpol_erro
 	return 0;
 }
 
+/* ---- ARGIDX and WORDIDX: one shape, an index of keyed rules ----
+ * Each indexed program has a list of base rules no key lists, a hash table
+ * of keys each listing rules and (WORDIDX only) sorted long options; the
+ * checks read both sections through the fields they share. ARGIDX keys
+ * have pos 0 (XXH3-64 seeded with 0 is plain XXH3-64), no long options. */
+
 /* Is rule r in program p's (ascending) rule list? */
 static int prog_has_rule(const struct cpol_image *im, uint32_t p, uint32_t r)
 {
@@ -317,16 +323,111 @@ static int prog_has_rule(const struct cpol_image *im, uint32_t p, uint32_t r)
 	return lo < im->progs[p].nrules && v[lo] == r;
 }
 
-/* A list of refs[first .. first+n) of program p: inside refs, ascending,
- * and only rules filed under p. */
-static int argidx_list_ok(const struct cpol_image *im, uint32_t p, uint32_t first, uint32_t n)
+/* An index as its checks see it: word (WORDIDX, else ARGIDX), its refs. */
+struct ixview {
+	const struct cpol_image *im;
+	int word;
+	const uint32_t *refs;
+	uint32_t nrefs;
+	const char *what;
+};
+
+/* A program's part of an index. */
+struct ixpart { uint32_t rest, nrest, slot, mask, lng, nlng, posmask; };
+
+/* A slot of a table. */
+struct ixkey { uint32_t hash, str, first, n, pos; };
+
+static struct ixpart ix_part(const struct ixview *v, uint32_t p)
 {
-	if ((uint64_t)first + n > im->narefs)
+	if (v->word) {
+		const struct cpol_img_widx *x = &v->im->widx[p];
+		return (struct ixpart){ x->rest, x->nrest, x->slot, x->mask, x->lng, x->nlng, x->posmask };
+	}
+	const struct cpol_img_argidx *x = &v->im->argidx[p];
+	return (struct ixpart){ x->free, x->nfree, x->slot, x->mask, 0, 0, 0 };
+}
+
+static struct ixkey ix_key(const struct ixview *v, uint32_t k)
+{
+	if (v->word) {
+		const struct cpol_img_wkey *e = &v->im->wkeys[k];
+		return (struct ixkey){ e->hash, e->str, e->first, e->n, e->pos };
+	}
+	const struct cpol_img_akey *e = &v->im->akeys[k];
+	return (struct ixkey){ e->hash, e->str, e->first, e->n, 0 };
+}
+
+/* refs[first .. first+n) of program p: inside refs, ascending, and only
+ * rules filed under p. */
+static int ix_list_ok(const struct ixview *v, uint32_t p, uint32_t first, uint32_t n)
+{
+	if ((uint64_t)first + n > v->nrefs)
 		return 0;
 	for (uint32_t k = 0; k < n; k++)
-		if ((k > 0 && im->arefs[first + k] <= im->arefs[first + k - 1]) || !prog_has_rule(im, p, im->arefs[first + k]))
+		if ((k > 0 && v->refs[first + k] <= v->refs[first + k - 1]) || !prog_has_rule(v->im, p, v->refs[first + k]))
 			return 0;
 	return 1;
+}
+
+/* Byte order of the long options, as vm/eval.c searches them. */
+static int bytes_cmp(const char *a, uint32_t na, const char *b, uint32_t nb)
+{
+	int c = memcmp(a, b, na < nb ? na : nb);
+	return c ? c : (na > nb) - (na < nb);
+}
+
+/* Program p's part: a table with room, entries that hash right and list
+ * its own rules, long options in order, and together at least as many
+ * entries as it has base rules (WORDIDX: the ones ARGIDX leaves free). */
+static int ix_part_ok(const struct ixview *v, uint32_t p, uint32_t nkeys, cpol_error *err)
+{
+	const struct cpol_image *im = v->im;
+	struct ixpart x = ix_part(v, p);
+	if (x.mask == CPOL_NONE)
+		return 0;
+	if (p == 0 || !is_pow2((uint64_t)x.mask + 1) || (uint64_t)x.slot + x.mask + 1 > nkeys ||
+	    (uint64_t)x.lng + x.nlng > im->nwlongs || (x.posmask & 1))
+		return BAD("program %u's %s has a bad table", p, v->what);
+	if (!ix_list_ok(v, p, x.rest, x.nrest))
+		return BAD("program %u's %s lists a rule that is not the program's", p, v->what);
+	uint32_t empty = 0;
+	uint64_t listed = x.nrest;
+	for (uint32_t k = 0; k <= x.mask; k++) {
+		struct ixkey e = ix_key(v, x.slot + k);
+		if (e.str == CPOL_NONE) {
+			empty++;
+			continue;
+		}
+		uint32_t len;
+		const char *str = str_ok(im, e.str) ? cpol_img_string(im, e.str, &len) : NULL;
+		if (!str || e.n == 0 || e.pos > 31 || (e.pos && len > 63) || !ix_list_ok(v, p, e.first, e.n) ||
+		    e.hash != (uint32_t)XXH3_64bits_withSeed(str, len, e.pos))
+			return BAD("program %u's %s has a bad entry %u", p, v->what, k);
+		listed += e.n;
+	}
+	for (uint32_t k = 0; k < x.nlng; k++) {
+		const struct cpol_img_wlong *e = &im->wlongs[x.lng + k];
+		uint32_t len = 0, plen = 0;
+		const char *str = str_ok(im, e->str) ? cpol_img_string(im, e->str, &len) : NULL;
+		const char *prev = k ? cpol_img_string(im, e[-1].str, &plen) : NULL;
+		if (!str || len < 3 || str[0] != '-' || str[1] != '-' || e->n == 0 || !ix_list_ok(v, p, e->first, e->n) ||
+		    (prev && bytes_cmp(prev, plen, str, len) >= 0))
+			return BAD("program %u's %s has a bad long option %u", p, v->what, k);
+		listed += e->n;
+	}
+	uint32_t nbase = v->word && im->argidx[p].mask != CPOL_NONE ? im->argidx[p].nfree : im->progs[p].nrules;
+	if (!empty || listed < nbase)
+		return BAD("program %u's %s leaves rules out", p, v->what);
+	return 0;
+}
+
+static int ix_parts_ok(const struct ixview *v, uint32_t nkeys, cpol_error *err)
+{
+	for (uint32_t p = 0; p < v->im->nprogs; p++)
+		if (ix_part_ok(v, p, nkeys, err) < 0)
+			return -1;
+	return 0;
 }
 
 static int verify_argidx(struct cpol_image *im, const struct sec *s, cpol_error *err)
@@ -342,54 +443,11 @@ static int verify_argidx(struct cpol_image *im, const struct sec *s, cpol_error 
 	im->narefs = h->nrefs;
 	im->akeys = (const void *)(im->base + s->off + l.c);
 	im->nakeys = h->nkeys;
-	for (uint32_t p = 0; p < im->nprogs; p++) {
-		const struct cpol_img_argidx *x = &im->argidx[p];
-		if (x->mask == CPOL_NONE)
-			continue;
-		if (p == 0 || !is_pow2((uint64_t)x->mask + 1) || (uint64_t)x->slot + x->mask + 1 > im->nakeys)
-			return BAD("program %u's argument index has a bad table", p);
-		if (!argidx_list_ok(im, p, x->free, x->nfree))
-			return BAD("program %u's argument index lists a rule that is not the program's", p);
-		uint32_t empty = 0;
-		uint64_t listed = x->nfree;
-		for (uint32_t k = 0; k <= x->mask; k++) {
-			const struct cpol_img_akey *e = &im->akeys[x->slot + k];
-			if (e->str == CPOL_NONE) {
-				empty++;
-				continue;
-			}
-			uint32_t len;
-			const char *str = str_ok(im, e->str) ? cpol_img_string(im, e->str, &len) : NULL;
-			if (!str || e->n == 0 || !argidx_list_ok(im, p, e->first, e->n) ||
-			    e->hash != (uint32_t)XXH3_64bits(str, len))
-				return BAD("program %u's argument index has a bad entry %u", p, k);
-			listed += e->n;
-		}
-		/* a table with room, and at least as many entries as rules */
-		if (!empty || listed < im->progs[p].nrules)
-			return BAD("program %u's argument index leaves rules out", p);
-	}
-	return 0;
+	struct ixview v = { im, 0, im->arefs, im->narefs, "argument index" };
+	return ix_parts_ok(&v, im->nakeys, err);
 }
 
-/* A list of wrefs[first .. first+n) of program p, like argidx_list_ok. */
-static int wordidx_list_ok(const struct cpol_image *im, uint32_t p, uint32_t first, uint32_t n)
-{
-	if ((uint64_t)first + n > im->nwrefs)
-		return 0;
-	for (uint32_t k = 0; k < n; k++)
-		if ((k > 0 && im->wrefs[first + k] <= im->wrefs[first + k - 1]) || !prog_has_rule(im, p, im->wrefs[first + k]))
-			return 0;
-	return 1;
-}
-
-/* Byte order of the long options, as vm/eval.c searches them. */
-static int bytes_cmp(const char *a, uint32_t na, const char *b, uint32_t nb)
-{
-	int c = memcmp(a, b, na < nb ? na : nb);
-	return c ? c : (na > nb) - (na < nb);
-}
-
+/* Runs after verify_argidx: a program's WORDIDX base depends on ARGIDX. */
 static int verify_wordidx(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
 	const struct cpol_img_wordidx_hdr *h = (const void *)(im->base + s->off);
@@ -405,46 +463,8 @@ static int verify_wordidx(struct cpol_image *im, const struct sec *s, cpol_error
 	im->nwkeys = h->nkeys;
 	im->wlongs = (const void *)(im->base + s->off + l.d);
 	im->nwlongs = h->nlong;
-	for (uint32_t p = 0; p < im->nprogs; p++) {
-		const struct cpol_img_widx *x = &im->widx[p];
-		if (x->mask == CPOL_NONE)
-			continue;
-		if (p == 0 || !is_pow2((uint64_t)x->mask + 1) || (uint64_t)x->slot + x->mask + 1 > im->nwkeys ||
-		    (uint64_t)x->lng + x->nlng > im->nwlongs || (x->posmask & 1))
-			return BAD("program %u's word index has a bad table", p);
-		if (!wordidx_list_ok(im, p, x->rest, x->nrest))
-			return BAD("program %u's word index lists a rule that is not the program's", p);
-		uint32_t empty = 0;
-		uint64_t listed = x->nrest;
-		for (uint32_t k = 0; k <= x->mask; k++) {
-			const struct cpol_img_wkey *e = &im->wkeys[x->slot + k];
-			if (e->str == CPOL_NONE) {
-				empty++;
-				continue;
-			}
-			uint32_t len;
-			const char *str = str_ok(im, e->str) ? cpol_img_string(im, e->str, &len) : NULL;
-			if (!str || e->n == 0 || e->pos > 31 || (e->pos && len > 63) || !wordidx_list_ok(im, p, e->first, e->n) ||
-			    e->hash != (uint32_t)XXH3_64bits_withSeed(str, len, e->pos))
-				return BAD("program %u's word index has a bad entry %u", p, k);
-			listed += e->n;
-		}
-		for (uint32_t k = 0; k < x->nlng; k++) {
-			const struct cpol_img_wlong *e = &im->wlongs[x->lng + k];
-			uint32_t len = 0, plen = 0;
-			const char *str = str_ok(im, e->str) ? cpol_img_string(im, e->str, &len) : NULL;
-			const char *prev = k ? cpol_img_string(im, e[-1].str, &plen) : NULL;
-			if (!str || len < 3 || str[0] != '-' || str[1] != '-' || e->n == 0 ||
-			    !wordidx_list_ok(im, p, e->first, e->n) || (prev && bytes_cmp(prev, plen, str, len) >= 0))
-				return BAD("program %u's word index has a bad long option %u", p, k);
-			listed += e->n;
-		}
-		/* a table with room, and at least as many entries as base rules */
-		uint32_t nbase = im->argidx[p].mask != CPOL_NONE ? im->argidx[p].nfree : im->progs[p].nrules;
-		if (!empty || listed < nbase)
-			return BAD("program %u's word index leaves rules out", p);
-	}
-	return 0;
+	struct ixview v = { im, 1, im->wrefs, im->nwrefs, "word index" };
+	return ix_parts_ok(&v, im->nwkeys, err);
 }
 
 static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error *err)

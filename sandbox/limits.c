@@ -298,23 +298,23 @@ static uint64_t threads_of(uid_t uid)
 	return each_process("status", threads_if_uid, &uid);
 }
 
-void cpol_limits_format(const char *name, uint64_t v, char *buf, size_t len)
+struct cpol_limits_run *cpol_limits_new(const struct cpol_limits *lim, char *notes, size_t len,
+                                        cpol_error *err)
 {
-	static const struct { char u; uint64_t m; } t[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } },
-		s[] = { { 'T', 1ull << 40 }, { 'G', 1ull << 30 }, { 'M', 1ull << 20 }, { 'K', 1ull << 10 } };
-	int is_time = !strcmp(name, "time") || !strcmp(name, "cpu");
-	int is_size = !strcmp(name, "memory") || !strcmp(name, "file-size");
-	for (size_t i = 0; i < 4; i++) {
-		if (is_time && v % t[i].m == 0) {
-			snprintf(buf, len, "%llu%c", (unsigned long long)(v / t[i].m), t[i].u);
-			return;
-		}
-		if (is_size && v % s[i].m == 0) {
-			snprintf(buf, len, "%llu%c", (unsigned long long)(v / s[i].m), s[i].u);
-			return;
-		}
+	struct cpol_limits_run *run = cpol_sb_calloc(1, sizeof *run, err);
+	if (!run)
+		return NULL;
+	if (cpol_limits_prepare(lim, run, err) < 0) {
+		free(run);
+		return NULL;
 	}
-	snprintf(buf, len, "%llu", (unsigned long long)v);
+	snprintf(notes, len, "%s", run->notes);
+	return run;
+}
+
+void cpol_limits_free(struct cpol_limits_run *run)
+{
+	free(run);
 }
 
 int cpol_limits_prepare(const struct cpol_limits *lim, struct cpol_limits_run *run, cpol_error *err)

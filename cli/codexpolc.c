@@ -337,23 +337,23 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "--import-codex"))
 		return cpol_import_codex_main(argc, argv);
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "include", required_argument, NULL, 'I' },
-		{ "lint", no_argument, NULL, OPT_LINT },
-		{ "dump", no_argument, NULL, OPT_DUMP },
-		{ "fmt", no_argument, NULL, OPT_FMT },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "in-place", no_argument, NULL, 'i' },
-		{ "preview", no_argument, NULL, OPT_PREVIEW },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "workspace", required_argument, NULL, OPT_WORKSPACE },
-		{ "no-warnings", no_argument, NULL, 'w' },
-		{ "list-warnings", no_argument, NULL, OPT_LISTW },
-		{ "prelude", required_argument, NULL, OPT_PRELUDE },
-		{ "no-prelude", no_argument, NULL, OPT_NO_PRELUDE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		CPOL_OPT_ARG("output", 'o'),
+		CPOL_OPT_ARG("include", 'I'),
+		CPOL_OPT_FLAG("lint", OPT_LINT),
+		CPOL_OPT_FLAG("dump", OPT_DUMP),
+		CPOL_OPT_FLAG("fmt", OPT_FMT),
+		CPOL_OPT_FLAG("check", OPT_CHECK),
+		CPOL_OPT_FLAG("in-place", 'i'),
+		CPOL_OPT_FLAG("preview", OPT_PREVIEW),
+		CPOL_OPT_FLAG("json", OPT_JSON),
+		CPOL_OPT_ARG("workspace", OPT_WORKSPACE),
+		CPOL_OPT_FLAG("no-warnings", 'w'),
+		CPOL_OPT_FLAG("list-warnings", OPT_LISTW),
+		CPOL_OPT_ARG("prelude", OPT_PRELUDE),
+		CPOL_OPT_FLAG("no-prelude", OPT_NO_PRELUDE),
+		CPOL_OPT_HELP,
+		CPOL_OPT_VERSION,
+		CPOL_OPT_END,
 	};
 	struct opts o;
 	int mode = 0, c, check = 0, in_place = 0, json = 0;
@@ -398,10 +398,10 @@ int main(int argc, char **argv)
 			for (size_t i = 0; i < sizeof warning_help / sizeof warning_help[0]; i++)
 				printf("-W%-20s %s\n", warning_help[i][0], warning_help[i][1]);
 			goto done;
-		case 'h': fputs(usage_text, stdout); goto done;
-		case 'V': printf("codexpolc (codexpol) %s\n", PACKAGE_VERSION); goto done;
-		case ':': rc = usage_error("option '%s' needs an argument", argv[optind - 1]); goto done;
-		default: rc = usage_error("unknown option '%s'", argv[optind - 1]); goto done;
+		case 'h': rc = cpol_cli_help(usage_text); goto done;
+		case 'V': rc = cpol_cli_version("codexpolc"); goto done;
+		case ':': rc = usage_error("option '%s' needs an argument", cpol_cli_bad_word(argv)); goto done;
+		default: rc = usage_error("unknown option '%s'", cpol_cli_bad_word(argv)); goto done;
 		}
 	}
 	int nfiles = argc - optind;

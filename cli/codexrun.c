@@ -158,22 +158,22 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	       O_TAIL, O_DECISION, O_FORMAT, O_APPROVALS, O_REMOVE, O_DENIALS };
 	static const struct option longopts[] = {
 		RUN_OPTS_LONG,
-		{ "explain", no_argument, NULL, O_EXPLAIN },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "approve", required_argument, NULL, O_APPROVE },
-		{ "audit-best-effort", no_argument, NULL, O_BEST },
-		{ "session", required_argument, NULL, O_SESSION },
-		{ "require-sandbox", no_argument, NULL, O_REQUIRE },
-		{ "trusted", no_argument, NULL, O_TRUSTED },
-		{ "audit-tail", optional_argument, NULL, O_TAIL },
-		{ "decision", required_argument, NULL, O_DECISION },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "approvals", no_argument, NULL, O_APPROVALS },
-		{ "remove", required_argument, NULL, O_REMOVE },
-		{ "explain-denials", no_argument, NULL, O_DENIALS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		CPOL_OPT_FLAG("explain", O_EXPLAIN),
+		CPOL_OPT_FLAG("json", O_JSON),
+		CPOL_OPT_ARG("approve", O_APPROVE),
+		CPOL_OPT_FLAG("audit-best-effort", O_BEST),
+		CPOL_OPT_ARG("session", O_SESSION),
+		CPOL_OPT_FLAG("require-sandbox", O_REQUIRE),
+		CPOL_OPT_FLAG("trusted", O_TRUSTED),
+		CPOL_OPT_MAYBE("audit-tail", O_TAIL),
+		CPOL_OPT_ARG("decision", O_DECISION),
+		CPOL_OPT_ARG("format", O_FORMAT),
+		CPOL_OPT_FLAG("approvals", O_APPROVALS),
+		CPOL_OPT_ARG("remove", O_REMOVE),
+		CPOL_OPT_FLAG("explain-denials", O_DENIALS),
+		CPOL_OPT_HELP,
+		CPOL_OPT_VERSION,
+		CPOL_OPT_END,
 	};
 	struct run_common_opts co = { 0 };
 	int c;
@@ -227,10 +227,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			o->remove = (unsigned)n;
 			break;
 		}
-		case 'h': fputs(usage_text, stdout); exit(0);
-		case 'V': printf("codexrun (codexpol) %s\n", PACKAGE_VERSION); exit(0);
-		case ':': return usage("option needs an argument:", argv[optind - 1]);
-		default: return usage("unknown option", argv[optind - 1]);
+		case 'h': exit(cpol_cli_help(usage_text));
+		case 'V': exit(cpol_cli_version("codexrun"));
+		case ':': return usage("option needs an argument:", cpol_cli_bad_word(argv));
+		default: return usage("unknown option", cpol_cli_bad_word(argv));
 		}
 	}
 	if (run_opts_check(&co))

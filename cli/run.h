@@ -148,8 +148,6 @@ _Noreturn void run_init(const struct run_init_args *a);
 int run_command_main(void *arg);
 /* Handle the forwarded signals with fn (every signal blocked in it). */
 void run_forward_with(void (*fn)(int, siginfo_t *, void *));
-/* Run fn(arg) in a child that shares our memory until it execs; its pid. */
-pid_t run_spawn_vm(int (*fn)(void *), void *arg);
 
 /* run_pty.c: the pseudo-terminal codexrun owns and relays. */
 struct run_pty {

@@ -14,12 +14,10 @@
 #include "cli/run.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,22 +68,15 @@ static int wait_for(pid_t pid, int *status)
 	return 0;
 }
 
-/* init as the first process of a new PID namespace (a fork: it keeps
- * running our code). Unprivileged, the namespace needs a user namespace of
- * its own. Returns its pid, or -1 with errno when no namespace can be made. */
-static pid_t clone_init(struct run_init_args *a)
+/* init as the first process of a process namespace of its own (a fork:
+ * it keeps running our code). Returns its pid, or -1 with errno when no
+ * namespace can be made. */
+static pid_t contained_init(struct run_init_args *a)
 {
-	unsigned long flags = CLONE_NEWPID | SIGCHLD;
-	if (geteuid() != 0) {
-		flags |= CLONE_NEWUSER;
-		a->userns = 1;
-	}
-	/* flags and stack are the first two arguments on every architecture;
-	 * with a NULL stack the child goes on on a copy of ours, as in fork. */
-	long pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	pid_t pid = cpol_proc_fork_contained(&a->userns);
 	if (pid == 0)
 		run_init(a); /* never returns */
-	return (pid_t)pid;
+	return pid;
 }
 
 int run_child(const struct run_child_opts *o, struct run_exit *ex)
@@ -109,7 +100,7 @@ int run_child(const struct run_child_opts *o, struct run_exit *ex)
 
 	if (!o->contain) {
 		sigprocmask(SIG_BLOCK, &all, &a.mask);
-		pid_t pid = run_spawn_vm(run_command_main, &a);
+		pid_t pid = cpol_proc_spawn(run_command_main, &a);
 		if (pid < 0) {
 			sigprocmask(SIG_SETMASK, &a.mask, NULL);
 			fprintf(stderr, "codexrun: cannot start the command: %s\n", strerror(errno));
@@ -147,8 +138,9 @@ int run_child(const struct run_child_opts *o, struct run_exit *ex)
 	a.sock = sv[1];
 	a.pidns = 1;
 	sigprocmask(SIG_BLOCK, &all, &a.mask);
-	pid_t pid = clone_init(&a);
-	if (pid < 0 && (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS)) {
+	pid_t pid = contained_init(&a);
+	if (pid < 0 && (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS ||
+	              errno == ENOSYS)) {
 		if (o->require) {
 			sigprocmask(SIG_SETMASK, &a.mask, NULL);
 			fprintf(stderr, "codexrun: sandbox required but not fully enforceable: no PID namespace (%s)\n",

@@ -1,12 +1,11 @@
 /* cli/run_denials.c -- codexrun's side of "what the sandbox refused": the
- * collector of sandbox/denials.c opened before the command starts (when
+ * backend's collector (cpol_denials_*, sandbox/sandbox.h) opened before the command starts (when
  * the run is sandboxed), told the pid of the run's first process, and read
  * after the command ended into the exit record and, with
  * --explain-denials, onto stderr. One run per process: the state is
  * static, so run_child.c needs no new parameter. */
 #include "audit/audit.h"
 #include "cli/run.h"
-#include "sandbox/denials.h"
 
 #include <stdio.h>
 #include <string.h>

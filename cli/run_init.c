@@ -4,30 +4,27 @@
  * signals codexrun relays, reaps every orphan, and when the command ends
  * kills whatever it left behind (daemons, setsid'd children): when this
  * process exits, the kernel kills the whole namespace anyway, and it dies
- * with codexrun (PR_SET_PDEATHSIG). It reports the command's wait status and
+ * with codexrun. It reports the command's wait status and
  * how many leftover processes it ended on a socket to codexrun.
  *
- * Without a PID namespace (the kernel refused one) it is a child subreaper
- * instead and ends the leftovers found through /proc; then a SIGKILL of
+ * The namespaces, the death with codexrun and the reaping are the sandbox
+ * backend's (cpol_proc_*, sandbox/sandbox.h). Without a PID namespace (the
+ * kernel refused one) it is the reaper of its tree's orphans instead and ends the leftovers found through /proc; then a SIGKILL of
  * codexrun lets them live (codexrun reports that as not enforced).
  *
  * It must never run anything but the command, and never signal a process
  * outside its namespace (kill(-1) only inside one).
  */
 #include "cli/run.h"
-#include "sandbox/limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,7 +36,8 @@ static volatile sig_atomic_t cmd_pid, in_pidns;
 static void say(const char *what, const char *detail)
 {
 	char msg[1024];
-	int n = snprintf(msg, sizeof msg, "codexrun: %s: %s\n", what, detail);
+	int n = detail ? snprintf(msg, sizeof msg, "codexrun: %s: %s\n", what, detail)
+	               : snprintf(msg, sizeof msg, "codexrun: %s\n", what);
 	if (n > 0)
 		(void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
 }
@@ -103,29 +101,6 @@ void run_forward_with(void (*fn)(int, siginfo_t *, void *))
 		sigaction(run_forwarded[i], &sa, NULL);
 }
 
-pid_t run_spawn_vm(int (*fn)(void *), void *arg)
-{
-#if defined(__SANITIZE_ADDRESS__)
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(fn(arg));
-	return pid;
-#else
-	/* It shares our memory until it execs (CLONE_VM | CLONE_VFORK, as
-	 * posix_spawn does): no page tables to copy. Under AddressSanitizer,
-	 * whose stack bookkeeping does not follow such a child, a fork(). */
-	enum { STACK = 256 << 10 };
-	char *stack = mmap(NULL, STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED)
-		return -1;
-	pid_t pid = clone(fn, stack + STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
-	int e = errno;
-	munmap(stack, STACK); /* the child has exec'd or exited by now */
-	errno = e;
-	return pid;
-#endif
-}
-
 /* End every leftover and reap it; returns how many there were. */
 static int end_leftovers(int pidns)
 {
@@ -153,36 +128,16 @@ _Noreturn void run_init(const struct run_init_args *a)
 {
 	in_pidns = a->pidns;
 	/* Die with codexrun; if it is gone already, the socket says so. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	cpol_proc_die_with_parent();
 	struct pollfd pf = { a->sock, POLLIN, 0 };
 	if (poll(&pf, 1, 0) != 0)
 		_exit(RUN_EXIT_FAIL);
-	/* No core, no ptrace by the command, /proc/1 root's. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (!a->pidns)
-		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	if (a->userns) {
-		/* An unprivileged namespace: map our own ids, as they are. */
-		char map[48];
-		int fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			(void)!write(fd, "deny", 4);
-			close(fd);
-		}
-		int n = snprintf(map, sizeof map, "%u %u 1\n", (unsigned)a->uid, (unsigned)a->uid);
-		fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, map, (size_t)n) != n) {
-			say("cannot map the user id of the PID namespace", strerror(errno));
-			_exit(RUN_EXIT_FAIL);
-		}
-		close(fd);
-		n = snprintf(map, sizeof map, "%u %u 1\n", (unsigned)a->gid, (unsigned)a->gid);
-		fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, map, (size_t)n) != n) {
-			say("cannot map the group id of the PID namespace", strerror(errno));
-			_exit(RUN_EXIT_FAIL);
-		}
-		close(fd);
+	cpol_proc_init_setup(a->pidns);
+	cpol_error err;
+	if (a->userns && cpol_proc_map_ids(a->uid, a->gid, &err) < 0) {
+		/* an unprivileged namespace: our own ids, as they are */
+		say(err.msg, NULL);
+		_exit(RUN_EXIT_FAIL);
 	}
 	/* A session of our own: without a controlling terminal, or with the
 	 * pseudo-terminal codexrun relays; never the user's terminal. */
@@ -199,7 +154,7 @@ _Noreturn void run_init(const struct run_init_args *a)
 
 	/* All signals are blocked (codexrun's doing) until the handlers and
 	 * the command's pid are in place. */
-	pid_t pid = run_spawn_vm(run_command_main, (void *)a);
+	pid_t pid = cpol_proc_spawn(run_command_main, (void *)a);
 	if (pid < 0) {
 		say("cannot start the command", strerror(errno));
 		_exit(RUN_EXIT_FAIL);

@@ -4,28 +4,25 @@
  * stderr that says which limit ended the command. One run per process: the
  * state is static, so run_child.c needs no new parameter. */
 #include "cli/run.h"
-#include "sandbox/limits.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-static struct cpol_limits_run lrun;
+static struct cpol_limits lim;
+static struct cpol_limits_run *lrun; /* NULL: no limits prepared */
 
 int run_limits_prepare(const cpol_image *im, char *notes, size_t len, cpol_error *err)
 {
-	struct cpol_limits lim;
 	cpol_spec_limits(im, &lim);
-	if (cpol_limits_prepare(&lim, &lrun, err) < 0)
-		return -1;
-	snprintf(notes, len, "%s", lrun.notes);
-	return 0;
+	lrun = cpol_limits_new(&lim, notes, len, err);
+	return lrun ? 0 : -1;
 }
 
 int run_limits_child(void)
 {
 	cpol_error err;
-	if (cpol_limits_enter(&lrun, &err) == 0)
+	if (!lrun || cpol_limits_enter(lrun, &err) == 0)
 		return 0;
 	char msg[600];
 	int n = snprintf(msg, sizeof msg, "codexrun: %s\n", err.msg);
@@ -36,13 +33,19 @@ int run_limits_child(void)
 
 void run_limits_started(pid_t pid)
 {
-	cpol_limits_started(&lrun, pid);
+	if (lrun)
+		cpol_limits_started(lrun, pid);
 }
 
 void run_limits_finish(int status, int sig, char *hit, size_t len)
 {
-	struct cpol_limits lim = lrun.lim;
-	cpol_limits_finish(&lrun, status, sig, hit, len);
+	if (len)
+		hit[0] = 0;
+	if (!lrun)
+		return;
+	cpol_limits_finish(lrun, status, sig, hit, len);
+	cpol_limits_free(lrun);
+	lrun = NULL;
 	if (!hit[0])
 		return;
 	/* "stopped by its time limit (10m)" for the first; the rest as a list */

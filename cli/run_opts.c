@@ -16,6 +16,16 @@ int run_opts_take(int c, const char *arg, struct run_common_opts *o)
 	return 0;
 }
 
+int run_opts_next(int argc, char **argv, const char *shortopts, const struct option *longopts,
+                  struct run_common_opts *o)
+{
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1 && run_opts_take(c, optarg, o))
+		;
+	return c;
+}
+
 const char *run_opts_check(const struct run_common_opts *o)
 {
 	if (o->policy && o->profile)

@@ -12,6 +12,8 @@
 
 #include <getopt.h>
 
+#include "cli/say.h"
+
 struct run_common_opts {
 	const char *policy;       /* -p FILE: a compiled image */
 	const char *profile;      /* --profile NAME: an installed image */
@@ -25,15 +27,20 @@ enum { RUN_OPT_PROFILE = 0x1000, RUN_OPT_AUDIT, RUN_OPT_CODEXRUN };
 
 #define RUN_OPTS_SHORT "p:w:"
 #define RUN_OPTS_LONG                                                   \
-	{ "policy", required_argument, NULL, 'p' },                     \
-	{ "profile", required_argument, NULL, RUN_OPT_PROFILE },        \
-	{ "workspace", required_argument, NULL, 'w' },                  \
-	{ "audit", required_argument, NULL, RUN_OPT_AUDIT }
-#define RUN_OPT_LONG_CODEXRUN { "codexrun", required_argument, NULL, RUN_OPT_CODEXRUN }
+	CPOL_OPT_ARG("policy", 'p'),                                    \
+	CPOL_OPT_ARG("profile", RUN_OPT_PROFILE),                       \
+	CPOL_OPT_ARG("workspace", 'w'),                                 \
+	CPOL_OPT_ARG("audit", RUN_OPT_AUDIT)
+#define RUN_OPT_LONG_CODEXRUN CPOL_OPT_ARG("codexrun", RUN_OPT_CODEXRUN)
 
 /* Store option c (getopt_long's value) with its argument when it is a
  * shared one: 1, else 0. */
 int run_opts_take(int c, const char *arg, struct run_common_opts *o);
+/* getopt_long without its own messages (opterr = 0) that stores the shared
+ * options in o and returns the next option that is the program's own (':'
+ * for a missing argument, '?' for an unknown option), or -1 at the end. */
+int run_opts_next(int argc, char **argv, const char *shortopts, const struct option *longopts,
+                  struct run_common_opts *o);
 /* NULL when the shared options go together, else what is wrong. */
 const char *run_opts_check(const struct run_common_opts *o);
 

@@ -4,7 +4,7 @@
  * that codexrun runs outside it.
  *
  * How the two meet: the command's process, before its sandbox, makes the
- * namespace (unshare), brings its loopback up, listens on 127.0.0.1:3128
+ * namespace with its loopback up (cpol_proc_private_net, the backend's), listens on 127.0.0.1:3128
  * there and passes that listening socket to the proxy process over a
  * socket pair; the proxy accepts on it (the accepted connections live in
  * the command's namespace) and connects out from codexrun's. No veth, no
@@ -21,15 +21,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,7 +63,7 @@ static void refused(const struct cpol_proxy_refusal *r, void *arg)
 /* The proxy process: receive the listening socket, serve until stopped. */
 static _Noreturn void proxy_main(int sock, int stop, struct cpol_proxy_conf *conf)
 {
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	cpol_proc_die_with_parent();
 	static const int quiet[] = { SIGINT, SIGQUIT, SIGTSTP, SIGHUP, SIGTTIN, SIGTTOU, SIGPIPE };
 	for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++)
 		signal(quiet[i], SIG_IGN);
@@ -167,10 +163,12 @@ int run_proxy_env(char ***envp, cpol_error *err)
 	return 0;
 }
 
+/* what, with errno e's text after it (e 0: what says it all) */
 static void say(const char *what, int e)
 {
-	char msg[200];
-	int n = snprintf(msg, sizeof msg, "codexrun: cannot set up the network namespace: %s: %s\n", what, strerror(e));
+	char msg[300];
+	int n = snprintf(msg, sizeof msg, "codexrun: cannot set up the network namespace: %s%s%s\n", what,
+	                 e ? ": " : "", e ? strerror(e) : "");
 	if (n > 0)
 		(void)!write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
 }
@@ -179,19 +177,11 @@ int run_proxy_child(void)
 {
 	if (!px.active)
 		return 0;
-	if (unshare(CLONE_NEWNET) < 0) {
-		say("unshare", errno);
+	cpol_error err;
+	if (cpol_proc_private_net(&err) < 0) {
+		say(err.msg, 0);
 		return -1;
 	}
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof ifr);
-	memcpy(ifr.ifr_name, "lo", 3);
-	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0 || (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) < 0)) {
-		say("loopback", errno);
-		return -1;
-	}
-	close(s);
 	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in a;
 	memset(&a, 0, sizeof a);

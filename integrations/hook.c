@@ -60,19 +60,16 @@ static int parse_hook_args(int argc, char **argv, struct hook_opts *o)
 {
 	enum { O_HOOK = 256, O_NOWRAP };
 	static const struct option longopts[] = {
-		{ "hook", required_argument, NULL, O_HOOK },
+		CPOL_OPT_ARG("hook", O_HOOK),
 		RUN_OPTS_LONG,
 		RUN_OPT_LONG_CODEXRUN,
-		{ "no-wrap", no_argument, NULL, O_NOWRAP },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CPOL_OPT_FLAG("no-wrap", O_NOWRAP),
+		CPOL_OPT_HELP,
+		CPOL_OPT_END,
 	};
 	int c;
-	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:" RUN_OPTS_SHORT "h", longopts, NULL)) != -1) {
-		if (run_opts_take(c, optarg, &o->common))
-			continue;
+	while ((c = run_opts_next(argc, argv, "+:" RUN_OPTS_SHORT "h", longopts, &o->common)) != -1) {
 		switch (c) {
 		case O_HOOK:
 			if (!strcmp(optarg, "claude"))
@@ -85,9 +82,9 @@ static int parse_hook_args(int argc, char **argv, struct hook_opts *o)
 				return usage_fail("--hook takes claude, codex or gemini, not", optarg);
 			break;
 		case O_NOWRAP: o->no_wrap = 1; break;
-		case 'h': fputs(hook_usage, stdout); exit(0);
-		case ':': return usage_fail("option needs an argument:", argv[optind - 1]);
-		default: return usage_fail("unknown option in --hook mode:", argv[optind - 1]);
+		case 'h': exit(cpol_cli_help(hook_usage));
+		case ':': return usage_fail("option needs an argument:", cpol_cli_bad_word(argv));
+		default: return usage_fail("unknown option in --hook mode:", cpol_cli_bad_word(argv));
 		}
 	}
 	if (!o->agent)

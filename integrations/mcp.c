@@ -655,22 +655,19 @@ static int mcp_args(int argc, char **argv, struct mcp *m)
 {
 	enum { O_MCP = 256, O_SESSION, O_TIMEOUT, O_MAXOUT };
 	static const struct option longopts[] = {
-		{ "mcp", no_argument, NULL, O_MCP },
+		CPOL_OPT_FLAG("mcp", O_MCP),
 		RUN_OPTS_LONG,
 		RUN_OPT_LONG_CODEXRUN,
-		{ "session", required_argument, NULL, O_SESSION },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "max-output", required_argument, NULL, O_MAXOUT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CPOL_OPT_ARG("session", O_SESSION),
+		CPOL_OPT_ARG("timeout", O_TIMEOUT),
+		CPOL_OPT_ARG("max-output", O_MAXOUT),
+		CPOL_OPT_HELP,
+		CPOL_OPT_END,
 	};
 	int c;
 	char *end;
-	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:" RUN_OPTS_SHORT "h", longopts, NULL)) != -1) {
-		if (run_opts_take(c, optarg, &m->common))
-			continue;
+	while ((c = run_opts_next(argc, argv, "+:" RUN_OPTS_SHORT "h", longopts, &m->common)) != -1) {
 		switch (c) {
 		case O_MCP: break;
 		case O_SESSION: snprintf(m->session, sizeof m->session, "%s", optarg); break;
@@ -690,12 +687,12 @@ static int mcp_args(int argc, char **argv, struct mcp *m)
 			m->max_output = v;
 			break;
 		}
-		case 'h': fputs(mcp_usage, stdout); exit(0);
+		case 'h': exit(cpol_cli_help(mcp_usage));
 		case ':':
-			fprintf(stderr, "codexpol-mcp: option needs an argument: '%s'\n", argv[optind - 1]);
+			fprintf(stderr, "codexpol-mcp: option needs an argument: '%s'\n", cpol_cli_bad_word(argv));
 			return -1;
 		default:
-			fprintf(stderr, "codexpol-mcp: unknown option '%s'\nTry 'codexpol-mcp --help'.\n", argv[optind - 1]);
+			fprintf(stderr, "codexpol-mcp: unknown option '%s'\nTry 'codexpol-mcp --help'.\n", cpol_cli_bad_word(argv));
 			return -1;
 		}
 	}

@@ -30,6 +30,14 @@
  *   cpol_sandbox_env      the command's TMPDIR pointing there
  *   cpol_sandbox_undo     after the command: remove planted code-running
  *                         files below the write roots
+ *   cpol_sandbox_prebuild codexpolc: the prebuilt part for an image (-1:
+ *                         none)
+ *   cpol_proc_*, cpol_kill_children
+ *                         the run's init and the command's tree: a process
+ *                         namespace, dying with the parent, reaping, a
+ *                         private network (ENOSYS where there is none)
+ *   cpol_limits_*         resource limits (cpol_limits_format is common)
+ *   cpol_denials_*        what the kernel refused the command
  *
  * A backend must fail closed: what it cannot hold goes into the report's
  * `degraded` text (codexrun prints it, records it, and refuses to run with
@@ -38,12 +46,13 @@
  *
  * The Linux backend (the one that exists): sandbox.c (the order of steps),
  * landlock.c, seccomp.c (libseccomp; also cpol_seccomp_export, declared in
- * sandbox/linux.h, which codexpolc uses to store a prebuilt filter in the
- * image), caps.c, protect.c and placeholder.c (read-only binds in a mount
- * namespace), unixsock.c, tmpdir.c, coderun.c, denyread.c and mask.c
- * (`deny read`), denials.c, limits.c (cgroups, rlimits); internal.h is
- * what they share. The platform-neutral files (spec_read.c, spec_grants.c,
- * envscrub.c) include none of these headers.
+ * sandbox/linux.h, behind cpol_sandbox_prebuild), caps.c, protect.c and
+ * placeholder.c (read-only binds in a mount namespace), unixsock.c,
+ * tmpdir.c, coderun.c, denyread.c and mask.c (`deny read`), process.c (PID,
+ * user and network namespaces, prctl), denials.c (with denials.h), limits.c
+ * (cgroups, rlimits; with limits.h); internal.h is what they share. The
+ * platform-neutral files (spec_read.c, spec_grants.c, envscrub.c,
+ * limits_text.c) and every file of cli/ include none of these headers.
  * A macOS backend would turn the spec into a Seatbelt profile (SBPL) applied
  * with sandbox_init in enter; a Windows one into an AppContainer or a
  * restricted token with a job object.

@@ -81,10 +81,9 @@ int cpol_coderun_name(const char *base)
 int cpol_coderun_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox *sb,
                       cpol_error *err)
 {
-	sb->undo_roots = calloc(spec->nwrite + 1, sizeof *sb->undo_roots);
-	sb->undo_names = calloc(spec->nprotect + 1, sizeof *sb->undo_names);
-	if (!sb->undo_roots || !sb->undo_names)
-		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
+	if (!(sb->undo_roots = cpol_sb_calloc(spec->nwrite + 1, sizeof *sb->undo_roots, err)) ||
+	    !(sb->undo_names = cpol_sb_calloc(spec->nprotect + 1, sizeof *sb->undo_names, err)))
+		return -1;
 	for (size_t i = 0; i < spec->nwrite; i++) {
 		struct stat st;
 		char *c = spec->write_roots[i] ? realpath(spec->write_roots[i], NULL) : NULL;
@@ -101,8 +100,8 @@ int cpol_coderun_plan(const struct cpol_sandbox_spec *spec, struct cpol_sandbox 
 	for (size_t i = 0; i < spec->nprotect; i++) {
 		const char *e = spec->protect[i];
 		if (e && e[0] && !strchr(e, '/') && strcmp(e, ".git") != 0 &&
-		    !(sb->undo_names[sb->nundo_names++] = strdup(e)))
-			return cpol_fail(err, ENOMEM, "sandbox: out of memory");
+		    !(sb->undo_names[sb->nundo_names++] = cpol_sb_strdup(e, err)))
+			return -1;
 	}
 	return 0;
 }

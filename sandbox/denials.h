@@ -1,5 +1,6 @@
-/* sandbox/denials.h -- what the kernel refused a sandboxed command, read
- * back from the audit subsystem: Landlock's denial records (ABI >= 7, the
+/* sandbox/denials.h -- the Linux backend's record of what the kernel
+ * refused a sandboxed command (the interface, cpol_denials_*, is in
+ * sandbox/sandbox.h), read back from the audit subsystem: Landlock's denial records (ABI >= 7, the
  * domain asked to log after execve) and seccomp's (the filter loaded with
  * SECCOMP_FILTER_FLAG_LOG, so that its EPERM answers are recorded).
  *
@@ -21,28 +22,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "sandbox/sandbox.h"   /* cpol_denials_open and the rest of the interface */
+
 /* Flags the child passes to landlock_restrict_self() and seccomp(): 0
  * unless a collector is open. Set in the parent before fork(). */
 extern unsigned cpol_denials_landlock_flags, cpol_denials_seccomp_flags;
-
-#define CPOL_DENIALS_KEEP 16  /* distinct refusals kept; the rest are counted */
-
-struct cpol_denials;
-
-/* Start listening. landlock_abi: what the kernel offers (logging needs 7).
- * Returns NULL when the kernel cannot tell, with the reason in why
- * ("reading the kernel's audit log needs root", "the kernel's audit is
- * off (auditctl -e 1)", ...). */
-struct cpol_denials *cpol_denials_open(int landlock_abi, char *why, size_t len);
-/* The run's first process: refusals of it and of what descends from it count. */
-void cpol_denials_watch(struct cpol_denials *d, pid_t init);
-/* Wait (bounded) until the kernel has delivered every record made so far,
- * then stop listening. Returns the number of refusals (total, with
- * repetitions); *list receives up to CPOL_DENIALS_KEEP distinct
- * descriptions ("write /etc/hosts (Landlock)"), *nlist their number; both
- * belong to d. */
-size_t cpol_denials_finish(struct cpol_denials *d, char *const **list, size_t *nlist);
-void cpol_denials_close(struct cpol_denials *d);
 
 /* One record's text (after "audit(...): ") to a description, exposed for
  * the unit tests: type 1423 (Landlock access) or 1326 (seccomp). Returns 0

@@ -100,6 +100,11 @@ struct cpol_sandbox {
 };
 
 /* report helpers (sandbox.c) */
+/* calloc(n, size) and strdup(s) for a plan, err filled with the sandbox's
+ * one out-of-memory message when they fail (NULL). Parent only. */
+void *cpol_sb_calloc(size_t n, size_t size, cpol_error *err);
+char *cpol_sb_strdup(const char *s, cpol_error *err);
+
 void cpol_report_add(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -81,52 +81,66 @@ static int listed(const char *list, const char *item)
 	return 0;
 }
 
-/* Where the cgroup2 hierarchy is mounted, or where the v1 hierarchy holding
- * controller `ctrl` is (ctrl NULL: v2). */
-static int find_mount(const char *ctrl, char *out, size_t len)
+/* Read the /proc file path line by line until match takes one (returns 0
+ * having written out): 0, or -1 when no line matched or it cannot be read. */
+typedef int line_match(char *line, const char *ctrl, char *out, size_t len);
+static int find_line(const char *path, line_match *match, const char *ctrl, char *out, size_t len)
 {
-	FILE *f = fopen("/proc/self/mounts", "re");
+	FILE *f = fopen(path, "re");
 	if (!f)
 		return -1;
 	char line[4096];
 	int found = -1;
-	while (found < 0 && fgets(line, sizeof line, f)) {
-		char dev[256], mnt[1024], type[64], opts[1024];
-		if (sscanf(line, "%255s %1023s %63s %1023s", dev, mnt, type, opts) != 4)
-			continue;
-		if (ctrl ? !strcmp(type, "cgroup") && listed(opts, ctrl) : !strcmp(type, "cgroup2")) {
-			snprintf(out, len, "%s", mnt);
-			found = 0;
-		}
-	}
+	while (found < 0 && fgets(line, sizeof line, f))
+		found = match(line, ctrl, out, len);
 	fclose(f);
 	return found;
+}
+
+/* A line of /proc/self/mounts: the cgroup2 hierarchy, or the v1 hierarchy
+ * holding controller ctrl (ctrl NULL: v2). */
+static int mount_line(char *line, const char *ctrl, char *out, size_t len)
+{
+	char dev[256], mnt[1024], type[64], opts[1024];
+	if (sscanf(line, "%255s %1023s %63s %1023s", dev, mnt, type, opts) != 4)
+		return -1;
+	if (ctrl ? !strcmp(type, "cgroup") && listed(opts, ctrl) : !strcmp(type, "cgroup2")) {
+		snprintf(out, len, "%s", mnt);
+		return 0;
+	}
+	return -1;
+}
+
+/* A line of /proc/self/cgroup: our own group in the hierarchy of ctrl
+ * (NULL: v2). */
+static int group_line(char *line, const char *ctrl, char *out, size_t len)
+{
+	line[strcspn(line, "\n")] = 0;
+	char *c1 = strchr(line, ':');
+	char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2)
+		return -1;
+	*c2 = 0;
+	const char *ctrls = c1 + 1, *path = c2 + 1;
+	/* v2: "0::/path"; v1: "N:ctrl,ctrl:/path" */
+	if (ctrl ? listed(ctrls, ctrl) : !strcmp(line, "0") && !*ctrls) {
+		snprintf(out, len, "%s", path);
+		return 0;
+	}
+	return -1;
+}
+
+/* Where the cgroup2 hierarchy is mounted, or where the v1 hierarchy holding
+ * controller `ctrl` is (ctrl NULL: v2). */
+static int find_mount(const char *ctrl, char *out, size_t len)
+{
+	return find_line("/proc/self/mounts", mount_line, ctrl, out, len);
 }
 
 /* Our own group in the hierarchy of ctrl (NULL: v2), from /proc/self/cgroup. */
 static int self_group(const char *ctrl, char *out, size_t len)
 {
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	if (!f)
-		return -1;
-	char line[4096];
-	int found = -1;
-	while (found < 0 && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\n")] = 0;
-		char *c1 = strchr(line, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c2 = 0;
-		const char *ctrls = c1 + 1, *path = c2 + 1;
-		/* v2: "0::/path"; v1: "N:ctrl,ctrl:/path" */
-		if (ctrl ? listed(ctrls, ctrl) : !strcmp(line, "0") && !*ctrls) {
-			snprintf(out, len, "%s", path);
-			found = 0;
-		}
-	}
-	fclose(f);
-	return found;
+	return find_line("/proc/self/cgroup", group_line, ctrl, out, len);
 }
 
 /* The folder of a new group under ours in the hierarchy of ctrl; NULL when
@@ -246,8 +260,10 @@ static int prepare_v1(struct cpol_limits_run *run, const char *ctrl, const char 
 	return i;
 }
 
-/* Threads of uid (RLIMIT_NPROC counts them all, system-wide). */
-static uint64_t threads_of(uid_t uid)
+/* Call each with every process's /proc/PID/FILE read into a buffer (at most
+ * 4 KiB: the heads of status and stat); the sum of what it returns. */
+typedef uint64_t proc_visit(const char *pid, const char *text, void *arg);
+static uint64_t each_process(const char *file, proc_visit *each, void *arg)
 {
 	DIR *d = opendir("/proc");
 	if (!d)
@@ -258,34 +274,47 @@ static uint64_t threads_of(uid_t uid)
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
 			continue;
 		char path[300], buf[4096];
-		snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
-		if (cpol_read_small(path, buf, sizeof buf) < 0)
-			continue;
-		char *u = strstr(buf, "\nUid:"), *t = strstr(buf, "\nThreads:");
-		if (u && t && (uid_t)strtoul(u + 5, NULL, 10) == uid)
-			n += strtoull(t + 9, NULL, 10);
+		snprintf(path, sizeof path, "/proc/%s/%s", e->d_name, file);
+		if (cpol_read_small(path, buf, sizeof buf) >= 0)
+			n += each(e->d_name, buf, arg);
 	}
 	closedir(d);
 	return n;
 }
 
-void cpol_limits_format(const char *name, uint64_t v, char *buf, size_t len)
+/* /proc/PID/status: its threads when it belongs to *(uid_t *)uid. */
+static uint64_t threads_if_uid(const char *pid, const char *buf, void *uid)
 {
-	static const struct { char u; uint64_t m; } t[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } },
-		s[] = { { 'T', 1ull << 40 }, { 'G', 1ull << 30 }, { 'M', 1ull << 20 }, { 'K', 1ull << 10 } };
-	int is_time = !strcmp(name, "time") || !strcmp(name, "cpu");
-	int is_size = !strcmp(name, "memory") || !strcmp(name, "file-size");
-	for (size_t i = 0; i < 4; i++) {
-		if (is_time && v % t[i].m == 0) {
-			snprintf(buf, len, "%llu%c", (unsigned long long)(v / t[i].m), t[i].u);
-			return;
-		}
-		if (is_size && v % s[i].m == 0) {
-			snprintf(buf, len, "%llu%c", (unsigned long long)(v / s[i].m), s[i].u);
-			return;
-		}
+	(void)pid;
+	const char *u = strstr(buf, "\nUid:"), *t = strstr(buf, "\nThreads:");
+	if (u && t && (uid_t)strtoul(u + 5, NULL, 10) == *(uid_t *)uid)
+		return strtoull(t + 9, NULL, 10);
+	return 0;
+}
+
+/* Threads of uid (RLIMIT_NPROC counts them all, system-wide). */
+static uint64_t threads_of(uid_t uid)
+{
+	return each_process("status", threads_if_uid, &uid);
+}
+
+struct cpol_limits_run *cpol_limits_new(const struct cpol_limits *lim, char *notes, size_t len,
+                                        cpol_error *err)
+{
+	struct cpol_limits_run *run = cpol_sb_calloc(1, sizeof *run, err);
+	if (!run)
+		return NULL;
+	if (cpol_limits_prepare(lim, run, err) < 0) {
+		free(run);
+		return NULL;
 	}
-	snprintf(buf, len, "%llu", (unsigned long long)v);
+	snprintf(notes, len, "%s", run->notes);
+	return run;
+}
+
+void cpol_limits_free(struct cpol_limits_run *run)
+{
+	free(run);
 }
 
 int cpol_limits_prepare(const struct cpol_limits *lim, struct cpol_limits_run *run, cpol_error *err)
@@ -431,33 +460,25 @@ static void empty_group(const char *dir)
 	}
 }
 
+/* /proc/PID/stat: killed (1) when its parent is *(pid_t *)me. */
+static uint64_t kill_if_child(const char *pid, const char *buf, void *me)
+{
+	const char *rp = strrchr(buf, ')');
+	int ppid = 0;
+	char st;
+	/* "pid (comm) state ppid ...": comm may hold anything, so from
+	 * the last ')' */
+	if (rp && sscanf(rp + 1, " %c %d", &st, &ppid) == 2 && ppid == *(pid_t *)me) {
+		kill((pid_t)atol(pid), SIGKILL);
+		return 1;
+	}
+	return 0;
+}
+
 int cpol_kill_children(void)
 {
-	DIR *d = opendir("/proc");
-	if (!d)
-		return 0;
-	int n = 0;
 	pid_t me = getpid();
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		char path[300], buf[1024];
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		if (cpol_read_small(path, buf, sizeof buf) < 0)
-			continue;
-		char *rp = strrchr(buf, ')');
-		int ppid = 0;
-		char st;
-		/* "pid (comm) state ppid ...": comm may hold anything, so from
-		 * the last ')' */
-		if (rp && sscanf(rp + 1, " %c %d", &st, &ppid) == 2 && ppid == me) {
-			kill((pid_t)atol(e->d_name), SIGKILL);
-			n++;
-		}
-	}
-	closedir(d);
-	return n;
+	return (int)each_process("stat", kill_if_child, &me);
 }
 
 void cpol_limits_finish(struct cpol_limits_run *run, int status, int sig, char *hit, size_t hitlen)

@@ -1,5 +1,6 @@
-/* sandbox/limits.h -- what a sandboxed command may consume: wall time, CPU
- * time, memory, processes, file size, open files.
+/* sandbox/limits.h -- the Linux backend's resource limits (the interface
+ * is in sandbox/sandbox.h: cpol_limits_*): wall time, CPU time, memory,
+ * processes, file size, open files. Nothing outside sandbox/ includes it.
  *
  * Use (codexrun): cpol_limits_prepare() in the parent makes the control
  * groups that can be made (cgroup v2 where its controllers are offered,
@@ -21,12 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "common/error.h"
-
-/* 0 = no limit. */
-struct cpol_limits {
-	uint64_t time_s, cpu_s, memory, processes, file_size, open_files;
-};
+#include "sandbox/sandbox.h"   /* struct cpol_limits, the interface */
 
 enum { CPOL_LIMITS_MAXCG = 4 };
 
@@ -46,26 +42,8 @@ struct cpol_limits_run {
 	char notes[512];                 /* how each limit is enforced, and the fallbacks */
 };
 
-/* Parse-free conversion for callers: fill run from lim and make what is
- * needed. Returns 0, or -1 (err) when a group was made but cannot be
- * configured as asked (fail closed). With no limit set, does nothing. */
+/* Fill run from lim and make what is needed (cpol_limits_new's work on
+ * storage of the caller's). 0, or -1 with err. */
 int cpol_limits_prepare(const struct cpol_limits *lim, struct cpol_limits_run *run, cpol_error *err);
-/* In the child: join the groups, set the rlimits. 0, or -1 with err. */
-int cpol_limits_enter(const struct cpol_limits_run *run, cpol_error *err);
-/* In the parent once the child runs: arm the wall-time timer. */
-void cpol_limits_started(struct cpol_limits_run *run, pid_t child);
-/* After waitpid(): disarm, kill and reap what is left of the tree, remove
- * the groups; `sig` is the signal that ended the command (0 if none),
- * `status` its exit status as codexrun reports it (a shell reports its
- * child's death by signal N as 128+N: that counts too).
- * hit receives the limits that ended or held the command, comma-separated
- * ("time", "memory", "processes", "cpu", "file-size"; "" when none). */
-void cpol_limits_finish(struct cpol_limits_run *run, int status, int sig, char *hit, size_t hitlen);
-/* Kill our own children, found in /proc (the orphans of a tree land here
- * when we are its subreaper, as codexrun's init is without a PID
- * namespace); returns how many. The caller reaps them. */
-int cpol_kill_children(void);
-/* Write "10m", "4G" and the like for a limit's value. */
-void cpol_limits_format(const char *name, uint64_t v, char *buf, size_t len);
 
 #endif

@@ -26,16 +26,15 @@ int cpol_mask_plan(struct cpol_sandbox *sb, cpol_error *err)
 	const struct cpol_denyread *d = &sb->deny;
 	if (!d->nmask)
 		return 0;
-	sb->masks = calloc(d->nmask, sizeof *sb->masks);
-	sb->mask_dir = calloc(d->nmask, 1);
-	if (!sb->masks || !sb->mask_dir)
-		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
+	if (!(sb->masks = cpol_sb_calloc(d->nmask, sizeof *sb->masks, err)) ||
+	    !(sb->mask_dir = cpol_sb_calloc(d->nmask, 1, err)))
+		return -1;
 	for (size_t i = 0; i < d->nmask; i++) {
 		struct stat st;
 		if (lstat(d->masks[i], &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
 			continue; /* gone, or a link: its target is masked on its own if it matches */
-		if (!(sb->masks[sb->nmask] = strdup(d->masks[i])))
-			return cpol_fail(err, ENOMEM, "sandbox: out of memory");
+		if (!(sb->masks[sb->nmask] = cpol_sb_strdup(d->masks[i], err)))
+			return -1;
 		sb->mask_dir[sb->nmask++] = S_ISDIR(st.st_mode);
 	}
 	return 0;

@@ -391,10 +391,9 @@ static int plan_ro_view(struct plan *p, cpol_error *err)
 	for (size_t i = 0; i < p->nw; i++)
 		if (strcmp(p->wroots[i], "/") == 0)
 			return 0; /* everything is writable: no view to make */
-	sb->rw = calloc(p->nw + 1, sizeof *sb->rw);
-	sb->rw_fds = calloc(p->nw + 1, sizeof *sb->rw_fds);
-	if (!sb->rw || !sb->rw_fds)
-		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
+	if (!(sb->rw = cpol_sb_calloc(p->nw + 1, sizeof *sb->rw, err)) ||
+	    !(sb->rw_fds = cpol_sb_calloc(p->nw + 1, sizeof *sb->rw_fds, err)))
+		return -1;
 	for (size_t i = 0; i < p->nw; i++) {
 		struct stat st;
 		/* Only directories and regular files need a writable mount: a
@@ -403,9 +402,8 @@ static int plan_ro_view(struct plan *p, cpol_error *err)
 		if (lstat(p->wroots[i], &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
 			continue;
 		struct cpol_protect_target *t = &sb->rw[sb->nrw];
-		t->path = strdup(p->wroots[i]);
-		if (!t->path)
-			return cpol_fail(err, ENOMEM, "sandbox: out of memory");
+		if (!(t->path = cpol_sb_strdup(p->wroots[i], err)))
+			return -1;
 		t->dev = st.st_dev;
 		t->ino = st.st_ino;
 		t->type = st.st_mode & S_IFMT;
@@ -424,9 +422,8 @@ int cpol_protect_plan(const struct cpol_sandbox_spec *spec, int fs_enforced,
 {
 	struct plan p = { .fs_enforced = fs_enforced, .sb = sb, .report = report, .err = err };
 	int r = -1;
-	p.wroots = calloc(spec->nwrite + 2, sizeof *p.wroots);
-	if (!p.wroots)
-		return cpol_fail(err, ENOMEM, "sandbox: out of memory");
+	if (!(p.wroots = cpol_sb_calloc(spec->nwrite + 2, sizeof *p.wroots, err)))
+		return -1;
 	for (size_t i = 0; i < spec->nwrite; i++) {
 		if (!spec->write_roots[i] || spec->write_roots[i][0] != '/')
 			continue; /* landlock.c reports it */

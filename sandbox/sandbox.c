@@ -98,6 +98,22 @@ static int has_folder_root(const struct cpol_sandbox_spec *spec)
 	return 0;
 }
 
+void *cpol_sb_calloc(size_t n, size_t size, cpol_error *err)
+{
+	void *p = calloc(n, size);
+	if (!p)
+		cpol_fail(err, ENOMEM, "sandbox: out of memory");
+	return p;
+}
+
+char *cpol_sb_strdup(const char *s, cpol_error *err)
+{
+	char *p = strdup(s);
+	if (!p)
+		cpol_fail(err, ENOMEM, "sandbox: out of memory");
+	return p;
+}
+
 struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
                                           struct cpol_sandbox_report *report,
                                           cpol_error *err)
@@ -108,11 +124,9 @@ struct cpol_sandbox *cpol_sandbox_prepare(const struct cpol_sandbox_spec *spec,
 	memset(report, 0, sizeof *report);
 	if (validate(spec, err) < 0)
 		return NULL;
-	struct cpol_sandbox *sb = calloc(1, sizeof *sb);
-	if (!sb) {
-		cpol_fail(err, ENOMEM, "sandbox: out of memory");
+	struct cpol_sandbox *sb = cpol_sb_calloc(1, sizeof *sb, err);
+	if (!sb)
 		return NULL;
-	}
 	sb->owner = getpid();
 	sb->ruleset_fd = -1;
 	report->landlock_abi = cpol_landlock_abi();

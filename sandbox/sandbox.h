@@ -1,6 +1,7 @@
 /* sandbox/sandbox.h -- confining a child process to what a policy's
  * `sandbox` block grants. The spec below is platform-neutral; prepare,
- * enter, free, tmpdir, env and undo are the backend interface, defined by
+ * enter, free, tmpdir, env, undo, prebuild and the process, limits and
+ * denials functions further down are the backend interface, defined by
  * the backend configure chose (sandbox/backend.h: the seam, and where a
  * Seatbelt or Windows backend goes). The Linux backend applies Landlock
  * (filesystem, TCP, scopes), seccomp (libseccomp), no_new_privs, capability
@@ -29,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/error.h"
 #include "common/sandbox_kinds.h"
@@ -51,6 +53,8 @@ enum {
 	 * prebuilt part allows binding ports exactly when the spec it was made
 	 * with has bind ports: codexpolc makes it so.) */
 	CPOL_PREBUILT_READONLY = 1u << 0,
+	/* Only an input of cpol_sandbox_prebuild: the spec has bind ports. */
+	CPOL_PREBUILT_INBOUND = 1u << 1,
 };
 
 /* What the policy grants, with every root already expanded to an absolute
@@ -135,6 +139,84 @@ char **cpol_sandbox_env(const struct cpol_sandbox *sb, char **envp);
  * comma-separated list of the paths removed (owned by sb), or NULL when
  * nothing was. Parent only. */
 const char *cpol_sandbox_undo(struct cpol_sandbox *sb);
+
+/* Prebuilt part (codexpolc): make, for a spec of network mode net, what
+ * the backend can build ahead of time on this machine (flags:
+ * CPOL_PREBUILT_*). 0 with *data malloc'd (NULL and *len 0: nothing to
+ * store) and *target naming the machine; -1 (err) when it makes none. */
+int cpol_sandbox_prebuild(enum cpol_net_mode net, unsigned flags, void **data, size_t *len, uint32_t *target,
+                          cpol_error *err);
+
+/* Processes (backend). codexrun runs the command under an init of its own
+ * and wants the whole tree to end with it. */
+/* Start fn(arg) in a child that shares our memory until it execs or exits
+ * (a vfork: nothing is copied); its pid, or -1 with errno. */
+pid_t cpol_proc_spawn(int (*fn)(void *), void *arg);
+/* fork() into a process namespace of which the child is the first process
+ * (its init: when it ends, every process of the namespace ends): 0 in the
+ * child, its pid in the parent, -1 with errno when the kernel gives none
+ * (EPERM, EINVAL, ENOSPC, EUSERS, ENOSYS: codexrun then forks a plain init
+ * and says that the tree is not held). *userns: the child is in a user
+ * namespace too and maps its ids with cpol_proc_map_ids. */
+pid_t cpol_proc_fork_contained(int *userns);
+/* This process is killed when its parent ends. */
+void cpol_proc_die_with_parent(void);
+/* The init's own settings: not dumpable (no core, no tracing by the
+ * command); outside a process namespace (contained 0), it becomes the
+ * reaper of the orphans of its tree. */
+void cpol_proc_init_setup(int contained);
+/* In the child of cpol_proc_fork_contained with *userns: map uid and gid to
+ * themselves. 0, or -1 with err. */
+int cpol_proc_map_ids(uid_t uid, gid_t gid, cpol_error *err);
+/* A network of its own for this process and what it starts: only a
+ * loopback, up. 0, or -1 with err. */
+int cpol_proc_private_net(cpol_error *err);
+/* Kill our own children (the orphans of a tree land here when we reap
+ * them); returns how many. The caller reaps them. */
+int cpol_kill_children(void);
+
+/* Resource limits (backend): what a command may consume; 0 = no limit. */
+struct cpol_limits {
+	uint64_t time_s, cpu_s, memory, processes, file_size, open_files;
+};
+struct cpol_limits_run;      /* one run's limits, prepared; opaque */
+/* Parent, before the fork: make what holds lim (with none set, nothing).
+ * NULL with err when something made cannot be configured as asked (fail
+ * closed); what is held with a fallback is said in notes. */
+struct cpol_limits_run *cpol_limits_new(const struct cpol_limits *lim, char *notes, size_t len,
+                                        cpol_error *err);
+/* In the child, first thing after fork(): join, set. 0, or -1 with err.
+ * Async-signal-safe, no malloc. */
+int cpol_limits_enter(const struct cpol_limits_run *run, cpol_error *err);
+/* In the parent once the child runs: arm the wall-time timer. */
+void cpol_limits_started(struct cpol_limits_run *run, pid_t child);
+/* After waitpid(): disarm, kill and reap what is left of the tree, undo
+ * what prepare made; `sig` is the signal that ended the command (0 if
+ * none), `status` its exit status as codexrun reports it (128+N counts as
+ * signal N). hit receives the limits that ended or held the command,
+ * comma-separated ("time", "memory", "processes", "cpu", "file-size"; ""
+ * when none). run stays to be freed. */
+void cpol_limits_finish(struct cpol_limits_run *run, int status, int sig, char *hit, size_t hitlen);
+void cpol_limits_free(struct cpol_limits_run *run);
+/* Write "10m", "4G" and the like for a limit's value (sandbox/limits_text.c,
+ * common to all backends). */
+void cpol_limits_format(const char *name, uint64_t v, char *buf, size_t len);
+
+/* What the kernel refused the command (backend; none: open says why). */
+#define CPOL_DENIALS_KEEP 16  /* distinct refusals kept; the rest are counted */
+struct cpol_denials;
+/* Parent, before the child starts. landlock_abi: what prepare's report
+ * says. NULL when the kernel cannot tell, with the reason in why. */
+struct cpol_denials *cpol_denials_open(int landlock_abi, char *why, size_t len);
+/* The run's first process: refusals of it and of what descends from it count. */
+void cpol_denials_watch(struct cpol_denials *d, pid_t init);
+/* Wait (bounded) until the kernel has delivered every record made so far,
+ * then stop listening. Returns the number of refusals (total, with
+ * repetitions); *list receives up to CPOL_DENIALS_KEEP distinct
+ * descriptions ("write /etc/hosts (Landlock)"), *nlist their number; both
+ * belong to d. */
+size_t cpol_denials_finish(struct cpol_denials *d, char *const **list, size_t *nlist);
+void cpol_denials_close(struct cpol_denials *d);
 
 /* Environment scrub: a new NULL-terminated array of envp's strings (not
  * copies: they must outlive it) without the variables that

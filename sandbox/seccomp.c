@@ -358,3 +358,11 @@ int cpol_seccomp_load(const struct sock_filter *prog, unsigned short n, cpol_err
 		return 0;
 	return cpol_fail_errno(err, "sandbox: loading the seccomp filter");
 }
+
+int cpol_sandbox_prebuild(enum cpol_net_mode net, unsigned flags, void **data, size_t *len, uint32_t *target,
+                          cpol_error *err)
+{
+	unsigned sflags = (flags & CPOL_PREBUILT_READONLY ? CPOL_SECCOMP_READONLY : 0) |
+	                  (flags & CPOL_PREBUILT_INBOUND ? CPOL_SECCOMP_INBOUND : 0);
+	return cpol_seccomp_export(net, sflags, data, len, target, err);
+}

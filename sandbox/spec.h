@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include "codexpol.h"
-#include "sandbox/limits.h"
 #include "sandbox/sandbox.h"
 
 /* One `deny read` entry, expanded; a pattern ("**" "/.env") is kept as

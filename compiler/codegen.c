@@ -255,15 +255,6 @@ static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
 		emit_cond(g, c->a, skip);
 		emit(g, CPOL_OP_NOT, 0, 0, 0);
 		return;
-	case CPOL_C_TRUE:
-		emit(g, CPOL_OP_TRUE, 0, 0, 0);
-		return;
-	case CPOL_C_PROGRAM:
-		emit(g, CPOL_OP_PROG, 0, 0, set_of(g, &c->list, 1));
-		return;
-	case CPOL_C_SUBSTRING:
-		emit(g, CPOL_OP_SUBSTR, 0, 0, group_of(g, &c->list));
-		return;
 	case CPOL_C_ARG: case CPOL_C_ANYARG: case CPOL_C_NOARG: {
 		uint8_t p = (uint8_t)cpol_pred_image(c->pred);
 		if (c->kind == CPOL_C_ARG && c->num > g->maxarg)
@@ -276,22 +267,26 @@ static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
 			emit(g, CPOL_OP_NOT, 0, 0, 0);
 		return;
 	}
-	case CPOL_C_ARGC:
-		emit(g, CPOL_OP_ARGC, c->op, 0, c->num);
-		return;
-	case CPOL_C_WRITES: {
-		static const uint8_t wm[] = { [CPOL_W_ANY] = CPOL_WM_ANY, [CPOL_W_OUTSIDE] = CPOL_WM_OUTSIDE,
-		                              [CPOL_W_INSIDE] = CPOL_WM_INSIDE, [CPOL_W_ROOT] = CPOL_WM_ROOT };
-		emit(g, CPOL_OP_WRITES, wm[c->op], 0, 0);
-		return;
+	default:
+		break;
 	}
-	case CPOL_C_NETWORK:
-		emit(g, CPOL_OP_NET, 0, 0, 0);
-		return;
-	case CPOL_C_OPTIONS:
-		emit(g, CPOL_OP_OPTS, 0, 0, set_of(g, &c->list, 0));
-		return;
+	/* Every other condition is one instruction: its opcode, a small
+	 * operand and the index of what it tests. */
+	static const uint8_t wm[] = { [CPOL_W_ANY] = CPOL_WM_ANY, [CPOL_W_OUTSIDE] = CPOL_WM_OUTSIDE,
+	                              [CPOL_W_INSIDE] = CPOL_WM_INSIDE, [CPOL_W_ROOT] = CPOL_WM_ROOT };
+	uint8_t op, a = 0;
+	uint32_t k = 0;
+	switch (c->kind) {
+	case CPOL_C_TRUE:      op = CPOL_OP_TRUE; break;
+	case CPOL_C_PROGRAM:   op = CPOL_OP_PROG; k = set_of(g, &c->list, 1); break;
+	case CPOL_C_SUBSTRING: op = CPOL_OP_SUBSTR; k = group_of(g, &c->list); break;
+	case CPOL_C_ARGC:      op = CPOL_OP_ARGC; a = (uint8_t)c->op; k = c->num; break;
+	case CPOL_C_WRITES:    op = CPOL_OP_WRITES; a = wm[c->op]; break;
+	case CPOL_C_NETWORK:   op = CPOL_OP_NET; break;
+	case CPOL_C_OPTIONS:   op = CPOL_OP_OPTS; k = set_of(g, &c->list, 0); break;
+	default:               return;
 	}
+	emit(g, op, a, 0, k);
 }
 
 /* The program test a rule can be dispatched on: a `program` condition that

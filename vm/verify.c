@@ -430,41 +430,41 @@ static int ix_parts_ok(const struct ixview *v, uint32_t nkeys, cpol_error *err)
 	return 0;
 }
 
-static int verify_argidx(struct cpol_image *im, const struct sec *s, cpol_error *err)
+/* ARGIDX and WORDIDX (which runs after ARGIDX: a program's WORDIDX base
+ * depends on it). Both headers are four counts: programs, refs, keys, and
+ * WORDIDX's long options (ARGIDX's fourth is padding). Their layout must
+ * fill the section exactly, with one entry per program. */
+static int verify_index(struct cpol_image *im, const struct sec *s, int word, cpol_error *err)
 {
-	const struct cpol_img_argidx_hdr *h = (const void *)(im->base + s->off);
-	if (s->size < sizeof *h)
-		return BAD("argument index section too small");
-	struct cpol_img_layout l = cpol_layout_argidx(h->nprogs, h->nrefs, h->nkeys);
-	if (l.end != s->size || h->nprogs != im->nprogs)
-		return BAD("argument index section does not match its counts");
-	im->argidx = (const void *)(im->base + s->off + l.a);
-	im->arefs = (const void *)(im->base + s->off + l.b);
-	im->narefs = h->nrefs;
-	im->akeys = (const void *)(im->base + s->off + l.c);
-	im->nakeys = h->nkeys;
-	struct ixview v = { im, 0, im->arefs, im->narefs, "argument index" };
-	return ix_parts_ok(&v, im->nakeys, err);
-}
-
-/* Runs after verify_argidx: a program's WORDIDX base depends on ARGIDX. */
-static int verify_wordidx(struct cpol_image *im, const struct sec *s, cpol_error *err)
-{
-	const struct cpol_img_wordidx_hdr *h = (const void *)(im->base + s->off);
-	if (s->size < sizeof *h)
-		return BAD("word index section too small");
-	struct cpol_img_layout l = cpol_layout_wordidx(h->nprogs, h->nrefs, h->nkeys, h->nlong);
-	if (l.end != s->size || h->nprogs != im->nprogs)
-		return BAD("word index section does not match its counts");
-	im->widx = (const void *)(im->base + s->off + l.a);
-	im->wrefs = (const void *)(im->base + s->off + l.b);
-	im->nwrefs = h->nrefs;
-	im->wkeys = (const void *)(im->base + s->off + l.c);
-	im->nwkeys = h->nkeys;
-	im->wlongs = (const void *)(im->base + s->off + l.d);
-	im->nwlongs = h->nlong;
-	struct ixview v = { im, 1, im->wrefs, im->nwrefs, "word index" };
-	return ix_parts_ok(&v, im->nwkeys, err);
+	_Static_assert(sizeof(struct cpol_img_argidx_hdr) == 16 && sizeof(struct cpol_img_wordidx_hdr) == 16,
+	               "index headers are four counts");
+	const char *what = word ? "word index" : "argument index";
+	const uint8_t *b = im->base + s->off;
+	if (s->size < 16)
+		return BAD("%s section too small", what);
+	uint32_t n[4];
+	memcpy(n, b, sizeof n); /* nprogs, nrefs, nkeys, nlong */
+	struct cpol_img_layout l = word ? cpol_layout_wordidx(n[0], n[1], n[2], n[3])
+	                                : cpol_layout_argidx(n[0], n[1], n[2]);
+	if (l.end != s->size || n[0] != im->nprogs)
+		return BAD("%s section does not match its counts", what);
+	if (word) {
+		im->widx = (const void *)(b + l.a);
+		im->wrefs = (const void *)(b + l.b);
+		im->nwrefs = n[1];
+		im->wkeys = (const void *)(b + l.c);
+		im->nwkeys = n[2];
+		im->wlongs = (const void *)(b + l.d);
+		im->nwlongs = n[3];
+	} else {
+		im->argidx = (const void *)(b + l.a);
+		im->arefs = (const void *)(b + l.b);
+		im->narefs = n[1];
+		im->akeys = (const void *)(b + l.c);
+		im->nakeys = n[2];
+	}
+	struct ixview v = { im, word, (const void *)(b + l.b), n[1], what };
+	return ix_parts_ok(&v, n[2], err);
 }
 
 static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error *err)
@@ -577,8 +577,8 @@ int cpol_verify(struct cpol_image *im, cpol_error *err)
 	    verify_sandbox(im, &secs[CPOL_SEC_SANDBOX], err) < 0 ||
 	    verify_wrappers(im, &secs[CPOL_SEC_WRAPPERS], err) < 0 ||
 	    verify_grants(im, &secs[CPOL_SEC_GRANTS], err) < 0 ||
-	    verify_argidx(im, &secs[CPOL_SEC_ARGIDX], err) < 0 ||
-	    verify_wordidx(im, &secs[CPOL_SEC_WORDIDX], err) < 0)
+	    verify_index(im, &secs[CPOL_SEC_ARGIDX], 0, err) < 0 ||
+	    verify_index(im, &secs[CPOL_SEC_WORDIDX], 1, err) < 0)
 		return -1;
 	if (!str_ok(im, im->meta->name))
 		return BAD("policy name is not a string");

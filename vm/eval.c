@@ -505,6 +505,19 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 	}
 }
 
+/* Does an allow rule that only might hold carry grants? Never handed out
+ * on a maybe: the command asks instead. */
+static int maybe_grants(const struct cpol_image *im, const struct cpol_img_rule *maybe)
+{
+	if (!maybe || !im->grants)
+		return 0;
+	uint32_t r = (uint32_t)(maybe - im->rules);
+	for (uint32_t i = 0; i < im->ngrants && im->grants[i].rule <= r; i++)
+		if (im->grants[i].rule == r)
+			return 1;
+	return 0;
+}
+
 /* Is f a shell builtin that runs a string or rebinds a name (eval, source,
  * trap, alias, ...), reached through a wrapper (`builtin eval ...`)? */
 static const char *builtin_unseen(const struct cpol_ctx *ctx, const struct cpol_frame *f)
@@ -1048,14 +1061,22 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 				best->dec = CPOL_PROMPT;
 				best->breason = "no rule matched, and it reaches the network, where the sandbox cannot stop data "
 				                "leaving";
-			} else if (f->unk) {
+			} else if (f->unk && (!cpol_unknown_confined(im) || word_unknown(f, 0) || maybe_grants(im, maybe))) {
+				/* Where the sandbox lets data out, or the word is the
+				 * program itself, or a rule that gives more than the
+				 * sandbox might hold: what the words become matters. */
 				best->dec = CPOL_PROMPT;
-				best->breason = "no rule matched, and an expansion or glob decides what a word becomes";
+				best->breason = word_unknown(f, 0)
+				        ? "no rule matched, and an expansion or glob decides which program runs"
+				        : "no rule matched, and an expansion or glob decides what a word becomes";
 				for (uint32_t k = 0; k < f->argc && !best->m; k++)
 					if (word_unknown(f, k)) {
 						best->m = f->argv[k];
 						best->mlen = cpol_alen(f, k);
 					}
+			} else if (f->unk) {
+				best->breason = "no rule matched: it runs confined by the profile's sandbox, whatever its "
+				                "expansions and globs become";
 			} else {
 				best->breason = "no rule matched: it runs confined by the profile's sandbox";
 			}

@@ -157,7 +157,10 @@ static void setup_3v(void)
 	         "rule \"script\" { when program shells and arg 1 is \"-c\"; evaluate script arg 2; }\n"
 	         "rule \"dash x\" { when program \"tool\" and any arg is \"-x\"; prompt; }\n"
 	         "rule \"first\" { when program \"one\" and arg 1 is \"--run\"; forbid; }\n"
-	         "rule \"two words\" { when program \"two\" and argc > 2; prompt; }\n");
+	         "rule \"two words\" { when program \"two\" and argc > 2; prompt; }\n"
+	         "rule \"recursive\" { when program \"del\" and any arg flag \"r\"; prompt; }\n"
+	         "rule \"roots\" { when program \"del\" and any arg in (\"/\", \"..\", \"/etc\"); prompt; }\n"
+	         "rule \"long\" { when program \"del\" and any arg option \"--force\"; prompt; }\n");
 }
 
 TestSuite(three_valued, .init = setup_3v, .fini = vt_teardown);
@@ -179,4 +182,26 @@ Test(three_valued, quoted_is_one_word_that_may_start_with_dash)
 	vt_expect("one \"$X\"", CPOL_PROMPT);
 	vt_expect("two \"$X\"", CPOL_ALLOW);  /* exactly one word */
 	vt_expect("two \"$X\" \"$Y\"", CPOL_PROMPT);
+}
+
+/* A glob's names all begin with its literal text up to the first pattern
+ * character: a first byte that is literal and not '-' is never an option,
+ * and a set member that disagrees with that text is never the word. */
+Test(three_valued, glob_prefix_decides)
+{
+	vt_expect("tool scripts/*.sh", CPOL_ALLOW);
+	vt_expect("one src/*", CPOL_ALLOW);
+	vt_expect("del build/*.o", CPOL_ALLOW);
+	vt_expect("del a*", CPOL_ALLOW);
+	vt_expect("tool *", CPOL_PROMPT);
+	vt_expect("tool -*", CPOL_PROMPT);
+	vt_expect("tool [-]x", CPOL_PROMPT);
+	vt_expect("del *", CPOL_PROMPT);
+	vt_expect("del /*", CPOL_PROMPT);       /* may be /etc */
+	vt_expect("del .*", CPOL_PROMPT);       /* may be .. */
+	vt_expect("del /e*", CPOL_PROMPT);
+	vt_expect("del -*", CPOL_PROMPT);
+	vt_expect("del --f*", CPOL_PROMPT);
+	vt_expect("del $D/x", CPOL_PROMPT);     /* an expansion may start with anything */
+	vt_expect("del \"$D\"/x", CPOL_PROMPT);
 }

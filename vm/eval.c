@@ -291,6 +291,45 @@ static int as_written(const struct cpol_frame *f, uint32_t k)
 	return !(f->wflags && (f->wflags[k] & ~CPOL_WORD_GLOB));
 }
 
+/* The literal text every expansion of glob word k begins with: the word up
+ * to its first pattern character (a glob's names, and the word itself when
+ * nothing matches, all start with it). 0 when the word is not a glob alone
+ * (an expansion in it may start with anything). */
+static uint32_t glob_prefix(const struct cpol_frame *f, uint32_t k)
+{
+	if (!f->wflags || f->wflags[k] != CPOL_WORD_GLOB)
+		return 0;
+	const char *w = f->argv[k];
+	uint32_t n = cpol_alen(f, k), i = 0;
+	while (i < n && !memchr("*?[{\\+@!(", w[i], 10))
+		i++;
+	return i;
+}
+
+/* Does the predicate fail for every word that begins with the glob word
+ * k's literal prefix? A word whose first byte is literal and not '-' is
+ * never an option; a set member can only be equal to (or a prefix of) such
+ * a word when it agrees with the prefix. */
+static int glob_never(const struct cpol_image *im, const struct cpol_frame *f, uint8_t p, uint32_t c, uint32_t k)
+{
+	uint32_t pl = glob_prefix(f, k);
+	if (pl == 0 || p == CPOL_PR_CONTAINS || p == CPOL_PR_SUFFIX || p == CPOL_PR_CHARS)
+		return 0;
+	const char *w = f->argv[k];
+	if (p == CPOL_PR_FLAG)
+		return w[0] != '-';
+	const struct cpol_img_set *set = &im->sets[c];
+	for (uint32_t j = 0; j < set->n; j++) {
+		const struct cpol_img_str *e = &im->strs[im->members[set->first + j]];
+		const char *m = im->strbase + e->off;
+		uint32_t l = e->len < pl ? e->len : pl;
+		if (p == CPOL_PR_OPTION ? e->len == 0 || m[0] == w[0]
+		                        : (p == CPOL_PR_IN ? e->len >= pl : 1) && memcmp(m, w, l) == 0)
+			return 0;
+	}
+	return 1;
+}
+
 static int unknown_at(struct cpol_frame *f, uint32_t k)
 {
 	uint32_t w = k < f->argc ? k : f->ufirst;
@@ -424,6 +463,7 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 		case CPOL_OP_ARG:
 			if (i->b < f->argc && word_unknown(f, i->b)) {
 				r = i->b <= f->ufirst && as_written(f, i->b) && arg_test(im, f, i) ? CPOL_YES
+				    : i->b <= f->ufirst && glob_never(im, f, i->a, i->c, i->b)   ? CPOL_NO
 				                                                                 : unknown_at(f, i->b);
 				break;
 			}
@@ -439,6 +479,8 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			for (uint32_t k = 1; k < f->argc; k++) {
 				uint32_t n = cpol_alen(f, k);
 				if (word_unknown(f, k) && !(as_written(f, k) && pred(im, f, i->a, i->c, k, f->argv[k], n))) {
+					if (glob_never(im, f, i->a, i->c, k))
+						continue;
 					if (!unk)
 						unk = k;
 					continue;
@@ -503,6 +545,19 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 		}
 		}
 	}
+}
+
+/* Does an allow rule that only might hold carry grants? Never handed out
+ * on a maybe: the command asks instead. */
+static int maybe_grants(const struct cpol_image *im, const struct cpol_img_rule *maybe)
+{
+	if (!maybe || !im->grants)
+		return 0;
+	uint32_t r = (uint32_t)(maybe - im->rules);
+	for (uint32_t i = 0; i < im->ngrants && im->grants[i].rule <= r; i++)
+		if (im->grants[i].rule == r)
+			return 1;
+	return 0;
 }
 
 /* Is f a shell builtin that runs a string or rebinds a name (eval, source,
@@ -1048,14 +1103,22 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 				best->dec = CPOL_PROMPT;
 				best->breason = "no rule matched, and it reaches the network, where the sandbox cannot stop data "
 				                "leaving";
-			} else if (f->unk) {
+			} else if (f->unk && (!cpol_unknown_confined(im) || word_unknown(f, 0) || maybe_grants(im, maybe))) {
+				/* Where the sandbox lets data out, or the word is the
+				 * program itself, or a rule that gives more than the
+				 * sandbox might hold: what the words become matters. */
 				best->dec = CPOL_PROMPT;
-				best->breason = "no rule matched, and an expansion or glob decides what a word becomes";
+				best->breason = word_unknown(f, 0)
+				        ? "no rule matched, and an expansion or glob decides which program runs"
+				        : "no rule matched, and an expansion or glob decides what a word becomes";
 				for (uint32_t k = 0; k < f->argc && !best->m; k++)
 					if (word_unknown(f, k)) {
 						best->m = f->argv[k];
 						best->mlen = cpol_alen(f, k);
 					}
+			} else if (f->unk) {
+				best->breason = "no rule matched: it runs confined by the profile's sandbox, whatever its "
+				                "expansions and globs become";
 			} else {
 				best->breason = "no rule matched: it runs confined by the profile's sandbox";
 			}

@@ -9,6 +9,16 @@
 #include "vm/path.h"
 #include "vm/vm.h"
 
+/* Words an expansion or glob decides need no prompt of their own when the
+ * profile's default runs a command inside a sandbox that confines writes
+ * and gives no network: whatever the words become, the command runs as
+ * confined as `make` running the workspace's code. The rules are still
+ * judged three-valued, so a stricter rule that might hold still asks. */
+static inline int cpol_unknown_confined(const struct cpol_image *im)
+{
+	return (im->meta->flags & CPOL_IMGF_CONFINED_DEFAULT) && im->sb && im->sb->net == CPOL_NET_NONE;
+}
+
 /* A verdict before it is turned into strings for the caller. */
 struct cpol_iv {
 	uint8_t dec;

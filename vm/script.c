@@ -26,6 +26,80 @@ static const struct { uint32_t flag; const char *reason; } uncertain[] = {
 	{ CPOL_SH_DIALECT,    "a construct of this shell (zsh glob qualifiers, =cmd, >!, setopt, ...) cannot be judged" },
 };
 
+/* The flags a confined profile lets pass when the script has none of the
+ * constructs text_unsafe() finds: an expansion or glob as an argument only
+ * changes what a confined command works on, and every command inside a
+ * loop, `if` or `case` body is split out and judged as itself. */
+#define RELAXED (CPOL_SH_EXPAND | CPOL_SH_CONTROL)
+
+static int name_char(char ch)
+{
+	return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+/* Does the script's text hold a construct that runs the value of a word
+ * as code or rebinds a name: arithmetic (`((`, `$((`, `$[`, `${x:N}`
+ * offsets, `${a[i]}` subscripts: arithmetic expands the variables it names
+ * and runs the command substitutions in their values), indirection
+ * (`${!x}`: a name with a subscript), transformations (`${x@P}` expands a
+ * prompt string), default assignments (`${x=v}`, `${x:=v}`) or a function
+ * definition (`NAME ()`)? Read over the raw text, quotes included: a false
+ * alarm only keeps a prompt. */
+static int text_unsafe(const char *t, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		if (t[i] == '(') {
+			uint32_t j = i + 1;
+			while (j < n && (t[j] == ' ' || t[j] == '\t'))
+				j++;
+			if (j < n && (t[j] == '(' || t[j] == ')'))
+				return 1;
+			continue;
+		}
+		if (t[i] != '$' || i + 1 >= n)
+			continue;
+		if (t[i + 1] == '[')
+			return 1;
+		if (t[i + 1] != '{')
+			continue;
+		uint32_t j = i + 2;
+		if (j < n && t[j] == '#' && j + 1 < n && t[j + 1] != '}')
+			j++;                    /* ${#x}: the length */
+		if (j < n && !name_char(t[j]) && t[j] != '@' && t[j] != '*' && t[j] != '?' && t[j] != '$' && t[j] != '-' &&
+		    t[j] != '#')
+			return 1;               /* ${!x}, and anything unusual */
+		if (j < n && name_char(t[j]))
+			while (j < n && name_char(t[j]))
+				j++;
+		else
+			j++;
+		if (j < n && t[j] == '[') {
+			if (j + 2 < n && (t[j + 1] == '@' || t[j + 1] == '*') && t[j + 2] == ']')
+				j += 3;
+			else
+				return 1;
+		}
+		if (j >= n || t[j] == '}')
+			continue;
+		if (t[j] == ':' && j + 1 < n && (t[j + 1] == '-' || t[j + 1] == '?' || t[j + 1] == '+'))
+			continue;
+		if (t[j] == '-' || t[j] == '?' || t[j] == '+' || t[j] == '#' || t[j] == '%' || t[j] == '/' || t[j] == '^' ||
+		    t[j] == ',')
+			continue;
+		return 1;                       /* :N offsets, :=, =, @P, ... */
+	}
+	return 0;
+}
+
+/* Does a word hold a character that makes the shell decide its text? */
+static int word_decided_later(const char *w, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (w[i] == '$' || w[i] == '`' || w[i] == '*' || w[i] == '?' || w[i] == '[' || w[i] == '{')
+			return 1;
+	return 0;
+}
+
 static void builtin(struct cpol_iv *v, uint8_t dec, const char *reason, const char *m, uint32_t mlen)
 {
 	cpol_iv_builtin(v, dec, "script", reason, m, mlen);
@@ -98,8 +172,8 @@ static uint32_t after_exec(const struct cpol_shell_cmd *c, int dialect)
 /* Judge one simple command. *rebound: a name lookup may have changed (PATH,
  * BASH_CMDS, hash -p, eval, ...): from this command on, bare names are not
  * trusted to be the programs the rules know by that name. */
-static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, const struct cpol_shell_cmd *c,
-                          struct cpol_iv *v, int *rebound)
+static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t relaxed,
+                          const struct cpol_shell_cmd *c, struct cpol_iv *v, int *rebound)
 {
 	uint32_t skip = after_exec(c, dialect), at = 0;
 	int rb = 0;
@@ -150,8 +224,31 @@ static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, const st
 		        ? "the script changed PATH or a command name before: this name may run another program"
 		        : "PATH may find this name in a folder the command can write: it may not be the program the rule allows",
 		        c->argv[skip], c->lens[skip]);
+	if (relaxed && skip < c->argc) {
+		/* what the relaxed flags still cannot let pass */
+		if (c->wflags && c->wflags[skip])
+			at_least_prompt(v, "an expansion or glob decides which program runs", c->argv[skip],
+			                c->lens[skip]);
+		int r = 0;
+		if (skip + 1 < c->argc && (is_word(c, skip, "for") || is_word(c, skip, "select")) &&
+		    (cpol_assign_check(c->argv[skip + 1], c->lens[skip + 1], &r) || r ||
+		     (c->wflags && c->wflags[skip + 1]))) {
+			*rebound |= r;
+			at_least_prompt(v, "the loop assigns a variable that changes which code the shell runs",
+			                c->argv[skip + 1], c->lens[skip + 1]);
+		}
+	}
+	for (uint32_t k = 0; relaxed && k < c->nredir; k++) {
+		const struct cpol_shell_redir *r = &c->redir[k];
+		if ((r->kind == CPOL_REDIR_WRITE || r->kind == CPOL_REDIR_APPEND) &&
+		    word_decided_later(r->target, r->target_len)) {
+			at_least_prompt(v, "an expansion or glob decides which file the redirection opens", r->target,
+			                r->target_len);
+			break;
+		}
+	}
 	for (size_t k = 0; k < sizeof uncertain / sizeof uncertain[0]; k++)
-		if (c->flags & uncertain[k].flag) {
+		if (c->flags & uncertain[k].flag & ~relaxed) {
 			at_least_prompt(v, uncertain[k].reason, NULL, 0);
 			break;
 		}
@@ -227,6 +324,11 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 	memset(out, 0, sizeof *out);
 	if (n == 0)
 		builtin(out, CPOL_ALLOW, "empty script", NULL, 0); /* unless its syntax is wrong, below */
+	/* A confined profile lets expansions and control structures pass
+	 * where the shell reads them the way the splitter does (bash, dash). */
+	uint32_t relaxed = cpol_unknown_confined(ctx->img) &&
+	                   (dialect == CPOL_SHELL_BASH || dialect == CPOL_SHELL_POSIX) && !text_unsafe(text, len)
+	                   ? RELAXED : 0;
 	const char *saved_cwd = ctx->cwd;
 	uint32_t saved_cwdlen = ctx->cwdlen;
 	int lost_cwd = 0, rebound = 0;
@@ -242,7 +344,7 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 			ctx->subs_dropped++;
 		}
 		struct cpol_iv v;
-		judge_command(ctx, depth, dialect, c, &v, &rebound);
+		judge_command(ctx, depth, dialect, relaxed, c, &v, &rebound);
 		if (lost_cwd)
 			at_least_prompt(&v, "the working folder after `cd -`, `cd ~user` or pushd cannot be known", NULL, 0);
 		if (c->argc >= 1 && cpol_builtin_role(c->argv[0], c->lens[0], dialect) == CPOL_BI_CD &&
@@ -260,7 +362,7 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 		ctx->cwdlen = saved_cwdlen;
 		cpol_cwd_changed(ctx);
 	}
-	if (so.flags & ~(uint32_t)CPOL_SH_TOOBIG)
+	if (so.flags & ~((uint32_t)CPOL_SH_TOOBIG | relaxed))
 		at_least_prompt(out, "shell syntax that cannot be parsed for certain", NULL, 0);
 	/* The words are in this depth's storage, which the next script at this
 	 * depth (another script rule of the same command) splits over. */

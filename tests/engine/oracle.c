@@ -667,6 +667,52 @@ static int as_written(const struct frame *f, size_t i)
 	return !(f->argv[i].unk & ~CPOL_WORD_GLOB);
 }
 
+/* A glob alone becomes only words that begin with its text up to the first
+ * pattern character. */
+static size_t literal_lead(const struct word *w)
+{
+	if (w->unk != CPOL_WORD_GLOB)
+		return 0;
+	size_t i = 0;
+	while (i < w->n && !strchr("*?[{\\+@!(", w->s[i]) && w->s[i])
+		i++;
+	return i;
+}
+
+struct lead {
+	int pred;
+	const char *s;
+	size_t n;
+};
+
+/* could a word beginning with the lead satisfy item it? */
+static int lead_may(const char *it, size_t in, void *arg)
+{
+	const struct lead *l = arg;
+	switch (l->pred) {
+	case CPOL_P_IN:
+	case CPOL_P_IS:
+		return in >= l->n && memcmp(it, l->s, l->n) == 0;
+	case CPOL_P_PREFIX:
+		return memcmp(it, l->s, in < l->n ? in : l->n) == 0;
+	case CPOL_P_OPTION:
+		return in == 0 || it[0] == l->s[0];
+	default:
+		return 1;
+	}
+}
+
+/* Does the predicate fail for every word the glob w may become? */
+static int never_by_lead(const cpol_cond *c, const struct word *w)
+{
+	struct lead l = { c->pred, w->s, literal_lead(w) };
+	if (l.n == 0 || c->pred == CPOL_P_CONTAINS || c->pred == CPOL_P_SUFFIX)
+		return 0;
+	if (c->pred == CPOL_P_FLAG)
+		return w->s[0] != '-';
+	return !list_any(&c->list, lead_may, &l);
+}
+
 static int and3(int a, int b) { return a == NO || b == NO ? NO : a == YES && b == YES ? YES : MAYBE; }
 static int or3(int a, int b) { return a == YES || b == YES ? YES : a == NO && b == NO ? NO : MAYBE; }
 static int not3(int a) { return a == MAYBE ? MAYBE : !a; }
@@ -721,14 +767,18 @@ static int cond3(struct frame *f, const cpol_cond *c)
 	case CPOL_C_ARG:
 		if (c->num < f->argc)
 			return !unknown(f, c->num) ? pred(c, &f->argv[c->num])
-			       : c->num <= f->spread && as_written(f, c->num) && pred(c, &f->argv[c->num]) ? YES : MAYBE;
+			       : c->num <= f->spread && as_written(f, c->num) && pred(c, &f->argv[c->num]) ? YES
+			       : c->num <= f->spread && never_by_lead(c, &f->argv[c->num])                   ? NO
+			                                                                                     : MAYBE;
 		return f->spread < f->argc ? MAYBE : NO;
 	case CPOL_C_ANYARG:
 	case CPOL_C_NOARG: {
 		int any = NO;
 		for (size_t i = 1; i < f->argc && any != YES; i++)
 			any = or3(any, !unknown(f, i) ? pred(c, &f->argv[i])
-			               : as_written(f, i) && pred(c, &f->argv[i]) ? YES : MAYBE);
+			               : as_written(f, i) && pred(c, &f->argv[i]) ? YES
+			               : never_by_lead(c, &f->argv[i])               ? NO
+			                                                             : MAYBE);
 		return c->kind == CPOL_C_ANYARG ? any : not3(any);
 	}
 	case CPOL_C_ARGC: {
@@ -802,8 +852,68 @@ static void keep_stricter(struct ref_verdict *best, int *have, struct ref_verdic
 
 /* One simple command of a script, run by a shell of `dialect`; *rebound:
  * an earlier command (or this one) may have changed what a bare name runs. */
-static struct ref_verdict command(struct ref *r, int depth, int dialect, const struct cpol_shell_cmd *c,
-                                  int *rebound)
+static size_t strspn_n(const char *s, size_t n, const char *set)
+{
+	size_t i = 0;
+	while (i < n && s[i] && strchr(set, s[i]))
+		i++;
+	return i;
+}
+
+static size_t strcspn_n(const char *s, size_t n, const char *set)
+{
+	size_t i = 0;
+	while (i < n && !(s[i] && strchr(set, s[i])))
+		i++;
+	return i;
+}
+
+/* Text in which a value is run as code or a name is rebound: arithmetic,
+ * ${!x}, ${x@P}, ${x=v}, ${x:N}, ${a[i]}, NAME () and (( )). */
+static int risky_text(const char *t, size_t n)
+{
+	static const char names[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] == '(') {
+			size_t j = i + 1 + strspn_n(t + i + 1, n - i - 1, " \t");
+			if (j < n && (t[j] == '(' || t[j] == ')'))
+				return 1;
+		}
+		if (t[i] != '$' || i + 1 == n)
+			continue;
+		if (t[i + 1] == '[')
+			return 1;
+		if (t[i + 1] != '{')
+			continue;
+		size_t j = i + 2;
+		if (j + 1 < n && t[j] == '#' && t[j + 1] != '}')
+			j++;
+		if (j < n) {
+			size_t k = strspn_n(t + j, n - j, names);
+			if (k)
+				j += k;
+			else if (strchr("@*?$-#", t[j]) && t[j])
+				j++;
+			else
+				return 1;
+		}
+		if (j < n && t[j] == '[') {
+			if (!(j + 2 < n && (t[j + 1] == '@' || t[j + 1] == '*') && t[j + 2] == ']'))
+				return 1;
+			j += 3;
+		}
+		if (j >= n || t[j] == '}')
+			continue;
+		if (t[j] == ':' && j + 1 < n && strchr("-?+", t[j + 1]) && t[j + 1])
+			continue;
+		if (!strchr("-?+#%/^,", t[j]) || !t[j])
+			return 1;
+	}
+	return 0;
+}
+
+static struct ref_verdict command(struct ref *r, int depth, int dialect, uint32_t relaxed,
+                                  const struct cpol_shell_cmd *c, int *rebound)
 {
 	struct ref_verdict v = { CPOL_ALLOW, -1 };
 	size_t skip = 0;
@@ -851,8 +961,24 @@ static struct ref_verdict command(struct ref *r, int depth, int dialect, const s
 	free(w);
 	if (unknowable)
 		at_least_prompt(&v);   /* judged by the rules, never allowed */
-	if (c->flags)
+	if (c->flags & ~relaxed)
 		at_least_prompt(&v);
+	if (relaxed && skip < c->argc) {
+		int rr = 0;
+		if (c->wflags && c->wflags[skip])
+			at_least_prompt(&v);           /* the program itself */
+		if (skip + 1 < c->argc &&
+		    (weq(c->argv[skip], c->lens[skip], "for", 3) || weq(c->argv[skip], c->lens[skip], "select", 6)) &&
+		    (cpol_assign_check(c->argv[skip + 1], c->lens[skip + 1], &rr) || rr ||
+		     (c->wflags && c->wflags[skip + 1]))) {
+			*rebound |= rr;
+			at_least_prompt(&v);
+		}
+	}
+	for (size_t k = 0; relaxed && k < c->nredir; k++)
+		if ((c->redir[k].kind == CPOL_REDIR_WRITE || c->redir[k].kind == CPOL_REDIR_APPEND) &&
+		    strcspn_n(c->redir[k].target, c->redir[k].target_len, "$`*?[{") < c->redir[k].target_len)
+			at_least_prompt(&v);
 	for (size_t k = 0; k < c->nredir; k++)
 		if ((c->redir[k].kind == CPOL_REDIR_WRITE || c->redir[k].kind == CPOL_REDIR_APPEND) &&
 		    !inside(r, c->redir[k].target, c->redir[k].target_len))
@@ -920,12 +1046,18 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 	}
 	/* `cd DIR` moves the folder the later commands run in (and only
 	 * theirs: the script's caller keeps its own) */
+	/* no network in the sandbox: arguments the shell decides and control
+	 * structures run confined, in bash and dash, unless the text runs
+	 * values as code */
+	uint32_t relaxed = r->m->def_confined && r->m->net == CPOL_NET_NONE &&
+	                   (dialect == CPOL_SHELL_BASH || dialect == CPOL_SHELL_POSIX) && !risky_text(text->s, text->n)
+	                   ? (CPOL_SH_EXPAND | CPOL_SH_CONTROL) : 0;
 	char saved[CPOL_PATH_BUF];
 	memcpy(saved, r->cwd, sizeof saved);
 	int have = 0, lost = 0, rebound = 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &s.cmds[k];
-		struct ref_verdict v = command(r, depth, dialect, c, &rebound);
+		struct ref_verdict v = command(r, depth, dialect, relaxed, c, &rebound);
 		if (lost)
 			at_least_prompt(&v);   /* after cd - or cd ~user: where are we? */
 		keep_stricter(&best, &have, v);
@@ -948,7 +1080,7 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 			lost = 1;
 	}
 	memcpy(r->cwd, saved, sizeof saved);
-	if (s.o.flags)
+	if (s.o.flags & ~relaxed)
 		at_least_prompt(&best);
 	split_free(&s);
 	return best;
@@ -1175,7 +1307,10 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 		c.argv = av;
 		c.lens = lv;
 		c.wflags = fv;
-		if ((argc && argv[0].s == line_sh) || unread || f.anyunk ||
+		/* words the shell decides: only where data could leave, or
+		 * when the word is the program */
+		int unk_asks = f.anyunk && (m->net != CPOL_NET_NONE || (argc && argv[0].unk));
+		if ((argc && argv[0].s == line_sh) || unread || unk_asks ||
 		    (f.net && m->net != CPOL_NET_NONE) ||
 		    (c.argc && cpol_builtin_unknowable(&c, 0, CPOL_SHELL_POSIX, &at, &rb)))
 			best = PROMPT_BUILTIN;

@@ -51,9 +51,10 @@ Test(confined, seen_commands_run_confined)
 
 Test(confined, unseen_words_ask)
 {
-	vt_expect("make $TARGET", CPOL_PROMPT);
-	vt_expect("pytest tests/*.py", CPOL_PROMPT);
+	/* the program itself, a script's text, a substitution's commands or a
+	 * builtin that runs strings: what runs is not seen */
 	vt_expect("$CMD --help", CPOL_PROMPT);
+	vt_expect("\"$(which foo)\" -v", CPOL_PROMPT);
 	vt_expect("bash -c \"$X\"", CPOL_PROMPT);
 	vt_expect("bash -c 'make $(nproc)'", CPOL_PROMPT);
 	vt_expect("make | tee log", CPOL_ALLOW);
@@ -61,6 +62,37 @@ Test(confined, unseen_words_ask)
 	vt_expect("env --split-string='rm -rf .'", CPOL_PROMPT); /* an option env's declaration does not know */
 	vt_expect("env eval 'git reset --hard'", CPOL_PROMPT);
 	vt_expect("env git reset --hard", CPOL_PROMPT);
+	vt_expect("env $V ls", CPOL_PROMPT);
+	/* a rule that might hold, whatever the words become */
+	vt_expect("git $X --hard", CPOL_PROMPT);
+	vt_expect("git reset $X", CPOL_PROMPT);
+	vt_expect("git reset \"$X\"", CPOL_PROMPT);
+	vt_expect("rm -rf $D", CPOL_PROMPT);
+	vt_expect("rm -r \"$HOME\"", CPOL_PROMPT);
+	/* arithmetic, indirection, loops over PATH, functions, redirections
+	 * to a file an expansion names */
+	vt_expect("bash -c 'read x < f; echo $((x))'", CPOL_PROMPT);
+	vt_expect("bash -c 'echo ${!x}'", CPOL_PROMPT);
+	vt_expect("bash -c 'echo ${a:x}'", CPOL_PROMPT);
+	vt_expect("bash -c 'echo ${a[x]}'", CPOL_PROMPT);
+	vt_expect("bash -c 'echo ${x@P}'", CPOL_PROMPT);
+	vt_expect("bash -c 'for PATH in /tmp; do make; done'", CPOL_PROMPT);
+	vt_expect("bash -c 'make() { id; }; make'", CPOL_PROMPT);
+	vt_expect("echo hi > $OUT", CPOL_PROMPT);
+}
+
+/* No network in the sandbox: a word an expansion or glob decides, used as
+ * an argument of a known program, runs confined like the program itself. */
+Test(confined, argument_words_run_confined)
+{
+	expect_rule("make $TARGET", CPOL_ALLOW, "sandboxed default");
+	expect_rule("pytest tests/*.py", CPOL_ALLOW, "sandboxed default");
+	expect_rule("echo $?", CPOL_ALLOW, "sandboxed default");
+	expect_rule("shellcheck scripts/*.sh", CPOL_ALLOW, "sandboxed default");
+	expect_rule("for f in src/*.c; do wc -l \"$f\"; done", CPOL_ALLOW, "sandboxed default");
+	expect_rule("echo \"$PATH\" | tr : '\\n'", CPOL_ALLOW, "sandboxed default");
+	expect_rule("bash -c 'echo ${x:-a} ${#x} ${x%/*} \"${a[@]}\"'", CPOL_ALLOW, "sandboxed default");
+	vt_expect("rm -r \"$D\"/build", CPOL_PROMPT); /* kept conservative: the whole root may not be excluded */
 }
 
 Test(confined, rules_still_decide)
@@ -86,4 +118,90 @@ Test(confined, whole_write_root_however_spelled)
 	vt_expect("rm -rf /work/p/src", CPOL_ALLOW);
 	vt_expect("rm -rf ../p/src", CPOL_ALLOW);
 	vt_expect("rm -rf $PWD", CPOL_PROMPT);
+}
+
+/* The same rules with network in the sandbox: data can leave, so a word
+ * the policy has not seen still asks. */
+static void setup_net(void)
+{
+	static char p[sizeof policy + 16];
+	const char *at = strstr(policy, "network none;");
+	size_t n = (size_t)(at - policy);
+	memcpy(p, policy, n);
+	strcpy(p + n, "network outbound;");
+	strcat(p, at + strlen("network none;"));
+	vt_setup("confined-net.cpol", p);
+}
+
+TestSuite(confined_net, .init = setup_net, .fini = vt_teardown);
+
+Test(confined_net, argument_words_ask)
+{
+	vt_expect("make", CPOL_ALLOW);
+	vt_expect("make $TARGET", CPOL_PROMPT);
+	vt_expect("pytest tests/*.py", CPOL_PROMPT);
+	vt_expect("echo $?", CPOL_PROMPT);
+	vt_expect("for f in src/*.c; do wc -l \"$f\"; done", CPOL_PROMPT);
+}
+
+/* Rules judged three-valued: an unquoted expansion or glob may become any
+ * number of words, option-like ones among them; a quoted expansion is one
+ * word, which may still start with '-'. */
+static void setup_3v(void)
+{
+	vt_setup("three-valued.cpol",
+	         "policy \"3v\";\n"
+	         "sandbox { read \"/\"; write \"$WORKSPACE\"; network none; }\n"
+	         "default allow inside sandbox;\n"
+	         "set shells = \"sh\", \"bash\";\n"
+	         "rule \"script\" { when program shells and arg 1 is \"-c\"; evaluate script arg 2; }\n"
+	         "rule \"dash x\" { when program \"tool\" and any arg is \"-x\"; prompt; }\n"
+	         "rule \"first\" { when program \"one\" and arg 1 is \"--run\"; forbid; }\n"
+	         "rule \"two words\" { when program \"two\" and argc > 2; prompt; }\n"
+	         "rule \"recursive\" { when program \"del\" and any arg flag \"r\"; prompt; }\n"
+	         "rule \"roots\" { when program \"del\" and any arg in (\"/\", \"..\", \"/etc\"); prompt; }\n"
+	         "rule \"long\" { when program \"del\" and any arg option \"--force\"; prompt; }\n");
+}
+
+TestSuite(three_valued, .init = setup_3v, .fini = vt_teardown);
+
+Test(three_valued, unquoted_may_be_several_words_and_options)
+{
+	vt_expect("tool $X", CPOL_PROMPT);
+	vt_expect("tool *", CPOL_PROMPT);
+	vt_expect("tool a b", CPOL_ALLOW);
+	vt_expect("two $X", CPOL_PROMPT);       /* may be two words */
+	vt_expect("two *.c", CPOL_PROMPT);
+	vt_expect("one $X", CPOL_PROMPT);       /* may be --run */
+	vt_expect("one a $X", CPOL_ALLOW);      /* arg 1 is known */
+}
+
+Test(three_valued, quoted_is_one_word_that_may_start_with_dash)
+{
+	vt_expect("tool \"$X\"", CPOL_PROMPT);
+	vt_expect("one \"$X\"", CPOL_PROMPT);
+	vt_expect("two \"$X\"", CPOL_ALLOW);  /* exactly one word */
+	vt_expect("two \"$X\" \"$Y\"", CPOL_PROMPT);
+}
+
+/* A glob's names all begin with its literal text up to the first pattern
+ * character: a first byte that is literal and not '-' is never an option,
+ * and a set member that disagrees with that text is never the word. */
+Test(three_valued, glob_prefix_decides)
+{
+	vt_expect("tool scripts/*.sh", CPOL_ALLOW);
+	vt_expect("one src/*", CPOL_ALLOW);
+	vt_expect("del build/*.o", CPOL_ALLOW);
+	vt_expect("del a*", CPOL_ALLOW);
+	vt_expect("tool *", CPOL_PROMPT);
+	vt_expect("tool -*", CPOL_PROMPT);
+	vt_expect("tool [-]x", CPOL_PROMPT);
+	vt_expect("del *", CPOL_PROMPT);
+	vt_expect("del /*", CPOL_PROMPT);       /* may be /etc */
+	vt_expect("del .*", CPOL_PROMPT);       /* may be .. */
+	vt_expect("del /e*", CPOL_PROMPT);
+	vt_expect("del -*", CPOL_PROMPT);
+	vt_expect("del --f*", CPOL_PROMPT);
+	vt_expect("del $D/x", CPOL_PROMPT);     /* an expansion may start with anything */
+	vt_expect("del \"$D\"/x", CPOL_PROMPT);
 }

@@ -32,7 +32,7 @@ expect() {
 	if [ "$got" = "$2" ]; then ok "$1"; else fail "$1"; diag "want: $2" "got:  $got"; fi
 }
 T='	'
-plan 22
+plan 24
 expect "a container daemon's socket, absent here, is reaching outside" \
 	"unix${T}connect${T}/var/run/docker.sock${T}refused" \
 	'101 connect(3<socket:[1]>, {sa_family=AF_UNIX, sun_path="/var/run/docker.sock"}, 23) = -1 ENOENT (No such file or directory)'

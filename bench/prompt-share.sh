@@ -10,7 +10,19 @@
 #     no rules (tests/oracle/sandbox-only.cpol), under strace: among the
 #     commands that try no write outside the writable roots and no network
 #     ("clean"), the share that workspace-write prompts or forbids. Those are
-#     the prompts the sandbox makes pointless.
+#     the prompts the sandbox makes pointless. Before a line runs, the
+#     workspace paths it names are made in its copy (oracle_fixture_paths
+#     in tests/oracle/lib.sh), so that it does what it says instead of
+#     failing for want of its input; what counts as a write or network use
+#     is listed at the top of tests/oracle/trace.awk.
+#
+# A run is "escapes" when the trace shows such an attempt (whether or not
+# the kernel let it through), "timeout" when it was cut at ORACLE_TIMEOUT
+# seconds, "missing" when the line's exit status is 127: the shell could not
+# find the program it ran last (not installed here; a script the line runs
+# by name counts the same, since the fixture never makes a runnable one).
+# Timed-out and missing runs are left out of the denominator: they did not
+# show what the line does. Everything else is "clean".
 #
 #   bench/prompt-share.sh [--every=N] [--decisions-only] [--runs=PREFIX] CORPUS...
 #

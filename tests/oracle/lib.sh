@@ -144,8 +144,33 @@ oracle_fixture() {
 		printf '[user]\n\tname = oracle\n\temail = oracle@example.invalid\n[safe]\n\tdirectory = *\n' >"$f/home/.gitconfig"
 }
 
+# oracle_fixture_paths WS LINE: makes in WS (a throwaway copy of the
+# fixture) every workspace-relative path LINE names that does not exist
+# there yet (fixture-paths.awk says which and whether a folder or a file): a
+# folder, or a one-line text file ("fixture", which a shell running it as a
+# script cannot find as a program, as it could not find the script before).
+# Without them a line such as `install -m 755 build/index /usr/local/bin/`
+# fails at once for want of build/index and counts as clean, where in the
+# project it is written for it would write outside. Never anything outside
+# WS: fixture-paths.awk gives no absolute path and no "..", and this checks
+# it again.
+oracle_fixture_paths() {
+	FIXTURE_LINE=$2 awk -f "$oracle_dir/fixture-paths.awk" </dev/null |
+		while IFS='	' read -r kind p; do
+			case /$p/ in *//* | */../* | */./*) continue ;; esac
+			[ -e "$1/$p" ] && continue
+			if [ "$kind" = d ]; then
+				mkdir -p "$1/$p"
+			else
+				mkdir -p "$1/$(dirname "$p")" && printf 'fixture\n' >"$1/$p"
+			fi
+		done 2>/dev/null
+	return 0
+}
+
 # oracle_run PROFILE IMAGE LINE SCRATCH: runs `sh -c LINE` through codexrun
-# with IMAGE, in a fresh copy of the fixture SCRATCH/fixture, under strace,
+# with IMAGE, in a fresh copy of the fixture SCRATCH/fixture (with the paths
+# LINE names made: oracle_fixture_paths), under strace,
 # and prints trace.awk's findings (nothing when the command kept to its
 # profile). The exit status is codexrun's (124/137: timed out).
 #
@@ -159,13 +184,14 @@ oracle_run() {
 	rd=$4/run
 	rm -rf "$rd"
 	mkdir -p "$rd/tmp" "$rd/w" && cp -a "$4/fixture/ws" "$rd/w/ws" && cp -a "$4/fixture/home" "$rd/home" || return 125
+	oracle_fixture_paths "$rd/w/ws" "$3"
 	wsarg=$rd/w/ws
 	[ "$1" = sandbox-only ] && wsarg=$rd/w
 	(
 		cd "$rd/w/ws" || exit 125
 		HOME=$rd/home TMPDIR=$rd/tmp XDG_CONFIG_HOME= XDG_CACHE_HOME= XDG_STATE_HOME= \
 			timeout -k 2 "$ORACLE_TIMEOUT" strace -f -y -qq -s 4096 -e signal=none \
-			-e trace=%file,%network,%process -o "$4/trace.log" \
+			-e trace=%file,%network,%process,fchdir,fchmod,fchown,ftruncate,fsetxattr,fremovexattr -o "$4/trace.log" \
 			"$CODEXRUN" -p "$2" --audit=none --approve=never -w "$wsarg" -- sh -c "$3" \
 			</dev/null >/dev/null 2>&1
 	)

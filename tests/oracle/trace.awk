@@ -20,9 +20,27 @@
 # network namespace. The result does not matter: a daemon absent here
 # (ENOENT) is present where the command is meant to run.
 #
+# A write is any call that changes a path: open/openat/openat2/creat with
+# O_WRONLY, O_RDWR, O_CREAT or O_TRUNC, and unlink, rmdir, mkdir, mknod,
+# rename, link, symlink, truncate, chmod, chown, utime(s), setxattr and
+# removexattr in all their *at, f* (by descriptor: the path strace -y shows)
+# and l* forms, whatever the kernel answered: EACCES, EPERM or ENOENT, the
+# command tried. Relative paths are resolved against the calling process's
+# folder (chdir, fchdir, inherited over fork; strace -y shows it in each
+# AT_FDCWD). An empty path with AT_EMPTY_PATH, or a NULL one (utimensat on a
+# descriptor), is the descriptor's own path. fchmodat2 is counted when
+# strace names it (strace 6.1 does not yet: no C library here calls it).
+#
+# Network use: with net="none", any inet socket, and any inet address given
+# to connect, bind, sendto, sendmsg or accept. With "outbound" (TCP
+# connections out), binding a port, listening or accepting on an inet
+# socket, and connecting or sending on an inet datagram socket (UDP is not
+# part of "outbound"), but for name lookups (port 53), which outbound TCP
+# needs.
+#
 # Variables (-v): roots="/a:/b" (the writable roots; a path is inside when it
 # is a root or below one), net="none" (every inet socket counts) or
-# "outbound" (only binding a port counts), cwd=DIR (codexrun's start folder).
+# "outbound" (see above), cwd=DIR (codexrun's start folder).
 # Reads the log twice: awk -f trace.awk -v ... LOG LOG. It never writes files.
 
 function unq(s) {
@@ -56,6 +74,29 @@ function norm(p,    n, i, parts, out, k, res) {
 function fddir(tok,    m) {
 	if (match(tok, /<\/[^>]*>$/))
 		return substr(tok, RSTART + 1, RLENGTH - 2)
+	return ""
+}
+
+# The path of a descriptor argument as strace -y prints it (3</a/b>), ""
+# for a socket, pipe or undecoded one.
+function fdpath(tok) {
+	return fddir(tok)
+}
+
+# The path an *at call names: DIRFD and PATH (PATH "" or NULL: the
+# descriptor itself).
+function atpath(fdtok, ptok) {
+	if (ptok == "NULL" || ptok == "\"\"")
+		return fdpath(fdtok)
+	if (!is_str(ptok))
+		return ""
+	return resolve(fddir(fdtok), unq(ptok))
+}
+
+# The socket inode of a descriptor argument or result (3<socket:[123]>).
+function sockino(tok) {
+	if (match(tok, /<socket:\[[0-9]+\]>/))
+		return substr(tok, RSTART + 9, RLENGTH - 11)
 	return ""
 }
 
@@ -203,6 +244,9 @@ FNR == NR {
 	r = result(res)
 	if (call == "chdir" && r == "DONE") {
 		pcwd[pid] = resolve("", unq(a[1]))
+	} else if (call == "fchdir" && r == "DONE") {
+		if (fdpath(a[1]) != "")
+			pcwd[pid] = fdpath(a[1])
 	} else if (call == "open" || call == "creat") {
 		if (call == "creat" || a[2] ~ /O_WRONLY|O_RDWR|O_CREAT|O_TRUNC/)
 			check_path(call, resolve("", unq(a[1])), r)
@@ -212,9 +256,10 @@ FNR == NR {
 	} else if (call ~ /^(unlink|rmdir|mkdir|truncate|chmod|chown|lchown|utime|utimes|mknod|setxattr|lsetxattr|removexattr|lremovexattr)$/) {
 		if (is_str(a[1]))
 			check_path(call, resolve("", unq(a[1])), r)
+	} else if (call ~ /^(fchmod|fchown|ftruncate|fsetxattr|fremovexattr)$/) {
+		check_path(call, fdpath(a[1]), r)
 	} else if (call ~ /^(unlinkat|mkdirat|mknodat|fchmodat|fchmodat2|fchownat|utimensat|futimesat)$/) {
-		if (is_str(a[2]))
-			check_path(call, resolve(fddir(a[1]), unq(a[2])), r)
+		check_path(call, atpath(a[1], a[2]), r)
 	} else if (call == "rename" || call == "link" || call == "symlink") {
 		if (call == "rename" && is_str(a[1]))
 			check_path(call, resolve("", unq(a[1])), r)
@@ -229,21 +274,36 @@ FNR == NR {
 		if (is_str(a[3]))
 			check_path(call, resolve(fddir(a[2]), unq(a[3])), r)
 	} else if (call == "socket") {
+		if (a[1] ~ /^AF_INET6?$/ && (ino = sockino(res)) != "")
+			sockkind[ino] = a[2] ~ /SOCK_DGRAM/ ? "udp" : "inet"
 		if (net == "none" && a[1] ~ /^AF_INET6?$/)
 			report("net", call, a[1] " " a[2], r)
-	} else if (call ~ /^(connect|sendto|sendmsg|sendmmsg|bind)$/) {
+	} else if (call == "listen") {
+		if ((ino = sockino(a[1])) != "" && (ino in sockkind))
+			report("net", call, "inet socket", r)
+	} else if (call ~ /^(connect|sendto|sendmsg|sendmmsg|bind|accept|accept4)$/) {
 		if (call != "bind" && (u = unix_addr(args)) != "") {
 			if (!(u in bound) && !nss_socket(u))
 				report("unix", call, u, r)
 		}
+		ino = sockino(a[1])
+		addr = ""
 		if (args ~ /sa_family=AF_INET6?[,}]/) {
 			addr = args
 			if (match(addr, /sa_family=AF_INET6?[^}]*}/))
 				addr = substr(addr, RSTART, RLENGTH)
-			if (net == "none")
+		}
+		if (net == "none") {
+			if (addr != "")
 				report("net", call, addr, r)
-			else if (call == "bind" && addr !~ /sin6?_port=htons\(0\)/)
+		} else if (call == "bind") {
+			if (addr != "" && addr !~ /sin6?_port=htons\(0\)/)
 				report("net", call, addr, r)
+		} else if (call ~ /^accept/) {
+			if ((ino != "" && (ino in sockkind)) || addr != "")
+				report("net", call, addr != "" ? addr : "inet socket", r)
+		} else if (ino != "" && (ino in sockkind) && sockkind[ino] == "udp" && addr !~ /sin6?_port=htons\(53\)/) {
+			report("net", call, addr != "" ? addr : "udp socket", r)
 		}
 	}
 }

@@ -577,7 +577,10 @@ static const char *builtin_unseen(const struct cpol_ctx *ctx, const struct cpol_
 	c.wflags = f->wflags;
 	uint32_t at;
 	int rb = 0;
-	return cpol_builtin_unknowable(&c, 0, ctx->sh_dialect, &at, &rb);
+	const char *why = cpol_builtin_unknowable(&c, 0, ctx->sh_dialect, &at, &rb);
+	if (why && rb && at + 1 == n && cpol_path_appends(ctx, c.argv[at], lens[at]))
+		return NULL; /* export PATH=$PATH:/opt/x/bin */
+	return why;
 }
 
 #ifdef CPOL_EVAL_NAIVE

@@ -117,6 +117,7 @@ void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f);
 /* Is the (unnormalised) path inside a write root and outside every
  * protected path? */
 int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n);
+int cpol_path_appends(const struct cpol_ctx *ctx, const char *w, uint32_t n);
 
 /* ctx.c */
 /* Write "... [N more bytes]" (at most CPOL_CUT_MARK bytes, no NUL) at p:

@@ -172,6 +172,71 @@ static uint32_t after_exec(const struct cpol_shell_cmd *c, int dialect)
 /* Judge one simple command. *rebound: a name lookup may have changed (PATH,
  * BASH_CMDS, hash -p, eval, ...): from this command on, bare names are not
  * trusted to be the programs the rules know by that name. */
+/* Bytes a word may hold and still mean exactly itself to the shell. */
+static int plain_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       strchr("._,:/=+@%^-", ch) != NULL;
+}
+
+/* `PATH=$PATH:/a:/b` (also `${PATH}`): folders put after the PATH in
+ * effect, each an absolute path with nothing the shell expands, outside
+ * the writable roots and the working folder. Every name the shell found before it still finds
+ * first, and what it finds only in the new folders is nothing the command
+ * can have put there: PATH is not rebound. */
+int cpol_path_appends(const struct cpol_ctx *ctx, const char *w, uint32_t n)
+{
+	static const char *const heads[] = { "PATH=$PATH:", "PATH=${PATH}:" };
+	uint32_t at = 0;
+	for (size_t k = 0; k < sizeof heads / sizeof heads[0] && !at; k++) {
+		uint32_t hl = (uint32_t)strlen(heads[k]);
+		if (n > hl && memcmp(w, heads[k], hl) == 0)
+			at = hl;
+	}
+	if (!at)
+		return 0;
+	while (at < n) {
+		uint32_t e = at;
+		while (e < n && w[e] != ':')
+			e++;
+		if (e == at || w[at] != '/')
+			return 0; /* an empty or relative entry: the working folder */
+		for (uint32_t i = at; i < e; i++)
+			if (!plain_char(w[i]))
+				return 0;
+		if (cpol_target_inside(ctx, w + at, e - at))
+			return 0;
+		/* nor in the working folder, whose files a cloned project brings */
+		char path[CPOL_PATH_BUF];
+		long m = cpol_path_normalize(ctx->cwd, ctx->cwdlen, ctx->home, ctx->homelen, w + at, e - at, path,
+		                             sizeof path);
+		if (m < 0 || cpol_path_within(ctx->cwd, ctx->cwdlen, path, (size_t)m))
+			return 0;
+		at = e + 1;
+		if (e + 1 == n)
+			return 0; /* a trailing ':' is the working folder too */
+	}
+	return 1;
+}
+
+/* Every assignment before the command is made as written: its value is one
+ * plain word (no blank, quote, expansion or glob) or a PATH that only
+ * appends folders outside the writable roots. No code hides in them. */
+static int assigns_plain(const struct cpol_ctx *ctx, const struct cpol_shell_cmd *c)
+{
+	for (uint32_t k = 0; k < c->nassign; k++) {
+		const char *w = c->assign[k], *eq = memchr(w, '=', c->alens[k]);
+		if (cpol_path_appends(ctx, w, c->alens[k]))
+			continue;
+		if (!eq)
+			return 0;
+		for (const char *p = eq + 1; p < w + c->alens[k]; p++)
+			if (!plain_char(*p))
+				return 0;
+	}
+	return 1;
+}
+
 static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t relaxed,
                           const struct cpol_shell_cmd *c, struct cpol_iv *v, int *rebound)
 {
@@ -180,14 +245,23 @@ static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t
 	const char *why = NULL, *m = NULL;
 	uint32_t mlen = 0;
 	for (uint32_t k = 0; k < c->nassign && !why; k++) {
+		if (cpol_path_appends(ctx, c->assign[k], c->alens[k]))
+			continue;
 		why = cpol_assign_check(c->assign[k], c->alens[k], &rb);
 		m = c->assign[k];
 		mlen = c->alens[k];
 	}
 	if (!why && (why = cpol_builtin_unknowable(c, skip, dialect, &at, &rb)) != NULL) {
-		m = c->argv[at];
-		mlen = c->lens[at];
+		if (rb && at + 1 == c->argc && cpol_path_appends(ctx, c->argv[at], c->lens[at])) {
+			why = NULL; /* `export PATH=$PATH:/opt/x/bin`, the last word */
+			rb = 0;
+		} else {
+			m = c->argv[at];
+			mlen = c->lens[at];
+		}
 	}
+	if (relaxed && assigns_plain(ctx, c))
+		relaxed |= CPOL_SH_ASSIGN; /* FOO=1 make: nothing runs that the rules do not see */
 	*rebound |= rb;
 	if (skip >= c->argc) {
 		builtin(v, CPOL_ALLOW, "nothing to run", NULL, 0);
@@ -217,6 +291,12 @@ static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t
 	/* the rules still judge it (a forbid stays), but it is never allowed */
 	if (why)
 		at_least_prompt(v, why, m, mlen);
+	/* A rule's allow has seen the program, not what an environment variable
+	 * makes it run (GIT_PAGER=./x.sh git log): only the sandboxed default
+	 * lets plain assignments pass. */
+	if (c->nassign && (relaxed & CPOL_SH_ASSIGN) && v->dec == CPOL_ALLOW && v->rule != CPOL_NONE)
+		at_least_prompt(v, "an assignment before it may change what the program a rule allows runs", c->assign[0],
+		                c->alens[0]);
 	/* A rule allowed a bare name: is it still the program of that name? */
 	if (skip < c->argc && (*rebound || ctx->names_untrusted) && v->dec == CPOL_ALLOW && v->rule != CPOL_NONE &&
 	    !memchr(c->argv[skip], '/', c->lens[skip]) && !cpol_builtin_is(c->argv[skip], c->lens[skip], dialect))
@@ -332,8 +412,11 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 	const char *saved_cwd = ctx->cwd;
 	uint32_t saved_cwdlen = ctx->cwdlen;
 	int lost_cwd = 0, rebound = 0;
+	uint32_t assign_ok = relaxed ? CPOL_SH_ASSIGN : 0; /* every command's assignments are plain */
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &so.cmds[k];
+		if (!assigns_plain(ctx, c))
+			assign_ok = 0;
 		/* Reserve the slot first: a command is listed before its own parts. */
 		cpol_subcommand *sub = NULL;
 		if (ctx->nsubs < CPOL_MAX_SUBCMDS) {
@@ -362,7 +445,7 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 		ctx->cwdlen = saved_cwdlen;
 		cpol_cwd_changed(ctx);
 	}
-	if (so.flags & ~((uint32_t)CPOL_SH_TOOBIG | relaxed))
+	if (so.flags & ~((uint32_t)CPOL_SH_TOOBIG | relaxed | assign_ok))
 		at_least_prompt(out, "shell syntax that cannot be parsed for certain", NULL, 0);
 	/* The words are in this depth's storage, which the next script at this
 	 * depth (another script rule of the same command) splits over. */

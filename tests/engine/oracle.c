@@ -9,6 +9,7 @@
 #include "vm/vm.h"   /* only the splitter's capacities and the depth limit */
 #include "vm/eval.h" /* the shells' builtin table, shared like the splitter */
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -912,6 +913,53 @@ static int risky_text(const char *t, size_t n)
 	return 0;
 }
 
+/* PATH=$PATH:/a (or ${PATH}): only absolute folders with no expansion or
+ * glob, none inside the writable roots or the working folder, put after
+ * what PATH was. Written apart from the VM's version, from the rule. */
+static int path_append(const struct ref *r, const char *w, size_t n)
+{
+	size_t h = 0;
+	if (n > 11 && memcmp(w, "PATH=$PATH:", 11) == 0)
+		h = 11;
+	else if (n > 13 && memcmp(w, "PATH=${PATH}:", 13) == 0)
+		h = 13;
+	if (!h || w[n - 1] == ':')
+		return 0;
+	for (size_t i = h; i < n;) {
+		size_t j = i;
+		while (j < n && w[j] != ':')
+			j++;
+		if (j == i || w[i] != '/')
+			return 0;
+		for (size_t k = i; k < j; k++)
+			if (!isalnum((unsigned char)w[k]) && !strchr("._,:/=+@%^-", w[k]))
+				return 0;
+		char p[CPOL_PATH_BUF];
+		if (inside(r, w + i, j - i) ||
+		    cpol_path_normalize(r->cwd, strlen(r->cwd), r->home, strlen(r->home), w + i, j - i, p, sizeof p) < 0 ||
+		    within(r->cwd, p))
+			return 0;
+		i = j + 1;
+	}
+	return 1;
+}
+
+/* Each assignment's value is one word of plain bytes, or a PATH append. */
+static int plain_assignments(const struct ref *r, const struct cpol_shell_cmd *c)
+{
+	for (uint32_t k = 0; k < c->nassign; k++) {
+		const char *a = c->assign[k], *eq = memchr(a, '=', c->alens[k]);
+		if (path_append(r, a, c->alens[k]))
+			continue;
+		if (!eq)
+			return 0;
+		for (const char *q = eq + 1; q < a + c->alens[k]; q++)
+			if (!isalnum((unsigned char)*q) && !strchr("._,:/=+@%^-", *q))
+				return 0;
+	}
+	return 1;
+}
+
 static struct ref_verdict command(struct ref *r, int depth, int dialect, uint32_t relaxed,
                                   const struct cpol_shell_cmd *c, int *rebound)
 {
@@ -931,12 +979,17 @@ static struct ref_verdict command(struct ref *r, int depth, int dialect, uint32_
 	int rb = 0, unknowable = 0;
 	uint32_t at;
 	for (uint32_t k = 0; k < c->nassign; k++)
-		unknowable |= cpol_assign_check(c->assign[k], c->alens[k], &rb) != NULL;
+		if (!path_append(r, c->assign[k], c->alens[k]))
+			unknowable |= cpol_assign_check(c->assign[k], c->alens[k], &rb) != NULL;
 	*rebound |= rb;
 	if (!unknowable) {
 		unknowable = cpol_builtin_unknowable(c, (uint32_t)skip, dialect, &at, &rb) != NULL;
+		if (unknowable && rb && at + 1 == c->argc && path_append(r, c->argv[at], c->lens[at]))
+			unknowable = rb = 0;
 		*rebound |= rb;
 	}
+	if (relaxed && plain_assignments(r, c))
+		relaxed |= CPOL_SH_ASSIGN;
 	struct word *w = malloc((c->argc + 1) * sizeof *w);
 	if (!w)
 		abort();
@@ -961,6 +1014,8 @@ static struct ref_verdict command(struct ref *r, int depth, int dialect, uint32_
 	free(w);
 	if (unknowable)
 		at_least_prompt(&v);   /* judged by the rules, never allowed */
+	if (c->nassign && (relaxed & CPOL_SH_ASSIGN) && v.index >= 0)
+		at_least_prompt(&v);   /* a rule saw the program, not what a variable makes it run */
 	if (c->flags & ~relaxed)
 		at_least_prompt(&v);
 	if (relaxed && skip < c->argc) {
@@ -1055,8 +1110,11 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 	char saved[CPOL_PATH_BUF];
 	memcpy(saved, r->cwd, sizeof saved);
 	int have = 0, lost = 0, rebound = 0;
+	uint32_t plain = relaxed ? CPOL_SH_ASSIGN : 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &s.cmds[k];
+		if (!plain_assignments(r, &s.cmds[k]))
+			plain = 0;
 		struct ref_verdict v = command(r, depth, dialect, relaxed, c, &rebound);
 		if (lost)
 			at_least_prompt(&v);   /* after cd - or cd ~user: where are we? */
@@ -1080,7 +1138,7 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 			lost = 1;
 	}
 	memcpy(r->cwd, saved, sizeof saved);
-	if (s.o.flags & ~relaxed)
+	if (s.o.flags & ~(relaxed | plain))
 		at_least_prompt(&best);
 	split_free(&s);
 	return best;

@@ -341,6 +341,15 @@ const char *cpol_builtin_unknowable(const struct cpol_shell_cmd *c, uint32_t ski
 	case K_PRINTF:
 		for (uint32_t k = first; k < c->argc && c->lens[k] >= 2 && c->argv[k][0] == '-'; k++)
 			if (opt_has(c->argv[k], c->lens[k], 'v')) {
+				/* `printf -v NAME ...` with a name the script shows, no
+				 * subscript and nothing special only stores the text */
+				if (is_word(c, k, "-v") && k + 1 < c->argc && c->lens[k + 1] && c->argv[k + 1][0] != '-') {
+					const char *why = check_names(c, k + 1, k + 2,
+					                              "printf -v assigns a variable: a subscript in its name runs "
+					                              "commands, BASH_CMDS rebinds a command", NULL, at, rebinds);
+					*rebinds |= why != NULL; /* BASH_CMDS[cat] */
+					return why;
+				}
 				*at = k;
 				*rebinds = 1;
 				return "printf -v assigns a variable: a subscript in its name runs commands, BASH_CMDS rebinds a command";

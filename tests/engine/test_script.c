@@ -507,8 +507,9 @@ Test(script, builtins_that_run_strings_or_rebind_names)
 	struct eng *e = eng_new(sh_allow_policy);
 	static const struct { const char *script, *reason; } t[] = {
 		{ "printf -v 'BASH_CMDS[cat]' /tmp/x", "printf -v" },
-		{ "printf -v PATH %s .", "printf -v" },
-		{ "builtin printf -v x y", "printf -v" },
+		{ "printf -v PATH %s .", "assignment to a variable" },
+		{ "builtin printf -v 'x[$(id)]' y", "printf -v" },
+		{ "printf -vx y", "printf -v" },
 		{ "test -v 'x[$(id)]'", "test -v" },
 		{ "[ -v 'x[$(id)]' ]", "test -v" },
 		{ "test ! -v \"x[$y]\"", "test -v" },

@@ -124,9 +124,10 @@ Test(denials, the_exit_record_lists_what_landlock_and_seccomp_refused)
 	/* seccomp's record of the refused socket is best effort: one loaded
 	 * sanitizer run of the suite saw the two Landlock records and not this
 	 * one (the connect itself was refused, as checked above). When it is
-	 * there, it is described as such. */
+	 * there, it is described as such. Logged as info: Criterion exits with
+	 * status 1 after a warning, which the TAP driver reports as an ERROR. */
 	if (!strstr(rec, "socket for a network other than UNIX sockets (network)"))
-		cr_log_warn("no seccomp record of the refused socket: %s", rec);
+		cr_log_info("no seccomp record of the refused socket: %s", rec);
 	cr_assert(strstr(rec, "\"refused_total\":"), "%s", rec);
 	cr_assert(!strstr(rec, "refused_unknown"), "%s", rec);
 }

@@ -383,7 +383,7 @@ static void bash_batch(void)
 
 	size_t at = 0;
 	for (int i = 0; i < CASES; i++) {
-		struct cpol_shell_out o = { cmds, 4, 0, words, 64, 0, lens, NULL, NULL, 0, 0, buf, sizeof buf, 0, 0 };
+		struct cpol_shell_out o = { cmds, 4, 0, words, 64, 0, lens, NULL, NULL, 0, 0, buf, sizeof buf, 0, 0, NULL, NULL, 0, 0, 0 };
 		size_t end = at;
 		while (end < on && outb[end] != '\x01')
 			end++;

@@ -149,6 +149,7 @@ static inline struct cpol_shell_out cpol_shell_out_of(struct cpol_shell_store *s
 		.wordflags = st->wordflags,
 		.redirs = st->redirs, .maxredirs = CPOL_SH_REDIRS,
 		.buf = st->buf, .bufcap = sizeof st->buf,
+		.subst_off = st->subst_off, .subst_len = st->subst_len, .maxsubst = CPOL_SH_SUBSTS,
 	};
 	return so;
 }

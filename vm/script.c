@@ -409,6 +409,16 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 	uint32_t relaxed = cpol_unknown_confined(ctx->img) &&
 	                   (dialect == CPOL_SHELL_BASH || dialect == CPOL_SHELL_POSIX) && !text_unsafe(text, len)
 	                   ? RELAXED : 0;
+	/* Command substitutions: each listed $(...) body is judged below as a
+	 * script of its own. Where every one is listed and no cd moves the
+	 * folder they run in, what they print is one more unknown word. */
+	int moves = 0;
+	for (uint32_t k = 0; k < n; k++)
+		moves |= (so.cmds[k].argc >= 1 &&
+		          cpol_builtin_role(so.cmds[k].argv[0], so.cmds[k].lens[0], dialect) == CPOL_BI_CD) ||
+		         cpol_builtin_moves_cwd(&so.cmds[k], dialect);
+	if (relaxed && so.subst_other == 0 && !moves)
+		relaxed |= CPOL_SH_SUBST;
 	const char *saved_cwd = ctx->cwd;
 	uint32_t saved_cwdlen = ctx->cwdlen;
 	int lost_cwd = 0, rebound = 0;
@@ -447,6 +457,16 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 	}
 	if (so.flags & ~((uint32_t)CPOL_SH_TOOBIG | relaxed | assign_ok))
 		at_least_prompt(out, "shell syntax that cannot be parsed for certain", NULL, 0);
+	/* The bodies, one depth down (this depth's storage holds their ranges). */
+	for (uint32_t k = 0; k < so.nsubst; k++) {
+		struct cpol_iv v;
+		cpol_eval_script_text(ctx, depth, dialect, text + so.subst_off[k], so.subst_len[k], &v);
+		if (rebound)
+			at_least_prompt(&v, "the script changed PATH or a command name before: this name may run another program",
+			                NULL, 0);
+		v.set = 1;
+		cpol_iv_merge(out, &v);
+	}
 	/* The words are in this depth's storage, which the next script at this
 	 * depth (another script rule of the same command) splits over. */
 	cpol_iv_keep(ctx, out);

@@ -157,6 +157,13 @@ struct cpol_shell_out {
 	struct cpol_shell_redir *redirs; uint32_t maxredirs, nredirs;
 	char *buf;                     size_t bufcap,     buflen;
 	uint32_t flags;                /* CPOL_SH_* that concern the whole script */
+	/* The bodies of the script's $(...) command substitutions that are not
+	 * inside another expansion, as byte ranges of the script, so that the
+	 * caller can judge each as a script of its own (the words they stand
+	 * for stay unknown). subst_other counts the substitutions not listed:
+	 * backquotes, ones inside ${...}, $((...)) turned substitution,
+	 * here-doc bodies, and those beyond maxsubst. */
+	uint32_t *subst_off, *subst_len; uint32_t maxsubst, nsubst, subst_other;
 };
 
 /* Split script[0..len) (script need not be NUL-terminated and may be NULL

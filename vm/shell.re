@@ -73,6 +73,7 @@ struct group {
 
 struct sh {
 	const uch *cur, *lim, *mar, *tok;
+	const uch *start;   /* the script's first byte */
 	struct cpol_shell_out *out;
 	int stop;           /* out of storage: nothing more is written */
 
@@ -89,6 +90,8 @@ struct sh {
 	uint8_t is_function; /* it began with the keyword `function` */
 	uint8_t func_body;  /* the next group is a function body */
 	uint8_t dbracket;   /* inside [[ ... ]] */
+	uint8_t in_subst;   /* skipping the body of a listed $(...): what is
+	                       inside it is judged with it */
 	uint8_t after_time; /* `time` was dropped: drop a `-p` too */
 	uint8_t last_op;
 	uint32_t npat;      /* patterns seen in the current case item */
@@ -799,6 +802,14 @@ static void skip_hd_bodies(struct sh *S, struct skip_hd *h)
  * here-docs and constructs nested in it; flag what is inside. Returns 0
  * at the end of the script (unterminated: SYNTAX) or when nesting is too
  * deep (TOOBIG). */
+/* A substitution that is not listed for the caller to judge (unless it
+ * lies inside a listed one, which is judged whole). */
+static void other_subst(struct sh *S)
+{
+	if (!S->in_subst && S->out)
+		S->out->subst_other++;
+}
+
 static int skip(struct sh *S, uint8_t first)
 {
 	uint8_t st[CPOL_SH_MAXDEPTH];
@@ -809,8 +820,10 @@ static int skip(struct sh *S, uint8_t first)
 	hd.n = 0;
 
 	st[d++] = first;
-	if (first == X_BQ)
+	if (first == X_BQ) {
 		wflag(S, CPOL_SH_SUBST);
+		other_subst(S);
+	}
 	while (d > 0) {
 		uint8_t top = st[d - 1], push = 0xff;
 		int in_dq_brace = top == X_BRACE && d >= 2 && st[d - 2] == X_DQ;
@@ -840,6 +853,7 @@ static int skip(struct sh *S, uint8_t first)
 			break;
 		case K_SUBST:
 			wflag(S, CPOL_SH_SUBST);
+			other_subst(S);
 			push = X_PAREN;
 			break;
 		case K_ARITH:           /* $(( : two levels */
@@ -886,6 +900,7 @@ static int skip(struct sh *S, uint8_t first)
 			break;
 		case K_BQ:
 			wflag(S, CPOL_SH_SUBST);
+			other_subst(S);
 			push = X_BQ;
 			break;
 		case K_NL:
@@ -1034,6 +1049,7 @@ static void arith(struct sh *S)
 		wflag(S, CPOL_SH_EXPAND);
 	} else {
 		wflag(S, CPOL_SH_SUBST);
+		other_subst(S);
 		skip(S, X_PAREN);
 	}
 }
@@ -1046,6 +1062,20 @@ static int expands_all(const uch *p, size_t n)
 	if (n >= 2 && p[1] == '@')
 		return 1;
 	return n >= 3 && p[1] == '{' && memchr(p, '@', n) != NULL;
+}
+
+/* A $(...) whose body is body[0 .. end-1) (end just past its `)`), for
+ * the caller to judge; NULL body: unterminated. */
+static void list_subst(struct sh *S, const uch *body, const uch *end)
+{
+	struct cpol_shell_out *o = S->out;
+	if (!body || end <= body || o->nsubst >= o->maxsubst || !o->subst_off || !o->subst_len) {
+		o->subst_other++;
+		return;
+	}
+	o->subst_off[o->nsubst] = (uint32_t)(body - S->start);
+	o->subst_len[o->nsubst] = (uint32_t)(end - 1 - body);
+	o->nsubst++;
 }
 
 /* $..., `...`, <(...): keep the text as written, flag the command. */
@@ -1061,10 +1091,17 @@ static void expansion(struct sh *S, int t)
 		return;
 	}
 	switch (t) {
-	case T_SUBST:
+	case T_SUBST: {
+		const uch *body = S->cur;
+		uint8_t outer = S->in_subst;
 		wflag(S, CPOL_SH_SUBST);
-		skip(S, X_PAREN);
+		S->in_subst = 1;
+		int ok = skip(S, X_PAREN);
+		S->in_subst = outer;
+		if (!outer)
+			list_subst(S, ok ? body : NULL, S->cur);
 		break;
+	}
 	case T_ARITH:
 		arith(S);
 		break;
@@ -1288,6 +1325,8 @@ static void heredoc_scan(struct sh *S, const uch *p, const uch *e, struct cpol_s
 	}
 	c->flags |= f;
 	S->out->flags |= f;
+	if (f & CPOL_SH_SUBST)
+		other_subst(S);
 }
 
 /* After a newline: skip the bodies of the here-docs of the ended commands,
@@ -1456,6 +1495,7 @@ uint32_t cpol_shell_split_as(const char *script, size_t len, int dialect, struct
 	out->ncmds = out->nwords = out->nredirs = 0;
 	out->buflen = 0;
 	out->flags = 0;
+	out->nsubst = out->subst_other = 0;
 	if (dialect != CPOL_SHELL_POSIX && dialect != CPOL_SHELL_ZSH) {
 		if (dialect != CPOL_SHELL_BASH)
 			out->flags = CPOL_SH_DIALECT;   /* split the bash way, judged as unknown */
@@ -1465,7 +1505,7 @@ uint32_t cpol_shell_split_as(const char *script, size_t len, int dialect, struct
 	if (script == NULL || len == 0)
 		return 0;
 	S->out = out;
-	S->cur = (const uch *)script;
+	S->cur = S->start = (const uch *)script;
 	S->lim = S->cur + len;
 	begin_cmd(S);
 

@@ -84,6 +84,7 @@ int cpol_grant_text(const struct cpol_image *im, const struct cpol_img_grant *g,
 #define CPOL_SH_CMDS      256    /* per script */
 #define CPOL_SH_WORDS     4096
 #define CPOL_SH_REDIRS    256
+#define CPOL_SH_SUBSTS    16     /* $(...) bodies judged per script */
 #define CPOL_SH_BUF       (64u << 10)
 #define CPOL_MAX_SUBCMDS  64     /* listed in a result */
 #define CPOL_TEXT_BUF     (16u << 10)
@@ -104,6 +105,7 @@ struct cpol_shell_store {
 	uint8_t wordflags[CPOL_SH_WORDS];
 	struct cpol_shell_redir redirs[CPOL_SH_REDIRS];
 	char buf[CPOL_SH_BUF];
+	uint32_t subst_off[CPOL_SH_SUBSTS], subst_len[CPOL_SH_SUBSTS];
 };
 
 struct cpol_root_exp {

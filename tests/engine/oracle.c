@@ -1043,6 +1043,7 @@ static struct ref_verdict command(struct ref *r, int depth, int dialect, uint32_
 
 struct split {
 	struct cpol_shell_out o;
+	uint32_t subst_off[CPOL_SH_SUBSTS], subst_len[CPOL_SH_SUBSTS];
 	struct cpol_shell_cmd *cmds;
 	const char **words;
 	uint32_t *lens;
@@ -1065,7 +1066,7 @@ static uint32_t split(struct split *s, const char *text, size_t len, int dialect
 	s->o = (struct cpol_shell_out){
 		.cmds = s->cmds, .maxcmds = CPOL_SH_CMDS, .words = s->words, .maxwords = CPOL_SH_WORDS,
 		.wordlens = s->lens, .wordflags = s->wflags, .redirs = s->redirs, .maxredirs = CPOL_SH_REDIRS, .buf = s->buf,
-		.bufcap = CPOL_SH_BUF,
+		.bufcap = CPOL_SH_BUF, .subst_off = s->subst_off, .subst_len = s->subst_len, .maxsubst = CPOL_SH_SUBSTS,
 	};
 	return cpol_shell_split_as(text, len, dialect, &s->o);
 }
@@ -1107,6 +1108,17 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 	uint32_t relaxed = r->m->def_confined && r->m->net == CPOL_NET_NONE &&
 	                   (dialect == CPOL_SHELL_BASH || dialect == CPOL_SHELL_POSIX) && !risky_text(text->s, text->n)
 	                   ? (CPOL_SH_EXPAND | CPOL_SH_CONTROL) : 0;
+	/* every $(...) listed and no cd, pushd or popd (bash) in the script:
+	 * what the substitutions print is one more unknown word */
+	int moved = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct cpol_shell_cmd *c = &s.cmds[k];
+		moved |= c->argc >= 1 && (weq(c->argv[0], c->lens[0], "cd", 2) ||
+		                          (dialect != CPOL_SHELL_POSIX && (weq(c->argv[0], c->lens[0], "pushd", 5) ||
+		                                                           weq(c->argv[0], c->lens[0], "popd", 4))));
+	}
+	if (relaxed && s.o.subst_other == 0 && !moved)
+		relaxed |= CPOL_SH_SUBST;
 	char saved[CPOL_PATH_BUF];
 	memcpy(saved, r->cwd, sizeof saved);
 	int have = 0, lost = 0, rebound = 0;
@@ -1140,6 +1152,14 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 	memcpy(r->cwd, saved, sizeof saved);
 	if (s.o.flags & ~(relaxed | plain))
 		at_least_prompt(&best);
+	/* each listed body, as a script of its own */
+	for (uint32_t k = 0; k < s.o.nsubst; k++) {
+		struct word body = { text->s + s.subst_off[k], s.subst_len[k], 0 };
+		struct ref_verdict v = script(r, depth + 1, shell, &body);
+		if (rebound)
+			at_least_prompt(&v);
+		keep_stricter(&best, &have, v);
+	}
 	split_free(&s);
 	return best;
 }

@@ -315,7 +315,8 @@ Test(eval_line, single_command_or_sh_c)
 	cr_expect_eq(eng_line(e, "echo hi > /etc/motd"), F);
 	cr_expect_str_eq(e->res.verdict.rule, "writes out");
 	cr_expect_str_eq(e->res.verdict.matched, "/etc/motd");
-	cr_expect_eq(eng_line(e, "ls $(rm -rf x)"), P);  /* not judged inside: at least prompt */
+	cr_expect_eq(eng_line(e, "ls $(rm -rf x)"), F);  /* judged inside: the rm is forbidden */
+	cr_expect_eq(eng_line(e, "ls `rm -rf x`"), P);   /* backquotes are not listed: at least prompt */
 	cr_expect_eq(eng_line(e, "echo $HOME"), P);
 	cr_expect_eq(eng_line(e, "rm x"), F);
 	cr_expect_eq(e->res.ncommands, 0);        /* a single command: no script */

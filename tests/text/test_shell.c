@@ -764,7 +764,7 @@ Test(shell, long_scripts)
 	static const char *words[N];
 	static uint32_t lens[N];
 	static char buf[N * 4];
-	struct cpol_shell_out o = { cmds, N, 0, words, N, 0, lens, NULL, NULL, 0, 0, buf, sizeof buf, 0, 0 };
+	struct cpol_shell_out o = { cmds, N, 0, words, N, 0, lens, NULL, NULL, 0, 0, buf, sizeof buf, 0, 0, NULL, NULL, 0, 0, 0 };
 	size_t n = 0;
 
 	/* many commands */
@@ -879,7 +879,7 @@ Test(shell, storage_overflow_is_toobig)
 	for (size_t si = 0; si < sizeof scripts / sizeof scripts[0]; si++) {
 		const char *s = scripts[si];
 		struct cpol_shell_out full = { cmds + G, 32, 0, words + G, 64, 0, lens + G, NULL,
-		                               redirs + G, 32, 0, buf + G, 1024, 0, 0 };
+		                               redirs + G, 32, 0, buf + G, 1024, 0, 0, NULL, NULL, 0, 0, 0 };
 		uint32_t need[4];
 
 		cpol_shell_split(s, strlen(s), &full);

@@ -226,7 +226,7 @@ Test(shell_fuzz, random_scripts_keep_the_invariants, .timeout = 60)
 	rng_state = 0x9e3779b97f4a7c15ull;
 	for (int it = 0; it < 100000; it++) {
 		size_t len = gen(script, 120);
-		struct cpol_shell_out big = { bc, 256, 0, bw, 512, 0, bl, NULL, br, 256, 0, bb, sizeof bb, 0, 0 };
+		struct cpol_shell_out big = { bc, 256, 0, bw, 512, 0, bl, NULL, br, 256, 0, bb, sizeof bb, 0, 0, NULL, NULL, 0, 0, 0 };
 		struct cpol_shell_out o;
 		char what[64];
 		uint32_t n;
@@ -235,7 +235,7 @@ Test(shell_fuzz, random_scripts_keep_the_invariants, .timeout = 60)
 		guard_all();
 		o = (struct cpol_shell_out){ g_cmds + G, below(CMAX + 1), 0, g_words + G, below(WMAX + 1), 0,
 		                             g_lens + G, NULL, g_redirs + G, below(RMAX + 1), 0, g_buf + G,
-		                             below(BMAX + 1), 0, 0 };
+		                             below(BMAX + 1), 0, 0, NULL, NULL, 0, 0, 0 };
 		if (below(8) == 0) {            /* sometimes plenty */
 			o.maxcmds = CMAX;
 			o.maxwords = WMAX;
@@ -383,7 +383,7 @@ static void bash_batch(void)
 
 	size_t at = 0;
 	for (int i = 0; i < CASES; i++) {
-		struct cpol_shell_out o = { cmds, 4, 0, words, 64, 0, lens, NULL, NULL, 0, 0, buf, sizeof buf, 0, 0 };
+		struct cpol_shell_out o = { cmds, 4, 0, words, 64, 0, lens, NULL, NULL, 0, 0, buf, sizeof buf, 0, 0, NULL, NULL, 0, 0, 0 };
 		size_t end = at;
 		while (end < on && outb[end] != '\x01')
 			end++;

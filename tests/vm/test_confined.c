@@ -56,8 +56,10 @@ Test(confined, unseen_words_ask)
 	vt_expect("$CMD --help", CPOL_PROMPT);
 	vt_expect("\"$(which foo)\" -v", CPOL_PROMPT);
 	vt_expect("bash -c \"$X\"", CPOL_PROMPT);
-	vt_expect("bash -c 'make $(nproc)'", CPOL_PROMPT);
+	vt_expect("bash -c 'make `nproc`'", CPOL_PROMPT);   /* backquotes are not listed */
+	vt_expect("bash -c 'make ${j:-$(nproc)}'", CPOL_PROMPT); /* nor one inside ${...} */
 	vt_expect("make | tee log", CPOL_ALLOW);
+	vt_expect("bash -c 'make -j$(nproc)'", CPOL_ALLOW); /* nproc is judged; its output is one more word */
 	vt_expect("eval \"$(cat cmd.txt)\"", CPOL_PROMPT);
 	vt_expect("env --split-string='rm -rf .'", CPOL_PROMPT); /* an option env's declaration does not know */
 	vt_expect("env eval 'git reset --hard'", CPOL_PROMPT);

@@ -172,7 +172,11 @@ oracle_fixture_paths() {
 # with IMAGE, in a fresh copy of the fixture SCRATCH/fixture (with the paths
 # LINE names made: oracle_fixture_paths), under strace,
 # and prints trace.awk's findings (nothing when the command kept to its
-# profile). The exit status is codexrun's (124/137: timed out).
+# profile). The exit status is codexrun's (124/137: timed out), or 127
+# when the command's program is not installed here: the shell's own 127, or
+# git or docker saying that the subcommand it was asked for is not one of
+# its commands (`git svn`, `git send-email` and `docker buildx` are separate
+# packages; git and docker then exit 1 without doing anything).
 #
 # For the measurement's instrument (PROFILE sandbox-only) codexrun is given
 # the folder above the copy as the workspace, so that the repository's .git,
@@ -193,12 +197,13 @@ oracle_run() {
 			timeout -k 2 "$ORACLE_TIMEOUT" strace -f -y -qq -s 4096 -e signal=none \
 			-e trace=%file,%network,%process,fchdir,fchmod,fchown,ftruncate,fsetxattr,fremovexattr -o "$4/trace.log" \
 			"$CODEXRUN" -p "$2" --audit=none --approve=never -w "$wsarg" -- sh -c "$3" \
-			</dev/null >/dev/null 2>&1
+			</dev/null >/dev/null 2>"$4/stderr"
 	)
 	rc=$?
+	grep -Eq "^(git: '[^']*' is not a git command|docker: unknown command: docker )" "$4/stderr" && rc=127
 	awk -v roots="$(oracle_roots "$1" "$rd/w/ws" "$rd/tmp")" -v net="$(oracle_net "$1")" \
 		-v cwd="$rd/w/ws" -f "$oracle_dir/trace.awk" "$4/trace.log" "$4/trace.log"
-	rm -rf "$rd" "$4/trace.log"
+	rm -rf "$rd" "$4/trace.log" "$4/stderr"
 	return $rc
 }
 

@@ -91,6 +91,11 @@ def fill(inner, key):
     return " ".join(words)
 
 
+# tldr's notation for keys: a line that starts with <Key> (one word,
+# no spaces inside the brackets).
+KEYS = re.compile(r"^<[^\s<>]+>")
+
+
 def main():
     git_dir = sys.argv[1]
     commit = sys.argv[2] if len(sys.argv) > 2 else "HEAD"
@@ -110,6 +115,10 @@ def main():
             line = re.sub(r"\{\{(.*?)\}\}", lambda m: fill(m.group(1), key), ex)
             line = line.strip()
             if not line or len(line) > 300 or "\t" in line or line in seen:
+                continue
+            # <F>, </>TODO<Enter>: keys pressed in an interactive program
+            # (less, top), not a command line
+            if KEYS.match(line):
                 continue
             seen.add(line)
             out.append(line)

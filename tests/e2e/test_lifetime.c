@@ -3,7 +3,9 @@
  * background process is gone when codexrun returns (and the exit record
  * counts it) and when codexrun is SIGKILLed; through a real pty, an
  * interactive command works (input, window size), a leftover cannot read a
- * line typed after codexrun returned, and the terminal's settings are back. */
+ * line typed after codexrun returned, and the terminal's settings are back;
+ * and no signal leaves the sandbox: kill by number, kill -1 and pkill by
+ * name, run as root inside it, leave a process outside alive. */
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
@@ -136,6 +138,38 @@ Test(lifetime, the_trusted_profile_runs_the_command_as_it_is, .init = setup, .fi
 	e2e_run(dir, argv, &out);
 	cr_assert_eq(out.status, 0, "%s", out.err);
 	cr_assert_str_eq(out.out, "child\n");
+}
+
+/* The sandbox's PID namespace (and Landlock's signal scope) keep every
+ * signal inside: a process of ours outside, which the sandboxed command can
+ * see in /proc and names by its number and by its command line, outlives
+ * the shell's kill, procps' kill and pkill, and kill -1 — sent as root. */
+Test(lifetime, no_signal_leaves_the_sandbox, .init = setup, .fini = teardown)
+{
+	pid_t outside = fork();
+	cr_assert(outside >= 0);
+	if (outside == 0) {
+		execlp("sleep", "sleep", marker, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100 && with_marker() < 1; i++)
+		usleep(20000);
+	cr_assert_eq(with_marker(), 1, "the outside sleeper did not start");
+	char script[600];
+	snprintf(script, sizeof script,
+	         "kill -9 %d; /bin/kill -9 %d; pkill -9 -f %s; kill -9 -1; "
+	         "test -d /proc/%d && echo seen; echo done",
+	         (int)outside, (int)outside, marker, (int)outside);
+	char *argv[] = { (char *)e2e_codexrun(), auditopt, "-p", img, "--", "sh", "-c", script, NULL };
+	struct e2e_out out;
+	e2e_run(dir, argv, &out);
+	cr_assert(strstr(out.out, "done\n"), "the command did not run to its end: %s / %s", out.out, out.err);
+	usleep(100000);
+	int st;
+	pid_t w = waitpid(outside, &st, WNOHANG);
+	cr_expect_eq(w, 0, "a signal from the sandbox ended a process outside it");
+	kill(outside, SIGKILL);
+	waitpid(outside, &st, 0);
 }
 
 /* codexrun on a real pty: the test is the user's terminal. */

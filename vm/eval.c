@@ -184,6 +184,17 @@ static inline __attribute__((always_inline)) int arg_test(const struct cpol_imag
 	return 1;
 }
 
+/* Does program prog declare an intent of this kind (-1: of any kind)?
+ * Only then can an unknown word make one of its guards hold. */
+static int has_intent(const struct cpol_image *im, uint32_t prog, int kind)
+{
+	const struct cpol_img_prog *p = &im->progs[prog];
+	for (uint32_t k = p->intents; k < p->intents + p->nintents; k++)
+		if (kind < 0 || im->intents[k].kind == kind)
+			return 1;
+	return 0;
+}
+
 /* WRITES and NET: what the command's intents say. */
 static int intent_test(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_insn *i)
 {
@@ -516,12 +527,15 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			/* What the program writes to or reaches is read from its
 			 * words: with unknown words, only a write to a known path
 			 * outside the roots (or a network program) is certain,
-			 * also when another target is unknown. */
+			 * also when another target is unknown. An unknown word can
+			 * only make a guard of the program's own intents hold, so
+			 * NET is literal for a program with no network intent. */
 			int sure = (i->op == CPOL_OP_NET && lit) ||
 			           (i->op == CPOL_OP_WRITES && lit &&
 			            (i->a == CPOL_WM_ROOT ? !unknown_ptr(f, f->rm)
 			                                  : i->a != CPOL_WM_INSIDE && (!unknown_ptr(f, f->wm) || f->sureout > 0)));
-			if (sure || f->prog == 0 || f->untrusted || im->progs[f->prog].nintents == 0) {
+			if (sure || f->prog == 0 || f->untrusted ||
+			    !has_intent(im, f->prog, i->op == CPOL_OP_NET ? CPOL_IK_NETWORK : -1)) {
 				r = lit;
 			} else {
 				uint32_t k = 1;
@@ -543,6 +557,39 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			}
 			break;
 		}
+		}
+	}
+}
+
+/* Is the condition at pc made only of tests the sandbox enforces by
+ * itself (writes outside the write roots, network), joined by and/or? In
+ * a profile whose sandbox confines writes and has no network, such a rule
+ * only names early what the kernel refuses. Asked of rules every program
+ * runs, whose code is their whole condition (a program's own rules had
+ * their program test compiled away). */
+static int sandbox_holds(const struct cpol_image *im, uint32_t pc)
+{
+	uint32_t reach = pc; /* the furthest jump target seen */
+	for (;; pc++) {
+		const struct cpol_img_insn *i = &im->code[pc];
+		switch (i->op) {
+		case CPOL_OP_RET:
+			if (pc >= reach)
+				return 1;
+			break;
+		case CPOL_OP_JF:
+		case CPOL_OP_JT:
+			if (i->c > reach)
+				reach = i->c;
+			break;
+		case CPOL_OP_NET:
+			break;
+		case CPOL_OP_WRITES:
+			if (i->a != CPOL_WM_OUTSIDE)
+				return 0;
+			break;
+		default:
+			return 0;
 		}
 	}
 }
@@ -1032,6 +1079,14 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 					mword = f->um;
 					mwlen = f->um ? f->umlen : 0;
 				}
+				continue;
+			}
+			if (r3 == CPOL_MAYBE && rule->action == CPOL_RA_DECIDE && rule->dec == CPOL_FORBID &&
+			    !dispatched && cpol_unknown_confined(im) && sandbox_holds(im, rule->code)) {
+				/* A forbid that says only what the sandbox refuses
+				 * anyway (a write outside its roots, the network it
+				 * does not have): if the words make it hold, the
+				 * kernel stops that write or connection. */
 				continue;
 			}
 			if (r3 == CPOL_MAYBE) {

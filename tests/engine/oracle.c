@@ -748,13 +748,28 @@ static int firstout_unknown(const struct frame *f)
 	return ptr_unknown(f, f->firstout);
 }
 
-static int has_intents(struct frame *f)
+/* Does the program have an intent of this kind (-1: of any kind)? */
+static int has_intents(struct frame *f, int kind)
 {
 	const struct cpol_model *m = f->r->m;
 	for (uint32_t i = 0; i < m->nintents && f->pname && !f->foreign; i++)
-		if (list_any(&m->intents[i]->u.intent.programs, name_is, f))
+		if ((kind < 0 || (int)m->intents[i]->u.intent.kind == kind) &&
+		    list_any(&m->intents[i]->u.intent.programs, name_is, f))
 			return 1;
 	return 0;
+}
+
+/* A condition of only writes-outside and network tests, joined by and/or:
+ * what the sandbox of a confined profile without network refuses itself. */
+static int kernel_refuses(const cpol_cond *c)
+{
+	switch (c->kind) {
+	case CPOL_C_AND:
+	case CPOL_C_OR: return kernel_refuses(c->a) && kernel_refuses(c->b);
+	case CPOL_C_NETWORK: return 1;
+	case CPOL_C_WRITES: return c->op == CPOL_W_OUTSIDE;
+	default: return 0;
+	}
 }
 
 static int cond3(struct frame *f, const cpol_cond *c)
@@ -822,7 +837,9 @@ static int cond3(struct frame *f, const cpol_cond *c)
 		           (c->kind == CPOL_C_WRITES && lit &&
 		            (c->op == CPOL_W_ROOT ? !ptr_unknown(f, f->firstroot)
 		                                  : c->op != CPOL_W_INSIDE && (!firstout_unknown(f) || f->nsureout > 0)));
-		return sure || !has_intents(f) ? lit : MAYBE;
+		/* an unknown word can only make a guard of the program's own
+		 * intents hold: without a network intent, NETWORK is literal */
+		return sure || !has_intents(f, c->kind == CPOL_C_NETWORK ? CPOL_INTENT_NETWORK : -1) ? lit : MAYBE;
 	}
 	case CPOL_C_OPTIONS:
 		return options_listed(f, &c->list, 0);
@@ -1348,6 +1365,11 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 		if (holds == MAYBE) {
 			/* an allow that may hold changes nothing; anything else asks */
 			if (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec == CPOL_DEC_ALLOW)
+				continue;
+			/* but for a forbid of only what the sandbox refuses anyway,
+			 * where it confines writes and has no network */
+			if (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec == CPOL_DEC_FORBID && m->def_confined &&
+			    m->net == CPOL_NET_NONE && !s->u.rule.unless && s->u.rule.when && kernel_refuses(s->u.rule.when))
 				continue;
 			v = PROMPT_BUILTIN;
 		} else if (s->u.rule.action == CPOL_ACT_SCRIPT) {

@@ -5,6 +5,7 @@
  * that runs a string, or a network use where the sandbox lets data out asks.
  * And `writes sandbox.write`: a write root as a whole, however spelled. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "codexpol.h"
@@ -206,4 +207,59 @@ Test(three_valued, glob_prefix_decides)
 	vt_expect("del --f*", CPOL_PROMPT);
 	vt_expect("del $D/x", CPOL_PROMPT);     /* an expansion may start with anything */
 	vt_expect("del \"$D\"/x", CPOL_PROMPT);
+}
+
+/* A forbid of only what the sandbox refuses by itself (a generic rule of
+ * writes-outside and network tests) needs no prompt when it only might
+ * hold, in a sandbox that confines writes and has no network: the kernel
+ * refuses the write or the connection if the words make it happen. A rule
+ * with any other test, a program's own rule, or a sandbox with network
+ * keeps asking. */
+static const char kernel_policy[] =
+	"policy \"kernel-refuses\";\n"
+	"sandbox { read \"/\"; write \"$WORKSPACE\", \"/tmp\"; network %s; }\n"
+	"default allow inside sandbox;\n"
+	"set shells = \"sh\", \"bash\";\n"
+	"rule \"script\" { when program shells and arg 1 is \"-c\"; evaluate script arg 2; }\n"
+	"intent write program \"cp\", \"mv\", \"tee\" target last;\n"
+	"intent network program \"curl\";\n"
+	"rule \"outside\" { when writes outside sandbox.write or network; forbid; }\n"
+	"rule \"mv outside\" { when program \"mv\" and writes outside sandbox.write; forbid; }\n"
+	"rule \"tee outside\" { when writes outside sandbox.write and substring \"tee\"; forbid; }\n";
+
+static void setup_kernel(const char *net)
+{
+	static char p[sizeof kernel_policy + 16];
+	snprintf(p, sizeof p, kernel_policy, net);
+	vt_setup("kernel-refuses.cpol", p);
+}
+
+static void setup_kernel_none(void)
+{
+	setup_kernel("none");
+}
+
+static void setup_kernel_net(void)
+{
+	setup_kernel("outbound");
+}
+
+TestSuite(kernel_refuses, .init = setup_kernel_none, .fini = vt_teardown);
+TestSuite(kernel_refuses_net, .init = setup_kernel_net, .fini = vt_teardown);
+
+Test(kernel_refuses, a_maybe_runs_confined)
+{
+	expect_rule("cp a.txt \"$DEST\"", CPOL_ALLOW, "sandboxed default");
+	expect_rule("cp src/*.c $DIR", CPOL_ALLOW, "sandboxed default");
+	expect_rule("curl $URL", CPOL_FORBID, "outside");        /* a network program: sure */
+	expect_rule("cp $X /etc/", CPOL_FORBID, "outside");      /* outside whatever $X is */
+	vt_expect("mv a.txt \"$DEST\"", CPOL_PROMPT);            /* a program's own rule */
+	vt_expect("tee \"$DEST\"", CPOL_PROMPT);                 /* a rule with another test */
+	vt_expect("cp a.txt \"$DEST\" && cp b.txt \"$F\"", CPOL_ALLOW);
+}
+
+Test(kernel_refuses_net, a_maybe_asks)
+{
+	vt_expect("cp a.txt \"$DEST\"", CPOL_PROMPT);
+	vt_expect("cp src/*.c $DIR", CPOL_PROMPT);
 }

@@ -695,57 +695,90 @@ static uint32_t pow2_above(uint32_t n)
 	return c;
 }
 
+/* Open addressing as vm/eval.c probes every table of the image: from
+ * h & mask on, the first slot whose key field is CPOL_NONE (tables are
+ * sized by pow2_above, so one is always free). */
+#define FREE_SLOT(at, t, key, h, mask)                      \
+	do {                                                \
+		(at) = (h) & (mask);                        \
+		while ((t)[at].key != CPOL_NONE)            \
+			(at) = ((at) + 1) & (mask);         \
+	} while (0)
+
+/* Where the parts of a section of the indexed shape (SETS, DISPATCH,
+ * ARGIDX and WORDIDX in vm/image.h) lie: its records at l.a, the refs
+ * they list at l.b, its slot table at l.c and WORDIDX's long options at
+ * l.d (else NULL). */
+struct iparts { void *recs; uint32_t *refs; void *slots, *longs; };
+
+/* Put a section of the indexed shape into out, its own buffer: the header,
+ * zeros for the rest (the padding before l.c stays zero), and where its
+ * parts lie, for the caller to fill in place before anything else is put
+ * in out (that would move them). -1: out of memory. */
+static int put_indexed(struct cg *g, struct cpol_buf *out, struct cpol_img_layout l, const void *hdr, size_t nhdr,
+                       struct iparts *p)
+{
+	size_t base = cpol_buf_put(out, NULL, l.end);
+	if (out->oom || base % 8) { /* base is 0: nothing comes before a section */
+		g->oom = 1;
+		return -1;
+	}
+	uint8_t *s = out->p + base;
+	memcpy(s, hdr, nhdr);
+	*p = (struct iparts){ s + l.a, (void *)(s + l.b), s + l.c, l.d ? s + l.d : NULL };
+	return 0;
+}
+
+/* n bytes from src to dst; src may be NULL when n is 0. */
+static void copy_in(void *dst, const void *src, size_t n)
+{
+	if (n)
+		memcpy(dst, src, n);
+}
+
+/* A set gets a hash table (of this many slots) when a linear scan would
+ * be slower; else 0. */
+static uint32_t set_slots(const struct gset *s)
+{
+	return s->hashed && s->n > 4 ? pow2_above(s->n) : 0;
+}
+
+/* SETS: each set's run of member string ids and, for the larger ones, its
+ * own hash table of them; the tables follow one another in set order. */
 static void gen_sets(struct cg *g, struct cpol_buf *out)
 {
 	uint32_t nmembers = 0, nslots = 0;
 	for (uint32_t i = 0; i < g->nsets; i++) {
 		nmembers += g->sets[i].n;
-		if (g->sets[i].hashed && g->sets[i].n > 4)
-			nslots += pow2_above(g->sets[i].n);
+		nslots += set_slots(&g->sets[i]);
 	}
 	struct cpol_img_sets_hdr h = { g->nsets, nmembers, nslots, 0 };
-	struct cpol_img_layout l = cpol_layout_sets(g->nsets, nmembers, nslots);
-	size_t base = out->n;
-	cpol_buf_put(out, &h, sizeof h);
+	struct iparts p;
+	if (put_indexed(g, out, cpol_layout_sets(g->nsets, nmembers, nslots), &h, sizeof h, &p) < 0)
+		return;
+	struct cpol_img_set *recs = p.recs;
+	struct cpol_img_slot *t = p.slots;
 	uint32_t first = 0, slot = 0;
 	for (uint32_t i = 0; i < g->nsets; i++) {
-		struct cpol_img_set s = { first, g->sets[i].n, 0, 0 };
-		if (g->sets[i].hashed && g->sets[i].n > 4) {
-			uint32_t cap = pow2_above(g->sets[i].n);
-			s.slot = slot;
-			s.mask = cap - 1;
-			slot += cap;
-		}
-		first += g->sets[i].n;
-		cpol_buf_put(out, &s, sizeof s);
-	}
-	for (uint32_t i = 0; i < g->nsets; i++)
-		cpol_buf_put(out, g->sets[i].ids, g->sets[i].n * sizeof(uint32_t));
-	cpol_buf_put(out, NULL, base + l.c - out->n);
-	for (uint32_t i = 0; i < g->nsets; i++) {
-		if (!(g->sets[i].hashed && g->sets[i].n > 4))
-			continue;
-		uint32_t cap = pow2_above(g->sets[i].n);
-		struct cpol_img_slot *t = malloc(cap * sizeof *t);
-		if (!t) {
-			g->oom = 1;
-			return;
-		}
+		const struct gset *s = &g->sets[i];
+		uint32_t cap = set_slots(s);
+		recs[i] = (struct cpol_img_set){ first, s->n, cap ? slot : 0, cap ? cap - 1 : 0 };
+		copy_in(p.refs + first, s->ids, s->n * sizeof *p.refs);
 		for (uint32_t k = 0; k < cap; k++)
-			t[k] = (struct cpol_img_slot){ 0, CPOL_NONE };
-		for (uint32_t k = 0; k < g->sets[i].n; k++) {
-			const struct cpol_strent *e = &g->st.v[g->sets[i].ids[k]];
-			uint32_t h32 = (uint32_t)XXH3_64bits(e->s, e->len);
-			uint32_t at = h32 & (cap - 1);
-			while (t[at].str != CPOL_NONE)
-				at = (at + 1) & (cap - 1);
-			t[at] = (struct cpol_img_slot){ h32, g->sets[i].ids[k] };
+			t[slot + k] = (struct cpol_img_slot){ 0, CPOL_NONE };
+		for (uint32_t k = 0; cap && k < s->n; k++) {
+			const struct cpol_strent *e = &g->st.v[s->ids[k]];
+			uint32_t h32 = (uint32_t)XXH3_64bits(e->s, e->len), at;
+			FREE_SLOT(at, t + slot, str, h32, cap - 1);
+			t[slot + at] = (struct cpol_img_slot){ h32, s->ids[k] };
 		}
-		cpol_buf_put(out, t, cap * sizeof *t);
-		free(t);
+		first += s->n;
+		slot += cap;
 	}
 }
 
+/* DISPATCH: each program's rules and intents, and one hash table from a
+ * program's name to it (entry 0, the generic rules, is never looked up). */
 static void gen_dispatch(struct cg *g, struct cpol_buf *out, struct cpol_buf *intents)
 {
 	uint32_t nrefs = 0;
@@ -753,37 +786,29 @@ static void gen_dispatch(struct cg *g, struct cpol_buf *out, struct cpol_buf *in
 		nrefs += g->progs[p].nrules;
 	uint32_t nslots = pow2_above(g->nprogs);
 	struct cpol_img_dispatch_hdr h = { g->nprogs, nrefs, nslots, 0 };
-	struct cpol_img_layout l = cpol_layout_dispatch(g->nprogs, nrefs, nslots);
-	size_t base = out->n;
-	cpol_buf_put(out, &h, sizeof h);
+	struct iparts x;
+	if (put_indexed(g, out, cpol_layout_dispatch(g->nprogs, nrefs, nslots), &h, sizeof h, &x) < 0)
+		return;
+	struct cpol_img_prog *recs = x.recs;
 	uint32_t r = 0, in = 0;
 	for (uint32_t p = 0; p < g->nprogs; p++) {
-		struct cpol_img_prog e = { g->progs[p].name, r, g->progs[p].nrules, in, g->progs[p].nintents };
-		cpol_buf_put(out, &e, sizeof e);
-		cpol_buf_put(intents, g->progs[p].intents, g->progs[p].nintents * sizeof(struct cpol_img_intent));
-		r += g->progs[p].nrules;
-		in += g->progs[p].nintents;
+		const struct gprog *pr = &g->progs[p];
+		recs[p] = (struct cpol_img_prog){ pr->name, r, pr->nrules, in, pr->nintents };
+		copy_in(x.refs + r, pr->rules, pr->nrules * sizeof *x.refs);
+		cpol_buf_put(intents, pr->intents, pr->nintents * sizeof(struct cpol_img_intent));
+		r += pr->nrules;
+		in += pr->nintents;
 	}
-	for (uint32_t p = 0; p < g->nprogs; p++)
-		cpol_buf_put(out, g->progs[p].rules, g->progs[p].nrules * sizeof(uint32_t));
-	cpol_buf_put(out, NULL, base + l.c - out->n);
-	struct cpol_img_pslot *t = malloc(nslots * sizeof *t);
-	if (!t) {
-		g->oom = 1;
-		return;
-	}
+	struct cpol_img_pslot *t = x.slots;
 	for (uint32_t k = 0; k < nslots; k++)
 		t[k] = (struct cpol_img_pslot){ 0, CPOL_NONE, 0 };
 	for (uint32_t p = 1; p < g->nprogs; p++) {
 		const struct cpol_strent *e = &g->st.v[g->progs[p].name];
 		uint64_t hv = XXH3_64bits(e->s, e->len);
-		uint32_t at = (uint32_t)hv & (nslots - 1);
-		while (t[at].prog != CPOL_NONE)
-			at = (at + 1) & (nslots - 1);
+		uint32_t at;
+		FREE_SLOT(at, t, prog, (uint32_t)hv, nslots - 1);
 		t[at] = (struct cpol_img_pslot){ hv, p, 0 };
 	}
-	cpol_buf_put(out, t, nslots * sizeof *t);
-	free(t);
 }
 
 /* ---- ARGIDX and WORDIDX (see vm/image.h): one index of keyed rules ----
@@ -965,9 +990,8 @@ static void kidx_prog(struct cg *g, struct kidx *b, uint32_t p)
 			b->longs[b->nlong++] = (struct cpol_img_wlong){ v[k].str, first, b->nrefs - first };
 		} else {
 			/* seed 0 is plain XXH3-64, ARGIDX's hash */
-			uint32_t h = (uint32_t)XXH3_64bits_withSeed(v[k].s, v[k].len, v[k].pos), at = h & (nslots - 1);
-			while (t[at].str != CPOL_NONE)
-				at = (at + 1) & (nslots - 1);
+			uint32_t h = (uint32_t)XXH3_64bits_withSeed(v[k].s, v[k].len, v[k].pos), at;
+			FREE_SLOT(at, t, str, h, nslots - 1);
 			t[at] = (struct cpol_img_wkey){ h, v[k].str, first, b->nrefs - first, v[k].pos };
 		}
 		k = e;
@@ -995,25 +1019,26 @@ static void kidx_free(struct kidx *b)
 	free(b->longs);
 }
 
-/* Write a section: its header, its per-program table, then the refs, the
- * keys at offset l.c and the long options (WORDIDX's layout, which ends
- * ARGIDX's without them). */
-static void kidx_put(struct cpol_buf *out, const struct kidx *b, struct cpol_img_layout l, const void *hdr,
-                     size_t nhdr, const void *x, size_t nx)
+/* Write a section: its header, its per-program table x, then the refs,
+ * the keys and (WORDIDX) the long options where its layout puts them. */
+static void kidx_put(struct cg *g, struct cpol_buf *out, const struct kidx *b, struct cpol_img_layout l,
+                     const void *hdr, size_t nhdr, const void *x, size_t nx)
 {
-	size_t base = out->n;
-	cpol_buf_put(out, hdr, nhdr);
-	cpol_buf_put(out, x, nx);
-	cpol_buf_put(out, b->refs, (size_t)b->nrefs * sizeof *b->refs);
-	cpol_buf_put(out, NULL, base + l.c - out->n);
-	for (uint32_t k = 0; k < b->nkeys && b->kind == KIDX_ARG1; k++) {
-		const struct cpol_img_wkey *e = &b->keys[k];
-		struct cpol_img_akey a = { e->hash, e->str, e->first, e->n };
-		cpol_buf_put(out, &a, sizeof a);
+	struct iparts p;
+	if (put_indexed(g, out, l, hdr, nhdr, &p) < 0)
+		return;
+	memcpy(p.recs, x, nx);
+	copy_in(p.refs, b->refs, (size_t)b->nrefs * sizeof *b->refs);
+	if (b->kind == KIDX_WORD) {
+		copy_in(p.slots, b->keys, (size_t)b->nkeys * sizeof *b->keys);
+		copy_in(p.longs, b->longs, (size_t)b->nlong * sizeof *b->longs);
+		return;
 	}
-	if (b->kind == KIDX_WORD)
-		cpol_buf_put(out, b->keys, (size_t)b->nkeys * sizeof *b->keys);
-	cpol_buf_put(out, b->longs, (size_t)b->nlong * sizeof *b->longs);
+	struct cpol_img_akey *a = p.slots;
+	for (uint32_t k = 0; k < b->nkeys; k++) {
+		const struct cpol_img_wkey *e = &b->keys[k];
+		a[k] = (struct cpol_img_akey){ e->hash, e->str, e->first, e->n };
+	}
 }
 
 /* ARGIDX: for each program with enough rules, its free rules and, in a
@@ -1026,7 +1051,7 @@ static void gen_argidx(struct cg *g, struct cpol_buf *out)
 		for (uint32_t p = 0; p < g->nprogs; p++)
 			x[p] = (struct cpol_img_argidx){ b.x[p].rest, b.x[p].nrest, b.x[p].slot, b.x[p].mask };
 		struct cpol_img_argidx_hdr h = { g->nprogs, b.nrefs, b.nkeys, 0 };
-		kidx_put(out, &b, cpol_layout_argidx(g->nprogs, b.nrefs, b.nkeys), &h, sizeof h, x,
+		kidx_put(g, out, &b, cpol_layout_argidx(g->nprogs, b.nrefs, b.nkeys), &h, sizeof h, x,
 		         (size_t)g->nprogs * sizeof *x);
 	}
 	g->oom |= !x;
@@ -1061,7 +1086,7 @@ static void gen_wordidx(struct cg *g, struct cpol_buf *out)
 	}
 	if (x) {
 		struct cpol_img_wordidx_hdr h = { g->nprogs, b.nrefs, b.nkeys, b.nlong };
-		kidx_put(out, &b, cpol_layout_wordidx(g->nprogs, b.nrefs, b.nkeys, b.nlong), &h, sizeof h, x,
+		kidx_put(g, out, &b, cpol_layout_wordidx(g->nprogs, b.nrefs, b.nkeys, b.nlong), &h, sizeof h, x,
 		         (size_t)g->nprogs * sizeof *x);
 	}
 	g->oom |= !x;

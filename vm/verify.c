@@ -41,24 +41,81 @@ static int verify_strings(struct cpol_image *im, const struct sec *s, cpol_error
 	return 0;
 }
 
+/* ---- SETS, DISPATCH, ARGIDX and WORDIDX: one shape ----
+ * A header of four counts (records, refs, slots, and WORDIDX's long
+ * options; the others' fourth is padding), then the parts the section's
+ * layout in vm/image.h places: records at a, the refs they list at b, the
+ * slot table at c, WORDIDX's long options at d. */
+struct iparts {
+	uint32_t n[4];
+	const void *recs;
+	const uint32_t *refs;
+	const void *slots, *longs;
+};
+
+/* What each section and its refs are called in messages, and what the
+ * refs name: SETS' members are strings, DISPATCH's refs rules; an index's
+ * refs are checked list by list (ix_list_ok). */
+static const struct { const char *what, *ref, *names; } ishape[CPOL_SEC__COUNT] = {
+	[CPOL_SEC_SETS] = { "set", "set member", "string" },
+	[CPOL_SEC_DISPATCH] = { "dispatch", "rule reference", "rule" },
+	[CPOL_SEC_ARGIDX] = { "argument index", NULL, NULL },
+	[CPOL_SEC_WORDIDX] = { "word index", NULL, NULL },
+};
+
+static struct cpol_img_layout indexed_layout(uint32_t kind, const uint32_t n[4])
+{
+	switch (kind) {
+	case CPOL_SEC_SETS:
+		return cpol_layout_sets(n[0], n[1], n[2]);
+	case CPOL_SEC_DISPATCH:
+		return cpol_layout_dispatch(n[0], n[1], n[2]);
+	case CPOL_SEC_ARGIDX:
+		return cpol_layout_argidx(n[0], n[1], n[2]);
+	default:
+		return cpol_layout_wordidx(n[0], n[1], n[2], n[3]);
+	}
+}
+
+/* The section holds its header, the layout of its counts fills it exactly
+ * and (SETS, DISPATCH) every ref names a string or a rule that exists;
+ * then *p: its counts and where its parts lie. */
+static int indexed_parts(const struct cpol_image *im, const struct sec *s, uint32_t kind, struct iparts *p,
+                         cpol_error *err)
+{
+	_Static_assert(sizeof(struct cpol_img_sets_hdr) == 16 && sizeof(struct cpol_img_dispatch_hdr) == 16 &&
+	               sizeof(struct cpol_img_argidx_hdr) == 16 && sizeof(struct cpol_img_wordidx_hdr) == 16,
+	               "indexed headers are four counts");
+	const char *what = ishape[kind].what;
+	const uint8_t *b = im->base + s->off;
+	if (s->size < sizeof p->n)
+		return BAD("%s section too small", what);
+	memcpy(p->n, b, sizeof p->n);
+	struct cpol_img_layout l = indexed_layout(kind, p->n);
+	if (l.end != s->size)
+		return BAD("%s section size %llu does not match its counts", what, (unsigned long long)s->size);
+	p->recs = b + l.a;
+	p->refs = (const void *)(b + l.b);
+	p->slots = b + l.c;
+	p->longs = b + l.d;
+	uint32_t limit = kind == CPOL_SEC_SETS ? im->nstrs : im->nrules;
+	for (uint32_t i = 0; ishape[kind].ref && i < p->n[1]; i++)
+		if (p->refs[i] >= limit)
+			return BAD("%s %u names %s %u that does not exist", ishape[kind].ref, i, ishape[kind].names, p->refs[i]);
+	return 0;
+}
+
 static int verify_sets(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
-	const struct cpol_img_sets_hdr *h = (const void *)(im->base + s->off);
-	if (s->size < sizeof *h)
-		return BAD("set section too small");
-	struct cpol_img_layout l = cpol_layout_sets(h->nsets, h->nmembers, h->nslots);
-	if (l.end != s->size)
-		return BAD("set section size %llu does not match its counts", (unsigned long long)s->size);
-	im->sets = (const void *)(im->base + s->off + l.a);
-	im->nsets = h->nsets;
-	im->members = (const void *)(im->base + s->off + l.b);
-	im->nmembers = h->nmembers;
-	im->slots = (const void *)(im->base + s->off + l.c);
-	im->nslots = h->nslots;
-	for (uint32_t i = 0; i < im->nmembers; i++)
-		if (!str_ok(im, im->members[i]))
-			return BAD("set member %u names string %u that does not exist", i, im->members[i]);
-	for (uint32_t i = 0; i < im->nslots; i++)
+	struct iparts p;
+	if (indexed_parts(im, s, CPOL_SEC_SETS, &p, err) < 0)
+		return -1;
+	im->sets = p.recs;
+	im->nsets = p.n[0];
+	im->members = p.refs;
+	im->nmembers = p.n[1];
+	im->slots = p.slots;
+	for (uint32_t i = 0; i < p.n[2]; i++)
 		if (im->slots[i].str != CPOL_NONE && !str_ok(im, im->slots[i].str))
 			return BAD("set slot %u names string %u that does not exist", i, im->slots[i].str);
 	for (uint32_t i = 0; i < im->nsets; i++) {
@@ -67,7 +124,7 @@ static int verify_sets(struct cpol_image *im, const struct sec *s, cpol_error *e
 			return BAD("set %u runs past the member list", i);
 		if (t->mask) {
 			uint64_t cap = (uint64_t)t->mask + 1;
-			if (!is_pow2(cap) || (uint64_t)t->slot + cap > im->nslots)
+			if (!is_pow2(cap) || (uint64_t)t->slot + cap > p.n[2])
 				return BAD("set %u has a bad hash table", i);
 			/* at least one empty slot, so every probe sequence ends */
 			uint64_t empty = 0;
@@ -147,30 +204,23 @@ static int verify_rules(struct cpol_image *im, const struct sec *s, cpol_error *
 
 static int verify_dispatch(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
-	const struct cpol_img_dispatch_hdr *h = (const void *)(im->base + s->off);
-	if (s->size < sizeof *h)
-		return BAD("dispatch section too small");
-	struct cpol_img_layout l = cpol_layout_dispatch(h->nprogs, h->nrefs, h->nslots);
-	if (l.end != s->size)
-		return BAD("dispatch section size does not match its counts");
-	if (h->nprogs < 1 || h->nprogs != im->meta->nprograms)
+	struct iparts x;
+	if (indexed_parts(im, s, CPOL_SEC_DISPATCH, &x, err) < 0)
+		return -1;
+	if (x.n[0] < 1 || x.n[0] != im->meta->nprograms)
 		return BAD("dispatch table has no generic entry");
-	if (!is_pow2(h->nslots) || h->nslots <= h->nprogs)
+	if (!is_pow2(x.n[2]) || x.n[2] <= x.n[0])
 		return BAD("dispatch hash table has a bad size");
-	im->progs = (const void *)(im->base + s->off + l.a);
-	im->nprogs = h->nprogs;
-	im->refs = (const void *)(im->base + s->off + l.b);
-	im->nrefs = h->nrefs;
-	im->pslots = (const void *)(im->base + s->off + l.c);
-	im->npslots = h->nslots;
-	for (uint32_t i = 0; i < im->nrefs; i++)
-		if (im->refs[i] >= im->nrules)
-			return BAD("rule reference %u names rule %u that does not exist", i, im->refs[i]);
+	im->progs = x.recs;
+	im->nprogs = x.n[0];
+	im->refs = x.refs;
+	im->pslots = x.slots;
+	im->npslots = x.n[2];
 	for (uint32_t p = 0; p < im->nprogs; p++) {
 		const struct cpol_img_prog *g = &im->progs[p];
 		if (!str_ok(im, g->name))
 			return BAD("program %u names a string that does not exist", p);
-		if ((uint64_t)g->rules + g->nrules > im->nrefs)
+		if ((uint64_t)g->rules + g->nrules > x.n[1])
 			return BAD("program %u's rule list runs past the references", p);
 		for (uint32_t k = 1; k < g->nrules; k++)
 			if (im->refs[g->rules + k] <= im->refs[g->rules + k - 1])
@@ -431,40 +481,28 @@ static int ix_parts_ok(const struct ixview *v, uint32_t nkeys, cpol_error *err)
 }
 
 /* ARGIDX and WORDIDX (which runs after ARGIDX: a program's WORDIDX base
- * depends on it). Both headers are four counts: programs, refs, keys, and
- * WORDIDX's long options (ARGIDX's fourth is padding). Their layout must
- * fill the section exactly, with one entry per program. */
+ * depends on it), with one entry per program. */
 static int verify_index(struct cpol_image *im, const struct sec *s, int word, cpol_error *err)
 {
-	_Static_assert(sizeof(struct cpol_img_argidx_hdr) == 16 && sizeof(struct cpol_img_wordidx_hdr) == 16,
-	               "index headers are four counts");
-	const char *what = word ? "word index" : "argument index";
-	const uint8_t *b = im->base + s->off;
-	if (s->size < 16)
-		return BAD("%s section too small", what);
-	uint32_t n[4];
-	memcpy(n, b, sizeof n); /* nprogs, nrefs, nkeys, nlong */
-	struct cpol_img_layout l = word ? cpol_layout_wordidx(n[0], n[1], n[2], n[3])
-	                                : cpol_layout_argidx(n[0], n[1], n[2]);
-	if (l.end != s->size || n[0] != im->nprogs)
-		return BAD("%s section does not match its counts", what);
+	uint32_t kind = word ? CPOL_SEC_WORDIDX : CPOL_SEC_ARGIDX;
+	struct iparts p;
+	if (indexed_parts(im, s, kind, &p, err) < 0)
+		return -1;
+	if (p.n[0] != im->nprogs)
+		return BAD("%s section has %u programs, not %u", ishape[kind].what, p.n[0], im->nprogs);
 	if (word) {
-		im->widx = (const void *)(b + l.a);
-		im->wrefs = (const void *)(b + l.b);
-		im->nwrefs = n[1];
-		im->wkeys = (const void *)(b + l.c);
-		im->nwkeys = n[2];
-		im->wlongs = (const void *)(b + l.d);
-		im->nwlongs = n[3];
+		im->widx = p.recs;
+		im->wrefs = p.refs;
+		im->wkeys = p.slots;
+		im->wlongs = p.longs;
+		im->nwlongs = p.n[3];
 	} else {
-		im->argidx = (const void *)(b + l.a);
-		im->arefs = (const void *)(b + l.b);
-		im->narefs = n[1];
-		im->akeys = (const void *)(b + l.c);
-		im->nakeys = n[2];
+		im->argidx = p.recs;
+		im->arefs = p.refs;
+		im->akeys = p.slots;
 	}
-	struct ixview v = { im, word, (const void *)(b + l.b), n[1], what };
-	return ix_parts_ok(&v, n[2], err);
+	struct ixview v = { im, word, p.refs, p.n[1], ishape[kind].what };
+	return ix_parts_ok(&v, p.n[2], err);
 }
 
 static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error *err)

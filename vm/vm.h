@@ -24,9 +24,9 @@ struct cpol_image {
 	const char *strbase;
 	const struct cpol_img_set *sets;    uint32_t nsets;
 	const uint32_t *members;            uint32_t nmembers;
-	const struct cpol_img_slot *slots;  uint32_t nslots;
+	const struct cpol_img_slot *slots;
 	const struct cpol_img_prog *progs;  uint32_t nprogs;
-	const uint32_t *refs;               uint32_t nrefs;
+	const uint32_t *refs;
 	const struct cpol_img_pslot *pslots; uint32_t npslots;
 	const struct cpol_img_rule *rules;  uint32_t nrules;
 	const struct cpol_img_insn *code;   uint32_t ncode;
@@ -47,11 +47,11 @@ struct cpol_image {
 	const struct cpol_img_grant *grants; uint32_t ngrants;
 	const struct cpol_img_limits *limits;
 	const struct cpol_img_argidx *argidx;  /* [nprogs] */
-	const uint32_t *arefs;              uint32_t narefs;
-	const struct cpol_img_akey *akeys;  uint32_t nakeys;
+	const uint32_t *arefs;
+	const struct cpol_img_akey *akeys;
 	const struct cpol_img_widx *widx;   /* [nprogs] */
-	const uint32_t *wrefs;              uint32_t nwrefs;
-	const struct cpol_img_wkey *wkeys;  uint32_t nwkeys;
+	const uint32_t *wrefs;
+	const struct cpol_img_wkey *wkeys;
 	const struct cpol_img_wlong *wlongs; uint32_t nwlongs;
 };
 

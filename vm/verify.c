@@ -23,6 +23,31 @@ static int str_ok(const struct cpol_image *im, uint32_t id)
 	return id < im->nstrs;
 }
 
+/* An array section: its count of records of `size` bytes fills it exactly,
+ * and matches want (the meta header's count; UINT64_MAX: any). Where the
+ * records start, with *n set; NULL when the sizes disagree. */
+static const void *records(const struct cpol_image *im, const struct sec *s, size_t size, uint64_t want, uint32_t *n)
+{
+	if (s->count * size != s->size || (want != UINT64_MAX && s->count != want))
+		return NULL;
+	*n = (uint32_t)s->count;
+	return im->base + s->off;
+}
+
+/* Each record i of an array section of n, checked by bad(im, i): what is
+ * wrong with it, or NULL. The first problem refuses the image, named as
+ * "WHAT i PROBLEM". */
+static int each_record(const struct cpol_image *im, uint32_t n, const char *what,
+                       const char *(*bad)(const struct cpol_image *, uint32_t), cpol_error *err)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const char *why = bad(im, i);
+		if (why)
+			return BAD("%s %u %s", what, i, why);
+	}
+	return 0;
+}
+
 static int verify_strings(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
 	if (s->count * sizeof(struct cpol_img_str) > s->size)
@@ -184,22 +209,21 @@ static int verify_code(struct cpol_image *im, const struct sec *s, cpol_error *e
 	return 0;
 }
 
+static const char *rule_bad(const struct cpol_image *im, uint32_t r)
+{
+	const struct cpol_img_rule *x = &im->rules[r];
+	if (!str_ok(im, x->name) || !str_ok(im, x->reason))
+		return "names a string that does not exist";
+	if (x->code >= im->ncode)
+		return "starts outside the code";
+	return x->dec > CPOL_FORBID || x->action > CPOL_RA_SCRIPT ? "has an unknown decision or action" : NULL;
+}
+
 static int verify_rules(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
-	if (s->count * sizeof(struct cpol_img_rule) != s->size || s->count != im->meta->nrules)
-		return BAD("rule section size does not match its count");
-	im->rules = (const void *)(im->base + s->off);
-	im->nrules = (uint32_t)s->count;
-	for (uint32_t r = 0; r < im->nrules; r++) {
-		const struct cpol_img_rule *x = &im->rules[r];
-		if (!str_ok(im, x->name) || !str_ok(im, x->reason))
-			return BAD("rule %u names a string that does not exist", r);
-		if (x->code >= im->ncode)
-			return BAD("rule %u starts outside the code", r);
-		if (x->dec > CPOL_FORBID || x->action > CPOL_RA_SCRIPT)
-			return BAD("rule %u has an unknown decision or action", r);
-	}
-	return 0;
+	im->rules = records(im, s, sizeof *im->rules, im->meta->nrules, &im->nrules);
+	return im->rules ? each_record(im, im->nrules, "rule", rule_bad, err)
+	                 : BAD("rule section size does not match its count");
 }
 
 static int verify_dispatch(struct cpol_image *im, const struct sec *s, cpol_error *err)
@@ -315,46 +339,50 @@ static int verify_ac(struct cpol_image *im, const struct sec *s, cpol_error *err
 	return 0;
 }
 
+static const char *intent_bad(const struct cpol_image *im, uint32_t i)
+{
+	const struct cpol_img_intent *x = &im->intents[i];
+	if (x->kind > CPOL_IK_WRITE || x->target > CPOL_TG_CWD)
+		return "has an unknown kind or target";
+	if ((x->target == CPOL_TG_AFTER || x->target == CPOL_TG_VALUE) ? !str_ok(im, x->str)
+	    : (x->str != CPOL_NONE && !str_ok(im, x->str)))
+		return "names a string that does not exist";
+	return x->guard != CPOL_NONE && x->guard >= im->ncode ? "has a condition that starts outside the code" : NULL;
+}
+
 static int verify_intents(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
-	if (s->count * sizeof(struct cpol_img_intent) != s->size || s->count != im->meta->nintents)
-		return BAD("intent section size does not match its count");
-	im->intents = (const void *)(im->base + s->off);
-	im->nintents = (uint32_t)s->count;
-	for (uint32_t i = 0; i < im->nintents; i++) {
-		const struct cpol_img_intent *x = &im->intents[i];
-		if (x->kind > CPOL_IK_WRITE || x->target > CPOL_TG_CWD)
-			return BAD("intent %u has an unknown kind or target", i);
-		if ((x->target == CPOL_TG_AFTER || x->target == CPOL_TG_VALUE) ? !str_ok(im, x->str)
-		    : (x->str != CPOL_NONE && !str_ok(im, x->str)))
-			return BAD("intent %u names a string that does not exist", i);
-		if (x->guard != CPOL_NONE && x->guard >= im->ncode)
-			return BAD("intent %u's condition starts outside the code", i);
-	}
-	return 0;
+	im->intents = records(im, s, sizeof *im->intents, im->meta->nintents, &im->nintents);
+	return im->intents ? each_record(im, im->nintents, "intent", intent_bad, err)
+	                   : BAD("intent section size does not match its count");
+}
+
+static const char *wrapper_bad(const struct cpol_image *im, uint32_t k)
+{
+	const struct cpol_img_wrapper *w = &im->wrappers[k];
+	if (w->prog == 0 || w->prog >= im->nprogs || (k > 0 && w->prog <= im->wrappers[k - 1].prog))
+		return "names a program that does not exist or is out of order (they must ascend)";
+	if (w->flags & ~CPOL_WF__ALL)
+		return "has unknown flags";
+	if ((w->flags & CPOL_WF_SCRIPT) && (w->flags & (CPOL_WF_COMMAND | CPOL_WF_ASSIGN | CPOL_WF_INPUT)))
+		return "runs a script and also takes command words";
+	if ((w->flags & CPOL_WF_OPTIONS) && w->options >= im->nsets)
+		return "names an option set that does not exist";
+	return (w->flags & CPOL_WF_COMMAND) && (w->after >= im->nsets || w->until >= im->nsets)
+	               ? "names a set that does not exist"
+	               : NULL;
 }
 
 static int verify_wrappers(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
-	if (s->count * sizeof(struct cpol_img_wrapper) != s->size)
+	im->wrappers = records(im, s, sizeof *im->wrappers, UINT64_MAX, &im->nwrappers);
+	if (!im->wrappers)
 		return BAD("wrapper section size does not match its count");
-	im->wrappers = (const void *)(im->base + s->off);
-	im->nwrappers = (uint32_t)s->count;
+	if (each_record(im, im->nwrappers, "wrapper", wrapper_bad, err) < 0)
+		return -1;
 	memset(im->wrapbits, 0, sizeof im->wrapbits);
-	for (uint32_t k = 0; k < im->nwrappers; k++) {
-		const struct cpol_img_wrapper *w = &im->wrappers[k];
-		if (w->prog == 0 || w->prog >= im->nprogs || (k > 0 && w->prog <= im->wrappers[k - 1].prog))
-			return BAD("wrapper %u names program %u (programs must exist and ascend)", k, w->prog);
-		if (w->flags & ~CPOL_WF__ALL)
-			return BAD("wrapper %u has unknown flags %#x", k, w->flags);
-		if ((w->flags & CPOL_WF_SCRIPT) && (w->flags & (CPOL_WF_COMMAND | CPOL_WF_ASSIGN | CPOL_WF_INPUT)))
-			return BAD("wrapper %u runs a script and also takes command words", k);
-		if ((w->flags & CPOL_WF_OPTIONS) && w->options >= im->nsets)
-			return BAD("wrapper %u names set %u that does not exist", k, w->options);
-		if ((w->flags & CPOL_WF_COMMAND) && (w->after >= im->nsets || w->until >= im->nsets))
-			return BAD("wrapper %u names a set that does not exist", k);
-		im->wrapbits[(w->prog & 255) >> 6] |= (uint64_t)1 << (w->prog & 63);
-	}
+	for (uint32_t k = 0; k < im->nwrappers; k++)
+		im->wrapbits[(im->wrappers[k].prog & 255) >> 6] |= (uint64_t)1 << (im->wrappers[k].prog & 63);
 	return 0;
 }
 
@@ -551,30 +579,28 @@ static int verify_sandbox(struct cpol_image *im, const struct sec *s, cpol_error
 	return 0;
 }
 
+static const char *grant_bad(const struct cpol_image *im, uint32_t i)
+{
+	const struct cpol_img_grant *g = &im->grants[i];
+	if (g->rule >= im->nrules || (i && g->rule < im->grants[i - 1].rule))
+		return "names a rule out of range or out of order";
+	/* forbid never grants, and allow has nothing to approve */
+	const struct cpol_img_rule *r = &im->rules[g->rule];
+	if (r->action != CPOL_RA_DECIDE || r->dec != CPOL_PROMPT)
+		return "belongs to a rule that is not a prompt";
+	if (g->kind > CPOL_GRANT_UNIX)
+		return "has an unknown kind";
+	if (g->kind == CPOL_GRANT_CONNECT)
+		return g->lo == 0 || g->lo > g->hi ? "has an empty port range" : NULL;
+	return g->var > CPOL_RV_HOME || !str_ok(im, g->path) || im->strs[g->path].len > 255 ? "names a path out of range"
+	                                                                                   : NULL;
+}
+
 static int verify_grants(struct cpol_image *im, const struct sec *s, cpol_error *err)
 {
-	if (s->count * sizeof(struct cpol_img_grant) != s->size)
-		return BAD("grant section size does not match its count");
-	im->grants = (const void *)(im->base + s->off);
-	im->ngrants = (uint32_t)s->count;
-	for (uint32_t i = 0; i < im->ngrants; i++) {
-		const struct cpol_img_grant *g = &im->grants[i];
-		if (g->rule >= im->nrules || (i && g->rule < im->grants[i - 1].rule))
-			return BAD("grant %u names a rule out of range or out of order", i);
-		/* forbid never grants, and allow has nothing to approve */
-		const struct cpol_img_rule *r = &im->rules[g->rule];
-		if (r->action != CPOL_RA_DECIDE || r->dec != CPOL_PROMPT)
-			return BAD("grant %u belongs to a rule that is not a prompt", i);
-		if (g->kind > CPOL_GRANT_UNIX)
-			return BAD("grant %u has an unknown kind", i);
-		if (g->kind == CPOL_GRANT_CONNECT) {
-			if (g->lo == 0 || g->lo > g->hi)
-				return BAD("grant %u has an empty port range", i);
-		} else if (g->var > CPOL_RV_HOME || !str_ok(im, g->path) || im->strs[g->path].len > 255) {
-			return BAD("grant %u names a path out of range", i);
-		}
-	}
-	return 0;
+	im->grants = records(im, s, sizeof *im->grants, UINT64_MAX, &im->ngrants);
+	return im->grants ? each_record(im, im->ngrants, "grant", grant_bad, err)
+	                  : BAD("grant section size does not match its count");
 }
 
 int cpol_verify(struct cpol_image *im, cpol_error *err)

@@ -4,7 +4,8 @@
  * asking (--approve=never, no terminal), and still cannot write outside the
  * writable roots (a root-owned folder outside: EACCES/EPERM) nor reach a
  * real listener on 127.0.0.1; deleting the workspace asks however its path
- * is spelled, and so do commands the policy cannot see whole. */
+ * is spelled, and so do commands the policy cannot see whole; a glob that
+ * leads outside runs confined and the kernel refuses its writes. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,28 @@ Test(sandboxed, deleting_the_workspace_asks_however_spelled)
 	run(ws, g);
 	cr_expect_eq(out.status, 0, "rm -rf src: %d %s", out.status, out.err);
 	cr_expect(!e2e_exists(sub));
+}
+
+/* A glob the policy cannot read runs confined where the only rule it might
+ * meet is "writes outside the writable roots": the kernel holds that line.
+ * build is a link to a folder outside; rm of the .o files in it runs
+ * unasked (a glob), and the files there survive it. */
+Test(sandboxed, a_glob_that_leads_outside_runs_confined_and_the_kernel_refuses_it)
+{
+	char o1[600], o2[600], link[512];
+	snprintf(o1, sizeof o1, "%s/a.o", outside);
+	snprintf(o2, sizeof o2, "%s/b.o", outside);
+	e2e_write_file(o1, "x\n");
+	e2e_write_file(o2, "x\n");
+	snprintf(link, sizeof link, "%s/build", ws);
+	cr_assert_eq(symlink(outside, link), 0);
+	char *cmd[] = { "sh", "-c", "rm build/*.o", NULL };
+	run(ws, cmd);
+	cr_expect_neq(out.status, 126, "asked instead of running confined: %s", out.err);
+	cr_expect(e2e_exists(o1) && e2e_exists(o2), "rm deleted files outside the writable roots");
+	cr_expect(strstr(out.err, "Permission denied") || strstr(out.err, "not permitted") ||
+	          strstr(out.err, "Read-only file system"),
+	          "the delete outside was not refused by the kernel: %s", out.err);
 }
 
 Test(sandboxed, what_the_policy_cannot_see_whole_asks)

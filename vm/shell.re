@@ -797,11 +797,6 @@ static void skip_hd_bodies(struct sh *S, struct skip_hd *h)
 	h->n = 0;
 }
 
-/* Skip to the end of a construct whose opening was just consumed: $( or
- * <( (X_PAREN), ${ (X_BRACE), ` (X_BQ), respecting the quotes, comments,
- * here-docs and constructs nested in it; flag what is inside. Returns 0
- * at the end of the script (unterminated: SYNTAX) or when nesting is too
- * deep (TOOBIG). */
 /* A substitution that is not listed for the caller to judge (unless it
  * lies inside a listed one, which is judged whole). */
 static void other_subst(struct sh *S)
@@ -810,6 +805,11 @@ static void other_subst(struct sh *S)
 		S->out->subst_other++;
 }
 
+/* Skip to the end of a construct whose opening was just consumed: $( or
+ * <( (X_PAREN), ${ (X_BRACE), ` (X_BQ), respecting the quotes, comments,
+ * here-docs and constructs nested in it; flag what is inside. Returns 0
+ * at the end of the script (unterminated: SYNTAX) or when nesting is too
+ * deep (TOOBIG). */
 static int skip(struct sh *S, uint8_t first)
 {
 	uint8_t st[CPOL_SH_MAXDEPTH];

@@ -117,6 +117,13 @@ int cpol_ctx_set_sandbox(cpol_ctx *ctx, const cpol_image *img, cpol_error *err);
  * writable by the command, 0 otherwise; then such names are at most
  * `prompt`. */
 void cpol_ctx_set_path_trusted(cpol_ctx *ctx, int trusted);
+/* Whether the commands judged will run outside the profile's sandbox (an
+ * agent's hook that cannot have them run under codexrun): 1 takes away
+ * every leniency that rests on the sandbox holding the command (words an
+ * expansion, glob, substitution or background job decides; a forbid the
+ * sandbox would enforce by itself): they are judged as under a profile
+ * without a sandboxed default. 0, the default: they run under codexrun. */
+void cpol_ctx_set_unconfined(cpol_ctx *ctx, int unconfined);
 void cpol_ctx_free(cpol_ctx *ctx);
 
 /* Decide for argv[0..argc-1] (argv[0] as given: a bare name, or a path).

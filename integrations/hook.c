@@ -409,6 +409,9 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 		rc = hook_block(&h, "%s", err.msg);
 		goto out;
 	}
+	/* Not rewritten to run under codexrun, the command runs outside the
+	 * sandbox: nothing may pass because the sandbox would hold it. */
+	cpol_ctx_set_unconfined(ctx, h.o.no_wrap || !ag->can_wrap);
 	cpol_result res;
 	c->decision = cpol_eval_line(ctx, c->command, strlen(c->command), &res);
 	explain(&why, h.im, &res);

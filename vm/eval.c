@@ -1082,7 +1082,7 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 				continue;
 			}
 			if (r3 == CPOL_MAYBE && rule->action == CPOL_RA_DECIDE && rule->dec == CPOL_FORBID &&
-			    !dispatched && cpol_unknown_confined(im) && sandbox_holds(im, rule->code)) {
+			    !dispatched && cpol_unknown_confined(ctx) && sandbox_holds(im, rule->code)) {
 				/* A forbid that says only what the sandbox refuses
 				 * anyway (a write outside its roots, the network it
 				 * does not have): if the words make it hold, the
@@ -1128,10 +1128,11 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	if (f->prog && !f->untrusted && (!best->set || best->dec != CPOL_FORBID)) {
 		const struct cpol_img_wrapper *w = cpol_wrapper_of(im, f->prog);
 		struct cpol_iv v;
-		if (w && cpol_eval_wrapped(ctx, f, w, &v))
+		int r = w ? cpol_eval_wrapped(ctx, f, w, &v) : 0;
+		if (r == 1)
 			cpol_iv_merge(best, &v);
 		else
-			unread = w != NULL;
+			unread = w != NULL && r == 0;
 	}
 	if (!best->set) {
 		best->set = 1;
@@ -1161,7 +1162,7 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 				best->dec = CPOL_PROMPT;
 				best->breason = "no rule matched, and it reaches the network, where the sandbox cannot stop data "
 				                "leaving";
-			} else if (f->unk && (!cpol_unknown_confined(im) || word_unknown(f, 0) || maybe_grants(im, maybe))) {
+			} else if (f->unk && (!cpol_unknown_confined(ctx) || word_unknown(f, 0) || maybe_grants(im, maybe))) {
 				/* Where the sandbox lets data out, or the word is the
 				 * program itself, or a rule that gives more than the
 				 * sandbox might hold: what the words become matters. */

@@ -13,10 +13,14 @@
  * profile's default runs a command inside a sandbox that confines writes
  * and gives no network: whatever the words become, the command runs as
  * confined as `make` running the workspace's code. The rules are still
- * judged three-valued, so a stricter rule that might hold still asks. */
-static inline int cpol_unknown_confined(const struct cpol_image *im)
+ * judged three-valued, so a stricter rule that might hold still asks.
+ * Never when the commands run outside the sandbox (an agent's hook that
+ * cannot rewrite them to run under codexrun). */
+static inline int cpol_unknown_confined(const struct cpol_ctx *ctx)
 {
-	return (im->meta->flags & CPOL_IMGF_CONFINED_DEFAULT) && im->sb && im->sb->net == CPOL_NET_NONE;
+	const struct cpol_image *im = ctx->img;
+	return !ctx->unconfined && (im->meta->flags & CPOL_IMGF_CONFINED_DEFAULT) && im->sb &&
+	       im->sb->net == CPOL_NET_NONE;
 }
 
 /* A verdict before it is turned into strings for the caller. */
@@ -97,9 +101,12 @@ int cpol_options_end(const struct cpol_image *im, uint32_t set, uint32_t argc, c
 
 /* wrap.c: the wrapper declared for program p (a trusted program), or NULL. */
 const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint32_t p);
-/* Judge what wrapper w of frame f runs, into *out. Returns 0 when the
- * wrapped command cannot be found (an option of the wrapper that is not
- * declared, nothing after it): the wrapper is then judged as itself only. */
+/* Judge what wrapper w of frame f runs, into *out. Returns 1 when *out
+ * holds that verdict; 0 when the wrapped command cannot be found (an
+ * option of the wrapper that is not declared, an operand missing): the
+ * wrapper's options may hide it; 2 when the wrapper was given no command
+ * at all after its options (`nice`, `env -i`): it runs none, and is
+ * judged as itself only. */
 int cpol_eval_wrapped(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
                       struct cpol_iv *out);
 

@@ -406,19 +406,24 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 		builtin(out, CPOL_ALLOW, "empty script", NULL, 0); /* unless its syntax is wrong, below */
 	/* A confined profile lets expansions and control structures pass
 	 * where the shell reads them the way the splitter does (bash, dash). */
-	uint32_t relaxed = cpol_unknown_confined(ctx->img) &&
+	uint32_t relaxed = cpol_unknown_confined(ctx) &&
 	                   (dialect == CPOL_SHELL_BASH || dialect == CPOL_SHELL_POSIX) && !text_unsafe(text, len)
 	                   ? RELAXED : 0;
-	/* Command substitutions: each listed $(...) body is judged below as a
-	 * script of its own. Where every one is listed and no cd moves the
-	 * folder they run in, what they print is one more unknown word. */
+	/* Command and process substitutions: each listed $(...), <(...) and
+	 * >(...) body is judged below as a script of its own. Where every one
+	 * is listed and no cd moves the folder they run in, what they print
+	 * (or the /dev/fd path they are read or written through) is one more
+	 * unknown word. A background job then runs as itself, at the same
+	 * time as the rest: no cd can have been meant to move it (`cd d &`
+	 * moves nothing but its own subshell), and the sandbox ends whatever
+	 * is left when the command does. */
 	int moves = 0;
 	for (uint32_t k = 0; k < n; k++)
 		moves |= (so.cmds[k].argc >= 1 &&
 		          cpol_builtin_role(so.cmds[k].argv[0], so.cmds[k].lens[0], dialect) == CPOL_BI_CD) ||
 		         cpol_builtin_moves_cwd(&so.cmds[k], dialect);
 	if (relaxed && so.subst_other == 0 && !moves)
-		relaxed |= CPOL_SH_SUBST;
+		relaxed |= CPOL_SH_SUBST | CPOL_SH_PROCSUBST | CPOL_SH_BACKGROUND;
 	const char *saved_cwd = ctx->cwd;
 	uint32_t saved_cwdlen = ctx->cwdlen;
 	int lost_cwd = 0, rebound = 0;

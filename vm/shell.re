@@ -1112,10 +1112,17 @@ static void expansion(struct sh *S, int t)
 	case T_BQ:
 		skip(S, X_BQ);
 		break;
-	case T_PROC:
+	case T_PROC: {          /* listed like $(...): its body is a script */
+		const uch *body = S->cur;
+		uint8_t outer = S->in_subst;
 		wflag(S, CPOL_SH_PROCSUBST);
-		skip(S, X_PAREN);
+		S->in_subst = 1;
+		int ok = skip(S, X_PAREN);
+		S->in_subst = outer;
+		if (!outer)
+			list_subst(S, ok ? body : NULL, S->cur);
 		break;
+	}
 	case T_OLDARITH: {      /* $[...]: to its ], so that 1<<2 is no here-doc */
 		uint32_t depth = 1;
 		wflag(S, CPOL_SH_EXPAND);

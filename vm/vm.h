@@ -145,6 +145,7 @@ struct cpol_ctx {
 	uint32_t sh_lens[3];
 	uint8_t sh_dialect;           /* what `sh` is here (enum cpol_shell_dialect) */
 	uint8_t names_untrusted;      /* bare names in scripts may find untrusted programs */
+	uint8_t unconfined;           /* the commands will run outside the sandbox */
 };
 
 #endif

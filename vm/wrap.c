@@ -179,7 +179,7 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 		}
 	}
 	if (k >= f->argc)
-		return 0;
+		return 2;       /* `nice`, `env -i`: no command to run */
 	const char *const *argv = f->argv + k;
 	const uint32_t *lens = f->lens ? f->lens + k : NULL;
 	uint32_t argc = f->argc - k;

@@ -423,6 +423,37 @@ Test(hook, sandboxed_default_only_inside_the_sandbox)
 	run_free(&r);
 }
 
+/* A rule's allow that rests on the sandbox holding what the words become
+ * (`tee $OUT` writes where the variable says; a background job, a process
+ * substitution) holds only inside it: rewritten to run under codexrun it is
+ * allowed, run by the agent itself it asks. */
+Test(hook, leniency_of_the_sandbox_only_inside_it)
+{
+	static const char *const lines[] = { "echo x | tee $OUT", "sleep 1 &", "cat <(ls)", "rm build/*.o" };
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		struct run r;
+		hook_shell(&r, "claude", "toolu_6", lines[i], NULL);
+		const struct cpol_jnode *h = specific(&r);
+		cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "allow", "%s", lines[i]);
+		cr_assert_not_null(cpol_json_get(&r.doc, h, "updatedInput"), "%s", lines[i]);
+		run_free(&r);
+
+		hook_shell(&r, "claude", "toolu_7", lines[i], "--no-wrap");
+		h = specific(&r);
+		cr_assert_str_eq(cpol_json_get_str(&r.doc, h, "permissionDecision"), "ask", "%s", lines[i]);
+		run_free(&r);
+
+		hook_shell(&r, "gemini", NULL, lines[i], NULL);
+		cr_assert_str_eq(cpol_json_get_str(&r.doc, root(&r), "decision"), "ask", "%s", lines[i]);
+		run_free(&r);
+	}
+	/* what the policy has seen whole stays allowed outside too */
+	struct run r;
+	hook_shell(&r, "claude", "toolu_8", "ls -la", "--no-wrap");
+	cr_assert_str_eq(cpol_json_get_str(&r.doc, specific(&r), "permissionDecision"), "allow");
+	run_free(&r);
+}
+
 /* --- bad input: the blocking failure ----------------------------------------- */
 
 static void bad(const char *agent, const char *in, const char *why)

@@ -1125,8 +1125,10 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 	uint32_t relaxed = r->m->def_confined && r->m->net == CPOL_NET_NONE &&
 	                   (dialect == CPOL_SHELL_BASH || dialect == CPOL_SHELL_POSIX) && !risky_text(text->s, text->n)
 	                   ? (CPOL_SH_EXPAND | CPOL_SH_CONTROL) : 0;
-	/* every $(...) listed and no cd, pushd or popd (bash) in the script:
-	 * what the substitutions print is one more unknown word */
+	/* every $(...), <(...) and >(...) listed and no cd, pushd or popd
+	 * (bash) in the script: what the substitutions print, or the path
+	 * they are read through, is one more unknown word, and a job put in
+	 * the background runs as itself */
 	int moved = 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &s.cmds[k];
@@ -1135,7 +1137,7 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 		                                                           weq(c->argv[0], c->lens[0], "popd", 4))));
 	}
 	if (relaxed && s.o.subst_other == 0 && !moved)
-		relaxed |= CPOL_SH_SUBST;
+		relaxed |= CPOL_SH_SUBST | CPOL_SH_PROCSUBST | CPOL_SH_BACKGROUND;
 	char saved[CPOL_PATH_BUF];
 	memcpy(saved, r->cwd, sizeof saved);
 	int have = 0, lost = 0, rebound = 0;
@@ -1304,7 +1306,7 @@ static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out
 		}
 	}
 	if (k >= ac)
-		return 0;
+		return 2;       /* no command after the options: runs none */
 	if (w->u.wrapper.input) {
 		if (ac - k + 1 > 128) {
 			*out = PROMPT_BUILTIN;
@@ -1383,10 +1385,11 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 	int unread = 0;
 	if (f.pname && !f.foreign && !(have && best.dec == CPOL_FORBID)) {
 		struct ref_verdict v;
-		if (wrapped(r, &f, &v))
+		int wr = wrapped(r, &f, &v);
+		if (wr == 1)
 			keep_stricter(&best, &have, v);
 		else
-			unread = wrapper_of(&f) != NULL;
+			unread = wrapper_of(&f) != NULL && wr == 0;
 	}
 	if (!have && m->def_confined) {
 		/* allowed confined only when seen whole */

@@ -110,6 +110,12 @@ const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint
 int cpol_eval_wrapped(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
                       struct cpol_iv *out);
 
+/* wrap.c: is s[0..n) the name of an environment variable that changes
+ * which programs run or what they load and read (PATH, LD_*, GIT_*,
+ * PAGER, TAR_OPTIONS, ...)? A command run with one set is not the command
+ * the rules judged. */
+int cpol_env_name_risky(const char *s, uint32_t n);
+
 /* eval.c: is s one of set id's strings? */
 int cpol_set_has_word(const struct cpol_image *im, uint32_t id, const char *s, uint32_t n);
 /* eval.c: does one member m of a set satisfy predicate p (prefix, suffix,

@@ -51,6 +51,7 @@
 #define cpol_join_words cpol_naive_join_words
 /* vm/wrap.c */
 #define cpol_eval_wrapped cpol_naive_eval_wrapped
+#define cpol_env_name_risky cpol_naive_env_name_risky
 #define cpol_wrapper_of cpol_naive_wrapper_of
 #else
 #include "codexpol.h"

@@ -37,6 +37,15 @@ static int name_char(char ch)
 	return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
 }
 
+/* The length of the shell name that w starts with (0: none). */
+static uint32_t name_len_of(const char *w, uint32_t n)
+{
+	uint32_t i = 0;
+	while (i < n && name_char(w[i]) && !(i == 0 && w[0] >= '0' && w[0] <= '9'))
+		i++;
+	return i;
+}
+
 /* Does the script's text hold a construct that runs the value of a word
  * as code or rebinds a name: arithmetic (`((`, `$((`, `$[`, `${x:N}`
  * offsets, `${a[i]}` subscripts: arithmetic expands the variables it names
@@ -222,6 +231,25 @@ int cpol_path_appends(const struct cpol_ctx *ctx, const char *w, uint32_t n)
 /* Every assignment before the command is made as written: its value is one
  * plain word (no blank, quote, expansion or glob) or a PATH that only
  * appends folders outside the writable roots. No code hides in them. */
+/* Does command c assign, export or name (`export NAME`, `read NAME`,
+ * `printf -v NAME`) an environment variable that changes which code a
+ * program runs (GIT_EXTERNAL_DIFF, PAGER, LD_PRELOAD, ...)? From then on,
+ * a program a rule allows may not run the way the rule saw it. */
+static int names_risky_env(const struct cpol_ctx *ctx, const struct cpol_shell_cmd *c)
+{
+	for (uint32_t k = 0; k < c->nassign; k++)
+		if (cpol_env_name_risky(c->assign[k], name_len_of(c->assign[k], c->alens[k])) &&
+		    !cpol_path_appends(ctx, c->assign[k], c->alens[k]))
+			return 1;
+	for (uint32_t k = 1; k < c->argc; k++) {
+		uint32_t nl = name_len_of(c->argv[k], c->lens[k]);
+		if (nl && (nl == c->lens[k] || c->argv[k][nl] == '=' || c->argv[k][nl] == '+') &&
+		    cpol_env_name_risky(c->argv[k], nl) && !cpol_path_appends(ctx, c->argv[k], c->lens[k]))
+			return 1;
+	}
+	return 0;
+}
+
 static int assigns_plain(const struct cpol_ctx *ctx, const struct cpol_shell_cmd *c)
 {
 	for (uint32_t k = 0; k < c->nassign; k++) {
@@ -426,7 +454,7 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 		relaxed |= CPOL_SH_SUBST | CPOL_SH_PROCSUBST | CPOL_SH_BACKGROUND;
 	const char *saved_cwd = ctx->cwd;
 	uint32_t saved_cwdlen = ctx->cwdlen;
-	int lost_cwd = 0, rebound = 0;
+	int lost_cwd = 0, rebound = 0, risky_env = 0;
 	uint32_t assign_ok = relaxed ? CPOL_SH_ASSIGN : 0; /* every command's assignments are plain */
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &so.cmds[k];
@@ -443,6 +471,10 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 		}
 		struct cpol_iv v;
 		judge_command(ctx, depth, dialect, relaxed, c, &v, &rebound);
+		if (risky_env && v.dec == CPOL_ALLOW && v.rule != CPOL_NONE)
+			at_least_prompt(&v, "the script set a variable before that changes what the program a rule allows runs",
+			                NULL, 0);
+		risky_env |= names_risky_env(ctx, c);
 		if (lost_cwd)
 			at_least_prompt(&v, "the working folder after `cd -`, `cd ~user` or pushd cannot be known", NULL, 0);
 		if (c->argc >= 1 && cpol_builtin_role(c->argv[0], c->lens[0], dialect) == CPOL_BI_CD &&
@@ -466,6 +498,8 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 	for (uint32_t k = 0; k < so.nsubst; k++) {
 		struct cpol_iv v;
 		cpol_eval_script_text(ctx, depth, dialect, text + so.subst_off[k], so.subst_len[k], &v);
+		if (risky_env)
+			at_least_prompt(&v, "the script sets a variable that changes what the programs it runs do", NULL, 0);
 		if (rebound)
 			at_least_prompt(&v, "the script changed PATH or a command name before: this name may run another program",
 			                NULL, 0);

@@ -37,16 +37,14 @@ static int word_is(const char *s, uint32_t n, const char *w)
 	return n == l && memcmp(s, w, l) == 0;
 }
 
-/* Environment names that change which programs run or what they load and
- * read: a command run with one of them set is not the command the rules
- * judged. */
-static int risky_name(const char *s, uint32_t n)
+int cpol_env_name_risky(const char *s, uint32_t n)
 {
 	static const char *const names[] = {
 		"PATH", "HOME", "XDG_CONFIG_HOME", "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "IFS",
 		"CDPATH", "GCONV_PATH", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT",
 		"RUBYLIB", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "JAVA_TOOL_OPTIONS", "EDITOR",
-		"VISUAL", "PAGER", "LESSOPEN", "SSH_ASKPASS", "SUDO_ASKPASS",
+		"VISUAL", "PAGER", "LESSOPEN", "SSH_ASKPASS", "SUDO_ASKPASS", "TAR_OPTIONS", "LESSCLOSE",
+		"MANPAGER", "MANOPT", "SYSTEMD_PAGER", "BROWSER", "PROMPT_COMMAND",
 	};
 	static const char *const prefixes[] = { "LD_", "GIT_", "BASH_FUNC_", "DYLD_" };
 	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
@@ -164,7 +162,7 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 			}
 			if (!nl)
 				break;
-			if (!risky && risky_name(f->argv[k], nl)) {
+			if (!risky && cpol_env_name_risky(f->argv[k], nl)) {
 				risky = f->argv[k];
 				risklen = n;
 			}

@@ -1100,6 +1100,8 @@ static void split_free(struct split *s)
 
 static const char line_sh[] = "sh";
 
+static int sets_risky(const struct ref *r, const struct cpol_shell_cmd *c);
+
 static struct ref_verdict script(struct ref *r, int depth, const struct word *shell, const struct word *text)
 {
 	if (depth > CPOL_MAX_DEPTH)
@@ -1140,13 +1142,18 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 		relaxed |= CPOL_SH_SUBST | CPOL_SH_PROCSUBST | CPOL_SH_BACKGROUND;
 	char saved[CPOL_PATH_BUF];
 	memcpy(saved, r->cwd, sizeof saved);
-	int have = 0, lost = 0, rebound = 0;
+	int have = 0, lost = 0, rebound = 0, envset = 0;
 	uint32_t plain = relaxed ? CPOL_SH_ASSIGN : 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &s.cmds[k];
 		if (!plain_assignments(r, &s.cmds[k]))
 			plain = 0;
 		struct ref_verdict v = command(r, depth, dialect, relaxed, c, &rebound);
+		/* after GIT_EXTERNAL_DIFF=x, export PAGER, read LD_PRELOAD, ...
+		 * a rule's allow no longer knows what its program runs */
+		if (envset && v.dec == CPOL_ALLOW && v.index >= 0)
+			at_least_prompt(&v);
+		envset |= sets_risky(r, c);
 		if (lost)
 			at_least_prompt(&v);   /* after cd - or cd ~user: where are we? */
 		keep_stricter(&best, &have, v);
@@ -1175,7 +1182,7 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 	for (uint32_t k = 0; k < s.o.nsubst; k++) {
 		struct word body = { text->s + s.subst_off[k], s.subst_len[k], 0 };
 		struct ref_verdict v = script(r, depth + 1, shell, &body);
-		if (rebound)
+		if (rebound || envset)
 			at_least_prompt(&v);
 		keep_stricter(&best, &have, v);
 	}
@@ -1207,13 +1214,40 @@ static int risky(const char *s, size_t n)
 		"PATH", "HOME", "XDG_CONFIG_HOME", "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "IFS",
 		"CDPATH", "GCONV_PATH", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT",
 		"RUBYLIB", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME", "JAVA_TOOL_OPTIONS", "EDITOR",
-		"VISUAL", "PAGER", "LESSOPEN", "SSH_ASKPASS", "SUDO_ASKPASS",
+		"VISUAL", "PAGER", "LESSOPEN", "SSH_ASKPASS", "SUDO_ASKPASS", "TAR_OPTIONS", "LESSCLOSE",
+		"MANPAGER", "MANOPT", "SYSTEMD_PAGER", "BROWSER", "PROMPT_COMMAND",
 	};
 	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
 		if (weq(s, n, exact[i], strlen(exact[i])))
 			return 1;
 	return starts(s, n, "LD_", 3) || starts(s, n, "GIT_", 4) || starts(s, n, "BASH_FUNC_", 10) ||
 	       starts(s, n, "DYLD_", 5);
+}
+
+/* the name a word starts with: letters, digits (not first) and _ */
+static size_t name_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == '_' || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+	                 (i && s[i] >= '0' && s[i] <= '9')))
+		i++;
+	return i;
+}
+
+/* c assigns, exports or names (NAME, NAME=..., NAME+=...) a risky name */
+static int sets_risky(const struct ref *r, const struct cpol_shell_cmd *c)
+{
+	for (uint32_t k = 0; k < c->nassign; k++)
+		if (risky(c->assign[k], name_prefix(c->assign[k], c->alens[k])) &&
+		    !path_append(r, c->assign[k], c->alens[k]))
+			return 1;
+	for (uint32_t k = 1; k < c->argc; k++) {
+		size_t nl = name_prefix(c->argv[k], c->lens[k]);
+		if (nl && (nl == c->lens[k] || c->argv[k][nl] == '=' || c->argv[k][nl] == '+') &&
+		    risky(c->argv[k], nl) && !path_append(r, c->argv[k], c->lens[k]))
+			return 1;
+	}
+	return 0;
 }
 
 static size_t name_len(const char *s, size_t n)

@@ -585,8 +585,15 @@ Test(script, bare_names_after_path_changes)
 	cr_expect_eq(EV(e, "bash", "-c", "printf -v 'BASH_CMDS[ls]' /tmp/x; ls"), P);
 	cr_expect_eq(e->res.commands[1].verdict.decision, P);
 	cr_expect_eq(EV(e, "bash", "-c", "export PATH=/tmp; /bin/ls; echo hi"), P);
-	cr_expect_eq(e->res.commands[1].verdict.decision, A);   /* a path: no lookup */
-	cr_expect_eq(e->res.commands[2].verdict.decision, A);   /* a builtin: no lookup */
+	/* a path is no lookup, but a program a rule allows may run helpers
+	 * through the new PATH (tar -tzf runs gzip) */
+	cr_expect_eq(e->res.commands[1].verdict.decision, P);
+	cr_expect_str_eq(e->res.commands[1].verdict.reason,
+	                 "the script set a variable before that changes what the program a rule allows runs");
+	/* the same for any variable that makes a program run other code,
+	 * however it was set or exported */
+	cr_expect_eq(EV(e, "bash", "-c", "GIT_EXTERNAL_DIFF=./x.sh; export GIT_EXTERNAL_DIFF; ls"), P);
+	cr_expect_eq(EV(e, "bash", "-c", "read PAGER < f; export PAGER; ls"), P);
 	cr_expect_eq(EV(e, "bash", "-c", "PATH=/tmp rm x"), F);  /* forbid still applies */
 	/* a PATH the command can write: bare names are at most prompt */
 	cpol_ctx_set_path_trusted(e->ctx, 0);

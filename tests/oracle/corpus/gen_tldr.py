@@ -56,6 +56,17 @@ NAMED = {
     "container": "web", "container_name": "web", "pattern": "TODO",
     "search_pattern": "TODO", "string": "hello", "text": "hello", "message": "fix the parser",
     "url": "https://example.com", "file_or_directory": "src", "STRING": "hello", "name": "demo", "number": "3", "n": "3", "count": "3",
+    # a remote, a host, a branch, a process, a time, an object: what the
+    # line names exists where it is meant to run (the fixture's origin,
+    # its branches), so that a push, a clone or a connection does what it
+    # says instead of failing on a word that names nothing
+    "remote_repository_location": "https://github.com/example/demo.git",
+    "repository_url": "https://github.com/example/demo.git",
+    "registry_url": "registry.example.com", "remote_host": "example.com",
+    "remote_user": "alice", "remote_port": "2222", "local_port": "8080",
+    "local_branch": "feature", "remote_branch": "main", "feature_branch": "feature",
+    "process_id": "4242", "seconds": "10", "timeout_in_seconds": "5",
+    "object": "HEAD", "commit_hash": "HEAD~1", "image:tag": "alpine:latest",
 }
 
 

@@ -505,6 +505,8 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			}
 			if (r == CPOL_NO && unk)
 				r = unknown_at(f, unk);
+			else if (r == CPOL_NO && f->ufirst == 0)
+				r = unknown_at(f, 0); /* `$X`: the program's expansion may make arguments too */
 			break;
 		}
 		case CPOL_OP_ARGC: {

@@ -555,6 +555,8 @@ static void simple_command(struct gen *g, struct sb *out, int depth)
 			"X=1 ls", "echo $(ls)", "echo $HOME", "(ls)", "{ ls; }", "ls &", "eval ls", "source x", ". x",
 			"if true; then rm x; fi", "cat <<EOF\nx\nEOF\n", "echo `rm x`", "a=b", "cat <(ls)", "exec rm x",
 			"exec", "> /etc/x", "> out", ";;", "time ls", "echo 'unterminated", "for i in a; do ls; done",
+			"GIT_PAGER=./x; export GIT_PAGER", "export PAGER", "read LD_PRELOAD", "PATH=$PATH:/opt/b",
+			"cat <(rm -rf ~)", "tee >(sh) >(ls)", "nice", "env -i", "rm -r x &", "cd sub & ls",
 		};
 		sb_add(out, PICK(g, odd));
 		return;

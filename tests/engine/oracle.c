@@ -795,6 +795,9 @@ static int cond3(struct frame *f, const cpol_cond *c)
 			               : as_written(f, i) && pred(c, &f->argv[i]) ? YES
 			               : never_by_lead(c, &f->argv[i])               ? NO
 			                                                             : MAYBE);
+		/* `$X` as the program: its expansion may make arguments too */
+		if (any == NO && f->spread == 0 && f->argc > 0)
+			any = MAYBE;
 		return c->kind == CPOL_C_ANYARG ? any : not3(any);
 	}
 	case CPOL_C_ARGC: {

@@ -121,8 +121,8 @@ void cpol_ctx_set_path_trusted(cpol_ctx *ctx, int trusted);
  * agent's hook that cannot have them run under codexrun): 1 takes away
  * every leniency that rests on the sandbox holding the command (words an
  * expansion, glob, substitution or background job decides; a forbid the
- * sandbox would enforce by itself): they are judged as under a profile
- * without a sandboxed default. 0, the default: they run under codexrun. */
+ * sandbox would enforce by itself), and the sandboxed default asks instead
+ * of allowing. 0, the default: they run under codexrun. */
 void cpol_ctx_set_unconfined(cpol_ctx *ctx, int unconfined);
 void cpol_ctx_free(cpol_ctx *ctx);
 

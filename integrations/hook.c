@@ -410,19 +410,12 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 		goto out;
 	}
 	/* Not rewritten to run under codexrun, the command runs outside the
-	 * sandbox: nothing may pass because the sandbox would hold it. */
+	 * sandbox: nothing may pass because the sandbox would hold it (the
+	 * sandboxed default asks too). */
 	cpol_ctx_set_unconfined(ctx, h.o.no_wrap || !ag->can_wrap);
 	cpol_result res;
 	c->decision = cpol_eval_line(ctx, c->command, strlen(c->command), &res);
 	explain(&why, h.im, &res);
-	/* The sandboxed default allows a command because the sandbox holds it:
-	 * when the agent would run it itself, not rewritten to run under
-	 * codexrun, nothing holds it, so it asks. */
-	if (c->decision == CPOL_ALLOW && res.verdict.index < 0 && !strcmp(res.verdict.rule, "sandboxed default") &&
-	    (h.o.no_wrap || !ag->can_wrap)) {
-		c->decision = CPOL_PROMPT;
-		cpol_sb_adds(&why, "; it is allowed only inside codexrun's sandbox, and here the agent would run it outside");
-	}
 	if (c->decision == CPOL_PROMPT && ag->prompt_note)
 		cpol_sb_adds(&why, ag->prompt_note);
 	if (c->decision != CPOL_FORBID && !h.o.no_wrap && ag->can_wrap) {

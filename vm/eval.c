@@ -1177,6 +1177,11 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 						best->m = f->argv[k];
 						best->mlen = cpol_alen(f, k);
 					}
+			} else if (ctx->unconfined) {
+				/* the caller runs it itself: no sandbox holds it */
+				best->dec = CPOL_PROMPT;
+				best->breason = "no rule matched, and it would run outside the profile's sandbox, which alone "
+				                "lets such a command run";
 			} else if (f->unk) {
 				best->breason = "no rule matched: it runs confined by the profile's sandbox, whatever its "
 				                "expansions and globs become";

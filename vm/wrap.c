@@ -47,6 +47,8 @@ int cpol_env_name_risky(const char *s, uint32_t n)
 		"MANPAGER", "MANOPT", "SYSTEMD_PAGER", "BROWSER", "PROMPT_COMMAND",
 	};
 	static const char *const prefixes[] = { "LD_", "GIT_", "BASH_FUNC_", "DYLD_" };
+	if (n < 2 || s[0] < 'A' || s[0] > 'Z')
+		return 0;      /* every name below starts with a capital */
 	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
 		if (word_is(s, n, names[k]))
 			return 1;

@@ -110,6 +110,11 @@ const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint
 int cpol_eval_wrapped(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
                       struct cpol_iv *out);
 
+/* sedscript.c: does s[0..n), read as a GNU sed script, use the command
+ * cmd (the e and w flags of s count as e and w)? 1 too when the script
+ * cannot be read. */
+int cpol_sed_uses(const char *s, uint32_t n, char cmd);
+
 /* wrap.c: is s[0..n) the name of an environment variable that changes
  * which programs run or what they load and read (PATH, LD_*, GIT_*,
  * PAGER, TAR_OPTIONS, ...)? A command run with one set is not the command

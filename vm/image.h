@@ -22,7 +22,7 @@
 #include "common/sandbox_kinds.h"
 
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
-#define CPOL_IMG_VERSION  4u
+#define CPOL_IMG_VERSION  5u
 #define CPOL_IMG_MAX_SIZE (1u << 30)
 #define CPOL_NONE         0xffffffffu    /* "no index" in u32 fields */
 

@@ -174,7 +174,7 @@ static void pred_of(struct pgen *p)
 {
 	struct gen *g = p->g;
 	int paren = gen_rnd(g, 2);
-	switch (gen_rnd(g, 8)) {
+	switch (gen_rnd(g, 9)) {
 	case 0: case 1:
 		sb_add(&p->b, "in ");
 		list_of(p, words, N(words), SET_WORD, 3, paren);
@@ -200,6 +200,10 @@ static void pred_of(struct pgen *p)
 		break;
 	case 6:
 		sb_add(&p->b, "flag ");
+		list_of(p, letters, N(letters), -1, 2, paren);
+		break;
+	case 7:
+		sb_add(&p->b, "sedcmds ");
 		list_of(p, letters, N(letters), -1, 2, paren);
 		break;
 	default:

@@ -321,6 +321,8 @@ static int pred_item(const char *it, size_t in, void *arg)
 		return memmem(s, n, it, in) != NULL;
 	case CPOL_P_FLAG:
 		return in == 1 && cluster_holds(s, n, it[0]);
+	case CPOL_P_SEDCMDS:    /* the VM's sed reader: GNU sed's syntax, not the rule's */
+		return in >= 1 && cpol_sed_uses(s, (uint32_t)n, it[in - 1]);
 	case CPOL_P_OPTION:
 		if (weq(s, n, it, in))
 			return 1;
@@ -707,7 +709,7 @@ static int lead_may(const char *it, size_t in, void *arg)
 static int never_by_lead(const cpol_cond *c, const struct word *w)
 {
 	struct lead l = { c->pred, w->s, literal_lead(w) };
-	if (l.n == 0 || c->pred == CPOL_P_CONTAINS || c->pred == CPOL_P_SUFFIX)
+	if (l.n == 0 || c->pred == CPOL_P_CONTAINS || c->pred == CPOL_P_SUFFIX || c->pred == CPOL_P_SEDCMDS)
 		return 0;
 	if (c->pred == CPOL_P_FLAG)
 		return w->s[0] != '-';

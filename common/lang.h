@@ -43,7 +43,9 @@
 	/* `contains` of one-byte strings, tested with memchr instead of the automaton */ \
 	X(CHARS,    "contains-char", CHARS,    SET,   ANY,      CODEGEN) \
 	/* the argument, read as a GNU sed script, uses one of the commands (vm/sedscript.c) */ \
-	X(SEDCMDS,  "sedcmds",       SEDCMDS,  SET,   FLAG,     KW)
+	X(SEDCMDS,  "sedcmds",       SEDCMDS,  SET,   FLAG,     KW)    \
+	/* the argument, read as an awk program, uses one of the members (vm/awkprog.c) */ \
+	X(AWKUSES,  "awkuses",       AWKUSES,  SET,   NONEMPTY, KW)
 
 /* Keep a row's expansion by its SOURCE column: CPOL_IF_WORD_##source(text)
  * for the rows whose WORD is a keyword (KW, ALIAS), CPOL_IF_IMAGE_##source

@@ -69,7 +69,7 @@
        RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE
        OPTIONS ONLY WRAPPER SKIP ASSIGNMENTS INPUT COMMAND UNTIL
        GRANT UNIX
-       LIMITS DENY SEDCMDS.
+       LIMITS DENY SEDCMDS AWKUSES.
 
 %left OR.
 %left AND.
@@ -341,7 +341,7 @@ cond(C) ::= OPTIONS(K) ONLY setx(L). { C = cpol_ast_cond(P, CPOL_C_OPTIONS, K.lo
  * A new predicate adds its token to the %token line and to this class,
  * nothing else here (tests/grammar/test_keywords checks that the grammar
  * and the table agree). */
-%token_class predicate IN|PREFIX|SUFFIX|CONTAINS|FLAG|OPTION|SEDCMDS.
+%token_class predicate IN|PREFIX|SUFFIX|CONTAINS|FLAG|OPTION|SEDCMDS|AWKUSES.
 
 pred(C) ::= predicate(K) setx(L). { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = (uint8_t)K.num; C->list = L; } }
 pred(C) ::= IS(K) item(I).       { C = cpol_ast_cond(P, 0, K.loc); if (C) { C->pred = CPOL_P_IS; cpol_ast_list_add(&C->list, I); } }

@@ -98,6 +98,8 @@ int cpol_member_match(uint8_t p, const char *m, uint32_t ml, const char *s, uint
 		return memchr(s, m[0], n) != NULL;
 	case CPOL_PR_SEDCMDS:
 		return ml >= 1 && cpol_sed_uses(s, n, m[ml - 1]);
+	case CPOL_PR_AWKUSES:
+		return cpol_awk_uses(s, n, m, ml);
 	case CPOL_PR_OPTION:
 		if (n == ml && memcmp(s, m, ml) == 0)
 			return 1;
@@ -326,7 +328,8 @@ static uint32_t glob_prefix(const struct cpol_frame *f, uint32_t k)
 static int glob_never(const struct cpol_image *im, const struct cpol_frame *f, uint8_t p, uint32_t c, uint32_t k)
 {
 	uint32_t pl = glob_prefix(f, k);
-	if (pl == 0 || p == CPOL_PR_CONTAINS || p == CPOL_PR_SUFFIX || p == CPOL_PR_CHARS || p == CPOL_PR_SEDCMDS)
+	if (pl == 0 || p == CPOL_PR_CONTAINS || p == CPOL_PR_SUFFIX || p == CPOL_PR_CHARS || p == CPOL_PR_SEDCMDS ||
+	    p == CPOL_PR_AWKUSES)
 		return 0;
 	const char *w = f->argv[k];
 	if (p == CPOL_PR_FLAG)

@@ -110,10 +110,41 @@ const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint
 int cpol_eval_wrapped(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
                       struct cpol_iv *out);
 
+/* Past the delimiter that ends a literal of a sed or awk program (*i just
+ * after the one that opened it): a backslash takes the byte after it.
+ * -1 at a newline or the end first, and, when `brackets` is set, at a
+ * delimiter inside [...] (which tools read differently). */
+static inline int cpol_past_delim(const char *s, uint32_t n, uint32_t *i, char delim, int brackets)
+{
+	int in = 0;
+	while (*i < n) {
+		char c = s[(*i)++];
+		if (c == delim)
+			return brackets && in ? -1 : 0;
+		if (c == '\n')
+			return -1;
+		if (c == '\\') {
+			if (*i >= n)
+				return -1;
+			(*i)++;
+		} else if (c == '[') {
+			in = 1;
+		} else if (c == ']') {
+			in = 0;
+		}
+	}
+	return -1;
+}
+
 /* sedscript.c: does s[0..n), read as a GNU sed script, use the command
  * cmd (the e and w flags of s count as e and w)? 1 too when the script
  * cannot be read. */
 int cpol_sed_uses(const char *s, uint32_t n, char cmd);
+
+/* awkprog.c: does s[0..n), read as an awk program, use m[0..ml) (a name,
+ * "|" a pipe, ">" an output redirection, "@", or text in a string)? 1 too
+ * when the program cannot be read. */
+int cpol_awk_uses(const char *s, uint32_t n, const char *m, uint32_t ml);
 
 /* wrap.c: is s[0..n) the name of an environment variable that changes
  * which programs run or what they load and read (PATH, LD_*, GIT_*,

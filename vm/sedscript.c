@@ -37,24 +37,11 @@ static void skip_blanks(struct sedrd *r)
 		r->i++;
 }
 
-/* Past the closing delimiter of a regex or replacement: a backslash takes
- * the byte after it (the delimiter too); an unescaped newline, or the end,
- * before the delimiter is an error. */
+/* Past the closing delimiter of a regex or replacement (GNU sed does not
+ * read brackets there: `s/[/]/x/` ends the regex at the first /). */
 static int to_delim(struct sedrd *r, char delim)
 {
-	while (r->i < r->n) {
-		char c = r->s[r->i++];
-		if (c == delim)
-			return 0;
-		if (c == '\n')
-			return -1;
-		if (c == '\\') {
-			if (r->i >= r->n)
-				return -1;
-			r->i++;
-		}
-	}
-	return -1;
+	return cpol_past_delim(r->s, r->n, &r->i, delim, 0);
 }
 
 /* To the end of the line (a file name, a/i/c text, e's command). In text,

@@ -174,7 +174,7 @@ static void pred_of(struct pgen *p)
 {
 	struct gen *g = p->g;
 	int paren = gen_rnd(g, 2);
-	switch (gen_rnd(g, 9)) {
+	switch (gen_rnd(g, 10)) {
 	case 0: case 1:
 		sb_add(&p->b, "in ");
 		list_of(p, words, N(words), SET_WORD, 3, paren);
@@ -205,6 +205,10 @@ static void pred_of(struct pgen *p)
 	case 7:
 		sb_add(&p->b, "sedcmds ");
 		list_of(p, letters, N(letters), -1, 2, paren);
+		break;
+	case 8:
+		sb_add(&p->b, "awkuses ");
+		list_of(p, frags, N(frags), SET_FRAG, 2, paren);
 		break;
 	default:
 		sb_add(&p->b, "option ");

@@ -323,6 +323,8 @@ static int pred_item(const char *it, size_t in, void *arg)
 		return in == 1 && cluster_holds(s, n, it[0]);
 	case CPOL_P_SEDCMDS:    /* the VM's sed reader: GNU sed's syntax, not the rule's */
 		return in >= 1 && cpol_sed_uses(s, (uint32_t)n, it[in - 1]);
+	case CPOL_P_AWKUSES:    /* and its awk reader */
+		return cpol_awk_uses(s, (uint32_t)n, it, (uint32_t)in);
 	case CPOL_P_OPTION:
 		if (weq(s, n, it, in))
 			return 1;
@@ -709,7 +711,8 @@ static int lead_may(const char *it, size_t in, void *arg)
 static int never_by_lead(const cpol_cond *c, const struct word *w)
 {
 	struct lead l = { c->pred, w->s, literal_lead(w) };
-	if (l.n == 0 || c->pred == CPOL_P_CONTAINS || c->pred == CPOL_P_SUFFIX || c->pred == CPOL_P_SEDCMDS)
+	if (l.n == 0 || c->pred == CPOL_P_CONTAINS || c->pred == CPOL_P_SUFFIX || c->pred == CPOL_P_SEDCMDS ||
+	    c->pred == CPOL_P_AWKUSES)
 		return 0;
 	if (c->pred == CPOL_P_FLAG)
 		return w->s[0] != '-';

@@ -228,9 +228,6 @@ int cpol_path_appends(const struct cpol_ctx *ctx, const char *w, uint32_t n)
 	return 1;
 }
 
-/* Every assignment before the command is made as written: its value is one
- * plain word (no blank, quote, expansion or glob) or a PATH that only
- * appends folders outside the writable roots. No code hides in them. */
 /* Does command c assign, export or name (`export NAME`, `read NAME`,
  * `printf -v NAME`) an environment variable that changes which code a
  * program runs (GIT_EXTERNAL_DIFF, PAGER, LD_PRELOAD, ...)? From then on,
@@ -250,6 +247,9 @@ static int names_risky_env(const struct cpol_ctx *ctx, const struct cpol_shell_c
 	return 0;
 }
 
+/* Every assignment before the command is made as written: its value is one
+ * plain word (no blank, quote, expansion or glob) or a PATH that only
+ * appends folders outside the writable roots. No code hides in them. */
 static int assigns_plain(const struct cpol_ctx *ctx, const struct cpol_shell_cmd *c)
 {
 	for (uint32_t k = 0; k < c->nassign; k++) {

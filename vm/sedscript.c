@@ -7,8 +7,10 @@
  * The reader follows sed's own compiler: addresses (N, $, first~step,
  * /RE/ and \cREc with I and M, addr2 also +N and ~N), `!`, commands and
  * their arguments (labels, a/i/c text, file names, s and y with any
- * delimiter and backslash escapes, the flags of s). Like GNU sed, it does
- * not treat a delimiter inside [...] as literal. Whatever it cannot follow
+ * delimiter and backslash escapes, the flags of s). In a regular
+ * expression, as in GNU sed, a bracket expression ([...], []...], [^...],
+ * with [:class:], [.x.] and [=x=] inside) holds the delimiter literally:
+ * `s/[/]/x/e` is the regex [/] and the flag e. Whatever it cannot follow
  * (a command it does not know, a missing delimiter, text after a command,
  * an unbalanced brace) counts as using every command: the rule that asks
  * about it holds. Never allocates.
@@ -37,11 +39,66 @@ static void skip_blanks(struct sedrd *r)
 		r->i++;
 }
 
-/* Past the closing delimiter of a regex or replacement (GNU sed does not
- * read brackets there: `s/[/]/x/` ends the regex at the first /). */
+/* Past the closing delimiter of a replacement or of y's lists. */
 static int to_delim(struct sedrd *r, char delim)
 {
 	return cpol_past_delim(r->s, r->n, &r->i, delim, 0);
+}
+
+/* Past the `]` of a bracket expression (r->i just after its `[`): a `]`
+ * first (after an optional ^) is literal, [:x:], [.x.] and [=x=] run to
+ * their closing pair, a backslash is literal. */
+static int bracket(struct sedrd *r)
+{
+	if (r->i < r->n && r->s[r->i] == '^')
+		r->i++;
+	if (r->i < r->n && r->s[r->i] == ']')
+		r->i++;
+	while (r->i < r->n) {
+		char c = r->s[r->i];
+		if (c == '\n')
+			return -1;
+		if (c == ']') {
+			r->i++;
+			return 0;
+		}
+		if (c == '[' && r->i + 1 < r->n && strchr(":.=", r->s[r->i + 1])) {
+			char x = r->s[r->i + 1];
+			uint32_t k = r->i + 2;
+			while (k + 1 < r->n && !(r->s[k] == x && r->s[k + 1] == ']'))
+				k++;
+			if (k + 1 >= r->n)
+				return -1;
+			r->i = k + 2;
+			continue;
+		}
+		r->i++;
+	}
+	return -1;
+}
+
+/* Past the closing delimiter of a regular expression: brackets hold it
+ * literally. A bracket as the delimiter is refused (which reading would
+ * GNU sed take?). */
+static int to_delim_re(struct sedrd *r, char delim)
+{
+	if (delim == '[' || delim == ']')
+		return -1;
+	while (r->i < r->n) {
+		char c = r->s[r->i++];
+		if (c == delim)
+			return 0;
+		if (c == '\n')
+			return -1;
+		if (c == '\\') {
+			if (r->i >= r->n)
+				return -1;
+			r->i++;
+		} else if (c == '[' && bracket(r) < 0) {
+			return -1;
+		}
+	}
+	return -1;
 }
 
 /* To the end of the line (a file name, a/i/c text, e's command). In text,
@@ -80,7 +137,7 @@ static int address(struct sedrd *r, int second)
 				return -1;
 			delim = r->s[r->i++];
 		}
-		if (to_delim(r, delim) < 0)
+		if (to_delim_re(r, delim) < 0)
 			return -1;
 		while (r->i < r->n && (r->s[r->i] == 'I' || r->s[r->i] == 'M'))
 			r->i++;
@@ -210,7 +267,7 @@ static int sed_read(struct sedrd *r)
 			if (r->i >= r->n || r->s[r->i] == '\n' || r->s[r->i] == '\\')
 				return -1;
 			char delim = r->s[r->i++];
-			if (to_delim(r, delim) < 0 || to_delim(r, delim) < 0)
+			if ((c == 's' ? to_delim_re(r, delim) : to_delim(r, delim)) < 0 || to_delim(r, delim) < 0)
 				return -1;
 			if (c == 's' ? s_flags(r) < 0 : end_of_command(r) < 0)
 				return -1;

@@ -44,6 +44,15 @@ Test(sed, commands_and_flags_that_run_or_write)
 	cr_expect(uses(":a;N;ba;e date", 'e'));   /* a label ends at `;` */
 	cr_expect(uses("s,a,b,;e", 'e'));
 	cr_expect(uses("r /etc/hostname", 'r'));
+	/* brackets hold the delimiter, as in GNU sed */
+	cr_expect(uses("s/[/]/x/e", 'e'));
+	cr_expect(uses("s/[]/]/x/e", 'e'));
+	cr_expect(uses("s/[^]/]/x/e", 'e'));
+	cr_expect(uses("s/[[:alpha:]/]/x/e", 'e'));
+	cr_expect(uses("s/[\\/]/x/e", 'e'));
+	cr_expect(uses("/a[/]b/e", 'e'));
+	cr_expect(uses("s/[/]/g;/e;/x/p", 'e'));
+	cr_expect(!uses("s/[/]/x/g", 'e'));
 	cr_expect(!uses("r /etc/hostname", 'e'));
 	/* the text of a, i, c runs to the end of its line, then commands again */
 	cr_expect(!uses("a foo; e bar", 'e'));
@@ -54,8 +63,10 @@ Test(sed, commands_and_flags_that_run_or_write)
 Test(sed, what_cannot_be_followed_uses_everything)
 {
 	static const char *const odd[] = {
-		"s/[/]/x/",   /* GNU sed ends the regex at the first /: "x/" are no flags */
 		"s/a/b",      /* unterminated */
+		"s/[a/x/e",   /* a bracket never closed */
+		"s/[[:al/]/x/", /* a class never closed */
+		"s[a[b[",     /* a bracket as the delimiter */
 		"s/a\nb/c/",  /* a raw newline in a regex */
 		"/a",         /* an unterminated address */
 		"p x",        /* text after a command */

@@ -187,8 +187,7 @@ int cpol_shell_dialect_of(const char *prog, uint32_t n, int sh)
 	return sh;
 }
 
-/* The name part of NAME=..., NAME+=..., NAME[...]=... or a bare NAME. */
-static uint32_t name_len(const char *w, uint32_t n)
+uint32_t cpol_shell_name_len(const char *w, uint32_t n)
 {
 	uint32_t i = 0;
 	while (i < n && (w[i] == '_' || (w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 'A' && w[i] <= 'Z') ||
@@ -204,7 +203,7 @@ static int has_byte(const char *w, uint32_t n, char c)
 
 const char *cpol_assign_check(const char *w, uint32_t n, int *rebinds)
 {
-	uint32_t nl = name_len(w, n);
+	uint32_t nl = cpol_shell_name_len(w, n);
 	if (nl > 3 && memcmp(w, "LD_", 3) == 0)
 		goto special;
 	if (nl >= 3 && memcmp(w, "PS", 2) == 0 && w[2] >= '0' && w[2] <= '4')
@@ -250,7 +249,7 @@ static const char *check_names(const struct cpol_shell_cmd *c, uint32_t from, ui
 {
 	for (uint32_t i = from; i < to && i < c->argc; i++) {
 		const char *w = c->argv[i];
-		uint32_t n = c->lens[i], nl = name_len(w, n);
+		uint32_t n = c->lens[i], nl = cpol_shell_name_len(w, n);
 		if (n >= 2 && w[0] == '-') {
 			if (optargs && strchr(optargs, w[n - 1]))
 				i++;            /* read -p PROMPT: not a name */

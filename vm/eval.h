@@ -136,6 +136,10 @@ static inline int cpol_past_delim(const char *s, uint32_t n, uint32_t *i, char d
 	return -1;
 }
 
+/* builtins.c: the length of the shell name w starts with, the name part
+ * of NAME=..., NAME+=..., NAME[...]=... or a bare NAME (0: none). */
+uint32_t cpol_shell_name_len(const char *w, uint32_t n);
+
 /* sedscript.c: does s[0..n), read as a GNU sed script, use the command
  * cmd (the e and w flags of s count as e and w)? 1 too when the script
  * cannot be read. */

@@ -37,15 +37,6 @@ static int name_char(char ch)
 	return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
 }
 
-/* The length of the shell name that w starts with (0: none). */
-static uint32_t name_len_of(const char *w, uint32_t n)
-{
-	uint32_t i = 0;
-	while (i < n && name_char(w[i]) && !(i == 0 && w[0] >= '0' && w[0] <= '9'))
-		i++;
-	return i;
-}
-
 /* Does the script's text hold a construct that runs the value of a word
  * as code or rebinds a name: arithmetic (`((`, `$((`, `$[`, `${x:N}`
  * offsets, `${a[i]}` subscripts: arithmetic expands the variables it names
@@ -235,11 +226,11 @@ int cpol_path_appends(const struct cpol_ctx *ctx, const char *w, uint32_t n)
 static int names_risky_env(const struct cpol_ctx *ctx, const struct cpol_shell_cmd *c)
 {
 	for (uint32_t k = 0; k < c->nassign; k++)
-		if (cpol_env_name_risky(c->assign[k], name_len_of(c->assign[k], c->alens[k])) &&
+		if (cpol_env_name_risky(c->assign[k], cpol_shell_name_len(c->assign[k], c->alens[k])) &&
 		    !cpol_path_appends(ctx, c->assign[k], c->alens[k]))
 			return 1;
 	for (uint32_t k = 1; k < c->argc; k++) {
-		uint32_t nl = name_len_of(c->argv[k], c->lens[k]);
+		uint32_t nl = cpol_shell_name_len(c->argv[k], c->lens[k]);
 		if (nl && (nl == c->lens[k] || c->argv[k][nl] == '=' || c->argv[k][nl] == '+') &&
 		    cpol_env_name_risky(c->argv[k], nl) && !cpol_path_appends(ctx, c->argv[k], c->lens[k]))
 			return 1;

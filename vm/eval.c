@@ -571,9 +571,11 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 /* Is the condition at pc made only of tests the sandbox enforces by
  * itself (writes outside the write roots, network), joined by and/or? In
  * a profile whose sandbox confines writes and has no network, such a rule
- * only names early what the kernel refuses. Asked of rules every program
- * runs, whose code is their whole condition (a program's own rules had
- * their program test compiled away). */
+ * only names early what the kernel refuses. Its `unless` part may be
+ * anything: it can only keep the rule from holding (`when network unless
+ * program local_only_programs`). Asked of rules every program runs, whose
+ * code is their whole condition (a program's own rules had their program
+ * test compiled away). */
 static int sandbox_holds(const struct cpol_image *im, uint32_t pc)
 {
 	uint32_t reach = pc; /* the furthest jump target seen */
@@ -585,6 +587,12 @@ static int sandbox_holds(const struct cpol_image *im, uint32_t pc)
 				return 1;
 			break;
 		case CPOL_OP_JF:
+			/* the jump over `unless ... not` to the rule's ret, once
+			 * the `when` part is over (codegen's rule layout) */
+			if (pc >= reach && i->c > pc + 1 && im->code[i->c].op == CPOL_OP_RET &&
+			    im->code[i->c - 1].op == CPOL_OP_NOT)
+				return 1;
+			/* fall through */
 		case CPOL_OP_JT:
 			if (i->c > reach)
 				reach = i->c;

@@ -1411,9 +1411,10 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 			if (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec == CPOL_DEC_ALLOW)
 				continue;
 			/* but for a forbid of only what the sandbox refuses anyway,
-			 * where it confines writes and has no network */
+			 * where it confines writes and has no network (an `unless`
+			 * can only keep it from holding) */
 			if (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec == CPOL_DEC_FORBID && m->def_confined &&
-			    m->net == CPOL_NET_NONE && !s->u.rule.unless && s->u.rule.when && kernel_refuses(s->u.rule.when))
+			    m->net == CPOL_NET_NONE && s->u.rule.when && kernel_refuses(s->u.rule.when))
 				continue;
 			v = PROMPT_BUILTIN;
 		} else if (s->u.rule.action == CPOL_ACT_SCRIPT) {

@@ -196,6 +196,12 @@ uint32_t cpol_shell_name_len(const char *w, uint32_t n)
 	return i;
 }
 
+int cpol_shell_plain_byte(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       strchr("._,:/=+@%^-", ch) != NULL;
+}
+
 static int has_byte(const char *w, uint32_t n, char c)
 {
 	return memchr(w, c, n) != NULL;
@@ -430,6 +436,25 @@ const char *cpol_builtin_unknowable(const struct cpol_shell_cmd *c, uint32_t ski
 		return NULL;
 	}
 	return NULL;
+}
+
+int cpol_builtin_sets_plainly(const struct cpol_shell_cmd *c, uint32_t skip, int dialect)
+{
+	const struct cpol_builtin *b = skip < c->argc ? find(c->argv[skip], c->lens[skip], dialect) : NULL;
+	if (!b || b->kind != K_DECL || skip + 1 >= c->argc)
+		return 0;
+	for (uint32_t k = skip + 1; k < c->argc; k++) {
+		const char *w = c->argv[k];
+		uint32_t n = c->lens[k], nl = cpol_shell_name_len(w, n);
+		int rb = 0;
+		if ((c->wflags && c->wflags[k]) || nl == 0 || (nl < n && w[nl] != '=') || cpol_env_name_risky(w, nl) ||
+		    cpol_assign_check(w, nl, &rb) || rb)
+			return 0;
+		for (uint32_t i = nl; i < n; i++)
+			if (!cpol_shell_plain_byte(w[i]))
+				return 0;
+	}
+	return 1;
 }
 
 enum cpol_builtin_role cpol_builtin_role(const char *w, uint32_t n, int dialect)

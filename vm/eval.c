@@ -642,6 +642,8 @@ static const char *builtin_unseen(const struct cpol_ctx *ctx, const struct cpol_
 	const char *why = cpol_builtin_unknowable(&c, 0, ctx->sh_dialect, &at, &rb);
 	if (why && rb && at + 1 == n && cpol_path_appends(ctx, c.argv[at], lens[at]))
 		return NULL; /* export PATH=$PATH:/opt/x/bin */
+	if (why && !rb && cpol_unknown_confined(ctx) && cpol_builtin_sets_plainly(&c, 0, ctx->sh_dialect))
+		return NULL; /* export CFLAGS=-O2, run confined */
 	return why;
 }
 

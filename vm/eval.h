@@ -224,6 +224,14 @@ const char *cpol_assign_check(const char *w, uint32_t n, int *rebinds);
  * as CMD in place of the shell, `cd DIR` moves the script's folder. */
 enum cpol_builtin_role { CPOL_BI_OTHER, CPOL_BI_EXEC, CPOL_BI_CD };
 enum cpol_builtin_role cpol_builtin_role(const char *w, uint32_t n, int dialect);
+/* Bytes a word may hold and still mean exactly itself to the shell. */
+int cpol_shell_plain_byte(char ch);
+/* `export NAME=VALUE` (declare, local, readonly, typeset) at c's word
+ * skip, no option: every word after it a name, or NAME=VALUE with a plain
+ * value, as written, and no name that changes which code runs. It only
+ * sets variables, like `NAME=VALUE` before a command; what they do to
+ * later commands is judged there. */
+int cpol_builtin_sets_plainly(const struct cpol_shell_cmd *c, uint32_t skip, int dialect);
 /* pushd/popd: the script's working folder is no longer known. */
 int cpol_builtin_moves_cwd(const struct cpol_shell_cmd *c, int dialect);
 /* The dialect of the program prog[0..n) (a name or a path) running a

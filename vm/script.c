@@ -169,16 +169,6 @@ static uint32_t after_exec(const struct cpol_shell_cmd *c, int dialect)
 	return skip < c->argc ? skip : c->argc;
 }
 
-/* Judge one simple command. *rebound: a name lookup may have changed (PATH,
- * BASH_CMDS, hash -p, eval, ...): from this command on, bare names are not
- * trusted to be the programs the rules know by that name. */
-/* Bytes a word may hold and still mean exactly itself to the shell. */
-static int plain_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       strchr("._,:/=+@%^-", ch) != NULL;
-}
-
 /* `PATH=$PATH:/a:/b` (also `${PATH}`): folders put after the PATH in
  * effect, each an absolute path with nothing the shell expands, outside
  * the writable roots and the working folder. Every name the shell found before it still finds
@@ -202,7 +192,7 @@ int cpol_path_appends(const struct cpol_ctx *ctx, const char *w, uint32_t n)
 		if (e == at || w[at] != '/')
 			return 0; /* an empty or relative entry: the working folder */
 		for (uint32_t i = at; i < e; i++)
-			if (!plain_char(w[i]))
+			if (!cpol_shell_plain_byte(w[i]))
 				return 0;
 		if (cpol_target_inside(ctx, w + at, e - at))
 			return 0;
@@ -250,12 +240,15 @@ static int assigns_plain(const struct cpol_ctx *ctx, const struct cpol_shell_cmd
 		if (!eq)
 			return 0;
 		for (const char *p = eq + 1; p < w + c->alens[k]; p++)
-			if (!plain_char(*p))
+			if (!cpol_shell_plain_byte(*p))
 				return 0;
 	}
 	return 1;
 }
 
+/* Judge one simple command. *rebound: a name lookup may have changed (PATH,
+ * BASH_CMDS, hash -p, eval, ...): from this command on, bare names are not
+ * trusted to be the programs the rules know by that name. */
 static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t relaxed,
                           const struct cpol_shell_cmd *c, struct cpol_iv *v, int *rebound)
 {
@@ -279,6 +272,8 @@ static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t
 			mlen = c->lens[at];
 		}
 	}
+	if (why && !rb && relaxed && cpol_builtin_sets_plainly(c, skip, dialect))
+		why = NULL; /* export CFLAGS=-O2: sets a variable, as CFLAGS=-O2 does */
 	if (relaxed && assigns_plain(ctx, c))
 		relaxed |= CPOL_SH_ASSIGN; /* FOO=1 make: nothing runs that the rules do not see */
 	*rebound |= rb;
@@ -337,7 +332,10 @@ static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t
 			                c->argv[skip + 1], c->lens[skip + 1]);
 		}
 	}
-	for (uint32_t k = 0; relaxed && k < c->nredir; k++) {
+	/* A redirection to a file an expansion names: the kernel keeps the
+	 * write inside the roots, as for `cp a "$DEST"` run confined; but a
+	 * rule's allow has not seen where it writes. */
+	for (uint32_t k = 0; relaxed && v->dec == CPOL_ALLOW && v->rule != CPOL_NONE && k < c->nredir; k++) {
 		const struct cpol_shell_redir *r = &c->redir[k];
 		if ((r->kind == CPOL_REDIR_WRITE || r->kind == CPOL_REDIR_APPEND) &&
 		    word_decided_later(r->target, r->target_len)) {

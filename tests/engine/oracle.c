@@ -985,6 +985,8 @@ static int plain_assignments(const struct ref *r, const struct cpol_shell_cmd *c
 	return 1;
 }
 
+static int sets_plainly(const struct cpol_shell_cmd *c, size_t skip);
+
 static struct ref_verdict command(struct ref *r, int depth, int dialect, uint32_t relaxed,
                                   const struct cpol_shell_cmd *c, int *rebound)
 {
@@ -1013,6 +1015,8 @@ static struct ref_verdict command(struct ref *r, int depth, int dialect, uint32_
 			unknowable = rb = 0;
 		*rebound |= rb;
 	}
+	if (unknowable && !rb && relaxed && sets_plainly(c, skip))
+		unknowable = 0;
 	if (relaxed && plain_assignments(r, c))
 		relaxed |= CPOL_SH_ASSIGN;
 	struct word *w = malloc((c->argc + 1) * sizeof *w);
@@ -1055,7 +1059,8 @@ static struct ref_verdict command(struct ref *r, int depth, int dialect, uint32_
 			at_least_prompt(&v);
 		}
 	}
-	for (size_t k = 0; relaxed && k < c->nredir; k++)
+	/* a target an expansion names: confined by the kernel, unseen by a rule */
+	for (size_t k = 0; relaxed && v.dec == CPOL_ALLOW && v.index >= 0 && k < c->nredir; k++)
 		if ((c->redir[k].kind == CPOL_REDIR_WRITE || c->redir[k].kind == CPOL_REDIR_APPEND) &&
 		    strcspn_n(c->redir[k].target, c->redir[k].target_len, "$`*?[{") < c->redir[k].target_len)
 			at_least_prompt(&v);
@@ -1258,6 +1263,28 @@ static int sets_risky(const struct ref *r, const struct cpol_shell_cmd *c)
 	return 0;
 }
 
+/* export/declare/local/readonly/typeset with no option, each word after it
+ * NAME or NAME=plain value as written, no risky name: only sets variables */
+static int sets_plainly(const struct cpol_shell_cmd *c, size_t skip)
+{
+	static const char *const decl[] = { "export", "declare", "local", "readonly", "typeset" };
+	int is_decl = 0;
+	for (size_t i = 0; skip < c->argc && i < sizeof decl / sizeof decl[0]; i++)
+		is_decl |= weq(c->argv[skip], c->lens[skip], decl[i], strlen(decl[i]));
+	if (!is_decl || skip + 1 >= c->argc)
+		return 0;
+	for (size_t k = skip + 1; k < c->argc; k++) {
+		const char *a = c->argv[k];
+		size_t n = c->lens[k], nl = name_prefix(a, n);
+		if ((c->wflags && c->wflags[k]) || nl == 0 || (nl < n && a[nl] != '=') || risky(a, nl))
+			return 0;
+		for (size_t q = nl; q < n; q++)
+			if (!isalnum((unsigned char)a[q]) && !strchr("._,:/=+@%^-", a[q]))
+				return 0;
+	}
+	return 1;
+}
+
 static size_t name_len(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -1458,7 +1485,8 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 		int unk_asks = f.anyunk && (m->net != CPOL_NET_NONE || (argc && argv[0].unk));
 		if ((argc && argv[0].s == line_sh) || unread || unk_asks ||
 		    (f.net && m->net != CPOL_NET_NONE) ||
-		    (c.argc && cpol_builtin_unknowable(&c, 0, CPOL_SHELL_POSIX, &at, &rb)))
+		    (c.argc && cpol_builtin_unknowable(&c, 0, CPOL_SHELL_POSIX, &at, &rb) &&
+		     !(m->def_confined && m->net == CPOL_NET_NONE && !rb && sets_plainly(&c, 0))))
 			best = PROMPT_BUILTIN;
 	}
 	free(f.joined);

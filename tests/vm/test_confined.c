@@ -22,7 +22,8 @@ static const char policy[] =
 	"intent network program \"curl\";\n"
 	"rule \"whole root\" { when program \"rm\" and any arg flag \"r\" and writes sandbox.write; prompt; }\n"
 	"rule \"rm inside\" { when program \"rm\" and writes inside sandbox.write; allow; }\n"
-	"rule \"git reset --hard\" { when program \"git\" and arg 1 is \"reset\" and any arg is \"--hard\"; prompt; }\n";
+	"rule \"git reset --hard\" { when program \"git\" and arg 1 is \"reset\" and any arg is \"--hard\"; prompt; }\n"
+	"rule \"cat\" { when program \"cat\"; allow; }\n";
 
 static void setup(void)
 {
@@ -72,8 +73,9 @@ Test(confined, unseen_words_ask)
 	vt_expect("git reset \"$X\"", CPOL_PROMPT);
 	vt_expect("rm -rf $D", CPOL_PROMPT);
 	vt_expect("rm -r \"$HOME\"", CPOL_PROMPT);
-	/* arithmetic, indirection, loops over PATH, functions, redirections
-	 * to a file an expansion names */
+	/* arithmetic, indirection, loops over PATH, functions, a redirection
+	 * to a file an expansion names from a command a rule allows (the rule
+	 * has not seen where it writes) */
 	vt_expect("bash -c 'read x < f; echo $((x))'", CPOL_PROMPT);
 	vt_expect("bash -c 'echo ${!x}'", CPOL_PROMPT);
 	vt_expect("bash -c 'echo ${a:x}'", CPOL_PROMPT);
@@ -81,7 +83,26 @@ Test(confined, unseen_words_ask)
 	vt_expect("bash -c 'echo ${x@P}'", CPOL_PROMPT);
 	vt_expect("bash -c 'for PATH in /tmp; do make; done'", CPOL_PROMPT);
 	vt_expect("bash -c 'make() { id; }; make'", CPOL_PROMPT);
-	vt_expect("echo hi > $OUT", CPOL_PROMPT);
+	vt_expect("cat a.txt > $OUT", CPOL_PROMPT);
+	vt_expect("cat a.txt >> \"$OUT\"", CPOL_PROMPT);
+	vt_expect("export LD_PRELOAD=./x.so", CPOL_PROMPT);
+	vt_expect("export CFLAGS=\"$X\"", CPOL_PROMPT);
+	vt_expect("export -n CFLAGS", CPOL_PROMPT);
+	vt_expect("export 'A[$(id)]=1'", CPOL_PROMPT);
+	vt_expect("export CFLAGS=-O2; GIT_PAGER=x; export GIT_PAGER; cat a.txt", CPOL_PROMPT);
+}
+
+/* What runs confined without a rule may write where an expansion says
+ * (the kernel keeps it inside the roots), and `export NAME=VALUE` only sets
+ * a variable, as `NAME=VALUE make` does. */
+Test(confined, plain_settings_run_confined)
+{
+	expect_rule("echo hi > $OUT", CPOL_ALLOW, "sandboxed default");
+	expect_rule("make 2> \"$LOG\"", CPOL_ALLOW, "sandboxed default");
+	expect_rule("export CFLAGS=-O2", CPOL_ALLOW, "sandboxed default");
+	expect_rule("bash -c 'export CFLAGS=-O2 LDFLAGS; make'", CPOL_ALLOW, "sandboxed default");
+	expect_rule("export KUBECONFIG=a.yaml:b.yaml", CPOL_ALLOW, "sandboxed default");
+	vt_expect("export CFLAGS=-O2; cat a.txt", CPOL_ALLOW);
 }
 
 /* No network in the sandbox: a word an expansion or glob decides, used as

@@ -460,7 +460,7 @@ static void intents(struct frame *f)
 		return;
 	f->intents = 1;
 	const struct cpol_model *m = f->r->m;
-	for (uint32_t i = 0; i < m->nintents && f->pname && !f->foreign; i++) {
+	for (uint32_t i = 0; i < m->nintents && f->pname && !f->foreign && !f->argv[0].unk; i++) {
 		const cpol_stmt *s = m->intents[i];
 		if (!list_any(&s->u.intent.programs, name_is, f))
 			continue;
@@ -1261,6 +1261,8 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 static const cpol_stmt *wrapper_of(const struct frame *f)
 {
 	const struct cpol_model *m = f->r->m;
+	if (f->argc && f->argv[0].unk)
+		return NULL; /* a program word of unknown text names no program */
 	for (uint32_t i = 0; i < m->nwrappers; i++)
 		if (list_any(&m->wrappers[i]->u.wrapper.programs, name_is, (void *)f))
 			return m->wrappers[i];

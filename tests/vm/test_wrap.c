@@ -92,6 +92,8 @@ Test(wrap, a_replace_option_puts_each_input_line_in_the_words)
 	vt_expect("xargs -I{} curl {}", CPOL_FORBID);
 	vt_expect("xargs -I{} {} x", CPOL_PROMPT);                     /* the program is the line */
 	vt_expect("xargs -I{} gr{} x", CPOL_PROMPT);
+	vt_expect("xargs -I a cat x", CPOL_PROMPT);                    /* c?t: not cat */
+	vt_expect("xargs -I u curl x", CPOL_PROMPT);                   /* c?rl: not known as curl */
 	vt_expect("xargs -I{} sh -c {}", CPOL_PROMPT);
 	vt_expect("xargs -I{} find . -exec {} +", CPOL_PROMPT);        /* find's command is the line */
 	vt_expect("xargs -I% grep x {}", CPOL_ALLOW);                  /* {} is not R: as written */

@@ -585,6 +585,34 @@ static int wrapper_cmp(const void *a, const void *b)
 	return (x->prog > y->prog) - (x->prog < y->prog);
 }
 
+/* The set of a wrapper's `options` and `replace` members together. */
+static uint32_t options_and_replace(struct cg *g, const cpol_stmt *s)
+{
+	uint32_t *a = NULL, *b, na = 0, nb;
+	if ((s->u.wrapper.has_options && list_ids(g, &s->u.wrapper.options, &a, &na, 0) < 0) ||
+	    list_ids(g, &s->u.wrapper.replace, &b, &nb, 0) < 0) {
+		free(a);
+		return 0;
+	}
+	uint32_t *v = realloc(a, (size_t)(na + nb ? na + nb : 1) * sizeof *v);
+	if (!v) {
+		free(a);
+		free(b);
+		g->oom = 1;
+		return 0;
+	}
+	uint32_t n = na;
+	for (uint32_t i = 0; i < nb; i++) {
+		int dup = 0;
+		for (uint32_t j = 0; j < na && !dup; j++)
+			dup = v[j] == b[i];
+		if (!dup)
+			v[n++] = b[i];
+	}
+	free(b);
+	return intern(g, &g->sets, &g->nsets, &g->capsets, &g->setix, v, n, 0);
+}
+
 /* Every program of every `wrapper`, sorted by program (the evaluator
  * searches them); a program declared twice is an error. */
 static void gen_wrappers(struct cg *g, struct cpol_buf *out)
@@ -595,8 +623,14 @@ static void gen_wrappers(struct cg *g, struct cpol_buf *out)
 	uint32_t n = 0, cap = 0;
 	for (uint32_t i = 0; i < m->nwrappers; i++) {
 		const cpol_stmt *s = m->wrappers[i];
-		struct cpol_img_wrapper w = { 0, CPOL_NONE, CPOL_NONE, CPOL_NONE, (uint16_t)s->u.wrapper.skip, 0, 0 };
-		if (s->u.wrapper.has_options) {
+		struct cpol_img_wrapper w = { 0, CPOL_NONE, { CPOL_NONE }, CPOL_NONE, (uint16_t)s->u.wrapper.skip, 0, 0 };
+		if (s->u.wrapper.has_replace) {
+			/* the replace options are options of the wrapper too: the
+			 * options set holds both lists, `replace` the second */
+			w.flags |= CPOL_WF_OPTIONS | CPOL_WF_REPLACE;
+			w.options = options_and_replace(g, s);
+			w.replace = set_of(g, &s->u.wrapper.replace, 0);
+		} else if (s->u.wrapper.has_options) {
 			w.flags |= CPOL_WF_OPTIONS;
 			w.options = set_of(g, &s->u.wrapper.options, 0);
 		}

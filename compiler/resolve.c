@@ -240,6 +240,64 @@ static void check_optspec(cpol_unit *u, const struct cpol_str *s)
 		              "-# (a number), --name, --name= (with a value) or --name[=] (optional value)");
 }
 
+/* A member of a wrapper's `replace`: an option that takes a value, -x#,
+ * -x[#], --name= or --name[=] (the value is the text to replace). */
+static void check_replace_spec(cpol_unit *u, const struct cpol_str *s)
+{
+	const char *t = s->text;
+	uint32_t n = s->len;
+	int ok = (n == 3 && t[0] == '-' && t[1] != '-' && t[1] != '#' && t[2] == '#') ||
+	         (n == 5 && t[0] == '-' && t[1] != '-' && t[1] != '#' && memcmp(t + 2, "[#]", 3) == 0) ||
+	         (n >= 4 && t[0] == '-' && t[1] == '-' && t[n - 1] == '=') ||
+	         (n >= 6 && t[0] == '-' && t[1] == '-' && memcmp(t + n - 3, "[=]", 3) == 0);
+	if (!ok) {
+		cpol_error_at(u, s->loc, "'replace' lists options that take a value: -x# (glued or the next word), "
+		              "-x[#] or --name[=] (optional, glued; alone it is {}), or --name=");
+		return;
+	}
+	check_optspec(u, s);
+}
+
+/* The name of an option member: its letter (-x...) or its long name
+ * (--name without = or [=]). */
+static void optspec_name(const struct cpol_str *s, const char **name, uint32_t *len)
+{
+	uint32_t n = s->len;
+	if (n >= 3 && s->text[0] == '-' && s->text[1] == '-') {
+		if (n >= 5 && memcmp(s->text + n - 3, "[=]", 3) == 0)
+			n -= 3;
+		else if (s->text[n - 1] == '=')
+			n--;
+		*name = s->text;
+		*len = n;
+	} else {
+		*name = s->text;
+		*len = n >= 2 ? 2 : n;
+	}
+}
+
+/* A `replace` option must not be listed under `options` too (as a flag it
+ * would hide the text to replace). */
+static void check_replace_apart(cpol_unit *u, const cpol_stmt *s)
+{
+	struct cpol_str *o = NULL, *r = NULL;
+	long no = s->u.wrapper.has_options ? cpol_expand(&s->u.wrapper.options, &o) : 0;
+	long nr = cpol_expand(&s->u.wrapper.replace, &r);
+	for (long i = 0; i < nr; i++)
+		for (long j = 0; j < no; j++) {
+			const char *a, *b;
+			uint32_t al, bl;
+			optspec_name(&r[i], &a, &al);
+			optspec_name(&o[j], &b, &bl);
+			if (al == bl && memcmp(a, b, al) == 0) {
+				cpol_error_at(u, r[i].loc, "option %.*s is listed under both 'options' and 'replace'", (int)al, a);
+				break;
+			}
+		}
+	free(o);
+	free(r);
+}
+
 static void check_cond(cpol_unit *u, const struct cpol_model *m, cpol_cond *c, uint32_t seq, int in_guard)
 {
 	if (!c)
@@ -420,6 +478,14 @@ static void check_wrappers(cpol_unit *u, struct cpol_model *m)
 		if (s->u.wrapper.has_options) {
 			resolve_list(u, m, &s->u.wrapper.options, s->seq);
 			check_list(u, &s->u.wrapper.options, check_optspec);
+		}
+		if (s->u.wrapper.has_replace) {
+			resolve_list(u, m, &s->u.wrapper.replace, s->seq);
+			check_list(u, &s->u.wrapper.replace, check_replace_spec);
+			if (!s->u.wrapper.input)
+				cpol_error_at(u, s->loc, "'replace' needs 'input': the text replaced comes from the input");
+			else
+				check_replace_apart(u, s);
 		}
 		if (s->u.wrapper.has_command) {
 			resolve_list(u, m, &s->u.wrapper.after, s->seq);

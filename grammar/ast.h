@@ -212,6 +212,8 @@ typedef struct cpol_stmt {
 			cpol_list after, until;   /* command after MARKER until END (find -exec) */
 			uint8_t has_options, assignments, input, has_command;
 			uint8_t script;           /* the command's words joined are a `sh -c` script (watch) */
+			uint8_t has_replace;
+			cpol_list replace;        /* options whose value is replaced by each input line (xargs -I) */
 		} wrapper;
 	} u;
 } cpol_stmt;

@@ -835,6 +835,10 @@ static void build_leaf(struct fmt *F, const struct elem *el)
 				T(F, " options ");
 				put_list(F, &s->u.wrapper.options);
 			}
+			if (s->u.wrapper.has_replace) {
+				T(F, " replace ");
+				put_list(F, &s->u.wrapper.replace);
+			}
 			if (s->u.wrapper.skip) {
 				T(F, " skip ");
 				put_num(F, s->u.wrapper.skip);

@@ -69,7 +69,7 @@
        RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE
        OPTIONS ONLY WRAPPER SKIP ASSIGNMENTS INPUT COMMAND UNTIL
        GRANT UNIX
-       LIMITS DENY SEDCMDS AWKUSES.
+       LIMITS DENY SEDCMDS AWKUSES REPLACE.
 
 %left OR.
 %left AND.
@@ -177,6 +177,11 @@ wrapper(R) ::= wrapper(A) SKIP(K) INT(N). {
 	R = A;
 	if (R && R->u.wrapper.skip) cpol_error_at(P->u, K.loc, "'skip' is given twice");
 	if (R) R->u.wrapper.skip = N.num;
+}
+wrapper(R) ::= wrapper(A) REPLACE(K) setx(S). {
+	R = A;
+	if (R && R->u.wrapper.has_replace) cpol_error_at(P->u, K.loc, "'replace' is given twice");
+	if (R) { R->u.wrapper.replace = S; R->u.wrapper.has_replace = 1; }
 }
 wrapper(R) ::= wrapper(A) ASSIGNMENTS. { R = A; if (R) R->u.wrapper.assignments = 1; }
 wrapper(R) ::= wrapper(A) INPUT. { R = A; if (R) R->u.wrapper.input = 1; }

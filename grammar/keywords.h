@@ -25,7 +25,7 @@
 	X(OPERANDS, "operands") X(FROM, "from") X(AFTER, "after") X(VALUE, "value") \
 	X(TRUE, "true") X(CWD, "cwd") X(OPTIONS, "options") X(ONLY, "only") \
 	X(WRAPPER, "wrapper") X(SKIP, "skip") X(ASSIGNMENTS, "assignments") X(INPUT, "input") \
-	X(COMMAND, "command") X(UNTIL, "until") \
+	X(COMMAND, "command") X(UNTIL, "until") X(REPLACE, "replace") \
 	X(GRANT, "grant") X(UNIX, "unix") \
 	X(LIMITS, "limits") X(DENY, "deny")
 

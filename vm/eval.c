@@ -1016,6 +1016,8 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 {
 	const struct cpol_image *im = ctx->img;
 	resolve_program(ctx, f);
+	if (f->wflags && f->wflags[0])
+		f->prog = 0; /* its text is not the program's (xargs -I a make: m?ke) */
 	if (im->ac->nstates > 1)
 		scan(im, f);
 

@@ -93,11 +93,22 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc);
  * (wf: CPOL_WORD_* per word, or NULL); *at is the word that decided. */
 int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
                       const uint32_t *lens, const uint8_t *wf, uint32_t *at);
+/* The text a wrapper's replace option gives (xargs -I R, -iR, --replace):
+ * the last one read wins. */
+struct cpol_replace {
+	const char *s;     /* the text (NULL: it is not known) */
+	uint32_t n;
+	uint8_t given;     /* a replace option was read */
+	uint8_t later;     /* another option was read after the last replace option
+	                      (it may turn replacing off: xargs -L, -n) */
+};
 /* The same reading up to the first operand (set may be CPOL_NONE: no
  * options): 1 with *at the first word after the options, 0 for an option
- * not in the set, 2 when an unknown word decides. */
+ * not in the set, 2 when an unknown word decides. With rp, the members of
+ * set rset (members of set too) are replace options, noted in *rp. */
 int cpol_options_end(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
-                     const uint32_t *lens, const uint8_t *wf, uint32_t *at);
+                     const uint32_t *lens, const uint8_t *wf, uint32_t *at, uint32_t rset,
+                     struct cpol_replace *rp);
 
 /* wrap.c: the wrapper declared for program p (a trusted program), or NULL. */
 const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint32_t p);

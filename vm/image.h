@@ -22,7 +22,7 @@
 #include "common/sandbox_kinds.h"
 
 #define CPOL_IMG_MAGIC    "CPOLIMG\x1a"
-#define CPOL_IMG_VERSION  5u
+#define CPOL_IMG_VERSION  6u
 #define CPOL_IMG_MAX_SIZE (1u << 30)
 #define CPOL_NONE         0xffffffffu    /* "no index" in u32 fields */
 
@@ -244,12 +244,20 @@ enum {
 	                              of set `until` (find -exec ... ;), "{}" a placeholder */
 	CPOL_WF_SCRIPT  = 1u << 4, /* the command's words, joined by spaces, are a script
 	                              for the machine's sh (watch); not with COMMAND, ASSIGN, INPUT */
-	CPOL_WF__ALL = 31u
+	CPOL_WF_REPLACE = 1u << 5, /* with INPUT and OPTIONS: the options of set `replace`
+	                              (members of `options` too) give a text that each input
+	                              line replaces inside the command's words (xargs -I);
+	                              not with COMMAND or SCRIPT */
+	CPOL_WF__ALL = 63u
 };
 struct cpol_img_wrapper {
 	uint32_t prog;       /* program table index, > 0 */
 	uint32_t options;    /* set (CPOL_WF_OPTIONS), else CPOL_NONE */
-	uint32_t after, until; /* sets (CPOL_WF_COMMAND), else CPOL_NONE */
+	union {
+		uint32_t after;   /* set (CPOL_WF_COMMAND), else CPOL_NONE */
+		uint32_t replace; /* set (CPOL_WF_REPLACE), else CPOL_NONE */
+	};
+	uint32_t until;      /* set (CPOL_WF_COMMAND), else CPOL_NONE */
 	uint16_t skip;       /* operands between the options and the command */
 	uint8_t  flags;      /* CPOL_WF_* */
 	uint8_t  pad;

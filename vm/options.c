@@ -48,12 +48,38 @@ static int value_unknown(const uint8_t *wf, uint32_t k)
 	return wf && (wf[k] & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB));
 }
 
+/* Where a wrapper's replace options are looked for (rp NULL: nowhere). */
+struct repl {
+	const struct cpol_image *im;
+	uint32_t set;
+	struct cpol_replace *rp;
+};
+
+/* Option member id was read with value v (NULL: not known; vn bytes). */
+static void note_option(const struct repl *r, uint32_t id, const char *v, uint32_t vn)
+{
+	if (!r->rp)
+		return;
+	const struct cpol_img_set *st = &r->im->sets[r->set];
+	for (uint32_t i = 0; i < st->n; i++)
+		if (r->im->members[st->first + i] == id) {
+			r->rp->s = v;
+			r->rp->n = vn;
+			r->rp->given = 1;
+			r->rp->later = 0;
+			return;
+		}
+	if (r->rp->given)
+		r->rp->later = 1;
+}
+
 /* The walk of both entry points: `stop` ends it at the first operand (a
  * wrapper's options end there, as getopt's "+" mode does), with *at the
  * index of the first word after the options. */
 static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
-                const uint32_t *lens, const uint8_t *wf, uint32_t *at, int stop)
+                const uint32_t *lens, const uint8_t *wf, uint32_t *at, int stop, const struct repl *rep)
 {
+	static const char dflt[] = "{}"; /* an optional value left out: GNU xargs -i, --replace */
 	static const struct cpol_img_set none = { 0, 0, 0, 0 };
 	const struct cpol_img_set *st = set == CPOL_NONE ? &none : &im->sets[set];
 	const uint32_t *mem = im->members + st->first;
@@ -76,6 +102,7 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 			const char *eq = memchr(w + 2, '=', n - 2);
 			uint32_t wl = eq ? (uint32_t)(eq - w) - 2 : n - 2;
 			int found = -1, matches = 0;
+			uint32_t id = CPOL_NONE;
 			for (uint32_t i = 0; i < st->n; i++) {
 				uint32_t ml;
 				const char *m = cpol_img_string(im, mem[i], &ml);
@@ -86,12 +113,12 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 				int kind = long_member(m, ml, &name, &nl);
 				if (nl < wl || memcmp(name, w + 2, wl) != 0)
 					continue;
+				found = kind;
+				id = mem[i];
 				if (nl == wl) { /* an exact name wins over abbreviations */
-					found = kind;
 					matches = 1;
 					break;
 				}
-				found = kind;
 				matches++;
 			}
 			if (matches != 1)
@@ -99,11 +126,18 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 			if (eq) {
 				if (found == LONG_FLAG)
 					return 0;
+				note_option(rep, id, eq + 1, (uint32_t)(w + n - eq - 1));
 			} else if (found == LONG_REQ) {
 				if (++k < argc && value_unknown(wf, k)) {
 					*at = k;
 					return 2;
 				}
+				if (k < argc && !word_unknown(wf, k))
+					note_option(rep, id, argv[k], lens ? lens[k] : (uint32_t)strlen(argv[k]));
+				else
+					note_option(rep, id, NULL, 0);
+			} else {
+				note_option(rep, id, found == LONG_OPT ? dflt : NULL, found == LONG_OPT ? 2 : 0);
 			}
 			continue;
 		}
@@ -126,34 +160,54 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 				if (!listed) {
 					if (!num)
 						return 0;
+					note_option(rep, CPOL_NONE, NULL, 0);
 					continue;
 				}
 			}
 			/* A letter listed both with and without a value is read
 			 * as the flag: the rest of the word is checked too. */
+			uint32_t id = CPOL_NONE;
 			for (uint32_t i = 0; i < st->n && kind != 0; i++) {
 				uint32_t ml;
 				const char *m = cpol_img_string(im, mem[i], &ml);
 				if (ml < 2 || m[0] != '-' || m[1] != c)
 					continue;
+				int was = kind;
 				if (ml == 2)
 					kind = 0;
 				else if (ml == 3 && m[2] == '#')
 					kind = 1;
 				else if (ml == 5 && memcmp(m + 2, "[#]", 3) == 0 && kind < 0)
 					kind = 2;
+				if (kind != was)
+					id = mem[i];
 			}
 			if (kind < 0)
 				return 0;
-			if (kind == 2)
-				break; /* the rest of the word, if any, is the value */
-			if (kind == 1) {
-				if (j + 1 == n && ++k < argc && value_unknown(wf, k)) {
-					*at = k;
-					return 2;
-				}
-				break; /* the rest of the word, or the next word, is the value */
+			if (kind == 2) {
+				/* the rest of the word, if any, is the value */
+				note_option(rep, id, j + 1 < n ? w + j + 1 : dflt, j + 1 < n ? n - j - 1 : 2);
+				break;
 			}
+			if (kind == 1) {
+				/* the rest of the word, or the next word, is the value */
+				if (j + 1 < n) {
+					note_option(rep, id, w + j + 1, n - j - 1);
+				} else if (++k < argc) {
+					if (value_unknown(wf, k)) {
+						*at = k;
+						return 2;
+					}
+					if (word_unknown(wf, k))
+						note_option(rep, id, NULL, 0);
+					else
+						note_option(rep, id, argv[k], lens ? lens[k] : (uint32_t)strlen(argv[k]));
+				} else {
+					note_option(rep, id, NULL, 0);
+				}
+				break;
+			}
+			note_option(rep, id, NULL, 0);
 		}
 	}
 	*at = argc;
@@ -163,14 +217,19 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
                       const uint32_t *lens, const uint8_t *wf, uint32_t *at)
 {
-	int r = walk(im, set, argc, argv, lens, wf, at, 0);
+	static const struct repl none = { NULL, 0, NULL };
+	int r = walk(im, set, argc, argv, lens, wf, at, 0, &none);
 	if (r == 1 && *at > argc)
 		*at = argc;
 	return r;
 }
 
 int cpol_options_end(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
-                     const uint32_t *lens, const uint8_t *wf, uint32_t *at)
+                     const uint32_t *lens, const uint8_t *wf, uint32_t *at, uint32_t rset,
+                     struct cpol_replace *rp)
 {
-	return walk(im, set, argc, argv, lens, wf, at, 1);
+	struct repl rep = { im, rset, rset == CPOL_NONE ? NULL : rp };
+	if (rep.rp)
+		memset(rep.rp, 0, sizeof *rep.rp);
+	return walk(im, set, argc, argv, lens, wf, at, 1, &rep);
 }

@@ -368,6 +368,10 @@ static const char *wrapper_bad(const struct cpol_image *im, uint32_t k)
 		return "runs a script and also takes command words";
 	if ((w->flags & CPOL_WF_OPTIONS) && w->options >= im->nsets)
 		return "names an option set that does not exist";
+	if ((w->flags & CPOL_WF_REPLACE) &&
+	    ((w->flags & (CPOL_WF_COMMAND | CPOL_WF_SCRIPT)) || !(w->flags & CPOL_WF_INPUT) ||
+	     !(w->flags & CPOL_WF_OPTIONS) || w->replace >= im->nsets))
+		return "replaces text without input or options, or names a replace set that does not exist";
 	return (w->flags & CPOL_WF_COMMAND) && (w->after >= im->nsets || w->until >= im->nsets)
 	               ? "names a set that does not exist"
 	               : NULL;

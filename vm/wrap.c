@@ -11,7 +11,7 @@
 #include "common/lower_bound.h"
 
 /* Words of a wrapped command that get flags or an extra word (xargs input,
- * find's {}) are copied into arrays of this size; a longer command is not
+ * xargs -I's replaced words, find's {}) are copied into arrays of this size; a longer command is not
  * judged as certain. */
 #define WRAP_WORDS 128
 /* The longest script a wrapper joins from its words (watch) that is judged. */
@@ -68,10 +68,11 @@ static uint32_t assignment(const char *s, uint32_t n)
 	return i > 0 && i < n && s[i] == '=' ? i : 0;
 }
 
-static int has_placeholder(const char *s, uint32_t n)
+/* s[0..n) holds t[0..tn), tn > 0. */
+static int contains(const char *s, uint32_t n, const char *t, uint32_t tn)
 {
-	for (uint32_t i = 0; i + 1 < n; i++)
-		if (s[i] == '{' && s[i + 1] == '}')
+	for (uint32_t i = 0; i + tn <= n; i++)
+		if (s[i] == t[0] && memcmp(s + i, t, tn) == 0)
 			return 1;
 	return 0;
 }
@@ -144,8 +145,9 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 {
 	const struct cpol_image *im = ctx->img;
 	uint32_t k;
+	struct cpol_replace rp;
 	int r = cpol_options_end(im, w->flags & CPOL_WF_OPTIONS ? w->options : CPOL_NONE, f->argc, f->argv, f->lens,
-	                         f->wflags, &k);
+	                         f->wflags, &k, w->flags & CPOL_WF_REPLACE ? w->replace : CPOL_NONE, &rp);
 	if (r == 0)
 		return 0;
 	if (r == 2) {
@@ -153,6 +155,10 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 		        cpol_alen(f, k));
 		return 1;
 	}
+	if (!(w->flags & CPOL_WF_REPLACE))
+		rp.given = 0;
+	else if (rp.given && (!rp.s || rp.n == 0))
+		return 0; /* the text to replace is not known (or empty: xargs refuses it) */
 	const char *risky = NULL;
 	uint32_t risklen = 0;
 	if (w->flags & CPOL_WF_ASSIGN)
@@ -187,9 +193,10 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 		return script_wrapper(ctx, f, k, out);
 	if (w->flags & CPOL_WF_INPUT) {
 		/* Standard input adds words of unknown text after the ones given
-		 * (option-like ones too). The given words stay as written: the
-		 * options that would replace text inside them (xargs -I) must
-		 * not be declared. */
+		 * (option-like ones too); with a replace option (xargs -I R), it
+		 * replaces R inside the given words instead: each word holding R
+		 * is one word of unknown text. A later option may have turned
+		 * replacing off (xargs -I R -L 1): then both are judged. */
 		const char *av[WRAP_WORDS];
 		uint32_t lv[WRAP_WORDS];
 		uint8_t fv[WRAP_WORDS];
@@ -202,10 +209,21 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 			lv[i] = cpol_alen(f, k + i);
 			fv[i] = f->wflags ? f->wflags[k + i] : 0;
 		}
-		av[argc] = "(standard input)";
-		lv[argc] = 16;
-		fv[argc] = CPOL_WORD_EXPAND;
-		judge_inner(ctx, f, argc + 1, av, lv, fv, out);
+		if (rp.given) {
+			uint8_t rv[WRAP_WORDS];
+			for (uint32_t i = 0; i < argc; i++)
+				rv[i] = (uint8_t)(fv[i] | (fv[i] || contains(av[i], lv[i], rp.s, rp.n) ? CPOL_WORD_QEXPAND : 0));
+			judge_inner(ctx, f, argc, av, lv, rv, out);
+		}
+		if (!rp.given || rp.later) {
+			struct cpol_iv v;
+			av[argc] = "(standard input)";
+			lv[argc] = 16;
+			fv[argc] = CPOL_WORD_EXPAND;
+			judge_inner(ctx, f, argc + 1, av, lv, fv, rp.given ? &v : out);
+			if (rp.given)
+				cpol_iv_merge(out, &v);
+		}
 	} else {
 		judge_inner(ctx, f, argc, argv, lens, f->wflags ? f->wflags + k : NULL, out);
 	}
@@ -254,7 +272,7 @@ static int marker_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 			av[i - start] = f->argv[i];
 			lv[i - start] = cpol_alen(f, i);
 			fv[i - start] = (uint8_t)((f->wflags ? f->wflags[i] : 0) |
-			                          (has_placeholder(f->argv[i], lv[i - start]) ? CPOL_WORD_QEXPAND : 0));
+			                          (contains(f->argv[i], lv[i - start], "{}", 2) ? CPOL_WORD_QEXPAND : 0));
 		}
 		struct cpol_iv v;
 		judge_inner(ctx, f, end - start, av, lv, fv, &v);

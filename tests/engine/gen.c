@@ -421,7 +421,10 @@ char *gen_policy(struct gen *g)
 	};
 	for (size_t w = 0; w < N(wrappers); w++)
 		if (gen_rnd(g, 4) == 0)
-			sb_add(&p.b, wrappers[w]);
+			sb_add(&p.b, w == 1 && gen_rnd(g, 2) ? /* xargs -I R: the input replaces R */
+			                     "wrapper program \"xargs\" options (\"-0\", \"-n#\", \"--null\") "
+			                     "replace (\"-I#\", \"-i[#]\", \"--replace[=]\") input;\n"
+			                                 : wrappers[w]);
 	int nrules = 3 + (int)gen_rnd(g, 12);
 	int script_at = gen_rnd(g, 10) < 7 ? (int)gen_rnd(g, (uint32_t)nrules) : -1;
 	int nintents = (int)gen_rnd(g, 6);
@@ -586,6 +589,15 @@ static void simple_command(struct gen *g, struct sb *out, int depth)
 		                                   "cd ~/cache", "cd a b", "cd /home/user/project" };
 		sb_add(out, PICK(g, cds));
 		return;
+	}
+	if (gen_rnd(g, 12) == 0) {
+		/* xargs replacing text in the words that follow ({} is a word too) */
+		static const char *const xr[] = {
+			"xargs -I{} ", "xargs -I {} ", "xargs -i ", "xargs -ia ", "xargs --replace ", "xargs --repl=a ",
+			"xargs -0I% ", "xargs -I{} -n 1 ", "xargs -n1 -Ix ", "xargs -I '' ", "xargs -Ia -I{} ",
+			"xargs -I{} --null ", "xargs -I \"$R\" ", "xargs -I-r ",
+		};
+		sb_add(out, PICK(g, xr));
 	}
 	if (gen_rnd(g, 8) == 0)
 		sb_add(out, PICK(g, prefixes));

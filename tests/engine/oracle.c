@@ -460,7 +460,7 @@ static void intents(struct frame *f)
 		return;
 	f->intents = 1;
 	const struct cpol_model *m = f->r->m;
-	for (uint32_t i = 0; i < m->nintents && f->pname && !f->foreign; i++) {
+	for (uint32_t i = 0; i < m->nintents && f->pname && !f->foreign && !f->argv[0].unk; i++) {
 		const cpol_stmt *s = m->intents[i];
 		if (!list_any(&s->u.intent.programs, name_is, f))
 			continue;
@@ -509,10 +509,34 @@ static int cmp(int op, size_t a, uint32_t b)
  * without a value, long names with none, a required or an optional one. */
 struct optlist {
 	char shorts[256];          /* 0 unlisted, 1 flag, 2 takes a value, 3 an optional one */
+	char srepl[256];           /* the letter is a replace option (xargs -I) */
 	int digits;                /* -# listed */
-	struct { const char *s; size_t n; int val; } longs[512]; /* val: 0 none, 1 required, 2 optional */
+	struct { const char *s; size_t n; int val, repl; } longs[512]; /* val: 0 none, 1 required, 2 optional */
 	size_t nlong;
+	int marking;               /* collecting a wrapper's `replace` list */
 };
+
+/* What a wrapper's replace options said (the last one counts). */
+struct repl_seen {
+	int given;                 /* one was read */
+	int later;                 /* another option came after the last one */
+	const char *s;             /* its text, NULL when not literal */
+	size_t n;
+};
+
+static void seen_option(struct repl_seen *rs, int is_repl, const char *s, size_t n)
+{
+	if (!rs)
+		return;
+	if (!is_repl) {
+		rs->later |= rs->given;
+		return;
+	}
+	rs->given = 1;
+	rs->later = 0;
+	rs->s = s;
+	rs->n = n;
+}
 
 static int collect_opt(const char *s, size_t n, void *arg)
 {
@@ -533,6 +557,7 @@ static int collect_opt(const char *s, size_t n, void *arg)
 				return 0; /* the same member twice is one option */
 		o->longs[o->nlong].s = s + 2;
 		o->longs[o->nlong].n = n - 2;
+		o->longs[o->nlong].repl = o->marking;
 		o->longs[o->nlong++].val = val;
 	} else if (n == 2 && s[1] == '#') {
 		o->digits = 1;
@@ -541,6 +566,8 @@ static int collect_opt(const char *s, size_t n, void *arg)
 		char k = n == 5 ? 3 : n == 3 ? 2 : 1, *at = &o->shorts[(unsigned char)s[1]];
 		if (!*at || k < *at)
 			*at = k;
+		if (o->marking)
+			o->srepl[(unsigned char)s[1]] = 1;
 	}
 	return 0;
 }
@@ -548,13 +575,21 @@ static int collect_opt(const char *s, size_t n, void *arg)
 /* 1: every option is listed; 0: one is not; 2: an unknown word decides.
  * `stop`: options end at the first operand, and *end is the first word
  * after them (a wrapper's command). l may be NULL: no options at all. */
-static int opt_walk(const struct word *argv, size_t argc, const cpol_list *l, int stop, int lit, size_t *end)
+static int opt_walk(const struct word *argv, size_t argc, const cpol_list *l, int stop, int lit, size_t *end,
+                    const cpol_list *rl, struct repl_seen *rs)
 {
+	static const char braces[] = "{}"; /* -i, --replace without a value */
 	struct optlist *o = calloc(1, sizeof *o);
 	if (!o)
 		abort();
 	if (l)
 		list_any(l, collect_opt, o);
+	if (rl) {
+		o->marking = 1;
+		list_any(rl, collect_opt, o);
+	} else {
+		rs = NULL;
+	}
 	int ok = 1;
 	size_t i;
 	for (i = 1; i < argc && ok == 1; i++) {
@@ -576,15 +611,27 @@ static int opt_walk(const struct word *argv, size_t argc, const cpol_list *l, in
 		if (w[1] != '-') {
 			for (size_t j = 1; j < n && ok; j++) {
 				unsigned char ch = (unsigned char)w[j];
-				if (ch >= '0' && ch <= '9' && o->digits && !o->shorts[ch])
+				if (ch >= '0' && ch <= '9' && o->digits && !o->shorts[ch]) {
+					seen_option(rs, 0, NULL, 0);
 					continue;
+				}
 				if (!o->shorts[ch] || (ch >= '0' && ch <= '9' && o->shorts[ch] == 0)) {
 					ok = 0;
 				} else if (o->shorts[ch] >= 2) {
-					if (j + 1 == n && o->shorts[ch] == 2 && ++i < argc && !lit &&
-					    (argv[i].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB)))
-						ok = 2;
+					if (j + 1 < n) { /* glued: the rest of the word */
+						seen_option(rs, o->srepl[ch], w + j + 1, n - j - 1);
+					} else if (o->shorts[ch] == 3) {
+						seen_option(rs, o->srepl[ch], braces, 2);
+					} else if (++i < argc) {
+						if (!lit && (argv[i].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB)))
+							ok = 2;
+						seen_option(rs, o->srepl[ch], argv[i].unk ? NULL : argv[i].s, argv[i].n);
+					} else {
+						seen_option(rs, o->srepl[ch], NULL, 0);
+					}
 					break;
+				} else {
+					seen_option(rs, o->srepl[ch], NULL, 0);
 				}
 			}
 			continue;
@@ -592,24 +639,35 @@ static int opt_walk(const struct word *argv, size_t argc, const cpol_list *l, in
 		const char *eq = memchr(w, '=', n);
 		size_t nl = (eq ? (size_t)(eq - w) : n) - 2;
 		size_t hits = 0, exact = 0;
-		int val = 0;
+		int val = 0, repl = 0;
 		for (size_t k = 0; k < o->nlong; k++) {
 			if (o->longs[k].n < nl || memcmp(o->longs[k].s, w + 2, nl) != 0)
 				continue;
+			val = o->longs[k].val;
+			repl = o->longs[k].repl;
 			if (o->longs[k].n == nl) {
 				exact = 1;
-				val = o->longs[k].val;
 				break;
 			}
 			hits++;
-			val = o->longs[k].val;
 		}
-		if (!exact && hits != 1)
+		if (!exact && hits != 1) {
 			ok = 0;
-		else if (eq && val == 0)
+		} else if (eq && val == 0) {
 			ok = 0;
-		else if (!eq && val == 1 && ++i < argc && !lit && (argv[i].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB)))
-			ok = 2;
+		} else if (eq) {
+			seen_option(rs, repl, eq + 1, (size_t)(w + n - eq - 1));
+		} else if (val == 1) {
+			if (++i < argc) {
+				if (!lit && (argv[i].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB)))
+					ok = 2;
+				seen_option(rs, repl, argv[i].unk ? NULL : argv[i].s, argv[i].n);
+			} else {
+				seen_option(rs, repl, NULL, 0);
+			}
+		} else {
+			seen_option(rs, repl, val == 2 ? braces : NULL, val == 2 ? 2 : 0);
+		}
 	}
 	free(o);
 	*end = i > argc ? argc : i;
@@ -619,7 +677,7 @@ static int opt_walk(const struct word *argv, size_t argc, const cpol_list *l, in
 static int options_listed(const struct frame *f, const cpol_list *l, int lit)
 {
 	size_t end;
-	return opt_walk(f->argv, f->argc, l, 0, lit, &end);
+	return opt_walk(f->argv, f->argc, l, 0, lit, &end, NULL, NULL);
 }
 
 static int cond(struct frame *f, const cpol_cond *c)
@@ -1208,6 +1266,8 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 static const cpol_stmt *wrapper_of(const struct frame *f)
 {
 	const struct cpol_model *m = f->r->m;
+	if (f->argc && f->argv[0].unk)
+		return NULL; /* a program word of unknown text names no program */
 	for (uint32_t i = 0; i < m->nwrappers; i++)
 		if (list_any(&m->wrappers[i]->u.wrapper.programs, name_is, (void *)f))
 			return m->wrappers[i];
@@ -1347,13 +1407,17 @@ static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out
 		return 1;
 	}
 	size_t k;
-	int res = opt_walk(av, ac, w->u.wrapper.has_options ? &w->u.wrapper.options : NULL, 1, 0, &k);
+	struct repl_seen rs = { 0, 0, NULL, 0 };
+	int res = opt_walk(av, ac, w->u.wrapper.has_options ? &w->u.wrapper.options : NULL, 1, 0, &k,
+	                   w->u.wrapper.has_replace ? &w->u.wrapper.replace : NULL, &rs);
 	if (res == 0)
 		return 0;
 	if (res == 2) {
 		*out = PROMPT_BUILTIN;
 		return 1;
 	}
+	if (rs.given && (!rs.s || !rs.n))
+		return 0; /* xargs -I with no text known to replace: xargs alone */
 	int bad = 0;
 	if (w->u.wrapper.assignments)
 		for (; k < ac; k++) {
@@ -1382,9 +1446,25 @@ static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out
 			return 1;
 		}
 		struct word cmd[128];
-		memcpy(cmd, av + k, (ac - k) * sizeof *cmd);
-		cmd[ac - k] = (struct word){ "(standard input)", 16, CPOL_WORD_EXPAND };
-		*out = inner(r, f, ac - k + 1, cmd);
+		struct ref_verdict best = { CPOL_ALLOW, -1 };
+		int have = 0;
+		if (rs.given) {
+			/* each input line takes the place of the text in every word
+			 * holding it: one word, of any text */
+			for (size_t i = k; i < ac; i++) {
+				cmd[i - k] = av[i];
+				if (av[i].unk || memmem(av[i].s, av[i].n, rs.s, rs.n))
+					cmd[i - k].unk |= CPOL_WORD_QEXPAND;
+			}
+			keep_stricter(&best, &have, inner(r, f, ac - k, cmd));
+		}
+		if (!rs.given || rs.later) {
+			/* the words given, then the input's */
+			memcpy(cmd, av + k, (ac - k) * sizeof *cmd);
+			cmd[ac - k] = (struct word){ "(standard input)", 16, CPOL_WORD_EXPAND };
+			keep_stricter(&best, &have, inner(r, f, ac - k + 1, cmd));
+		}
+		*out = best;
 	} else {
 		*out = inner(r, f, ac - k, av + k);
 	}

@@ -51,7 +51,8 @@ static const char *const policies[] = {
 	"intent write program \"dd\" target value \"of=\";\n"
 	"intent write program \"ln\" target operands from 2;\n"
 	"intent network program \"curl\", \"wget\";\n"
-	"intent network program \"git\" when arg 1 in (\"clone\", \"fetch\", \"push\", \"pull\");\n",
+	"intent network program \"git\" when arg 1 in (\"clone\", \"fetch\", \"push\", \"pull\");\n"
+	"wrapper program \"xargs\" options (\"-0\", \"-n#\") replace (\"-I#\", \"-i[#]\", \"--replace[=]\") input;\n",
 	/* 1: nothing at all */
 	"",
 	/* 2: many overlapping substrings */
@@ -283,9 +284,22 @@ enum { NA = -1, EITHER = 0, REFUSE = 1 };
 /* Apply targeted corruption `id` to the image; what it must give, or NA
  * when it does not apply to this image; -2 past the last one. The name of
  * the corruption goes to *what. */
+/* The first wrapper with replace options (xargs -I), or NULL. */
+static struct cpol_img_wrapper *replacing(struct view *v)
+{
+	if (!v->sec[CPOL_SEC_WRAPPERS])
+		return NULL;
+	struct cpol_img_wrapper *w = at(v, CPOL_SEC_WRAPPERS);
+	for (uint32_t i = 0; i < v->sec[CPOL_SEC_WRAPPERS]->count; i++)
+		if (w[i].flags & CPOL_WF_REPLACE)
+			return &w[i];
+	return NULL;
+}
+
 static int targeted(struct view *v, int id, const char **what)
 {
 	const uint32_t BIG = 0xfffffff0u;
+	struct cpol_img_wrapper *w;
 	int k;
 #define T(name) case __COUNTER__ - base_: *what = (name);
 	enum { base_ = __COUNTER__ + 1 };
@@ -693,6 +707,14 @@ static int targeted(struct view *v, int id, const char **what)
 		k = (int)v->wlongs[0].str; v->wlongs[0].str = v->wlongs[1].str; v->wlongs[1].str = (uint32_t)k; return REFUSE;
 	T("word long list past the refs") if (!v->wh->nlong) return NA; v->wlongs[0].first = BIG; return REFUSE;
 	T("word long list empty") if (!v->wh->nlong) return NA; v->wlongs[0].n = 0; return REFUSE;
+	/* ---- wrappers ---- */
+	T("wrapper replace set past the sets") if (!(w = replacing(v))) return NA; w->replace = v->sh->nsets; return REFUSE;
+	T("wrapper replace without input") if (!(w = replacing(v))) return NA; w->flags &= ~CPOL_WF_INPUT; return REFUSE;
+	T("wrapper replace without options") if (!(w = replacing(v))) return NA; w->flags &= ~CPOL_WF_OPTIONS; return REFUSE;
+	T("wrapper replace with a marker") if (!(w = replacing(v))) return NA; w->flags |= CPOL_WF_COMMAND; return REFUSE;
+	T("wrapper replace with a script") if (!(w = replacing(v))) return NA; w->flags |= CPOL_WF_SCRIPT; return REFUSE;
+	T("wrapper replace set another set") if (!(w = replacing(v))) return NA; w->replace = 0; return EITHER;
+	T("wrapper flag past the known ones") if (!(w = replacing(v))) return NA; w->flags |= 64; return REFUSE;
 	/* ---- debug ---- */
 	T("debug file past the strings") if (!v->nrules) return NA; v->debug[0].file = v->nstrs; return REFUSE;
 	T("debug position huge") if (!v->nrules) return NA; v->debug[0].line = BIG; v->debug[0].col = BIG; return EITHER;

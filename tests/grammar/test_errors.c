@@ -162,6 +162,21 @@ static const struct {
 	{ "empty program",
 	  "allow program \"\";\n", 0,
 	  "1:15: error: empty program name\n" },
+	{ "replace without input",
+	  "wrapper program \"xargs\" replace (\"-I#\");\n", 0,
+	  "1:1: error: 'replace' needs 'input': the text replaced comes from the input\n" },
+	{ "replace of a flag",
+	  "wrapper program \"xargs\" replace (\"-i\", \"--replace\") input;\n", 0,
+	  "1:34: error: 'replace' lists options that take a value: -x# (glued or the next word), "
+	  "-x[#] or --name[=] (optional, glued; alone it is {}), or --name=\n"
+	  "1:40: error: 'replace' lists options that take a value: -x# (glued or the next word), "
+	  "-x[#] or --name[=] (optional, glued; alone it is {}), or --name=\n" },
+	{ "replace option among the options",
+	  "wrapper program \"xargs\" options (\"-0\", \"-I\") replace (\"-I#\") input;\n", 0,
+	  "1:55: error: option -I is listed under both 'options' and 'replace'\n" },
+	{ "replace twice",
+	  "wrapper program \"xargs\" replace (\"-I#\") replace (\"-i[#]\") input;\n", 0,
+	  "1:41: error: 'replace' is given twice\n" },
 	{ "evaluate script arg 0",
 	  "rule \"r\" {\n    when program \"sh\";\n    evaluate script arg 0;\n}\n", 0,
 	  "3:5: error: the script is an argument after the program: arg 1 to 65535\n" },

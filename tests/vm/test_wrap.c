@@ -1,7 +1,8 @@
 /* tests/vm/test_wrap.c -- wrappers declared in the language: the command
  * env, timeout, xargs or find -exec runs is judged as itself (strictest
  * wins), undeclared wrapper options leave the wrapper judged alone, risky
- * assignments and standard input are not taken as known, nesting is
+ * assignments and standard input are not taken as known, xargs -I's
+ * replaced words are words of unknown text, nesting is
  * bounded, a `script` wrapper's words are judged as the sh script they join
  * into (watch), and the result lists the wrapped commands (the --explain
  * chain). */
@@ -16,12 +17,13 @@ static const char policy[] =
 	"default prompt;\n"
 	"wrapper program \"env\" options (\"-i\", \"-u#\") assignments;\n"
 	"wrapper program \"timeout\" options (\"-s#\", \"--signal=\") skip 1;\n"
-	"wrapper program \"xargs\" options (\"-0\", \"-n#\") input;\n"
+	"wrapper program \"xargs\" options (\"-0\", \"-n#\", \"-L#\", \"--max-lines=\") replace (\"-I#\", \"-i[#]\", \"--replace[=]\") input;\n"
 	"wrapper program \"find\" command after (\"-exec\", \"-ok\") until (\";\", \"+\");\n"
 	"wrapper program \"watch\" options (\"-n#\", \"--interval=\", \"-d[#]\") script;\n"
 	"intent network program \"curl\";\n"
 	"rule \"net\" { when network; forbid because \"no network\"; }\n"
 	"allow program \"grep\", \"ls\", \"cat\";\n"
+	"rule \"mv\" { when program \"mv\" and arg 2 is \"dest/\" and argc == 3; allow; }\n"
 	"rule \"find\" { when program \"find\" and no arg in (\"-exec\", \"-ok\", \"-delete\"); allow; }\n"
 	"rule \"rm -r\" { when program \"rm\" and any arg flag \"r\"; forbid because \"rm -r\"; }\n"
 	"rule \"sh\" { when program \"sh\" and arg 1 is \"-c\"; evaluate script arg 2; }\n";
@@ -65,7 +67,61 @@ Test(wrap, find_exec_and_xargs_input)
 	vt_expect("xargs -0 -n 1 cat", CPOL_ALLOW);
 	vt_expect("xargs rm -rf", CPOL_FORBID);
 	vt_expect("xargs rm", CPOL_PROMPT);                           /* input may hold -r */
-	vt_expect("xargs -I{} sh -c 'echo {}'", CPOL_PROMPT);         /* -I not declared */
+	vt_expect("xargs -I{} sh -c 'echo {}'", CPOL_PROMPT);         /* the script's text is unknown */
+	vt_expect("xargs -E x grep y", CPOL_PROMPT);                   /* -E not declared */
+}
+
+Test(wrap, a_replace_option_puts_each_input_line_in_the_words)
+{
+	vt_expect("xargs -I{} grep x {}", CPOL_ALLOW);
+	vt_expect("xargs -I {} grep x {}", CPOL_ALLOW);
+	vt_expect("xargs -i grep x {}", CPOL_ALLOW);                   /* -i alone: {} */
+	vt_expect("xargs --replace grep x {}", CPOL_ALLOW);
+	vt_expect("xargs --rep=% grep x %", CPOL_ALLOW);               /* an abbreviation */
+	vt_expect("xargs -0I{} grep x {}", CPOL_ALLOW);                /* in a cluster */
+	vt_expect("xargs -I{} mv {} dest/", CPOL_ALLOW);               /* one word each: argc is 3 */
+	vt_expect("xargs -I{} mv ./{}/{}.bak dest/", CPOL_ALLOW);      /* R twice in a word */
+	vt_expect("xargs -I% mv % dest/", CPOL_ALLOW);
+	vt_expect("xargs mv {} dest/", CPOL_PROMPT);                   /* no -I: the input is appended */
+	vt_expect("xargs -I{} mv {} {} dest/", CPOL_PROMPT);
+	vt_expect("xargs -I{} rm -rf {}", CPOL_FORBID);
+	vt_expect("xargs -I{} rm {}", CPOL_PROMPT);                    /* the line may be -r */
+	vt_expect("xargs -I{} rm x", CPOL_PROMPT);                     /* rm itself: the default */
+	vt_expect("xargs -i rm -rf {}", CPOL_FORBID);
+	vt_expect("xargs --replace=X rm -rf X", CPOL_FORBID);
+	vt_expect("xargs -I{} curl {}", CPOL_FORBID);
+	vt_expect("xargs -I{} {} x", CPOL_PROMPT);                     /* the program is the line */
+	vt_expect("xargs -I{} gr{} x", CPOL_PROMPT);
+	vt_expect("xargs -I a cat x", CPOL_PROMPT);                    /* c?t: not cat */
+	vt_expect("xargs -I u curl x", CPOL_PROMPT);                   /* c?rl: not known as curl */
+	vt_expect("xargs -I{} sh -c {}", CPOL_PROMPT);
+	vt_expect("xargs -I{} find . -exec {} +", CPOL_PROMPT);        /* find's command is the line */
+	vt_expect("xargs -I% grep x {}", CPOL_ALLOW);                  /* {} is not R: as written */
+	vt_expect("xargs -IX -I{} rm -rX", CPOL_FORBID);               /* the last -I wins: X stays */
+	vt_expect("xargs -IX -I{} rm -r{}", CPOL_PROMPT);              /* -r then unknown letters */
+	vt_expect("xargs -I{} -IX rm -r{}", CPOL_FORBID);
+	vt_expect("xargs -I '' grep x", CPOL_PROMPT);                  /* no text: xargs alone */
+	vt_expect("xargs --replace= grep x", CPOL_PROMPT);
+	vt_expect("sh -c 'xargs -I \"$R\" grep x {}'", CPOL_PROMPT); /* the text is an expansion */
+	vt_expect("sh -c 'xargs -I$R grep x {}'", CPOL_PROMPT);
+	vt_expect("xargs -I{} -L 1 mv {} dest/", CPOL_PROMPT);         /* -L turns -I off: input appended */
+	vt_expect("xargs -I{} --max-lines=1 mv {} dest/", CPOL_PROMPT);
+	vt_expect("xargs -L 1 -I{} mv {} dest/", CPOL_ALLOW);          /* -I after -L wins */
+	vt_expect("xargs -I{} -L1 grep x {}", CPOL_ALLOW);             /* grep either way */
+	vt_expect("xargs -I{} -n1 rm -rf", CPOL_FORBID);
+}
+
+Test(wrap, a_replaced_word_is_listed_as_written)
+{
+	cpol_result r;
+	const char *line = "xargs -I{} grep -l foo {}";
+	cr_assert_eq(cpol_eval_line(vt_ctx, line, strlen(line), &r), CPOL_ALLOW);
+	cr_assert_eq(r.ncommands, 1);
+	cr_expect_str_eq(r.commands[0].text, "grep -l foo {}");
+	line = "xargs -I{} -L1 grep x {}";
+	cr_assert_eq(cpol_eval_line(vt_ctx, line, strlen(line), &r), CPOL_ALLOW);
+	cr_assert_eq(r.ncommands, 2);                                   /* judged both ways */
+	cr_expect_str_eq(r.commands[1].text, "grep x {} (standard input)");
 }
 
 Test(wrap, the_chain_is_listed)

@@ -578,6 +578,12 @@ static void piped_literal(struct gen *g, struct sb *out, int depth)
 		else
 			sb_put(&arg, s, 1);
 	}
+	if (gen_rnd(g, 3) == 0) {
+		/* an escape some echo or printf reads otherwise, or not at all */
+		static const char *const escs[] = { "\\\\", "\\e", "\\c", "\\0101", "\\x41", "\\t", "\\a",
+		                                    "\\q", "\\", "\\n", "\\nls", "\\101", "%%", "%d" };
+		sb_add(&arg, PICK(g, escs));
+	}
 	sb_add(out, heads[how]);
 	shell_word(g, out, arg.p ? arg.p : "");
 	if (gen_rnd(g, 8) == 0)

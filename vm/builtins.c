@@ -472,3 +472,137 @@ int cpol_builtin_moves_cwd(const struct cpol_shell_cmd *c, int dialect)
 	const struct cpol_builtin *b = c->argc ? find(c->argv[0], c->lens[0], dialect) : NULL;
 	return b && b->kind == K_DIRS;
 }
+
+/* ---- literal text piped into a shell: `echo ls | sh` ---- */
+
+/* The byte of a backslash escape that echo (dash) and printf (bash, dash)
+ * all read alike: \\ \a \b \f \n \r \t \v. -1 for any other (\c, \0NNN,
+ * \e, \x..., an unknown letter, a backslash at the end): not known for
+ * certain, left to today's judgement. */
+static int plain_escape(const char *w, uint32_t n, uint32_t *i)
+{
+	static const char from[] = "\\abfnrtv", to[] = "\\\a\b\f\n\r\t\v";
+	if (*i + 1 >= n)
+		return -1;
+	const char *p = memchr(from, w[*i + 1], sizeof from - 1);
+	if (!p)
+		return -1;
+	*i += 2;
+	return (unsigned char)to[p - from];
+}
+
+/* Append byte ch to out[0..cap) at *len; 0 when full. */
+static int put(char *out, size_t cap, size_t *len, int ch)
+{
+	if (*len >= cap)
+		return 0;
+	out[(*len)++] = (char)ch;
+	return 1;
+}
+
+/* Append w[0..n), its escapes decoded when `escapes`, else with no
+ * backslash at all. 0 on a byte not known for certain or no room. */
+static int put_word(char *out, size_t cap, size_t *len, const char *w, uint32_t n, int escapes)
+{
+	for (uint32_t i = 0; i < n;) {
+		int ch = (unsigned char)w[i];
+		if (ch == 0 || (ch == '\\' && !escapes))
+			return 0;
+		if (ch == '\\')
+			ch = plain_escape(w, n, &i);
+		else
+			i++;
+		if (ch < 0 || !put(out, cap, len, ch))
+			return 0;
+	}
+	return 1;
+}
+
+long cpol_builtin_printed(const struct cpol_shell_cmd *c, int dialect, char *out, size_t cap)
+{
+	if (c->flags || c->nassign || c->nredir || c->tilde || c->argc == 0 || !c->lens ||
+	    (dialect != CPOL_SHELL_BASH && dialect != CPOL_SHELL_POSIX))
+		return -1;
+	for (uint32_t i = 0; i < c->argc; i++)
+		if (c->wflags && c->wflags[i])
+			return -1;
+	size_t len = 0;
+	uint32_t i = 1;
+	if (c->lens[0] == 6 && memcmp(c->argv[0], "printf", 6) == 0) {
+		/* one format, no operand, no option, no conversion but %% */
+		if (c->argc != 2 || (c->lens[1] && c->argv[1][0] == '-'))
+			return -1;
+		const char *f = c->argv[1];
+		for (uint32_t k = 0; k < c->lens[1];) {
+			int ch = (unsigned char)f[k];
+			if (ch == '%') {
+				if (k + 1 >= c->lens[1] || f[k + 1] != '%')
+					return -1;
+				k += 2;
+			} else if (ch == '\\') {
+				ch = plain_escape(f, c->lens[1], &k);
+			} else {
+				k++;
+			}
+			if (ch <= 0 || !put(out, cap, &len, ch))
+				return -1;
+		}
+		return (long)len;
+	}
+	if (c->lens[0] != 4 || memcmp(c->argv[0], "echo", 4) != 0)
+		return -1;
+	int newline = 1;
+	if (dialect == CPOL_SHELL_POSIX) {
+		/* dash: only an exact -n first is an option; escapes always */
+		if (c->argc > 1 && c->lens[1] == 2 && memcmp(c->argv[1], "-n", 2) == 0) {
+			newline = 0;
+			i = 2;
+		}
+	} else {
+		/* bash: leading words of - and n, e, E are options; a word
+		 * with a backslash is refused, whether -e (or xpg_echo) is on
+		 * or not */
+		for (; i < c->argc && c->lens[i] >= 2 && c->argv[i][0] == '-'; i++) {
+			uint32_t k = 1;
+			while (k < c->lens[i] && memchr("neE", c->argv[i][k], 3))
+				k++;
+			if (k < c->lens[i])
+				break;
+			if (memchr(c->argv[i], 'n', c->lens[i]))
+				newline = 0;
+		}
+	}
+	for (uint32_t k = i; k < c->argc; k++)
+		if ((k > i && !put(out, cap, &len, ' ')) ||
+		    !put_word(out, cap, &len, c->argv[k], c->lens[k], dialect == CPOL_SHELL_POSIX))
+			return -1;
+	if (newline && !put(out, cap, &len, '\n'))
+		return -1;
+	return (long)len;
+}
+
+int cpol_shell_reads_pipe(const struct cpol_shell_cmd *c, int sh)
+{
+	static const char *const names[] = {
+		"sh", "dash", "bash", "/bin/sh", "/bin/dash", "/bin/bash", "/usr/bin/sh", "/usr/bin/dash", "/usr/bin/bash",
+	};
+	if (c->flags || c->nassign || c->tilde || c->argc == 0 || !c->lens)
+		return -1;
+	int named = 0;
+	for (size_t k = 0; k < sizeof names / sizeof names[0] && !named; k++)
+		named = strlen(names[k]) == c->lens[0] && memcmp(names[k], c->argv[0], c->lens[0]) == 0;
+	if (!named)
+		return -1;
+	for (uint32_t i = 0; i < c->argc; i++) {
+		if (c->wflags && c->wflags[i])
+			return -1;
+		if (i && (c->lens[i] != 2 || c->argv[i][0] != '-' || !memchr("seux", c->argv[i][1], 4)))
+			return -1;
+	}
+	for (uint32_t k = 0; k < c->nredir; k++)
+		if (c->redir[k].fd == 0 || c->redir[k].fd == 255 || c->redir[k].kind == CPOL_REDIR_HEREDOC ||
+		    c->redir[k].kind == CPOL_REDIR_HERESTRING)
+			return -1;
+	int d = cpol_shell_dialect_of(c->argv[0], c->lens[0], sh);
+	return d == CPOL_SHELL_BASH || d == CPOL_SHELL_POSIX ? d : -1;
+}

@@ -248,6 +248,16 @@ int cpol_builtin_moves_cwd(const struct cpol_shell_cmd *c, int dialect);
 /* The dialect of the program prog[0..n) (a name or a path) running a
  * script; `sh` is the machine's sh, any other non-shell program too. */
 int cpol_shell_dialect_of(const char *prog, uint32_t n, int sh);
+/* What the literal command c (`echo WORDS`, `printf FORMAT`: the builtin,
+ * no expansion, tilde, assignment or redirection) prints when the `dialect`
+ * shell runs it, written to out[0..cap): its length, or -1 when that is not
+ * known for certain (an escape or option this does not read, no room). */
+long cpol_builtin_printed(const struct cpol_shell_cmd *c, int dialect, char *out, size_t cap);
+/* Does command c start a shell that reads its commands from its standard
+ * input (a pipe) and nothing else: sh, dash or bash by name or in /bin or
+ * /usr/bin, no word but -s -e -u -x, no assignment, no redirection of
+ * descriptor 0, nothing the splitter flags? Its dialect (sh: `sh`), or -1. */
+int cpol_shell_reads_pipe(const struct cpol_shell_cmd *c, int sh);
 
 /* A verdict of the evaluator itself (no rule of the policy): `name` is
  * what --explain shows as the rule ("script", "wrapper", ...). */

@@ -359,6 +359,35 @@ static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t
 	}
 }
 
+/* `echo ls | sh`: the shell stage c runs the text[0..len) the literal
+ * stage before it prints, so it is judged as `sh -c TEXT` would be (the
+ * rules of the policy, then the text as a script of that shell, one depth
+ * down). Past the text's first line, a command of it may read the rest
+ * from the same pipe before the shell does, and the shell then reads from
+ * the middle of a line: the shell's own judgement (it reads commands from
+ * standard input) stays as well, the stricter wins. */
+static void judge_piped(struct cpol_ctx *ctx, int depth, int dialect, uint32_t relaxed,
+                        const struct cpol_shell_cmd *c, const char *text, uint32_t len, struct cpol_iv *v,
+                        int *rebound)
+{
+	static const uint8_t literal[3];
+	const char *av[3] = { c->argv[0], "-c", text };
+	uint32_t lens[3] = { c->lens[0], 2, len };
+	struct cpol_shell_cmd sc = *c;
+	sc.argc = 3;
+	sc.argv = av;
+	sc.lens = lens;
+	sc.wflags = literal;
+	judge_command(ctx, depth, dialect, relaxed, &sc, v, rebound);
+	const char *nl = memchr(text, '\n', len);
+	if (nl && nl + 1 < text + len) {
+		struct cpol_iv today;
+		judge_command(ctx, depth, dialect, relaxed, c, &today, rebound);
+		v->set = today.set = 1;
+		cpol_iv_merge(v, &today);
+	}
+}
+
 /* `cd DIR` changes the folder the script's later commands run in: follow it
  * lexically, so that their paths are judged where they really point.
  * Returns 0, or -1 when the new folder cannot be known (cd -, cd ~user). */
@@ -444,6 +473,7 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 	const char *saved_cwd = ctx->cwd;
 	uint32_t saved_cwdlen = ctx->cwdlen;
 	int lost_cwd = 0, rebound = 0, risky_env = 0;
+	size_t used = so.buflen;
 	uint32_t assign_ok = relaxed ? CPOL_SH_ASSIGN : 0; /* every command's assignments are plain */
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &so.cmds[k];
@@ -458,8 +488,20 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 		} else {
 			ctx->subs_dropped++;
 		}
+		/* `echo ls | sh`: the text a literal echo or printf prints into a
+		 * shell, kept after the splitter's words in this depth's buffer */
+		long plen = -1;
+		if (k > 0 && so.cmds[k - 1].piped && !rebound && cpol_shell_reads_pipe(c, ctx->sh_dialect) >= 0 &&
+		    used + 1 < sizeof st->buf)
+			plen = cpol_builtin_printed(&so.cmds[k - 1], dialect, st->buf + used, sizeof st->buf - used - 1);
 		struct cpol_iv v;
-		judge_command(ctx, depth, dialect, relaxed, c, &v, &rebound);
+		if (plen >= 0) {
+			st->buf[used + (size_t)plen] = 0;
+			judge_piped(ctx, depth, dialect, relaxed, c, st->buf + used, (uint32_t)plen, &v, &rebound);
+			used += (size_t)plen + 1;
+		} else {
+			judge_command(ctx, depth, dialect, relaxed, c, &v, &rebound);
+		}
 		if (risky_env && v.dec == CPOL_ALLOW && v.rule != CPOL_NONE)
 			at_least_prompt(&v, "the script set a variable before that changes what the program a rule allows runs",
 			                NULL, 0);

@@ -33,6 +33,8 @@
  *   `|`) flags SYNTAX on the command next to it.
  * - Redirections are not words. `|&` adds a 2>&1 (DUP) to the command
  *   before it; `&>f` and `&>>f` are recorded with fd 1 (they take 2 too).
+ *   A command a plain `|` ends is marked piped: the next command emitted
+ *   is the pipeline's next stage (`echo ls | sh`).
  * - Here-doc bodies are skipped, never commands; an unquoted body with
  *   $(...) or `...` flags SUBST on its command, $VAR flags EXPAND. Inside
  *   $(...) the splitter also knows comments and here-docs, so neither an
@@ -146,6 +148,11 @@ struct cpol_shell_cmd {
 	uint32_t nassign;
 	const char **assign;
 	const uint32_t *alens;
+	uint8_t piped;      /* a plain `|` (not `|&`) ends it: the next command
+	                       in cmds reads its standard output */
+	uint8_t tilde;      /* a word or assignment holds an unquoted tilde
+	                       prefix (~, ~/x, a=~/x): the shell passes a home
+	                       folder there, not the text ~ */
 };
 
 /* Storage the caller provides; the splitter fills the counts. */

@@ -94,6 +94,7 @@ struct sh {
 	                       inside it is judged with it */
 	uint8_t after_time; /* `time` was dropped: drop a `-p` too */
 	uint8_t last_op;
+	uint8_t tilde;      /* an unquoted tilde prefix in one of its words */
 	uint32_t npat;      /* patterns seen in the current case item */
 
 	/* the word being built, at out->buf + wstart */
@@ -218,6 +219,7 @@ static void w_lit(struct sh *S, const uch *p, size_t n)
 		 * reads it as that folder: it is not an unknown word. zsh's ~
 		 * inside a word is its glob exclusion operator. */
 		int tilde = c == '~' && (prev == 0 || prev == '=' || prev == ':');
+		S->tilde |= tilde;
 		if (c == '*' || c == '?'
 		    || (S->dialect == CPOL_SHELL_ZSH && (c == '^' || c == '#' || (c == '~' && !tilde))))
 			S->wflags |= CPOL_WORD_GLOB;
@@ -328,7 +330,7 @@ static void begin_cmd(struct sh *S)
 	S->redir0 = S->out->nredirs;
 	S->ntok = 0;
 	S->fresh = 1;
-	S->closed = S->is_function = S->after_time = 0;
+	S->closed = S->is_function = S->after_time = S->tilde = 0;
 }
 
 static void end_cmd(struct sh *S)
@@ -363,6 +365,8 @@ static void end_cmd(struct sh *S)
 			c->nassign = S->word0 - S->asg0;
 			c->assign = o->words ? o->words + S->asg0 : NULL;
 			c->alens = o->wordlens ? o->wordlens + S->asg0 : NULL;
+			c->piped = 0;
+			c->tilde = S->tilde;
 		}
 	}
 	o->flags |= fl;
@@ -1288,7 +1292,10 @@ static void separator(struct sh *S, int t)
 		S->own |= CPOL_SH_BACKGROUND;
 	if (t == T_PIPEAMP)
 		pipe_stderr(S);
+	uint32_t before = S->out->ncmds;
 	end_cmd(S);
+	if (t == T_PIPE && S->out->ncmds > before)
+		S->out->cmds[before].piped = 1;
 	S->last_op = t == T_SEMI ? OP_SEMI : t == T_AMP ? OP_AMP
 	           : (t == T_AND || t == T_OR) ? OP_ANDOR : OP_PIPE;
 }
@@ -1614,7 +1621,10 @@ uint32_t cpol_shell_split_as(const char *script, size_t len, int dialect, struct
 			break;
 		case T_PIPEAMP:
 			if (S->dialect == CPOL_SHELL_POSIX) {   /* dash: `|` then a stray `&` */
+				uint32_t before = S->out->ncmds;
 				separator(S, T_PIPE);
+				if (S->out->ncmds > before)
+					S->out->cmds[before].piped = 0; /* no pipeline runs */
 				S->carry |= CPOL_SH_SYNTAX;
 				break;
 			}

@@ -558,9 +558,52 @@ static void shell_word(struct gen *g, struct sb *out, const char *w)
 
 static void script_of(struct gen *g, struct sb *out, int depth);
 
+/* `echo SCRIPT | sh`: a literal echo or printf piped into a shell, judged
+ * as the script it prints when both ends are plain (else the shell asks):
+ * escapes dash's echo and printf read, options, odd words, |&, shells
+ * with options or their input redirected. */
+static void piped_literal(struct gen *g, struct sb *out, int depth)
+{
+	static const char *const heads[] = { "echo ", "echo -n ", "echo -E ", "echo ", "echo -e ", "printf " };
+	static const char *const odd[] = { " \"$X\"", " ~", " 'a\\c'", " '\\0101'", " $(ls)", " '%s'" };
+	static const char *const shells[] = {
+		"sh", "bash", "dash", "/bin/sh", "sh -s", "bash -e -x", "sh -u", "bash -i", "sh < in",
+		"BASH_ENV=x bash", "sh -c ls", "bash 2>/dev/null", "bash --norc", "zsh", "exec sh", "sh > out",
+	};
+	struct sb inner = { 0 }, arg = { 0 };
+	script_of(g, &inner, depth + 1);
+	uint32_t how = gen_rnd(g, sizeof heads / sizeof heads[0]);
+	for (const char *s = inner.p ? inner.p : ""; *s; s++) {
+		if (how >= 3 && *s == '\n')
+			sb_add(&arg, gen_rnd(g, 4) ? "\\n" : "\\t");
+		else if (how == 5 && *s == '%')
+			sb_add(&arg, gen_rnd(g, 4) ? "%%" : "%s");
+		else
+			sb_put(&arg, s, 1);
+	}
+	if (gen_rnd(g, 3) == 0) {
+		/* an escape some echo or printf reads otherwise, or not at all */
+		static const char *const escs[] = { "\\\\", "\\e", "\\c", "\\0101", "\\x41", "\\t", "\\a",
+		                                    "\\q", "\\", "\\n", "\\nls", "\\101", "%%", "%d" };
+		sb_add(&arg, PICK(g, escs));
+	}
+	sb_add(out, heads[how]);
+	shell_word(g, out, arg.p ? arg.p : "");
+	if (gen_rnd(g, 8) == 0)
+		sb_add(out, PICK(g, odd));
+	sb_add(out, gen_rnd(g, 10) ? " | " : " |& ");
+	sb_add(out, gen_rnd(g, 2) ? PICK(g, shells) : gen_rnd(g, 2) ? "sh" : "bash");
+	free(inner.p);
+	free(arg.p);
+}
+
 static void simple_command(struct gen *g, struct sb *out, int depth)
 {
 	uint32_t r = gen_rnd(g, 100);
+	if (r >= 93 && depth < 6) {
+		piped_literal(g, out, depth);
+		return;
+	}
 	if (r < 3) {
 		static const char *const odd[] = {
 			"X=1 ls", "echo $(ls)", "echo $HOME", "(ls)", "{ ls; }", "ls &", "eval ls", "source x", ". x",

@@ -1171,6 +1171,144 @@ static void split_free(struct split *s)
 
 static const char line_sh[] = "sh";
 
+/* ---- `echo ls | sh`: the text a literal echo or printf pipes into a shell ---- */
+
+/* The escapes that bash's printf and dash's echo and printf all read the
+ * same way; -1: any other, which is not known for certain. */
+static int esc_byte(char c)
+{
+	switch (c) {
+	case '\\': return '\\';
+	case 'a': return 7;
+	case 'b': return 8;
+	case 'f': return 12;
+	case 'n': return 10;
+	case 'r': return 13;
+	case 't': return 9;
+	case 'v': return 11;
+	default: return -1;
+	}
+}
+
+static int all_literal(const struct cpol_shell_cmd *c)
+{
+	if (c->flags || c->nassign || c->tilde || c->argc == 0)
+		return 0;
+	for (uint32_t i = 0; i < c->argc; i++)
+		if ((c->wflags && c->wflags[i]) || memchr(c->argv[i], 0, c->lens[i]))
+			return 0;
+	return 1;
+}
+
+/* Decode s[0..n) into out at *o: escapes when esc, else no backslash may
+ * appear; `pct`: a format, where only %% is known. 0: not certain. */
+static int decode(const char *s, size_t n, int esc, int pct, char *out, size_t *o)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && pct) {
+			if (i + 1 == n || s[i + 1] != '%')
+				return 0;
+			out[(*o)++] = '%';
+			i++;
+		} else if (s[i] == '\\') {
+			int b = esc && i + 1 < n ? esc_byte(s[i + 1]) : -1;
+			if (b < 0)
+				return 0;
+			out[(*o)++] = (char)b;
+			i++;
+		} else {
+			out[(*o)++] = s[i];
+		}
+	}
+	return 1;
+}
+
+/* What the literal command c prints under the dialect (bash, dash), in a
+ * malloc'd buffer; NULL when that is not known for certain. */
+static char *printed(const struct cpol_shell_cmd *c, int dialect, size_t *n)
+{
+	if (!all_literal(c) || c->nredir || (dialect != CPOL_SHELL_BASH && dialect != CPOL_SHELL_POSIX))
+		return NULL;
+	size_t total = 2;
+	for (uint32_t i = 0; i < c->argc; i++)
+		total += c->lens[i] + 1;
+	char *out = malloc(total);
+	if (!out)
+		abort();
+	size_t o = 0;
+	int ok = 1;
+	if (weq(c->argv[0], c->lens[0], "printf", 6)) {
+		ok = c->argc == 2 && !(c->lens[1] > 0 && c->argv[1][0] == '-') &&
+		     decode(c->argv[1], c->lens[1], 1, 1, out, &o);
+	} else if (weq(c->argv[0], c->lens[0], "echo", 4)) {
+		size_t first = 1;
+		int nl = 1;
+		if (dialect == CPOL_SHELL_POSIX) {
+			if (c->argc >= 2 && weq(c->argv[1], c->lens[1], "-n", 2)) {
+				first = 2;
+				nl = 0;
+			}
+		} else {
+			while (first < c->argc && c->lens[first] > 1 && c->argv[first][0] == '-' &&
+			       strspn_n(c->argv[first] + 1, c->lens[first] - 1, "neE") == c->lens[first] - 1) {
+				if (strcspn_n(c->argv[first], c->lens[first], "n") < c->lens[first])
+					nl = 0;
+				first++;
+			}
+		}
+		for (size_t i = first; i < c->argc && ok; i++) {
+			if (i > first)
+				out[o++] = ' ';
+			ok = decode(c->argv[i], c->lens[i], dialect == CPOL_SHELL_POSIX, 0, out, &o);
+		}
+		if (nl)
+			out[o++] = '\n';
+	} else {
+		ok = 0;
+	}
+	for (size_t i = 0; i < o && ok; i++)
+		ok = out[i] != 0;
+	if (!ok) {
+		free(out);
+		return NULL;
+	}
+	*n = o;
+	return out;
+}
+
+/* c is sh, dash or bash (a name, or in /bin, /usr/bin) reading its
+ * commands from the pipe: only -s -e -u -x after it, nothing flagged, its
+ * descriptor 0 left alone. */
+static int reads_pipe(const struct cpol_shell_cmd *c)
+{
+	static const char *const shells[] = { "sh", "dash", "bash" };
+	if (!all_literal(c))
+		return 0;
+	const char *b = c->argv[0];
+	size_t bn = c->lens[0];
+	if (bn > 9 && memcmp(b, "/usr/bin/", 9) == 0) {
+		b += 9;
+		bn -= 9;
+	} else if (bn > 5 && memcmp(b, "/bin/", 5) == 0) {
+		b += 5;
+		bn -= 5;
+	}
+	int known = 0;
+	for (size_t k = 0; k < 3; k++)
+		known |= weq(b, bn, shells[k], strlen(shells[k]));
+	if (!known)
+		return 0;
+	for (uint32_t i = 1; i < c->argc; i++)
+		if (!weq(c->argv[i], c->lens[i], "-s", 2) && !weq(c->argv[i], c->lens[i], "-e", 2) &&
+		    !weq(c->argv[i], c->lens[i], "-u", 2) && !weq(c->argv[i], c->lens[i], "-x", 2))
+			return 0;
+	for (uint32_t k = 0; k < c->nredir; k++)
+		if (c->redir[k].fd == 0 || c->redir[k].fd == 255 || c->redir[k].kind == CPOL_REDIR_HEREDOC ||
+		    c->redir[k].kind == CPOL_REDIR_HERESTRING)
+			return 0;
+	return 1;
+}
+
 static int sets_risky(const struct ref *r, const struct cpol_shell_cmd *c);
 
 static struct ref_verdict script(struct ref *r, int depth, const struct word *shell, const struct word *text)
@@ -1214,12 +1352,43 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 	char saved[CPOL_PATH_BUF];
 	memcpy(saved, r->cwd, sizeof saved);
 	int have = 0, lost = 0, rebound = 0, envset = 0;
+	size_t used = s.o.buflen;   /* piped texts go after the words */
 	uint32_t plain = relaxed ? CPOL_SH_ASSIGN : 0;
 	for (uint32_t k = 0; k < n; k++) {
 		const struct cpol_shell_cmd *c = &s.cmds[k];
 		if (!plain_assignments(r, &s.cmds[k]))
 			plain = 0;
-		struct ref_verdict v = command(r, depth, dialect, relaxed, c, &rebound);
+		char *said = NULL;
+		size_t tn = 0;
+		if (k > 0 && s.cmds[k - 1].piped && !rebound && reads_pipe(c) &&
+		    (said = printed(&s.cmds[k - 1], dialect, &tn)) != NULL &&
+		    (used + 1 >= CPOL_SH_BUF || used + tn + 1 > CPOL_SH_BUF)) {
+			free(said);  /* no room left after the words, as in the runtime */
+			said = NULL;
+		}
+		struct ref_verdict v;
+		if (said) {
+			/* judged as `sh -c TEXT`; a text of several lines also as
+			 * the shell reading standard input (a command may eat the rest) */
+			const char *av[3] = { c->argv[0], "-c", said };
+			uint32_t al[3] = { c->lens[0], 2, (uint32_t)tn };
+			static const uint8_t none[3];
+			struct cpol_shell_cmd as_c = *c;
+			as_c.argc = 3;
+			as_c.argv = av;
+			as_c.lens = al;
+			as_c.wflags = none;
+			v = command(r, depth, dialect, relaxed, &as_c, &rebound);
+			const char *nl = memchr(said, '\n', tn);
+			if (nl && (size_t)(nl - said) + 1 < tn) {
+				int one = 1;
+				keep_stricter(&v, &one, command(r, depth, dialect, relaxed, c, &rebound));
+			}
+			used += tn + 1;
+			free(said);
+		} else {
+			v = command(r, depth, dialect, relaxed, c, &rebound);
+		}
 		/* after GIT_EXTERNAL_DIFF=x, export PAGER, read LD_PRELOAD, ...
 		 * a rule's allow no longer knows what its program runs */
 		if (envset && v.dec == CPOL_ALLOW && v.index >= 0)

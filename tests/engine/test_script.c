@@ -608,3 +608,72 @@ Test(script, bare_names_after_path_changes)
 	cr_expect_eq(EV(e, "bash", "-c", "pushd /etc; cat x"), P);
 	eng_free(e);
 }
+
+/* `echo SCRIPT | sh`: the literal text is the code the shell reads. */
+static const char pipe_policy[] =
+	"sandbox { write \"$WORKSPACE\", \"/tmp\", \"/dev/null\"; }\n"
+	"default allow;\n"
+	"forbid program \"rm\";\n"
+	"rule \"shell -c\" { when program \"bash\", \"sh\", \"dash\", \"zsh\" and arg 1 is \"-c\"; evaluate script arg 2; }\n"
+	"rule \"stdin\" { when program \"bash\", \"sh\", \"dash\", \"zsh\" and not arg 1 is \"-c\"; prompt because \"reads stdin\"; }\n";
+
+Test(script, literal_text_piped_into_a_shell)
+{
+	struct eng *e = eng_new(pipe_policy);
+	/* judged as the script it reads, its commands listed one depth down */
+	cr_assert_eq(EV(e, "bash", "-c", "echo ls | sh"), A);
+	cr_assert_eq(e->res.ncommands, 3);
+	cr_expect_str_eq(e->res.commands[1].text, "sh");
+	cr_expect_str_eq(e->res.commands[2].text, "ls");
+	cr_expect_eq(e->res.commands[2].depth, 2);
+	cr_expect_eq(EV(e, "bash", "-c", "echo 'rm -rf ~' | sh"), F);
+	cr_expect_eq(EV(e, "sh", "-c", "echo 'rm -rf ~' | sh"), F);
+	cr_expect_eq(EV(e, "bash", "-c", "echo \"echo 'bash is executed'\" | bash"), A);
+	cr_expect_eq(EV(e, "bash", "-c", "printf 'ls\\n' | sh"), A);
+	cr_expect_eq(EV(e, "bash", "-c", "printf 'ls; rm x\\n' | dash"), F);
+	cr_expect_eq(EV(e, "bash", "-c", "printf '100%%\\n' | bash"), A);
+	cr_expect_eq(EV(e, "bash", "-c", "echo ls | sh -s -e"), A);
+	cr_expect_eq(EV(e, "bash", "-c", "echo -n ls | /bin/bash > out"), A);
+	/* the inner shell's own dialect: dash reads $'...' otherwise */
+	cr_expect_eq(EV(e, "sh", "-c", "echo \"echo \\$'\\\\\\\\'; rm -rf ~ #'\" | bash"), A);
+	cr_expect_eq(EV(e, "sh", "-c", "echo \"echo \\$'\\\\\\\\'; rm -rf ~ #'\" | sh"), F);
+	/* the outer shell's echo: dash's turns \n into a newline, and takes
+	 * -e as a word; bash's echo with a backslash is not read */
+	cr_expect_eq(EV(e, "sh", "-c", "echo 'ls\\nrm -rf ~' | sh"), F);
+	cr_expect_eq(EV(e, "bash", "-c", "echo 'ls\\nrm -rf ~' | sh"), P);
+	cr_expect_str_eq(e->res.verdict.reason, "reads stdin");
+	cr_expect_eq(EV(e, "bash", "-c", "echo -e 'ls\\nrm -rf ~' | sh"), P);
+	cr_expect_eq(EV(e, "bash", "-c", "echo -e rm x | sh"), F);
+	cr_expect_eq(EV(e, "sh", "-c", "echo -e rm x | sh"), A);  /* runs `-e rm x` */
+	/* past the first line a command may read the rest: stdin's verdict stays */
+	cr_expect_eq(EV(e, "sh", "-c", "echo 'ls\\nls' | sh"), P);
+	cr_expect_str_eq(e->res.verdict.reason, "reads stdin");
+	cr_expect_eq(EV(e, "bash", "-c", "printf 'ls\\nls\\n' | sh"), P);
+	/* whatever is not certain keeps the shell's judgement */
+	static const char *const unsure[] = {
+		"echo \"$X\" | sh", "echo $(cat f) | bash", "cat f | sh", "echo ls |& bash", "echo ls | bash -i",
+		"echo ls | bash --norc", "echo ls | bash -l", "printf '%s' ls | sh", "printf ls x | sh",
+		"printf -- ls | sh", "echo ls | BASH_ENV=x bash", "echo ls | sh < f", "echo ls | sh 0<&3",
+		"echo ~ | sh", "echo ls > f | sh", "{ echo ls; } | sh", "echo ls; sh", "/bin/echo ls | sh",
+		"echo ls | zsh", "echo ls 2>&1 | sh", "X=1 echo ls | sh", "echo ls | exec sh", "echo l* | sh",
+		"echo ls | (sh)", "printf 'ls\\e' | sh",
+	};
+	for (size_t i = 0; i < sizeof unsure / sizeof unsure[0]; i++) {
+		cr_expect_eq(EV(e, "bash", "-c", unsure[i]), P, "%s: %s", unsure[i], eng_dn(e->res.verdict.decision));
+		cr_expect_eq(EV(e, "sh", "-c", unsure[i]), P, "sh -c %s", unsure[i]);
+	}
+	/* dash's echo: \c ends the output, \0NNN is octal: not read */
+	cr_expect_eq(EV(e, "sh", "-c", "echo 'ls\\c' | sh"), P);
+	cr_expect_eq(EV(e, "sh", "-c", "echo '\\0154s' | sh"), P);
+	cr_expect_eq(EV(e, "sh", "-c", "echo ls | sh -c x"), A);       /* runs x, not ls */
+	/* a command line is read the bash way, nested as deep as any script */
+	cr_expect_eq(eng_line(e, "echo 'rm -rf /' | bash"), F);
+	for (int levels = 1; levels <= 4; levels++) {
+		char *s = nest("echo ls | sh", levels);
+		cr_expect_eq(eng_line(e, s), levels <= 3 ? A : P, "%d levels", levels);
+		if (levels > 3)
+			cr_expect_str_eq(e->res.verdict.reason, "scripts nested too deeply to judge");
+		free(s);
+	}
+	eng_free(e);
+}

@@ -1073,3 +1073,35 @@ Test(shell, unknown_dialect_is_flagged)
 	cr_assert_eq(cpol_shell_split_as("ls", 2, CPOL_SHELL_BASH, &st.out), 1);
 	cr_assert_eq(st.out.flags, 0);
 }
+
+/* Per command: 'p' when a plain `|` ends it (the next command reads its
+ * output), 't' when a word has an unquoted tilde prefix, '.' else. */
+static void marks(const char *script, int dialect, const char *expect)
+{
+	static struct store st;
+	store_init(&st);
+	uint32_t n = cpol_shell_split_as(script, strlen(script), dialect, &st.out);
+	char got[NCMDS + 1];
+	for (uint32_t i = 0; i < n; i++)
+		got[i] = st.cmds[i].piped ? (st.cmds[i].tilde ? 'P' : 'p') : st.cmds[i].tilde ? 't' : '.';
+	got[n] = 0;
+	cr_expect_str_eq(got, expect, "%s (dialect %d)", script, dialect);
+}
+
+Test(shell, pipes_and_tildes_are_marked)
+{
+	for (int d = CPOL_SHELL_BASH; d <= CPOL_SHELL_POSIX; d++) {
+		marks("echo ls | sh", d, "p.");
+		marks("a | b | c; d && e || f & g", d, "pp.....");
+		marks("a |\n  b", d, "p.");
+		marks("{ a; } | b", d, "..");
+		marks("a 2>&1 | b", d, "p.");
+		marks("echo ~ | sh", d, "P.");
+		marks("echo '~' \"~\" \\~ a~ | sh", d, "p.");
+		marks("echo a=~/x x:~ | sh", d, "P.");
+		marks("X=~ echo", d, "t");
+		marks("case x in a|b) c;; esac", d, "..");
+	}
+	marks("a |& b", CPOL_SHELL_BASH, "..");
+	marks("a |& b", CPOL_SHELL_POSIX, "..");
+}

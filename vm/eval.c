@@ -1012,6 +1012,32 @@ static void word_index(const struct cpol_image *im, struct cpol_frame *f, const 
 	*pe = *pr + x->nrest;
 }
 
+/* The program word's text is not known (`xargs -I a make` runs m?ke): it
+ * may be any program, so a program's own rule that does not allow, and
+ * whose other tests might hold, might decide: ask. */
+static void any_program_rules(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv *best)
+{
+	const struct cpol_image *im = ctx->img;
+	for (uint32_t p = 1; p < im->nprogs; p++) {
+		const struct cpol_img_prog *pp = &im->progs[p];
+		for (uint32_t j = 0; j < pp->nrules; j++) {
+			const struct cpol_img_rule *rule = &im->rules[im->refs[pp->rules + j]];
+			if (rule->action == CPOL_RA_DECIDE && rule->dec == CPOL_ALLOW)
+				continue;
+			f->um = NULL;
+			if (cpol_run3(ctx, f, rule->code) == CPOL_NO)
+				continue;
+			struct cpol_iv v;
+			cpol_iv_builtin(&v, CPOL_PROMPT, cpol_img_string(im, rule->name, NULL),
+			                "the rule might apply: an expansion or glob decides which program runs", f->argv[0],
+			                cpol_alen(f, 0));
+			v.set = 1;
+			cpol_iv_merge(best, &v);
+			return;
+		}
+	}
+}
+
 void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv *best)
 {
 	const struct cpol_image *im = ctx->img;
@@ -1140,6 +1166,8 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		if (best->dec == CPOL_FORBID)
 			break;
 	}
+	if (f->argc && f->wflags && f->wflags[0] && (!best->set || best->dec < CPOL_PROMPT))
+		any_program_rules(ctx, f, best);
 	/* A wrapper (env, timeout, xargs, find -exec, ...) runs a command of
 	 * its own: judge that too, and keep the stricter. What the wrapper
 	 * runs, not the default, decides when no rule is about the wrapper. */

@@ -1,6 +1,7 @@
 /* vm/options.c -- option allowlists (`options only LIST`): does every option
  * of a command line belong to the list, read the way GNU getopt_long reads
- * it? One reader for the evaluator and the bench's naive build of it
+ * it? The same reading hands `any value of` the values of the options it
+ * selects. One reader for the evaluator and the bench's naive build of it
  * (vm/eval_naive.h), so that both give the same answer. Never allocates, never makes a system call.
  *
  * List members (checked by the compiler):
@@ -48,11 +49,13 @@ static int value_unknown(const uint8_t *wf, uint32_t k)
 	return wf && (wf[k] & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB));
 }
 
-/* The walk of both entry points: `stop` ends it at the first operand (a
+/* The walk of every entry point: `stop` ends it at the first operand (a
  * wrapper's options end there, as getopt's "+" mode does), with *at the
- * index of the first word after the options. */
+ * index of the first word after the options. With ov, each value of one of
+ * the set's first ov->nsel members is handed to ov->seen; when that
+ * returns nonzero the walk stops there and returns 3. */
 static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
-                const uint32_t *lens, const uint8_t *wf, uint32_t *at, int stop)
+                const uint32_t *lens, const uint8_t *wf, uint32_t *at, int stop, const struct cpol_optvals *ov)
 {
 	static const struct cpol_img_set none = { 0, 0, 0, 0 };
 	const struct cpol_img_set *st = set == CPOL_NONE ? &none : &im->sets[set];
@@ -76,6 +79,7 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 			const char *eq = memchr(w + 2, '=', n - 2);
 			uint32_t wl = eq ? (uint32_t)(eq - w) - 2 : n - 2;
 			int found = -1, matches = 0;
+			uint32_t mi = 0;
 			for (uint32_t i = 0; i < st->n; i++) {
 				uint32_t ml;
 				const char *m = cpol_img_string(im, mem[i], &ml);
@@ -89,9 +93,11 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 				if (nl == wl) { /* an exact name wins over abbreviations */
 					found = kind;
 					matches = 1;
+					mi = i;
 					break;
 				}
 				found = kind;
+				mi = i;
 				matches++;
 			}
 			if (matches != 1)
@@ -99,10 +105,16 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 			if (eq) {
 				if (found == LONG_FLAG)
 					return 0;
+				if (ov && mi < ov->nsel && ov->seen(ov->arg, k, (uint32_t)(eq - w) + 1))
+					return 3;
 			} else if (found == LONG_REQ) {
 				if (++k < argc && value_unknown(wf, k)) {
 					*at = k;
 					return 2;
+				}
+				if (k < argc && ov && mi < ov->nsel && ov->seen(ov->arg, k, 0)) {
+					*at = k;
+					return 3;
 				}
 			}
 			continue;
@@ -131,28 +143,42 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 			}
 			/* A letter listed both with and without a value is read
 			 * as the flag: the rest of the word is checked too. */
+			uint32_t mi = 0;
 			for (uint32_t i = 0; i < st->n && kind != 0; i++) {
 				uint32_t ml;
 				const char *m = cpol_img_string(im, mem[i], &ml);
 				if (ml < 2 || m[0] != '-' || m[1] != c)
 					continue;
-				if (ml == 2)
+				if (ml == 2) {
 					kind = 0;
-				else if (ml == 3 && m[2] == '#')
+				} else if (ml == 3 && m[2] == '#') {
 					kind = 1;
-				else if (ml == 5 && memcmp(m + 2, "[#]", 3) == 0 && kind < 0)
+					mi = i;
+				} else if (ml == 5 && memcmp(m + 2, "[#]", 3) == 0 && kind < 0) {
 					kind = 2;
+					mi = i;
+				}
 			}
 			if (kind < 0)
 				return 0;
-			if (kind == 2)
-				break; /* the rest of the word, if any, is the value */
+			int sel = ov && kind > 0 && mi < ov->nsel;
+			if (kind == 2) {
+				/* the rest of the word, if any, is the value */
+				if (sel && j + 1 < n && ov->seen(ov->arg, k, j + 1))
+					return 3;
+				break;
+			}
 			if (kind == 1) {
 				if (j + 1 == n && ++k < argc && value_unknown(wf, k)) {
 					*at = k;
 					return 2;
 				}
-				break; /* the rest of the word, or the next word, is the value */
+				/* the rest of the word, or the next word, is the value */
+				if (sel && k < argc && ov->seen(ov->arg, k, j + 1 < n ? j + 1 : 0)) {
+					*at = k;
+					return 3;
+				}
+				break;
 			}
 		}
 	}
@@ -163,7 +189,16 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
                       const uint32_t *lens, const uint8_t *wf, uint32_t *at)
 {
-	int r = walk(im, set, argc, argv, lens, wf, at, 0);
+	int r = walk(im, set, argc, argv, lens, wf, at, 0, NULL);
+	if (r == 1 && *at > argc)
+		*at = argc;
+	return r;
+}
+
+int cpol_option_values(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
+                       const uint32_t *lens, const uint8_t *wf, uint32_t *at, const struct cpol_optvals *ov)
+{
+	int r = walk(im, set, argc, argv, lens, wf, at, 0, ov);
 	if (r == 1 && *at > argc)
 		*at = argc;
 	return r;
@@ -172,5 +207,5 @@ int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, 
 int cpol_options_end(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
                      const uint32_t *lens, const uint8_t *wf, uint32_t *at)
 {
-	return walk(im, set, argc, argv, lens, wf, at, 1);
+	return walk(im, set, argc, argv, lens, wf, at, 1, NULL);
 }

@@ -203,6 +203,13 @@ static size_t cond_into(const cpol_cond *c, size_t n)
 	case CPOL_C_OPTIONS:
 		list_into(&c->list, l, sizeof l);
 		return put(n, "(options only%s %s)", c->list.paren ? "()" : "", l);
+	case CPOL_C_ANYVAL: case CPOL_C_NOVAL:
+		list_into(&c->sel, l, sizeof l);
+		n = put(n, "(%s value of%s %s", c->kind == CPOL_C_ANYVAL ? "any" : "no", c->sel.paren ? "()" : "", l);
+		list_into(&c->opts, l, sizeof l);
+		n = put(n, " options%s %s", c->opts.paren ? "()" : "", l);
+		list_into(&c->list, l, sizeof l);
+		return put(n, " %s%s %s)", preds[c->pred], c->list.paren ? "()" : "", l);
 	}
 	return put(n, "?");
 }

@@ -321,6 +321,9 @@ static void check_cond(cpol_unit *u, const struct cpol_model *m, cpol_cond *c, u
 		check_list(u, &c->list, check_optspec);
 		return;
 	case CPOL_C_ANYVAL: case CPOL_C_NOVAL:
+		if (in_guard)
+			cpol_error_at(u, c->loc, "an intent's condition cannot test option values (it is judged two-valued, "
+			              "and a value may not be readable for certain)");
 		resolve_list(u, m, &c->sel, seq);
 		resolve_list(u, m, &c->opts, seq);
 		resolve_list(u, m, &c->list, seq);

@@ -289,11 +289,12 @@ static int value_test(const struct cpol_image *im, struct cpol_frame *f, const s
 	struct valtest v = { im, f, i->a, i->c, 0 };
 	struct cpol_optvals ov = { i->b, value_seen, &v };
 	uint32_t at, k = 0;
-	int r = f->ufirst == 0 ? 2 : cpol_option_values(im, i[1].c, f->argc, f->argv, f->lens, f->wflags, &at, &ov);
+	int prog = f->ufirst == 0 && f->argc > 0; /* `$X ...`: the program's expansion may add words */
+	int r = prog ? 2 : cpol_option_values(im, i[1].c, f->argc, f->argv, f->lens, f->wflags, &at, &ov);
 	if (r == 3)
 		return CPOL_YES;
 	if (r == 2 || r == 0)
-		k = f->ufirst == 0 ? 0 : at; /* `$X ...`: the program's expansion may add words */
+		k = prog ? 0 : at;
 	else if (v.unk)
 		k = v.unk;
 	else
@@ -381,7 +382,8 @@ int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 
 static int word_unknown(const struct cpol_frame *f, uint32_t k)
 {
-	return k >= f->ufirst || (f->wflags && f->wflags[k]);
+	/* (a literal frame is run three-valued only for an `any value of`) */
+	return f->unk && (k >= f->ufirst || (f->wflags && f->wflags[k]));
 }
 
 /* Word k as written is what a rule naming it means: a literal word, or a
@@ -614,7 +616,9 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 		case CPOL_OP_SUBSTR:
 			/* the text as written: an unknown word adds none, so a
 			 * pattern counts only inside a run of literal words */
-			r = f->gs[i->c].tag == f->tag && substr_known(im, f, i->c);
+			r = f->gs[i->c].tag == f->tag && (f->unk ? substr_known(im, f, i->c) : 1);
+			if (r && !f->unk) /* a literal command run again for an `any value of` */
+				f->m = cpol_img_string(im, f->gs[i->c].pat, &f->mlen);
 			break;
 		case CPOL_OP_WRITES:
 		case CPOL_OP_NET: {
@@ -629,7 +633,7 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			           (i->op == CPOL_OP_WRITES && lit &&
 			            (i->a == CPOL_WM_ROOT ? !unknown_ptr(f, f->rm)
 			                                  : i->a != CPOL_WM_INSIDE && (!unknown_ptr(f, f->wm) || f->sureout > 0)));
-			if (sure || f->prog == 0 || f->untrusted ||
+			if (sure || !f->unk || f->prog == 0 || f->untrusted ||
 			    !has_intent(im, f->prog, i->op == CPOL_OP_NET ? CPOL_IK_NETWORK : -1)) {
 				r = lit;
 			} else {

@@ -252,8 +252,10 @@ static int member_selected(struct cg *g, const struct cpol_strent *m, const uint
  * (the option set, its selected value members first). */
 static void emit_valtest(struct cg *g, const cpol_cond *c)
 {
-	uint8_t p = (uint8_t)cpol_pred_image(c->pred);
-	uint32_t operand = p == CPOL_PR_CONTAINS ? group_of(g, &c->list) : set_of(g, &c->list, p == CPOL_PR_IN);
+	uint8_t p = c->op == 1 ? CPOL_PR_IN : (uint8_t)cpol_pred_image(c->pred);
+	uint32_t operand = c->op == 1             ? CPOL_NONE /* any value */
+	                   : p == CPOL_PR_CONTAINS ? group_of(g, &c->list)
+	                                           : set_of(g, &c->list, p == CPOL_PR_IN);
 	uint32_t *sel, nsel, *opts, nopts;
 	if (list_ids(g, &c->sel, &sel, &nsel, 0) < 0)
 		return;

@@ -91,7 +91,8 @@ enum cpol_writes_mode { CPOL_W_ANY, CPOL_W_OUTSIDE, CPOL_W_INSIDE, CPOL_W_ROOT }
 typedef struct cpol_cond {
 	uint8_t kind;             /* enum cpol_cond_kind */
 	uint8_t pred;             /* enum cpol_pred, for ARG/ANYARG/NOARG */
-	uint8_t op;               /* enum cpol_cmp (ARGC) or cpol_writes_mode (WRITES) */
+	uint8_t op;               /* enum cpol_cmp (ARGC) or cpol_writes_mode (WRITES); ANYVAL,
+	                             NOVAL: 1 without a predicate (any value) */
 	uint32_t num;             /* ARG index, ARGC operand */
 	cpol_list list;           /* PROGRAM, SUBSTRING, predicate operands */
 	cpol_list sel, opts;      /* ANYVAL/NOVAL: the options whose values are tested, and

@@ -521,10 +521,12 @@ static struct span cond_span(struct fmt *F, const cpol_cond *c)
 	case CPOL_C_ANYARG:
 	case CPOL_C_NOARG:
 	case CPOL_C_ANYVAL:
-	case CPOL_C_NOVAL:
-		if (c->list.last)
-			r.e = tok_at(F, c->list.last->loc) + (c->list.paren ? 1 : 0);
+	case CPOL_C_NOVAL: {
+		const cpol_list *l = (c->kind == CPOL_C_ANYVAL || c->kind == CPOL_C_NOVAL) && c->op == 1 ? &c->opts : &c->list;
+		if (l->last)
+			r.e = tok_at(F, l->last->loc) + (l->paren ? 1 : 0);
 		break;
+	}
 	default:
 		break;
 	}
@@ -568,6 +570,8 @@ static void put_atom(struct fmt *F, const cpol_cond *c)
 		put_list(F, &c->sel);
 		T(F, " options ");
 		put_list(F, &c->opts);
+		if (c->op == 1)
+			break;
 		T(F, " ");
 		const char *vw = cpol_pred_source_word(c->pred);
 		text(F, vw, strlen(vw));

@@ -344,6 +344,15 @@ cond(C) ::= NO(K) VALUE OF setx(S) OPTIONS setx(O) pred(R). {
 	C = R;
 	if (C) { C->kind = CPOL_C_NOVAL; C->loc = K.loc; C->sel = S; C->opts = O; }
 }
+/* without a predicate: some selected option is given (any value) */
+cond(C) ::= ANY(K) VALUE OF setx(S) OPTIONS setx(O). {
+	C = cpol_ast_cond(P, CPOL_C_ANYVAL, K.loc);
+	if (C) { C->op = 1; C->sel = S; C->opts = O; }
+}
+cond(C) ::= NO(K) VALUE OF setx(S) OPTIONS setx(O). {
+	C = cpol_ast_cond(P, CPOL_C_NOVAL, K.loc);
+	if (C) { C->op = 1; C->sel = S; C->opts = O; }
+}
 
 %type pred {cpol_cond *}
 /* The predicates of common/lang.h (its KW rows): the lexer hands each one's

@@ -248,6 +248,8 @@ struct valtest {
  * substring groups searched directly. */
 static int value_pred(const struct cpol_image *im, uint8_t p, uint32_t c, const char *s, uint32_t n)
 {
+	if (c == CPOL_NONE)
+		return 1; /* no predicate: any value */
 	if (p == CPOL_PR_IN)
 		return cpol_set_has_word(im, c, s, n);
 	if (p == CPOL_PR_CONTAINS)
@@ -266,7 +268,7 @@ static int value_seen(void *arg, uint32_t k, uint32_t off)
 {
 	struct valtest *v = arg;
 	struct cpol_frame *f = v->f;
-	if (f->wflags && f->wflags[k]) {
+	if (f->wflags && f->wflags[k] && v->c != CPOL_NONE) {
 		if (!v->unk)
 			v->unk = k; /* "$X": any text */
 		return 0;

@@ -188,7 +188,8 @@ static int verify_code(struct cpol_image *im, const struct sec *s, cpol_error *e
 				return BAD("instruction %u is not followed by its option set", pc);
 			if (i->a >= CPOL_PR__COUNT)
 				return BAD("instruction %u has unknown predicate %u", pc, i->a);
-			if (cpol_pred_operand(i->a) == CPOL_OPND_GROUP ? i->c >= ngroups : i->c >= im->nsets)
+			if (i->c == CPOL_NONE ? i->a != CPOL_PR_IN /* in "none": any value */
+			    : cpol_pred_operand(i->a) == CPOL_OPND_GROUP ? i->c >= ngroups : i->c >= im->nsets)
 				return BAD("instruction %u has operand %u out of range", pc, i->c);
 			if (im->code[pc + 1].c < im->nsets && i->b > im->sets[im->code[pc + 1].c].n)
 				return BAD("instruction %u selects more options than its set holds", pc);

@@ -317,8 +317,11 @@ static void value_of(struct pgen *p)
 			sb_add(&p->b, ", ");
 			sb_lit(&p->b, flagspecs[i]);
 		}
-	sb_add(&p->b, ") ");
-	pred_of(p);
+	sb_add(&p->b, ")");
+	if (gen_rnd(g, 4)) {
+		sb_add(&p->b, " ");
+		pred_of(p);
+	}
 }
 
 static void script_rule(struct pgen *p)

@@ -810,6 +810,8 @@ static int selected(const cpol_cond *c, const char *name, size_t n)
 /* one value: YES, MAYBE (an unknown word) or NO */
 static int value3(const cpol_cond *c, const struct word *w, size_t off)
 {
+	if (c->op == 1)
+		return YES; /* no predicate: the option is given */
 	if (w->unk)
 		return MAYBE;
 	struct word v = { w->s + off, w->n - off, 0 };

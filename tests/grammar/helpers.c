@@ -208,6 +208,8 @@ static size_t cond_into(const cpol_cond *c, size_t n)
 		n = put(n, "(%s value of%s %s", c->kind == CPOL_C_ANYVAL ? "any" : "no", c->sel.paren ? "()" : "", l);
 		list_into(&c->opts, l, sizeof l);
 		n = put(n, " options%s %s", c->opts.paren ? "()" : "", l);
+		if (c->op == 1)
+			return put(n, ")");
 		list_into(&c->list, l, sizeof l);
 		return put(n, " %s%s %s)", preds[c->pred], c->list.paren ? "()" : "", l);
 	}

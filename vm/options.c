@@ -42,6 +42,14 @@ static int word_unknown(const uint8_t *wf, uint32_t k)
 	return wf && wf[k];
 }
 
+/* A glob alone whose first byte is literal and not '-' (src/STAR.c): every
+ * name it becomes starts with that byte, so it is operands, never an
+ * option, however many words it makes. */
+static int glob_operand(const char *w, uint32_t n, const uint8_t *wf, uint32_t k)
+{
+	return wf && wf[k] == CPOL_WORD_GLOB && n > 0 && w[0] != '-' && !memchr("*?[{\\+@!(", w[0], 10);
+}
+
 /* A word that takes the place of an option's value: an expansion that may
  * vanish or a glob that may become several words shifts everything after it. */
 static int value_unknown(const uint8_t *wf, uint32_t k)
@@ -64,7 +72,7 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 		const char *w = argv[k];
 		uint32_t n = lens ? lens[k] : (uint32_t)strlen(w);
 		*at = k;
-		if (word_unknown(wf, k))
+		if (word_unknown(wf, k) && (stop || !glob_operand(w, n, wf, k)))
 			return 2; /* it may be an option, or `--` */
 		if (n < 2 || w[0] != '-') {
 			if (stop)

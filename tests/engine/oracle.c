@@ -545,6 +545,13 @@ static int collect_opt(const char *s, size_t n, void *arg)
 	return 0;
 }
 
+/* A glob alone that starts with a literal byte other than '-': only names
+ * starting with that byte come of it, operands all. */
+static int glob_operands(const struct word *w)
+{
+	return w->unk == CPOL_WORD_GLOB && w->n > 0 && w->s[0] != '-' && !strchr("*?[{\\+@!(", w->s[0]);
+}
+
 /* 1: every option is listed; 0: one is not; 2: an unknown word decides.
  * `stop`: options end at the first operand, and *end is the first word
  * after them (a wrapper's command). l may be NULL: no options at all. */
@@ -560,7 +567,7 @@ static int opt_walk(const struct word *argv, size_t argc, const cpol_list *l, in
 	for (i = 1; i < argc && ok == 1; i++) {
 		const char *w = argv[i].s;
 		size_t n = argv[i].n;
-		if (argv[i].unk && !lit) {
+		if (argv[i].unk && !lit && (stop || !glob_operands(&argv[i]))) {
 			ok = 2;
 			break;
 		}
@@ -829,7 +836,7 @@ static int values3(const struct frame *f, const cpol_cond *c)
 	int res = NO, stop = 0;
 	for (size_t i = 1; i < f->argc && !stop && res != YES; i++) {
 		const struct word *a = &f->argv[i];
-		if (a->unk) {
+		if (a->unk && !glob_operands(a)) {
 			stop = 1;
 			break;
 		}

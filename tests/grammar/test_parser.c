@@ -325,6 +325,11 @@ Test(grammar, every_condition_atom_and_predicate)
 		{ "writes inside sandbox . write", "(writes inside)" },
 		{ "network", "network" },
 		{ "(network)", "network" },
+		{ "any value of (\"-e\", \"--expression\") options sed_opts sedcmds \"e\", \"w\"",
+		  "(any value of() -e|--expression options @sed_opts sedcmds e|w)" },
+		{ "no value of \"-o\" options (\"-o#\", \"-v\") prefix (\"|\")",
+		  "(no value of -o options() -o#|-v prefix() |)" },
+		{ "any value of \"-f\" options o", "(any value of -f options @o)" },
 	};
 	for (size_t i = 0; i < sizeof atoms / sizeof atoms[0]; i++) {
 		cpol_unit *u;

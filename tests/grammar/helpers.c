@@ -165,7 +165,6 @@ static size_t put(size_t n, const char *fmt, ...)
 
 static size_t cond_into(const cpol_cond *c, size_t n)
 {
-	static const char *const preds[] = { "in", "is", "prefix", "suffix", "contains", "flag", "option" };
 	static const char *const cmps[] = { "==", "!=", "<", "<=", ">", ">=" };
 	static const char *const wmode[] = { "", " outside", " inside" };
 	char l[2048];
@@ -193,7 +192,7 @@ static size_t cond_into(const cpol_cond *c, size_t n)
 			n = put(n, "(arg %u", c->num);
 		else
 			n = put(n, "(%s arg", c->kind == CPOL_C_ANYARG ? "any" : "no");
-		return put(n, " %s%s %s)", preds[c->pred], c->list.paren ? "()" : "", l);
+		return put(n, " %s%s %s)", cpol_pred_source_word(c->pred), c->list.paren ? "()" : "", l);
 	case CPOL_C_ARGC:
 		return put(n, "(argc %s %u)", cmps[c->op], c->num);
 	case CPOL_C_WRITES:
@@ -211,7 +210,7 @@ static size_t cond_into(const cpol_cond *c, size_t n)
 		if (c->op == 1)
 			return put(n, ")");
 		list_into(&c->list, l, sizeof l);
-		return put(n, " %s%s %s)", preds[c->pred], c->list.paren ? "()" : "", l);
+		return put(n, " %s%s %s)", cpol_pred_source_word(c->pred), c->list.paren ? "()" : "", l);
 	}
 	return put(n, "?");
 }

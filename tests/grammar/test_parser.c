@@ -333,7 +333,8 @@ Test(grammar, every_condition_atom_and_predicate)
 	};
 	for (size_t i = 0; i < sizeof atoms / sizeof atoms[0]; i++) {
 		cpol_unit *u;
-		cr_expect_str_eq(parse_cond(atoms[i].src, &u), atoms[i].ast, "when %s", atoms[i].src);
+		const char *got = parse_cond(atoms[i].src, &u);
+		cr_expect_str_eq(got, atoms[i].ast, "when %s: %s", atoms[i].src, got);
 		cpol_unit_free(u);
 	}
 }

@@ -1113,6 +1113,7 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	const struct cpol_img_rule *maybe = NULL; /* the first allow that only might hold */
 	const char *mword = NULL;
 	uint32_t mwlen = 0;
+	uint8_t mopt = 0; /* mword is an option an `any value of` list lacks */
 	const struct cpol_img_prog *gp = &im->progs[0], *pp = &im->progs[f->prog];
 	const uint32_t *gr = im->refs + gp->rules, *ge = gr + gp->nrules;
 	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
@@ -1192,6 +1193,7 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 				if (!maybe) {
 					maybe = rule;
 					mword = f->um;
+					mopt = f->uopt;
 					mwlen = f->um ? f->umlen : 0;
 				}
 				continue;
@@ -1305,7 +1307,9 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		}
 		if (maybe && best->dec != CPOL_ALLOW) {
 			best->bname = cpol_img_string(im, maybe->name, NULL);
-			best->breason = "the rule might allow it, but an expansion or glob decides what this word becomes";
+			best->breason = mopt ? "the rule might allow it, but an option it does not list may take the next word "
+			                       "as its value"
+			                     : "the rule might allow it, but an expansion or glob decides what this word becomes";
 			best->m = mword;
 			best->mlen = mwlen;
 		}

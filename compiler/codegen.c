@@ -223,6 +223,59 @@ static void emit_contains(struct cg *g, const cpol_cond *c)
 	free(more);
 }
 
+/* Is option member m (-x#, -x[#], --name=, --name[=]) one of the options
+ * `any value of` selects (-x, --name)? */
+static int member_selected(struct cg *g, const struct cpol_strent *m, const uint32_t *sel, uint32_t nsel)
+{
+	uint32_t l = m->len;
+	int lng = l > 2 && m->s[1] == '-';
+	if (lng && l >= 6 && !memcmp(m->s + l - 3, "[=]", 3))
+		l -= 3;
+	else if (lng && m->s[l - 1] == '=')
+		l -= 1;
+	else if (!lng && l == 5 && !memcmp(m->s + 2, "[#]", 3))
+		l = 2;
+	else if (!lng && l == 3 && m->s[2] == '#')
+		l = 2;
+	else
+		return 0; /* a flag: no value */
+	for (uint32_t i = 0; i < nsel; i++) {
+		const struct cpol_strent *e = &g->st.v[sel[i]];
+		if (e->len == l && !memcmp(e->s, m->s, l))
+			return 1;
+	}
+	return 0;
+}
+
+/* `any value of SEL options LIST PRED`: VALUE (predicate, how many of the
+ * set's first members are selected, the predicate's operand) and VALSET
+ * (the option set, its selected value members first). */
+static void emit_valtest(struct cg *g, const cpol_cond *c)
+{
+	uint8_t p = c->op == 1 ? CPOL_PR_IN : (uint8_t)cpol_pred_image(c->pred);
+	uint32_t operand = c->op == 1             ? CPOL_NONE /* any value */
+	                   : p == CPOL_PR_CONTAINS ? group_of(g, &c->list)
+	                                           : set_of(g, &c->list, p == CPOL_PR_IN);
+	uint32_t *sel, nsel, *opts, nopts;
+	if (list_ids(g, &c->sel, &sel, &nsel, 0) < 0)
+		return;
+	if (list_ids(g, &c->opts, &opts, &nopts, 0) < 0) {
+		free(sel);
+		return;
+	}
+	uint32_t k = 0; /* stable: the selected members move to the front */
+	for (uint32_t i = 0; i < nopts; i++) {
+		if (!member_selected(g, &g->st.v[opts[i]], sel, nsel))
+			continue;
+		uint32_t id = opts[i];
+		memmove(opts + k + 1, opts + k, (size_t)(i - k) * sizeof *opts);
+		opts[k++] = id;
+	}
+	free(sel);
+	emit(g, CPOL_OP_VALUE, p, (uint16_t)k, operand);
+	emit(g, CPOL_OP_VALSET, 0, 0, intern(g, &g->sets, &g->nsets, &g->capsets, &g->setix, opts, nopts, 0));
+}
+
 /* Code that leaves the condition's value in r; `skip` (the program test a
  * rule is dispatched on) counts as true. */
 static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
@@ -267,6 +320,11 @@ static void emit_cond(struct cg *g, const cpol_cond *c, const cpol_cond *skip)
 			emit(g, CPOL_OP_NOT, 0, 0, 0);
 		return;
 	}
+	case CPOL_C_ANYVAL: case CPOL_C_NOVAL:
+		emit_valtest(g, c);
+		if (c->kind == CPOL_C_NOVAL)
+			emit(g, CPOL_OP_NOT, 0, 0, 0);
+		return;
 	default:
 		break;
 	}

@@ -117,6 +117,17 @@ static void disasm(FILE *out, const struct cpol_image *im, uint32_t pc)
 		case CPOL_OP_WRITES: fprintf(out, "writes%s", wmode_names[i->a]); break;
 		case CPOL_OP_NET: fputs("network", out); break;
 		case CPOL_OP_OPTS: fputs("options only ", out); set_text(out, im, i->c); break;
+		case CPOL_OP_VALUE:
+			fprintf(out, "any value of the first %u options of the next set", i->b);
+			if (i->c == CPOL_NONE)
+				break;
+			fprintf(out, ", %s ", cpol_pred_word(i->a));
+			if (cpol_pred_operand(i->a) == CPOL_OPND_GROUP)
+				group_text(out, im, i->c);
+			else
+				set_text(out, im, i->c);
+			break;
+		case CPOL_OP_VALSET: fputs("  with options ", out); set_text(out, im, i->c); break;
 		}
 		fputc('\n', out);
 	}

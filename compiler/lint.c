@@ -88,11 +88,11 @@ static int list_sub(const struct atom *x, const struct atom *y)
 
 static int cond_eq(const cpol_cond *a, const cpol_cond *b);
 
-static int atom_list_eq(const cpol_cond *a, const cpol_cond *b)
+static int lists_eq(const cpol_cond *a, const cpol_cond *b, const cpol_list *la, const cpol_list *lb)
 {
 	struct atom x = { a, 0, NULL, 0 }, y = { b, 0, NULL, 0 };
-	x.n = cpol_expand(&a->list, &x.v);
-	y.n = cpol_expand(&b->list, &y.v);
+	x.n = cpol_expand(la, &x.v);
+	y.n = cpol_expand(lb, &y.v);
 	if (x.n > 0)
 		qsort(x.v, (size_t)x.n, sizeof *x.v, strcmp_str);
 	if (y.n > 0)
@@ -101,6 +101,16 @@ static int atom_list_eq(const cpol_cond *a, const cpol_cond *b)
 	free(x.v);
 	free(y.v);
 	return eq;
+}
+
+/* The operands of two atoms of one kind: their lists (and for `any value
+ * of`, the selected options and the option list too) hold the same strings. */
+static int atom_list_eq(const cpol_cond *a, const cpol_cond *b)
+{
+	if (!lists_eq(a, b, &a->list, &b->list))
+		return 0;
+	return (a->kind != CPOL_C_ANYVAL && a->kind != CPOL_C_NOVAL) ||
+	       (lists_eq(a, b, &a->sel, &b->sel) && lists_eq(a, b, &a->opts, &b->opts));
 }
 
 static int cond_eq(const cpol_cond *a, const cpol_cond *b)

@@ -298,6 +298,45 @@ static void check_replace_apart(cpol_unit *u, const cpol_stmt *s)
 	free(r);
 }
 
+/* `any value of SEL options LIST`: each selected option is -x or --name,
+ * and LIST gives it a value (-x#, -x[#], --name=, --name[=]); a letter
+ * listed as a flag too is read as the flag, so it has no value to test. */
+static void check_selected(cpol_unit *u, const cpol_cond *c)
+{
+	struct cpol_str *sel, *opts;
+	long ns = cpol_expand(&c->sel, &sel);
+	long no = cpol_expand(&c->opts, &opts);
+	if (no > 65535)
+		cpol_error_at(u, c->opts.loc, "an option list of `any value of` holds at most 65535 options");
+	for (long i = 0; i < ns && no >= 0; i++) {
+		const struct cpol_str *s = &sel[i];
+		int lng = s->len > 2 && s->text[0] == '-' && s->text[1] == '-' && !memchr(s->text, '=', s->len);
+		int shrt = s->len == 2 && s->text[0] == '-' && s->text[1] != '-' && s->text[1] != '#';
+		if (!lng && !shrt) {
+			cpol_error_at(u, s->loc, "`any value of` names options as -x or --name");
+			continue;
+		}
+		int val = 0, flag = 0;
+		for (long j = 0; j < no; j++) {
+			const struct cpol_str *o = &opts[j];
+			if (o->len < s->len || memcmp(o->text, s->text, s->len) != 0)
+				continue;
+			const char *rest = o->text + s->len;
+			uint32_t rl = o->len - s->len;
+			if (rl == 0)
+				flag = 1;
+			else if (lng ? (rl == 1 && rest[0] == '=') || (rl == 3 && !memcmp(rest, "[=]", 3))
+			             : (rl == 1 && rest[0] == '#') || (rl == 3 && !memcmp(rest, "[#]", 3)))
+				val = 1;
+		}
+		if (!val || (shrt && flag))
+			cpol_error_at(u, s->loc, "%.*s is not an option with a value in the option list (%s)", (int)s->len,
+			              s->text, lng ? "list it as --name= or --name[=]" : "list it as -x# or -x[#], and not as -x");
+	}
+	free(sel);
+	free(opts);
+}
+
 static void check_cond(cpol_unit *u, const struct cpol_model *m, cpol_cond *c, uint32_t seq, int in_guard)
 {
 	if (!c)
@@ -338,6 +377,21 @@ static void check_cond(cpol_unit *u, const struct cpol_model *m, cpol_cond *c, u
 	case CPOL_C_OPTIONS:
 		resolve_list(u, m, &c->list, seq);
 		check_list(u, &c->list, check_optspec);
+		return;
+	case CPOL_C_ANYVAL: case CPOL_C_NOVAL:
+		if (in_guard)
+			cpol_error_at(u, c->loc, "an intent's condition cannot test option values (it is judged two-valued, "
+			              "and a value may not be readable for certain)");
+		resolve_list(u, m, &c->sel, seq);
+		resolve_list(u, m, &c->opts, seq);
+		resolve_list(u, m, &c->list, seq);
+		check_list(u, &c->opts, check_optspec);
+		check_selected(u, c);
+		switch (cpol_pred_members(cpol_pred_image(c->pred))) {
+		case CPOL_MEMB_FLAG: check_list(u, &c->list, check_flag); break;
+		case CPOL_MEMB_NONEMPTY: check_list(u, &c->list, check_nonempty); break;
+		default: break;
+		}
 		return;
 	case CPOL_C_WRITES: case CPOL_C_NETWORK:
 		if (in_guard)

@@ -50,7 +50,9 @@ enum cpol_cond_kind {
 	CPOL_C_SUBSTRING, /* substring LIST: in an argument or the joined line */
 	CPOL_C_WRITES,    /* writes [outside|inside sandbox.write] */
 	CPOL_C_NETWORK,   /* network */
-	CPOL_C_OPTIONS    /* options only LIST: every option of the command is listed */
+	CPOL_C_OPTIONS,   /* options only LIST: every option of the command is listed */
+	CPOL_C_ANYVAL,    /* any value of SEL options LIST PRED: a value of a selected option */
+	CPOL_C_NOVAL      /* no value of SEL options LIST PRED */
 };
 
 /* The predicates of common/lang.h, in its order (`is` too, so that the
@@ -89,9 +91,12 @@ enum cpol_writes_mode { CPOL_W_ANY, CPOL_W_OUTSIDE, CPOL_W_INSIDE, CPOL_W_ROOT }
 typedef struct cpol_cond {
 	uint8_t kind;             /* enum cpol_cond_kind */
 	uint8_t pred;             /* enum cpol_pred, for ARG/ANYARG/NOARG */
-	uint8_t op;               /* enum cpol_cmp (ARGC) or cpol_writes_mode (WRITES) */
+	uint8_t op;               /* enum cpol_cmp (ARGC) or cpol_writes_mode (WRITES); ANYVAL,
+	                             NOVAL: 1 without a predicate (any value) */
 	uint32_t num;             /* ARG index, ARGC operand */
 	cpol_list list;           /* PROGRAM, SUBSTRING, predicate operands */
+	cpol_list sel, opts;      /* ANYVAL/NOVAL: the options whose values are tested, and
+	                             every option of the command (as in `options only`) */
 	struct cpol_cond *a, *b;  /* AND/OR: both; NOT: a */
 	cpol_loc loc;
 } cpol_cond;

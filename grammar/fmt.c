@@ -520,9 +520,13 @@ static struct span cond_span(struct fmt *F, const cpol_cond *c)
 	case CPOL_C_ARG:
 	case CPOL_C_ANYARG:
 	case CPOL_C_NOARG:
-		if (c->list.last)
-			r.e = tok_at(F, c->list.last->loc) + (c->list.paren ? 1 : 0);
+	case CPOL_C_ANYVAL:
+	case CPOL_C_NOVAL: {
+		const cpol_list *l = (c->kind == CPOL_C_ANYVAL || c->kind == CPOL_C_NOVAL) && c->op == 1 ? &c->opts : &c->list;
+		if (l->last)
+			r.e = tok_at(F, l->last->loc) + (l->paren ? 1 : 0);
 		break;
+	}
 	default:
 		break;
 	}
@@ -557,6 +561,24 @@ static void put_atom(struct fmt *F, const cpol_cond *c)
 		T(F, " ");
 		put_list(F, &c->list);
 		break;
+	case CPOL_C_ANYVAL:
+	case CPOL_C_NOVAL: {
+		if (c->kind == CPOL_C_ANYVAL)
+			T(F, "any value of ");
+		else
+			T(F, "no value of ");
+		put_list(F, &c->sel);
+		T(F, " options ");
+		put_list(F, &c->opts);
+		if (c->op == 1)
+			break;
+		T(F, " ");
+		const char *vw = cpol_pred_source_word(c->pred);
+		text(F, vw, strlen(vw));
+		T(F, " ");
+		put_list(F, &c->list);
+		break;
+	}
 	case CPOL_C_ARGC:
 		T(F, "argc ");
 		const char *cw = cpol_cmp_text(c->op);

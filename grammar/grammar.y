@@ -69,7 +69,7 @@
        RBRACE LPAREN RPAREN EQ DOT MINUS EQEQ NE LT LE GT GE
        OPTIONS ONLY WRAPPER SKIP ASSIGNMENTS INPUT COMMAND UNTIL
        GRANT UNIX
-       LIMITS DENY SEDCMDS AWKUSES REPLACE.
+       LIMITS DENY SEDCMDS AWKUSES REPLACE OF.
 
 %left OR.
 %left AND.
@@ -339,6 +339,25 @@ cond(C) ::= WRITES(K) INSIDE SANDBOX DOT WRITE.  { C = cpol_ast_cond(P, CPOL_C_W
 cond(C) ::= WRITES(K) SANDBOX DOT WRITE.  { C = cpol_ast_cond(P, CPOL_C_WRITES, K.loc); if (C) C->op = CPOL_W_ROOT; }
 cond(C) ::= NETWORK(K). { C = cpol_ast_cond(P, CPOL_C_NETWORK, K.loc); }
 cond(C) ::= OPTIONS(K) ONLY setx(L). { C = cpol_ast_cond(P, CPOL_C_OPTIONS, K.loc); if (C) C->list = L; }
+/* any value of SELECTED options LIST PRED: the values of the selected
+ * options, the command read with LIST as all of its options */
+cond(C) ::= ANY(K) VALUE OF setx(S) OPTIONS setx(O) pred(R). {
+	C = R;
+	if (C) { C->kind = CPOL_C_ANYVAL; C->loc = K.loc; C->sel = S; C->opts = O; }
+}
+cond(C) ::= NO(K) VALUE OF setx(S) OPTIONS setx(O) pred(R). {
+	C = R;
+	if (C) { C->kind = CPOL_C_NOVAL; C->loc = K.loc; C->sel = S; C->opts = O; }
+}
+/* without a predicate: some selected option is given (any value) */
+cond(C) ::= ANY(K) VALUE OF setx(S) OPTIONS setx(O). {
+	C = cpol_ast_cond(P, CPOL_C_ANYVAL, K.loc);
+	if (C) { C->op = 1; C->sel = S; C->opts = O; }
+}
+cond(C) ::= NO(K) VALUE OF setx(S) OPTIONS setx(O). {
+	C = cpol_ast_cond(P, CPOL_C_NOVAL, K.loc);
+	if (C) { C->op = 1; C->sel = S; C->opts = O; }
+}
 
 %type pred {cpol_cond *}
 /* The predicates of common/lang.h (its KW rows): the lexer hands each one's

@@ -27,6 +27,6 @@
 	X(WRAPPER, "wrapper") X(SKIP, "skip") X(ASSIGNMENTS, "assignments") X(INPUT, "input") \
 	X(COMMAND, "command") X(UNTIL, "until") X(REPLACE, "replace") \
 	X(GRANT, "grant") X(UNIX, "unix") \
-	X(LIMITS, "limits") X(DENY, "deny")
+	X(LIMITS, "limits") X(DENY, "deny") X(OF, "of")
 
 #endif

@@ -113,6 +113,20 @@ int cpol_member_match(uint8_t p, const char *m, uint32_t ml, const char *s, uint
 	}
 }
 
+/* Does a pattern of substring group c occur in s, searched directly (not
+ * through the automaton's state)? */
+static int group_in(const struct cpol_image *im, uint32_t c, const char *s, uint32_t n)
+{
+	for (uint32_t o = 0; o < im->ac->noutputs; o++) {
+		const struct cpol_img_acout *out = &im->acouts[o];
+		uint32_t pl;
+		const char *pat = cpol_img_string(im, out->str, &pl);
+		if (out->group == c && memmem(s, n, pat, pl))
+			return 1;
+	}
+	return 0;
+}
+
 static inline __attribute__((always_inline)) int pred(const struct cpol_image *im, struct cpol_frame *f, uint8_t p, uint32_t c,
                 uint32_t argi, const char *s, uint32_t n)
 {
@@ -125,14 +139,7 @@ static inline __attribute__((always_inline)) int pred(const struct cpol_image *i
 		if (argi < 63)
 			return 1;
 		/* Bit 63 stands for every argument from 63 on: look in this one. */
-		for (uint32_t o = 0; o < im->ac->noutputs; o++) {
-			const struct cpol_img_acout *out = &im->acouts[o];
-			uint32_t pl;
-			const char *pat = cpol_img_string(im, out->str, &pl);
-			if (out->group == c && memmem(s, n, pat, pl))
-				return 1;
-		}
-		return 0;
+		return group_in(im, c, s, n);
 	}
 	const struct cpol_img_set *set = &im->sets[c];
 	/* A prefix, and every form of an option (-x, -xVALUE, -ax, --name,
@@ -226,6 +233,80 @@ static int intent_test(struct cpol_ctx *ctx, struct cpol_frame *f, const struct 
 	return r;
 }
 
+/* `any value of` (VALUE i, its option set in the VALSET after it): each
+ * value the option reader hands over is tested as a word of its own. */
+struct valtest {
+	const struct cpol_image *im;
+	struct cpol_frame *f;
+	uint8_t p;
+	uint32_t c;
+	uint32_t unk; /* the first value that is an unknown word (0: none) */
+};
+
+/* The predicate p for a value: a part of a word (-xVALUE) has no hash or
+ * automaton state of its own, so sets are looked up by its own hash and
+ * substring groups searched directly. */
+static int value_pred(const struct cpol_image *im, uint8_t p, uint32_t c, const char *s, uint32_t n)
+{
+	if (c == CPOL_NONE)
+		return 1; /* no predicate: any value */
+	if (p == CPOL_PR_IN)
+		return cpol_set_has_word(im, c, s, n);
+	if (p == CPOL_PR_CONTAINS)
+		return group_in(im, c, s, n);
+	const struct cpol_img_set *set = &im->sets[c];
+	for (uint32_t k = 0; k < set->n; k++) {
+		uint32_t ml;
+		const char *m = cpol_img_string(im, im->members[set->first + k], &ml);
+		if (cpol_member_match(p, m, ml, s, n))
+			return 1;
+	}
+	return 0;
+}
+
+static int value_seen(void *arg, uint32_t k, uint32_t off)
+{
+	struct valtest *v = arg;
+	struct cpol_frame *f = v->f;
+	if (f->wflags && f->wflags[k] && v->c != CPOL_NONE) {
+		if (!v->unk)
+			v->unk = k; /* "$X": any text */
+		return 0;
+	}
+	const char *s = f->argv[k] + off;
+	uint32_t n = cpol_alen(f, k) - off;
+	if (!value_pred(v->im, v->p, v->c, s, n))
+		return 0;
+	f->m = s;
+	f->mlen = n;
+	return 1;
+}
+
+/* CPOL_YES when a value read for certain satisfies the predicate; else
+ * CPOL_MAYBE when the reading stops being certain (an unknown word where
+ * an option may stand, an option the set does not list: it may take the
+ * next word as its value) or a value is an unknown word; else CPOL_NO. */
+static int value_test(const struct cpol_image *im, struct cpol_frame *f, const struct cpol_img_insn *i)
+{
+	struct valtest v = { im, f, i->a, i->c, 0 };
+	struct cpol_optvals ov = { i->b, value_seen, &v };
+	uint32_t at, k = 0;
+	int prog = f->ufirst == 0 && f->argc > 0; /* `$X ...`: the program's expansion may add words */
+	int r = prog ? 2 : cpol_option_values(im, i[1].c, f->argc, f->argv, f->lens, f->wflags, &at, &ov);
+	if (r == 3)
+		return CPOL_YES;
+	if (r == 2 || r == 0)
+		k = prog ? 0 : at;
+	else if (v.unk)
+		k = v.unk;
+	else
+		return CPOL_NO;
+	f->um = f->argv[k];
+	f->umlen = cpol_alen(f, k);
+	f->uopt = r == 0;
+	return CPOL_MAYBE;
+}
+
 int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 {
 	const struct cpol_image *im = ctx->img;
@@ -279,6 +360,15 @@ int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 		case CPOL_OP_NET:
 			r = intent_test(ctx, f, i);
 			break;
+		case CPOL_OP_VALUE:
+			r = value_test(im, f, i);
+			if (r == CPOL_MAYBE)
+				f->vmaybe = 1; /* the caller runs the rule three-valued */
+			r = r == CPOL_YES;
+			pc++; /* past its VALSET */
+			break;
+		case CPOL_OP_VALSET:
+			break;
 		case CPOL_OP_OPTS: {
 			uint32_t at;
 			r = cpol_options_only(im, i->c, f->argc, f->argv, f->lens, NULL, &at) == 1;
@@ -294,7 +384,8 @@ int cpol_run(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 
 static int word_unknown(const struct cpol_frame *f, uint32_t k)
 {
-	return k >= f->ufirst || (f->wflags && f->wflags[k]);
+	/* (a literal frame is run three-valued only for an `any value of`) */
+	return f->unk && (k >= f->ufirst || (f->wflags && f->wflags[k]));
 }
 
 /* Word k as written is what a rule naming it means: a literal word, or a
@@ -349,6 +440,7 @@ static int glob_never(const struct cpol_image *im, const struct cpol_frame *f, u
 static int unknown_at(struct cpol_frame *f, uint32_t k)
 {
 	uint32_t w = k < f->argc ? k : f->ufirst;
+	f->uopt = 0;
 	if (w < f->argc) {
 		f->um = f->argv[w];
 		f->umlen = cpol_alen(f, w);
@@ -526,7 +618,9 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 		case CPOL_OP_SUBSTR:
 			/* the text as written: an unknown word adds none, so a
 			 * pattern counts only inside a run of literal words */
-			r = f->gs[i->c].tag == f->tag && substr_known(im, f, i->c);
+			r = f->gs[i->c].tag == f->tag && (f->unk ? substr_known(im, f, i->c) : 1);
+			if (r && !f->unk) /* a literal command run again for an `any value of` */
+				f->m = cpol_img_string(im, f->gs[i->c].pat, &f->mlen);
 			break;
 		case CPOL_OP_WRITES:
 		case CPOL_OP_NET: {
@@ -541,7 +635,7 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			           (i->op == CPOL_OP_WRITES && lit &&
 			            (i->a == CPOL_WM_ROOT ? !unknown_ptr(f, f->rm)
 			                                  : i->a != CPOL_WM_INSIDE && (!unknown_ptr(f, f->wm) || f->sureout > 0)));
-			if (sure || f->prog == 0 || f->untrusted ||
+			if (sure || !f->unk || f->prog == 0 || f->untrusted ||
 			    !has_intent(im, f->prog, i->op == CPOL_OP_NET ? CPOL_IK_NETWORK : -1)) {
 				r = lit;
 			} else {
@@ -552,6 +646,12 @@ int cpol_run3(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t pc)
 			}
 			break;
 		}
+		case CPOL_OP_VALUE:
+			r = value_test(im, f, i);
+			pc++;
+			break;
+		case CPOL_OP_VALSET:
+			break;
 		case CPOL_OP_OPTS: {
 			uint32_t at;
 			r = cpol_options_only(im, i->c, f->argc, f->argv, f->lens, f->wflags, &at);
@@ -1051,6 +1151,7 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 	const struct cpol_img_rule *maybe = NULL; /* the first allow that only might hold */
 	const char *mword = NULL;
 	uint32_t mwlen = 0;
+	uint8_t mopt = 0; /* mword is an option an `any value of` list lacks */
 	const struct cpol_img_prog *gp = &im->progs[0], *pp = &im->progs[f->prog];
 	const uint32_t *gr = im->refs + gp->rules, *ge = gr + gp->nrules;
 	const uint32_t *pr = im->refs + pp->rules, *pe = f->prog ? pr + pp->nrules : pr;
@@ -1109,9 +1210,17 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		f->m = dispatched ? f->pname : NULL;
 		f->mlen = dispatched ? f->pnamelen : 0;
 		struct cpol_iv v;
-		if (f->unk) {
+		int r3 = CPOL_MAYBE;
+		if (!f->unk) {
+			f->vmaybe = 0;
+			r3 = cpol_run(ctx, f, rule->code) ? CPOL_YES : CPOL_NO;
+			if (f->vmaybe)
+				r3 = -1; /* an `any value of` it could not read for certain */
+		}
+		if (f->unk || r3 < 0) {
 			f->um = NULL;
-			int r3 = cpol_run3(ctx, f, rule->code);
+			f->uopt = 0;
+			r3 = cpol_run3(ctx, f, rule->code);
 			if (r3 == CPOL_NO)
 				continue;
 			if (r3 == CPOL_MAYBE && rule->action == CPOL_RA_DECIDE && rule->dec == CPOL_ALLOW) {
@@ -1122,6 +1231,7 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 				if (!maybe) {
 					maybe = rule;
 					mword = f->um;
+					mopt = f->uopt;
 					mwlen = f->um ? f->umlen : 0;
 				}
 				continue;
@@ -1138,12 +1248,13 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 				/* The rule might decide, depending on what an unknown
 				 * word becomes: not sure either way, so ask. */
 				cpol_iv_builtin(&v, CPOL_PROMPT, cpol_img_string(im, rule->name, NULL),
-				                "the rule might apply: an expansion or glob decides what this word becomes",
+				                f->uopt ? "the rule might apply: an option it does not list may take the next word as its value"
+				                        : "the rule might apply: an expansion or glob decides what this word becomes",
 				                f->um, f->um ? f->umlen : 0);
 				cpol_iv_merge(best, &v);
 				continue;
 			}
-		} else if (!cpol_run(ctx, f, rule->code)) {
+		} else if (r3 == CPOL_NO) {
 			continue;
 		}
 		if (rule->action == CPOL_RA_SCRIPT && f->unk && rule->arg < f->argc &&
@@ -1236,7 +1347,9 @@ void cpol_eval_frame(struct cpol_ctx *ctx, struct cpol_frame *f, struct cpol_iv 
 		}
 		if (maybe && best->dec != CPOL_ALLOW) {
 			best->bname = cpol_img_string(im, maybe->name, NULL);
-			best->breason = "the rule might allow it, but an expansion or glob decides what this word becomes";
+			best->breason = mopt ? "the rule might allow it, but an option it does not list may take the next word "
+			                       "as its value"
+			                     : "the rule might allow it, but an expansion or glob decides what this word becomes";
 			best->m = mword;
 			best->mlen = mwlen;
 		}

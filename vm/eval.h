@@ -44,6 +44,10 @@ struct cpol_frame {
 	uint8_t unk;            /* some word is not literal: judge three-valued */
 	const char *um;         /* the unknown word a condition could not decide on */
 	uint32_t umlen;
+	uint8_t uopt;           /* um is an option not in an `any value of` list, not an
+	                           unknown word */
+	uint8_t vmaybe;         /* cpol_run met an `any value of` it could not read for
+	                           certain: the rule is run again three-valued */
 	const struct cpol_shell_redir *redir;
 	uint32_t nredir;
 	uint32_t prog;          /* program table index; 0 when no program rule applies */
@@ -109,6 +113,20 @@ struct cpol_replace {
 int cpol_options_end(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
                      const uint32_t *lens, const uint8_t *wf, uint32_t *at, uint32_t rset,
                      struct cpol_replace *rp);
+
+/* The same reading for `any value of`: each value of one of the set's
+ * first nsel members (the options it selects) is handed to seen(arg, k,
+ * off), the value being argv[k] from byte off (glued: -xVALUE,
+ * --name=VALUE; or the whole next word). 0 or 2 as cpol_options_only (the
+ * values seen before *at were read for certain), 1 when every value was
+ * seen, 3 when seen returned nonzero. Never allocates. */
+struct cpol_optvals {
+	uint32_t nsel;
+	int (*seen)(void *arg, uint32_t k, uint32_t off);
+	void *arg;
+};
+int cpol_option_values(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
+                       const uint32_t *lens, const uint8_t *wf, uint32_t *at, const struct cpol_optvals *ov);
 
 /* wrap.c: the wrapper declared for program p (a trusted program), or NULL. */
 const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint32_t p);

@@ -141,6 +141,13 @@ enum cpol_op {
 	CPOL_OP_WRITES,      /* r = write intent, mode a (enum cpol_img_wmode) */
 	CPOL_OP_NET,         /* r = network intent */
 	CPOL_OP_OPTS,        /* r = every option of argv is in set c (options only) */
+	/* `any value of`: r = pred a holds for a value of one of the first b
+	 * members of set S, operand c, the command read with S as all of its
+	 * options (vm/options.c). S is the c of the VALSET instruction that
+	 * always follows: VALUE and VALSET are one test in two words, and no
+	 * jump or entry point lands on a VALSET (the verifier checks it). */
+	CPOL_OP_VALUE,
+	CPOL_OP_VALSET,      /* the option set of the VALUE before it; run alone, a no-op */
 	CPOL_OP__COUNT
 };
 

@@ -1,6 +1,7 @@
 /* vm/options.c -- option allowlists (`options only LIST`): does every option
  * of a command line belong to the list, read the way GNU getopt_long reads
- * it? One reader for the evaluator and the bench's naive build of it
+ * it? The same reading hands `any value of` the values of the options it
+ * selects. One reader for the evaluator and the bench's naive build of it
  * (vm/eval_naive.h), so that both give the same answer. Never allocates, never makes a system call.
  *
  * List members (checked by the compiler):
@@ -41,6 +42,14 @@ static int word_unknown(const uint8_t *wf, uint32_t k)
 	return wf && wf[k];
 }
 
+/* A glob alone whose first byte is literal and not '-' (src/STAR.c): every
+ * name it becomes starts with that byte, so it is operands, never an
+ * option, however many words it makes. */
+static int glob_operand(const char *w, uint32_t n, const uint8_t *wf, uint32_t k)
+{
+	return wf && wf[k] == CPOL_WORD_GLOB && n > 0 && w[0] != '-' && !memchr("*?[{\\+@!(", w[0], 10);
+}
+
 /* A word that takes the place of an option's value: an expansion that may
  * vanish or a glob that may become several words shifts everything after it. */
 static int value_unknown(const uint8_t *wf, uint32_t k)
@@ -73,11 +82,15 @@ static void note_option(const struct repl *r, uint32_t id, const char *v, uint32
 		r->rp->later = 1;
 }
 
-/* The walk of both entry points: `stop` ends it at the first operand (a
+/* The walk of every entry point: `stop` ends it at the first operand (a
  * wrapper's options end there, as getopt's "+" mode does), with *at the
- * index of the first word after the options. */
+ * index of the first word after the options. With ov, each value of one of
+ * the set's first ov->nsel members is handed to ov->seen; when that
+ * returns nonzero the walk stops there and returns 3. With rep, the
+ * options of its replace set are noted (the last one given counts). */
 static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
-                const uint32_t *lens, const uint8_t *wf, uint32_t *at, int stop, const struct repl *rep)
+                const uint32_t *lens, const uint8_t *wf, uint32_t *at, int stop, const struct cpol_optvals *ov,
+                const struct repl *rep)
 {
 	static const char dflt[] = "{}"; /* an optional value left out: GNU xargs -i, --replace */
 	static const struct cpol_img_set none = { 0, 0, 0, 0 };
@@ -87,7 +100,7 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 		const char *w = argv[k];
 		uint32_t n = lens ? lens[k] : (uint32_t)strlen(w);
 		*at = k;
-		if (word_unknown(wf, k))
+		if (word_unknown(wf, k) && (stop || !glob_operand(w, n, wf, k)))
 			return 2; /* it may be an option, or `--` */
 		if (n < 2 || w[0] != '-') {
 			if (stop)
@@ -102,7 +115,7 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 			const char *eq = memchr(w + 2, '=', n - 2);
 			uint32_t wl = eq ? (uint32_t)(eq - w) - 2 : n - 2;
 			int found = -1, matches = 0;
-			uint32_t id = CPOL_NONE;
+			uint32_t mi = 0, id = CPOL_NONE;
 			for (uint32_t i = 0; i < st->n; i++) {
 				uint32_t ml;
 				const char *m = cpol_img_string(im, mem[i], &ml);
@@ -114,6 +127,7 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 				if (nl < wl || memcmp(name, w + 2, wl) != 0)
 					continue;
 				found = kind;
+				mi = i;
 				id = mem[i];
 				if (nl == wl) { /* an exact name wins over abbreviations */
 					matches = 1;
@@ -127,6 +141,8 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 				if (found == LONG_FLAG)
 					return 0;
 				note_option(rep, id, eq + 1, (uint32_t)(w + n - eq - 1));
+				if (ov && mi < ov->nsel && ov->seen(ov->arg, k, (uint32_t)(eq - w) + 1))
+					return 3;
 			} else if (found == LONG_REQ) {
 				if (++k < argc && value_unknown(wf, k)) {
 					*at = k;
@@ -136,6 +152,10 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 					note_option(rep, id, argv[k], lens ? lens[k] : (uint32_t)strlen(argv[k]));
 				else
 					note_option(rep, id, NULL, 0);
+				if (k < argc && ov && mi < ov->nsel && ov->seen(ov->arg, k, 0)) {
+					*at = k;
+					return 3;
+				}
 			} else {
 				note_option(rep, id, found == LONG_OPT ? dflt : NULL, found == LONG_OPT ? 2 : 0);
 			}
@@ -160,33 +180,38 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 				if (!listed) {
 					if (!num)
 						return 0;
-					note_option(rep, CPOL_NONE, NULL, 0);
 					continue;
 				}
 			}
 			/* A letter listed both with and without a value is read
 			 * as the flag: the rest of the word is checked too. */
-			uint32_t id = CPOL_NONE;
+			uint32_t mi = 0, id = CPOL_NONE;
 			for (uint32_t i = 0; i < st->n && kind != 0; i++) {
 				uint32_t ml;
 				const char *m = cpol_img_string(im, mem[i], &ml);
 				if (ml < 2 || m[0] != '-' || m[1] != c)
 					continue;
 				int was = kind;
-				if (ml == 2)
+				if (ml == 2) {
 					kind = 0;
-				else if (ml == 3 && m[2] == '#')
+				} else if (ml == 3 && m[2] == '#') {
 					kind = 1;
-				else if (ml == 5 && memcmp(m + 2, "[#]", 3) == 0 && kind < 0)
+					mi = i;
+				} else if (ml == 5 && memcmp(m + 2, "[#]", 3) == 0 && kind < 0) {
 					kind = 2;
+					mi = i;
+				}
 				if (kind != was)
 					id = mem[i];
 			}
 			if (kind < 0)
 				return 0;
+			int sel = ov && kind > 0 && mi < ov->nsel;
 			if (kind == 2) {
 				/* the rest of the word, if any, is the value */
 				note_option(rep, id, j + 1 < n ? w + j + 1 : dflt, j + 1 < n ? n - j - 1 : 2);
+				if (sel && j + 1 < n && ov->seen(ov->arg, k, j + 1))
+					return 3;
 				break;
 			}
 			if (kind == 1) {
@@ -205,6 +230,10 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 				} else {
 					note_option(rep, id, NULL, 0);
 				}
+				if (sel && k < argc && ov->seen(ov->arg, k, j + 1 < n ? j + 1 : 0)) {
+					*at = k;
+					return 3;
+				}
 				break;
 			}
 			note_option(rep, id, NULL, 0);
@@ -214,11 +243,21 @@ static int walk(const struct cpol_image *im, uint32_t set, uint32_t argc, const 
 	return 1;
 }
 
+static const struct repl no_replace = { NULL, 0, NULL };
+
 int cpol_options_only(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
                       const uint32_t *lens, const uint8_t *wf, uint32_t *at)
 {
-	static const struct repl none = { NULL, 0, NULL };
-	int r = walk(im, set, argc, argv, lens, wf, at, 0, &none);
+	int r = walk(im, set, argc, argv, lens, wf, at, 0, NULL, &no_replace);
+	if (r == 1 && *at > argc)
+		*at = argc;
+	return r;
+}
+
+int cpol_option_values(const struct cpol_image *im, uint32_t set, uint32_t argc, const char *const *argv,
+                       const uint32_t *lens, const uint8_t *wf, uint32_t *at, const struct cpol_optvals *ov)
+{
+	int r = walk(im, set, argc, argv, lens, wf, at, 0, ov, &no_replace);
 	if (r == 1 && *at > argc)
 		*at = argc;
 	return r;
@@ -231,5 +270,5 @@ int cpol_options_end(const struct cpol_image *im, uint32_t set, uint32_t argc, c
 	struct repl rep = { im, rset, rset == CPOL_NONE ? NULL : rp };
 	if (rep.rp)
 		memset(rep.rp, 0, sizeof *rep.rp);
-	return walk(im, set, argc, argv, lens, wf, at, 1, &rep);
+	return walk(im, set, argc, argv, lens, wf, at, 1, NULL, &rep);
 }

@@ -179,6 +179,26 @@ static int verify_code(struct cpol_image *im, const struct sec *s, cpol_error *e
 		case CPOL_OP_JF: case CPOL_OP_JT:
 			if (i->c <= pc || i->c >= im->ncode)
 				return BAD("instruction %u jumps to %u (jumps must go forward, inside the code)", pc, i->c);
+			if (im->code[i->c].op == CPOL_OP_VALSET)
+				return BAD("instruction %u jumps into the middle of a test", pc);
+			break;
+		case CPOL_OP_VALUE:
+			/* one test in two words: VALUE, then VALSET */
+			if (pc + 1 >= im->ncode || im->code[pc + 1].op != CPOL_OP_VALSET)
+				return BAD("instruction %u is not followed by its option set", pc);
+			if (i->a >= CPOL_PR__COUNT)
+				return BAD("instruction %u has unknown predicate %u", pc, i->a);
+			if (i->c == CPOL_NONE ? i->a != CPOL_PR_IN /* in "none": any value */
+			    : cpol_pred_operand(i->a) == CPOL_OPND_GROUP ? i->c >= ngroups : i->c >= im->nsets)
+				return BAD("instruction %u has operand %u out of range", pc, i->c);
+			if (im->code[pc + 1].c < im->nsets && i->b > im->sets[im->code[pc + 1].c].n)
+				return BAD("instruction %u selects more options than its set holds", pc);
+			break;
+		case CPOL_OP_VALSET:
+			if (pc == 0 || im->code[pc - 1].op != CPOL_OP_VALUE)
+				return BAD("instruction %u is an option set without its test", pc);
+			if (i->c >= im->nsets)
+				return BAD("instruction %u names set %u that does not exist", pc, i->c);
 			break;
 		case CPOL_OP_PROG: case CPOL_OP_OPTS:
 			if (i->c >= im->nsets)
@@ -216,6 +236,8 @@ static const char *rule_bad(const struct cpol_image *im, uint32_t r)
 		return "names a string that does not exist";
 	if (x->code >= im->ncode)
 		return "starts outside the code";
+	if (im->code[x->code].op == CPOL_OP_VALSET)
+		return "starts in the middle of a test";
 	return x->dec > CPOL_FORBID || x->action > CPOL_RA_SCRIPT ? "has an unknown decision or action" : NULL;
 }
 
@@ -347,7 +369,10 @@ static const char *intent_bad(const struct cpol_image *im, uint32_t i)
 	if ((x->target == CPOL_TG_AFTER || x->target == CPOL_TG_VALUE) ? !str_ok(im, x->str)
 	    : (x->str != CPOL_NONE && !str_ok(im, x->str)))
 		return "names a string that does not exist";
-	return x->guard != CPOL_NONE && x->guard >= im->ncode ? "has a condition that starts outside the code" : NULL;
+	if (x->guard != CPOL_NONE && x->guard >= im->ncode)
+		return "has a condition that starts outside the code";
+	return x->guard != CPOL_NONE && im->code[x->guard].op == CPOL_OP_VALSET ? "has a condition that starts in the middle of a test"
+	                                                                       : NULL;
 }
 
 static int verify_intents(struct cpol_image *im, const struct sec *s, cpol_error *err)

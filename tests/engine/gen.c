@@ -114,6 +114,7 @@ static const char *const words[] = {
 	"$HOME", "name=v", "-t", "/var/tmp/a", "/usr/local/x", "--file=/etc/f", "--file=ok", "-x", "-xa", ".hg/store",
 	"build/keep/o", "/tmp/keep/z", "c d", "git push", "--out=/etc/x", "--outp", "--out", "--o=f", "-vo", "-vofile",
 	"-sSLo", "-vt", "--fi=/etc/f", "--force=yes", "if=/x", ";", "+", "{}", "-ok", "PATH=.", "rm", "5",
+	"-oab", "--output=/etc/x", "-i.bak", "-e", "-vxa", "--in=ab", "--file", "-ti",
 };
 
 static const char *const frags[] = {
@@ -129,6 +130,12 @@ static const char *const optspecs[] = {
 	"-o", "-i#", "-i", "-f", "-r", "-x[#]", "-t#", "-#", "-v", "--output=", "--force", "--file[=]",
 	"--fil", "--verbose", "--in-place[=]", "--info-only",
 };
+/* `any value of`: options with a value (and their names, the same order)
+ * and options without one, for its option list */
+static const char *const valspecs[] = { "-o#", "-i[#]", "-t#", "-e#", "--output=", "--file[=]", "--in-place[=]" };
+static const char *const valnames[] = { "-o", "-i", "-t", "-e", "--output", "--file", "--in-place" };
+static const char *const flagspecs[] = { "-f", "-r", "-v", "-#", "--force", "--fil", "--verbose", "--info-only", "-x[#]" };
+
 static const char *const subs[] = {
 	"ab", "abc", "bc", "b", "aab", "ba", "rm -rf", "-rf /", "rf", "/etc", "etc/p", "://", "git p", "sh -c",
 	"a b", "c d", "mkfs", "x ", "/x", "-o", "..", "~", "git", "--", " -", "sh",
@@ -217,6 +224,8 @@ static void pred_of(struct pgen *p)
 	}
 }
 
+static void value_of(struct pgen *p);
+
 static void cond_of(struct pgen *p, int depth, int guard)
 {
 	struct gen *g = p->g;
@@ -267,11 +276,51 @@ static void cond_of(struct pgen *p, int depth, int guard)
 		sb_add(&p->b, PICK(g, w));
 	} else if (r < 95 && !guard) {
 		sb_add(&p->b, "network");
-	} else if (r < 98) {
+	} else if (r < 98 && (guard || gen_rnd(g, 2))) {
 		sb_add(&p->b, "options only ");
 		list_of(p, optspecs, N(optspecs), -1, 6, 1);
+	} else if (r < 98) {
+		value_of(p);
 	} else {
 		sb_add(&p->b, "true");
+	}
+}
+
+/* any/no value of SEL options LIST PRED: LIST has every selected option
+ * with a value, some others with one, and some flags */
+static void value_of(struct pgen *p)
+{
+	struct gen *g = p->g;
+	uint32_t have = 0, sel = 0;
+	while (!sel) {
+		have = gen_rnd(g, 1u << N(valspecs));
+		sel = have & gen_rnd(g, 1u << N(valspecs));
+	}
+	sb_add(&p->b, gen_rnd(g, 2) ? "any value of (" : "no value of (");
+	const char *sep = "";
+	for (uint32_t i = 0; i < N(valnames); i++)
+		if (sel >> i & 1) {
+			sb_add(&p->b, sep);
+			sb_lit(&p->b, valnames[i]);
+			sep = ", ";
+		}
+	sb_add(&p->b, ") options (");
+	sep = "";
+	for (uint32_t i = 0; i < N(valspecs); i++)
+		if (have >> i & 1) {
+			sb_add(&p->b, sep);
+			sb_lit(&p->b, valspecs[i]);
+			sep = ", ";
+		}
+	for (uint32_t i = 0; i < N(flagspecs); i++)
+		if (gen_rnd(g, 2)) {
+			sb_add(&p->b, ", ");
+			sb_lit(&p->b, flagspecs[i]);
+		}
+	sb_add(&p->b, ")");
+	if (gen_rnd(g, 4)) {
+		sb_add(&p->b, " ");
+		pred_of(p);
 	}
 }
 

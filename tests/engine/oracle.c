@@ -572,6 +572,13 @@ static int collect_opt(const char *s, size_t n, void *arg)
 	return 0;
 }
 
+/* A glob alone that starts with a literal byte other than '-': only names
+ * starting with that byte come of it, operands all. */
+static int glob_operands(const struct word *w)
+{
+	return w->unk == CPOL_WORD_GLOB && w->n > 0 && w->s[0] != '-' && !strchr("*?[{\\+@!(", w->s[0]);
+}
+
 /* 1: every option is listed; 0: one is not; 2: an unknown word decides.
  * `stop`: options end at the first operand, and *end is the first word
  * after them (a wrapper's command). l may be NULL: no options at all. */
@@ -595,7 +602,7 @@ static int opt_walk(const struct word *argv, size_t argc, const cpol_list *l, in
 	for (i = 1; i < argc && ok == 1; i++) {
 		const char *w = argv[i].s;
 		size_t n = argv[i].n;
-		if (argv[i].unk && !lit) {
+		if (argv[i].unk && !lit && (stop || !glob_operands(&argv[i]))) {
 			ok = 2;
 			break;
 		}
@@ -680,6 +687,8 @@ static int options_listed(const struct frame *f, const cpol_list *l, int lit)
 	return opt_walk(f->argv, f->argc, l, 0, lit, &end, NULL, NULL);
 }
 
+static int values3(const struct frame *f, const cpol_cond *c);
+
 static int cond(struct frame *f, const cpol_cond *c)
 {
 	switch (c->kind) {
@@ -698,6 +707,8 @@ static int cond(struct frame *f, const cpol_cond *c)
 		return c->kind == CPOL_C_ANYARG ? any : !any;
 	}
 	case CPOL_C_ARGC: return cmp(c->op, f->argc, c->num);
+	case CPOL_C_ANYVAL: return values3(f, c) == 1; /* YES; rules with one are judged by cond3 */
+	case CPOL_C_NOVAL: return values3(f, c) == 0;  /* NO */
 	case CPOL_C_SUBSTRING: return list_any(&c->list, in_joined, f);
 	case CPOL_C_WRITES:
 		intents(f);
@@ -721,7 +732,7 @@ enum { NO = 0, YES = 1, MAYBE = 2 };
 
 static int unknown(const struct frame *f, size_t i)
 {
-	return i >= f->spread || f->argv[i].unk;
+	return f->anyunk && (i >= f->spread || f->argv[i].unk);
 }
 
 /* a literal word, or a glob alone: rules that name it mean it as written */
@@ -835,6 +846,136 @@ static int kernel_refuses(const cpol_cond *c)
 	}
 }
 
+/* `any value of SEL options LIST PRED`, from the manual: the command read
+ * with LIST as all of its options (getopt_long, options after operands
+ * too, up to `--`); YES when a value of a selected option, read for
+ * certain, satisfies PRED; MAYBE when none does but the reading stops
+ * being certain (an unknown word where an option may stand or as a
+ * separate value that may vanish, an option LIST does not hold, the
+ * program an expansion) or a selected value is an unknown word; else NO.
+ * Written apart from vm/options.c. */
+struct selname {
+	const char *s;
+	size_t n;
+	int hit;
+};
+
+static int sel_is(const char *it, size_t in, void *arg)
+{
+	struct selname *q = arg;
+	return weq(it, in, q->s, q->n);
+}
+
+static int selected(const cpol_cond *c, const char *name, size_t n)
+{
+	struct selname q = { name, n, 0 };
+	return list_any(&c->sel, sel_is, &q);
+}
+
+/* one value: YES, MAYBE (an unknown word) or NO */
+static int value3(const cpol_cond *c, const struct word *w, size_t off)
+{
+	if (c->op == 1)
+		return YES; /* no predicate: the option is given */
+	if (w->unk)
+		return MAYBE;
+	struct word v = { w->s + off, w->n - off, 0 };
+	return pred(c, &v) ? YES : NO;
+}
+
+static int values3(const struct frame *f, const cpol_cond *c)
+{
+	if (f->spread == 0 && f->argc > 0)
+		return MAYBE;
+	struct optlist *o = calloc(1, sizeof *o);
+	if (!o)
+		abort();
+	list_any(&c->opts, collect_opt, o);
+	int res = NO, stop = 0;
+	for (size_t i = 1; i < f->argc && !stop && res != YES; i++) {
+		const struct word *a = &f->argv[i];
+		if (a->unk && !glob_operands(a)) {
+			stop = 1;
+			break;
+		}
+		if (weq(a->s, a->n, "--", 2))
+			break;
+		if (a->n < 2 || a->s[0] != '-')
+			continue;
+		if (a->s[1] != '-') {
+			for (size_t j = 1; j < a->n; j++) {
+				unsigned char ch = (unsigned char)a->s[j];
+				if (ch >= '0' && ch <= '9' && o->digits && !o->shorts[ch])
+					continue;
+				if (!o->shorts[ch]) {
+					stop = 1;
+					break;
+				}
+				if (o->shorts[ch] == 1)
+					continue;
+				char nm[2] = { '-', (char)ch };
+				int sel = selected(c, nm, 2);
+				if (j + 1 < a->n) {
+					if (sel)
+						res = or3(res, value3(c, a, j + 1));
+				} else if (o->shorts[ch] == 2 && i + 1 < f->argc) {
+					i++;
+					if (f->argv[i].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB))
+						stop = 1;
+					else if (sel)
+						res = or3(res, value3(c, &f->argv[i], 0));
+				}
+				break;
+			}
+			continue;
+		}
+		const char *eq = memchr(a->s, '=', a->n);
+		size_t nl = (eq ? (size_t)(eq - a->s) : a->n) - 2;
+		size_t hits = 0, which = 0;
+		int exact = 0;
+		for (size_t k = 0; k < o->nlong && !exact; k++) {
+			if (o->longs[k].n < nl || memcmp(o->longs[k].s, a->s + 2, nl) != 0)
+				continue;
+			exact = o->longs[k].n == nl;
+			hits = exact ? 1 : hits + 1;
+			which = k;
+		}
+		if (hits != 1 || (eq && o->longs[which].val == 0)) {
+			stop = 1;
+			break;
+		}
+		char nm[600];
+		int sel = o->longs[which].n + 2 < sizeof nm;
+		if (sel) {
+			nm[0] = nm[1] = '-';
+			memcpy(nm + 2, o->longs[which].s, o->longs[which].n);
+			sel = selected(c, nm, o->longs[which].n + 2);
+		}
+		if (eq) {
+			if (sel)
+				res = or3(res, value3(c, a, (size_t)(eq - a->s) + 1));
+		} else if (o->longs[which].val == 1 && i + 1 < f->argc) {
+			i++;
+			if (f->argv[i].unk & (CPOL_WORD_EXPAND | CPOL_WORD_GLOB))
+				stop = 1;
+			else if (sel)
+				res = or3(res, value3(c, &f->argv[i], 0));
+		}
+	}
+	free(o);
+	return res == YES ? YES : stop ? MAYBE : res;
+}
+
+static int has_values(const cpol_cond *c)
+{
+	if (!c)
+		return 0;
+	if (c->kind == CPOL_C_ANYVAL || c->kind == CPOL_C_NOVAL)
+		return 1;
+	return (c->kind == CPOL_C_AND || c->kind == CPOL_C_OR || c->kind == CPOL_C_NOT) &&
+	       (has_values(c->a) || has_values(c->b));
+}
+
 static int cond3(struct frame *f, const cpol_cond *c)
 {
 	switch (c->kind) {
@@ -905,10 +1046,16 @@ static int cond3(struct frame *f, const cpol_cond *c)
 		                                  : c->op != CPOL_W_INSIDE && (!firstout_unknown(f) || f->nsureout > 0)));
 		/* an unknown word can only make a guard of the program's own
 		 * intents hold: without a network intent, NETWORK is literal */
-		return sure || !has_intents(f, c->kind == CPOL_C_NETWORK ? CPOL_INTENT_NETWORK : -1) ? lit : MAYBE;
+		/* (a literal command is here only for an `any value of` beside) */
+		return sure || !f->anyunk || !has_intents(f, c->kind == CPOL_C_NETWORK ? CPOL_INTENT_NETWORK : -1) ? lit
+		                                                                                                   : MAYBE;
 	}
 	case CPOL_C_OPTIONS:
 		return options_listed(f, &c->list, 0);
+	case CPOL_C_ANYVAL:
+		return values3(f, c);
+	case CPOL_C_NOVAL:
+		return not3(values3(f, c));
 	default:
 		return cond(f, c);
 	}
@@ -1674,7 +1821,8 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 		const cpol_stmt *s = m->rules[i];
 		f.see = !f.foreign || (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec != CPOL_DEC_ALLOW);
 		int holds;
-		if (f.anyunk)
+		/* an `any value of` may be unsure of a literal command too */
+		if (f.anyunk || has_values(s->u.rule.when) || has_values(s->u.rule.unless))
 			holds = and3(s->u.rule.when ? cond3(&f, s->u.rule.when) : YES,
 			             s->u.rule.unless ? not3(cond3(&f, s->u.rule.unless)) : YES);
 		else

@@ -165,7 +165,6 @@ static size_t put(size_t n, const char *fmt, ...)
 
 static size_t cond_into(const cpol_cond *c, size_t n)
 {
-	static const char *const preds[] = { "in", "is", "prefix", "suffix", "contains", "flag", "option" };
 	static const char *const cmps[] = { "==", "!=", "<", "<=", ">", ">=" };
 	static const char *const wmode[] = { "", " outside", " inside" };
 	char l[2048];
@@ -193,7 +192,7 @@ static size_t cond_into(const cpol_cond *c, size_t n)
 			n = put(n, "(arg %u", c->num);
 		else
 			n = put(n, "(%s arg", c->kind == CPOL_C_ANYARG ? "any" : "no");
-		return put(n, " %s%s %s)", preds[c->pred], c->list.paren ? "()" : "", l);
+		return put(n, " %s%s %s)", cpol_pred_source_word(c->pred), c->list.paren ? "()" : "", l);
 	case CPOL_C_ARGC:
 		return put(n, "(argc %s %u)", cmps[c->op], c->num);
 	case CPOL_C_WRITES:
@@ -203,6 +202,15 @@ static size_t cond_into(const cpol_cond *c, size_t n)
 	case CPOL_C_OPTIONS:
 		list_into(&c->list, l, sizeof l);
 		return put(n, "(options only%s %s)", c->list.paren ? "()" : "", l);
+	case CPOL_C_ANYVAL: case CPOL_C_NOVAL:
+		list_into(&c->sel, l, sizeof l);
+		n = put(n, "(%s value of%s %s", c->kind == CPOL_C_ANYVAL ? "any" : "no", c->sel.paren ? "()" : "", l);
+		list_into(&c->opts, l, sizeof l);
+		n = put(n, " options%s %s", c->opts.paren ? "()" : "", l);
+		if (c->op == 1)
+			return put(n, ")");
+		list_into(&c->list, l, sizeof l);
+		return put(n, " %s%s %s)", cpol_pred_source_word(c->pred), c->list.paren ? "()" : "", l);
 	}
 	return put(n, "?");
 }

@@ -325,10 +325,16 @@ Test(grammar, every_condition_atom_and_predicate)
 		{ "writes inside sandbox . write", "(writes inside)" },
 		{ "network", "network" },
 		{ "(network)", "network" },
+		{ "any value of (\"-e\", \"--expression\") options sed_opts sedcmds \"e\", \"w\"",
+		  "(any value of() -e|--expression options @sed_opts sedcmds e|w)" },
+		{ "no value of \"-o\" options (\"-o#\", \"-v\") prefix (\"|\")",
+		  "(no value of -o options() -o#|-v prefix() |)" },
+		{ "any value of \"-f\" options o", "(any value of -f options @o)" },
 	};
 	for (size_t i = 0; i < sizeof atoms / sizeof atoms[0]; i++) {
 		cpol_unit *u;
-		cr_expect_str_eq(parse_cond(atoms[i].src, &u), atoms[i].ast, "when %s", atoms[i].src);
+		const char *got = parse_cond(atoms[i].src, &u);
+		cr_expect_str_eq(got, atoms[i].ast, "when %s: %s", atoms[i].src, got);
 		cpol_unit_free(u);
 	}
 }

@@ -274,6 +274,18 @@ Test(layout, every_condition)
 	           "}\n");
 }
 
+Test(layout, option_values)
+{
+	expect_fmt("set o = \"-e#\", \"--expression=\";\n"
+	           "rule \"r\" { when any  value of (\"-e\",\"--expression\") options o sedcmds \"e\" or no value of \"-e\" "
+	           "options(\"-e#\") or (any value of \"-e\" options o); prompt; }",
+	           "set o = \"-e#\", \"--expression=\";\n"
+	           "rule \"r\" {\n"
+	           "    when any value of (\"-e\", \"--expression\") options o sedcmds \"e\" or no value of \"-e\" options (\"-e#\") or (any value of \"-e\" options o);\n"
+	           "    prompt;\n"
+	           "}\n");
+}
+
 Test(layout, rule_items_keep_their_order)
 {
 	expect_fmt("rule \"r\" { allow; when true; }", "rule \"r\" {\n    allow;\n    when true;\n}\n");

@@ -91,26 +91,6 @@ Test(judge, forbid_and_prompt_match_a_program_anywhere)
 	expect("./rm x", CPOL_PROMPT);
 }
 
-/* Judge argv with per-word flags, as a script's words come. */
-static cpol_decision judge3(const char *const *argv, const uint8_t *wf, const char **rule, const char **word)
-{
-	uint32_t argc = 0, lens[16];
-	while (argv[argc]) {
-		lens[argc] = (uint32_t)strlen(argv[argc]);
-		argc++;
-	}
-	struct cpol_frame f;
-	struct cpol_iv v;
-	cpol_frame_init(vt_ctx, &f, 1, argc, argv, lens);
-	cpol_frame_words(&f, wf);
-	cpol_eval_frame(vt_ctx, &f, &v);
-	*rule = v.rule != CPOL_NONE ? "(rule)" : v.bname;
-	static char w[64];
-	snprintf(w, sizeof w, "%.*s", (int)v.mlen, v.m ? v.m : "");
-	*word = w;
-	return (cpol_decision)v.dec;
-}
-
 #define E CPOL_WORD_EXPAND
 #define Q CPOL_WORD_QEXPAND
 #define G CPOL_WORD_GLOB
@@ -118,7 +98,7 @@ static cpol_decision judge3(const char *const *argv, const uint8_t *wf, const ch
 static void expect3(const char *const *argv, const uint8_t *wf, cpol_decision want, const char *why)
 {
 	const char *rule, *word;
-	cpol_decision d = judge3(argv, wf, &rule, &word);
+	cpol_decision d = vt_judge_words(argv, wf, &rule, &word);
 	cr_expect_eq(d, want, "%s %s: %s by %s at '%s' (%s)", argv[0], argv[1] ? argv[1] : "", cpol_decision_name(d),
 	             rule, word, why);
 }
@@ -147,7 +127,7 @@ Test(judge, unknown_words_three_valued)
 	/* might hold: at least prompt, naming the word */
 	const char *r2[] = { "rm", "$X", "y", NULL };
 	const char *rule, *word;
-	cr_expect_eq(judge3(r2, (const uint8_t[]){ 0, E, 0 }, &rule, &word), CPOL_PROMPT);
+	cr_expect_eq(vt_judge_words(r2, (const uint8_t[]){ 0, E, 0 }, &rule, &word), CPOL_PROMPT);
 	cr_expect_str_eq(rule, "rm -r");
 	cr_expect_str_eq(word, "$X");
 	/* argc over the counts the words may take */

@@ -101,20 +101,6 @@ Test(optval, strace_output_to_a_command)
 	expect("strace -e '|x' ls", CPOL_ALLOW);             /* not a selected option */
 }
 
-static cpol_decision judge3(const char *const *argv, const uint8_t *wf)
-{
-	uint32_t argc = 0, lens[16];
-	while (argv[argc]) {
-		lens[argc] = (uint32_t)strlen(argv[argc]);
-		argc++;
-	}
-	struct cpol_frame f;
-	struct cpol_iv v;
-	cpol_frame_init(vt_ctx, &f, 1, argc, argv, lens);
-	cpol_frame_words(&f, wf);
-	cpol_eval_frame(vt_ctx, &f, &v);
-	return (cpol_decision)v.dec;
-}
 
 #define Q CPOL_WORD_QEXPAND
 #define E CPOL_WORD_EXPAND
@@ -123,19 +109,19 @@ static cpol_decision judge3(const char *const *argv, const uint8_t *wf)
 Test(optval, unknown_words_three_valued)
 {
 	const char *a1[] = { "sed", "-e", "$S", "f", NULL };
-	cr_expect_eq(judge3(a1, (const uint8_t[]){ 0, 0, Q, 0 }), CPOL_PROMPT, "a value an expansion decides");
+	cr_expect_eq(vt_judge_words(a1, (const uint8_t[]){ 0, 0, Q, 0 }, NULL, NULL), CPOL_PROMPT, "a value an expansion decides");
 	const char *a2[] = { "sed", "-e", "p", "$F", NULL };
-	cr_expect_eq(judge3(a2, (const uint8_t[]){ 0, 0, 0, Q }), CPOL_PROMPT, "\"$F\" may be -es/x/y/e");
+	cr_expect_eq(vt_judge_words(a2, (const uint8_t[]){ 0, 0, 0, Q }, NULL, NULL), CPOL_PROMPT, "\"$F\" may be -es/x/y/e");
 	const char *a3[] = { "sed", "-e", "p", "src/*.c", NULL };
-	cr_expect_eq(judge3(a3, (const uint8_t[]){ 0, 0, 0, G }), CPOL_ALLOW, "a glob starting with 's': operands");
+	cr_expect_eq(vt_judge_words(a3, (const uint8_t[]){ 0, 0, 0, G }, NULL, NULL), CPOL_ALLOW, "a glob starting with 's': operands");
 	const char *a4[] = { "sed", "-e", "p", "*.c", NULL };
-	cr_expect_eq(judge3(a4, (const uint8_t[]){ 0, 0, 0, G }), CPOL_PROMPT, "a glob that may start with -");
+	cr_expect_eq(vt_judge_words(a4, (const uint8_t[]){ 0, 0, 0, G }, NULL, NULL), CPOL_PROMPT, "a glob that may start with -");
 	const char *a5[] = { "sed", "-e", "s/x/y/e", "$F", NULL };
-	cr_expect_eq(judge3(a5, (const uint8_t[]){ 0, 0, 0, E }), CPOL_PROMPT, "certain before the unknown word");
+	cr_expect_eq(vt_judge_words(a5, (const uint8_t[]){ 0, 0, 0, E }, NULL, NULL), CPOL_PROMPT, "certain before the unknown word");
 	const char *a6[] = { "sed", "-f", "$F", "x", NULL };
-	cr_expect_eq(judge3(a6, (const uint8_t[]){ 0, 0, Q, 0 }), CPOL_FORBID, "-f is given, whatever its value");
+	cr_expect_eq(vt_judge_words(a6, (const uint8_t[]){ 0, 0, Q, 0 }, NULL, NULL), CPOL_FORBID, "-f is given, whatever its value");
 	const char *a7[] = { "sed", "--", "$F", NULL };
-	cr_expect_eq(judge3(a7, (const uint8_t[]){ 0, 0, E }), CPOL_ALLOW, "after --");
+	cr_expect_eq(vt_judge_words(a7, (const uint8_t[]){ 0, 0, E }, NULL, NULL), CPOL_ALLOW, "after --");
 }
 
 /* The compiler's checks of the selection. */

@@ -53,6 +53,10 @@ static const struct {
 	{ "IFS", 0 },
 	/* zsh reads its startup files (.zshenv, ...) from here. */
 	{ "ZDOTDIR", 0 },
+	/* `cd NAME` looks NAME up in CDPATH first: the policy follows a
+	 * script's cd into the working folder's NAME, so the command must
+	 * not land in another folder's. */
+	{ "CDPATH", 0 },
 
 	/* Where tools look for their configuration: git's config
 	 * ($XDG_CONFIG_HOME/git/config: core.fsmonitor, core.pager, aliases

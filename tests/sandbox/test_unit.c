@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sandbox/internal.h"
@@ -206,6 +207,7 @@ Test(env_scrub, the_ones_the_design_names_are_in_the_table)
 		"GIT_ALLOW_PROTOCOL", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_SYSTEM", "PYTHONUSERBASE",
 		"GNUPGHOME", "KUBECONFIG", "AWS_CONFIG_FILE", "DOCKER_CONFIG", "PIP_CONFIG_FILE",
 		"NPM_CONFIG_USERCONFIG", "npm_config_script_shell", "GEM_HOME", "RUSTC_WRAPPER",
+		"CDPATH",
 	};
 	for (size_t i = 0; i < sizeof must / sizeof must[0]; i++) {
 		char entry[128];
@@ -293,6 +295,29 @@ Test(env_scrub, a_scrubbed_bash_env_does_not_run)
 	cr_expect(strstr(out, "PWNED"), "kept: %s", out);
 	unsetenv("BASH_ENV");
 	unlink(script);
+}
+
+/* The policy follows `cd sub` into the working folder's sub: with CDPATH
+ * scrubbed, the shell goes there too, not to another folder's sub. */
+Test(env_scrub, a_scrubbed_cdpath_does_not_move_cd)
+{
+	char other[256], sub[300];
+	snprintf(other, sizeof other, "/var/tmp/%.200s", sb_unique("cpol-sbtest-cdpath"));
+	snprintf(sub, sizeof sub, "%s/etc", other);
+	cr_assert_eq(mkdir(other, 0700), 0);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	setenv("CDPATH", other, 1);
+	/* control: without the scrub, cd etc lands in CDPATH's etc */
+	cr_expect_eq(sb_runl(out, sizeof out, sb_prog("sbexec"), "--read", "/", "--", "sh", "-c",
+	                     "cd etc && pwd", NULL), 0);
+	cr_expect(strstr(out, sub), "control: %s", out);
+	cr_expect_eq(sb_runl(out, sizeof out, sb_prog("sbexec"), "--report", "--scrub", "--read", "/",
+	                     "--", "sh", "-c", "cd / && cd etc && pwd", NULL), 0, "%s", out);
+	cr_expect_not(strstr(out, sub), "%s", out);
+	cr_expect(strstr(out, "removed=CDPATH"), "%s", out);
+	unsetenv("CDPATH");
+	rmdir(sub);
+	rmdir(other);
 }
 
 /* ---- what prepare reports ------------------------------------------------ */

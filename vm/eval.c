@@ -23,6 +23,14 @@ static const struct { const char *dir; uint32_t len; } sysdirs[] = {
 	{ "/usr/local/bin", 14 }, { "/usr/local/sbin", 15 },
 };
 
+int cpol_sysdir(const char *dir, uint32_t len)
+{
+	for (size_t k = 0; k < sizeof sysdirs / sizeof sysdirs[0]; k++)
+		if (sysdirs[k].len == len && memcmp(sysdirs[k].dir, dir, len) == 0)
+			return 1;
+	return 0;
+}
+
 /* Strings are short and mostly differ early: compare the length and the
  * first byte before calling memcmp. */
 static inline int str_eq(const struct cpol_image *im, uint32_t id, const char *s, uint32_t n)
@@ -740,7 +748,7 @@ static const char *builtin_unseen(const struct cpol_ctx *ctx, const struct cpol_
 	uint32_t at;
 	int rb = 0;
 	const char *why = cpol_builtin_unknowable(&c, 0, ctx->sh_dialect, &at, &rb);
-	if (why && rb && at + 1 == n && cpol_path_appends(ctx, c.argv[at], lens[at]))
+	if (why && rb && at + 1 == n && cpol_path_safe(ctx, c.argv[at], lens[at]))
 		return NULL; /* export PATH=$PATH:/opt/x/bin */
 	if (why && !rb && cpol_unknown_confined(ctx) && cpol_builtin_sets_plainly(&c, 0, ctx->sh_dialect))
 		return NULL; /* export CFLAGS=-O2, run confined */
@@ -889,9 +897,7 @@ static void resolve_program(struct cpol_ctx *ctx, struct cpol_frame *f)
 			return;
 		int sys = 0;
 		if (a0[0] == '/') {
-			for (size_t k = 0; k < sizeof sysdirs / sizeof sysdirs[0]; k++)
-				if (sysdirs[k].len == dlen && memcmp(sysdirs[k].dir, path, dlen) == 0)
-					sys = 1;
+			sys = cpol_sysdir(path, dlen);
 			for (uint32_t k = 0; sys && k < ctx->nwroots; k++)
 				if (cpol_path_within(ctx->wroots[k].path, ctx->wroots[k].len, path, dlen))
 					sys = 0;

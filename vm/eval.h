@@ -199,7 +199,12 @@ void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f);
 /* Is the (unnormalised) path inside a write root and outside every
  * protected path? */
 int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n);
-int cpol_path_appends(const struct cpol_ctx *ctx, const char *w, uint32_t n);
+/* PATH=... that finds no program the command can have put in place (see
+ * script.c). */
+int cpol_path_safe(const struct cpol_ctx *ctx, const char *w, uint32_t n);
+/* Is the normalised folder one of the system folders whose programs allow
+ * rules trust (/bin, /usr/bin, /usr/local/bin and their sbin)? */
+int cpol_sysdir(const char *dir, uint32_t len);
 
 /* ctx.c */
 /* Write "... [N more bytes]" (at most CPOL_CUT_MARK bytes, no NUL) at p:

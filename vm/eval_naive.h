@@ -43,7 +43,7 @@
 #define cpol_intents cpol_naive_intents
 #define cpol_long_option_at cpol_naive_long_option_at
 #define cpol_target_inside cpol_naive_target_inside
-#define cpol_path_appends cpol_naive_path_appends
+#define cpol_path_safe cpol_naive_path_safe
 /* vm/script.c */
 #define cpol_eval_script cpol_naive_eval_script
 #define cpol_eval_script_text cpol_naive_eval_script_text

@@ -169,19 +169,25 @@ static uint32_t after_exec(const struct cpol_shell_cmd *c, int dialect)
 	return skip < c->argc ? skip : c->argc;
 }
 
-/* `PATH=$PATH:/a:/b` (also `${PATH}`): folders put after the PATH in
- * effect, each an absolute path with nothing the shell expands, outside
- * the writable roots and the working folder. Every name the shell found before it still finds
- * first, and what it finds only in the new folders is nothing the command
- * can have put there: PATH is not rebound. */
-int cpol_path_appends(const struct cpol_ctx *ctx, const char *w, uint32_t n)
+/* A PATH assignment that makes no name find a program the command can have
+ * put in place, so that PATH is not rebound:
+ * - `PATH=$PATH:/a:/b` (also `${PATH}`): folders put after the PATH in
+ *   effect, each an absolute path with nothing the shell expands, outside
+ *   the writable roots and the working folder. Every name the shell found
+ *   before it still finds first, and what it finds only in the new folders
+ *   is nothing the command can have put there;
+ * - `PATH=/usr/bin:/bin`: system folders only (cpol_sysdir), which is where
+ *   allow rules trust a program to be anyway. */
+int cpol_path_safe(const struct cpol_ctx *ctx, const char *w, uint32_t n)
 {
-	static const char *const heads[] = { "PATH=$PATH:", "PATH=${PATH}:" };
-	uint32_t at = 0;
+	static const char *const heads[] = { "PATH=$PATH:", "PATH=${PATH}:", "PATH=" };
+	uint32_t at = 0, sys = 0;
 	for (size_t k = 0; k < sizeof heads / sizeof heads[0] && !at; k++) {
 		uint32_t hl = (uint32_t)strlen(heads[k]);
-		if (n > hl && memcmp(w, heads[k], hl) == 0)
+		if (n > hl && memcmp(w, heads[k], hl) == 0) {
 			at = hl;
+			sys = k == 2;
+		}
 	}
 	if (!at)
 		return 0;
@@ -202,6 +208,8 @@ int cpol_path_appends(const struct cpol_ctx *ctx, const char *w, uint32_t n)
 		                             sizeof path);
 		if (m < 0 || cpol_path_within(ctx->cwd, ctx->cwdlen, path, (size_t)m))
 			return 0;
+		if (sys && !cpol_sysdir(path, (uint32_t)m))
+			return 0;
 		at = e + 1;
 		if (e + 1 == n)
 			return 0; /* a trailing ':' is the working folder too */
@@ -217,12 +225,12 @@ static int names_risky_env(const struct cpol_ctx *ctx, const struct cpol_shell_c
 {
 	for (uint32_t k = 0; k < c->nassign; k++)
 		if (cpol_env_name_risky(c->assign[k], cpol_shell_name_len(c->assign[k], c->alens[k])) &&
-		    !cpol_path_appends(ctx, c->assign[k], c->alens[k]))
+		    !cpol_path_safe(ctx, c->assign[k], c->alens[k]))
 			return 1;
 	for (uint32_t k = 1; k < c->argc; k++) {
 		uint32_t nl = cpol_shell_name_len(c->argv[k], c->lens[k]);
 		if (nl && (nl == c->lens[k] || c->argv[k][nl] == '=' || c->argv[k][nl] == '+') &&
-		    cpol_env_name_risky(c->argv[k], nl) && !cpol_path_appends(ctx, c->argv[k], c->lens[k]))
+		    cpol_env_name_risky(c->argv[k], nl) && !cpol_path_safe(ctx, c->argv[k], c->lens[k]))
 			return 1;
 	}
 	return 0;
@@ -235,7 +243,7 @@ static int assigns_plain(const struct cpol_ctx *ctx, const struct cpol_shell_cmd
 {
 	for (uint32_t k = 0; k < c->nassign; k++) {
 		const char *w = c->assign[k], *eq = memchr(w, '=', c->alens[k]);
-		if (cpol_path_appends(ctx, w, c->alens[k]))
+		if (cpol_path_safe(ctx, w, c->alens[k]))
 			continue;
 		if (!eq)
 			return 0;
@@ -257,14 +265,14 @@ static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t
 	const char *why = NULL, *m = NULL;
 	uint32_t mlen = 0;
 	for (uint32_t k = 0; k < c->nassign && !why; k++) {
-		if (cpol_path_appends(ctx, c->assign[k], c->alens[k]))
+		if (cpol_path_safe(ctx, c->assign[k], c->alens[k]))
 			continue;
 		why = cpol_assign_check(c->assign[k], c->alens[k], &rb);
 		m = c->assign[k];
 		mlen = c->alens[k];
 	}
 	if (!why && (why = cpol_builtin_unknowable(c, skip, dialect, &at, &rb)) != NULL) {
-		if (rb && at + 1 == c->argc && cpol_path_appends(ctx, c->argv[at], c->lens[at])) {
+		if (rb && at + 1 == c->argc && cpol_path_safe(ctx, c->argv[at], c->lens[at])) {
 			why = NULL; /* `export PATH=$PATH:/opt/x/bin`, the last word */
 			rb = 0;
 		} else {

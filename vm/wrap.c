@@ -170,7 +170,7 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 			}
 			if (!nl)
 				break;
-			if (!risky && cpol_env_name_risky(f->argv[k], nl)) {
+			if (!risky && cpol_env_name_risky(f->argv[k], nl) && !cpol_path_safe(ctx, f->argv[k], n)) {
 				risky = f->argv[k];
 				risklen = n;
 			}

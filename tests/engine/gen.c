@@ -661,7 +661,8 @@ static void simple_command(struct gen *g, struct sb *out, int depth)
 			"GIT_PAGER=./x; export GIT_PAGER", "export PAGER", "read LD_PRELOAD", "PATH=$PATH:/opt/b",
 			"cat <(rm -rf ~)", "tee >(sh) >(ls)", "nice", "env -i", "rm -r x &", "cd sub & ls",
 			"export CFLAGS=-O2", "export A=1 B", "export X=\"$Y\"", "local -n r=x", "cat a > $OUT",
-			"echo x >> \"$LOG\"", "export A=1; cat a",
+			"echo x >> \"$LOG\"", "export A=1; cat a", "PATH=/usr/bin ls", "PATH=/usr/bin:/tmp ls",
+			"env PATH=/bin:/usr/bin rm x", "env -i PATH=./bin ls", "PATH=/usr/bin/../../tmp ls",
 		};
 		sb_add(out, PICK(g, odd));
 		return;

@@ -219,9 +219,10 @@ static int inside(const struct ref *r, const char *s, size_t n)
 
 /* ---- the program name ---- */
 
+static const char *const sysdirs[] = { "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin" };
+
 static void program_name(struct frame *f)
 {
-	static const char *const sysdirs[] = { "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin" };
 	f->pname = NULL;
 	if (f->argc == 0 || f->argv[0].n == 0)
 		return;
@@ -1145,14 +1146,18 @@ static int risky_text(const char *t, size_t n)
 
 /* PATH=$PATH:/a (or ${PATH}): only absolute folders with no expansion or
  * glob, none inside the writable roots or the working folder, put after
- * what PATH was. Written apart from the VM's version, from the rule. */
+ * what PATH was; or PATH=/a:/b with system folders only. Written apart
+ * from the VM's version, from the rule. */
 static int path_append(const struct ref *r, const char *w, size_t n)
 {
 	size_t h = 0;
+	int only_sys = 0;
 	if (n > 11 && memcmp(w, "PATH=$PATH:", 11) == 0)
 		h = 11;
 	else if (n > 13 && memcmp(w, "PATH=${PATH}:", 13) == 0)
 		h = 13;
+	else if (n > 5 && memcmp(w, "PATH=", 5) == 0)
+		h = 5, only_sys = 1;
 	if (!h || w[n - 1] == ':')
 		return 0;
 	for (size_t i = h; i < n;) {
@@ -1168,6 +1173,11 @@ static int path_append(const struct ref *r, const char *w, size_t n)
 		if (inside(r, w + i, j - i) ||
 		    cpol_path_normalize(r->cwd, strlen(r->cwd), r->home, strlen(r->home), w + i, j - i, p, sizeof p) < 0 ||
 		    within(r->cwd, p))
+			return 0;
+		int sys = 0;
+		for (size_t k = 0; k < sizeof sysdirs / sizeof sysdirs[0]; k++)
+			sys |= strcmp(p, sysdirs[k]) == 0;
+		if (only_sys && !sys)
 			return 0;
 		i = j + 1;
 	}
@@ -1744,7 +1754,7 @@ static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out
 			size_t nl = name_len(av[k].s, av[k].n);
 			if (!nl)
 				break;
-			bad |= risky(av[k].s, nl);
+			bad |= risky(av[k].s, nl) && !path_append(r, av[k].s, av[k].n);
 		}
 	for (uint32_t s = 0; s < w->u.wrapper.skip; s++, k++) {
 		if (k >= ac)

@@ -36,6 +36,7 @@
 #define cpol_frame_words cpol_naive_frame_words
 #define cpol_member_match cpol_naive_member_match
 #define cpol_run cpol_naive_run
+#define cpol_sysdir cpol_naive_sysdir
 #define cpol_run3 cpol_naive_run3
 #define cpol_set_has_word cpol_naive_set_has_word
 /* vm/intent.c */

@@ -124,6 +124,11 @@ void cpol_ctx_set_path_trusted(cpol_ctx *ctx, int trusted);
  * sandbox would enforce by itself), and the sandboxed default asks instead
  * of allowing. 0, the default: they run under codexrun. */
 void cpol_ctx_set_unconfined(cpol_ctx *ctx, int unconfined);
+/* The CDPATH of the shell that will run the commands (NULL or "": none,
+ * the default; codexrun removes it). With one, `cd NAME` may go to a
+ * folder of CDPATH's, so the folder a script's later commands run in is
+ * not known after it (see cpol(5), Scripts). */
+void cpol_ctx_set_cdpath(cpol_ctx *ctx, const char *cdpath);
 void cpol_ctx_free(cpol_ctx *ctx);
 
 /* Decide for argv[0..argc-1] (argv[0] as given: a bare name, or a path).

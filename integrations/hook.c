@@ -413,6 +413,10 @@ int cpol_hook_main(int argc, char **argv, cpol_hook_profile_fn open_profile)
 	 * sandbox: nothing may pass because the sandbox would hold it (the
 	 * sandboxed default asks too). */
 	cpol_ctx_set_unconfined(ctx, h.o.no_wrap || !ag->can_wrap);
+	/* The agent's shell runs it with the agent's environment, which the
+	 * hook shares; codexrun removes CDPATH from the wrapped command's. */
+	if (h.o.no_wrap || !ag->can_wrap)
+		cpol_ctx_set_cdpath(ctx, getenv("CDPATH"));
 	cpol_result res;
 	c->decision = cpol_eval_line(ctx, c->command, strlen(c->command), &res);
 	explain(&why, h.im, &res);

@@ -148,6 +148,11 @@ void cpol_ctx_set_path_trusted(cpol_ctx *ctx, int trusted)
 	ctx->names_untrusted = !trusted;
 }
 
+void cpol_ctx_set_cdpath(cpol_ctx *ctx, const char *cdpath)
+{
+	ctx->cd_searches = cdpath && cdpath[0];
+}
+
 void cpol_ctx_set_unconfined(cpol_ctx *ctx, int unconfined)
 {
 	ctx->unconfined = unconfined != 0;

@@ -22,6 +22,7 @@
 #define cpol_ctx_new cpol_naive_ctx_new
 #define cpol_ctx_set_env cpol_naive_ctx_set_env
 #define cpol_ctx_set_path_trusted cpol_naive_ctx_set_path_trusted
+#define cpol_ctx_set_cdpath cpol_naive_ctx_set_cdpath
 #define cpol_ctx_set_unconfined cpol_naive_ctx_set_unconfined
 #define cpol_ctx_set_sandbox cpol_naive_ctx_set_sandbox
 #define cpol_ctx_set_sh cpol_naive_ctx_set_sh

@@ -398,7 +398,8 @@ static void judge_piped(struct cpol_ctx *ctx, int depth, int dialect, uint32_t r
 
 /* `cd DIR` changes the folder the script's later commands run in: follow it
  * lexically, so that their paths are judged where they really point.
- * Returns 0, or -1 when the new folder cannot be known (cd -, cd ~user). */
+ * Returns 0, or -1 when the new folder cannot be known (cd -, cd ~user,
+ * cd NAME when the shell has a CDPATH). */
 int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c)
 {
 	const char *to = ctx->home;
@@ -410,6 +411,11 @@ int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd 
 		tolen = c->lens[1];
 	}
 	if (tolen == 1 && to[0] == '-')
+		return -1;
+	/* With a CDPATH, the shell looks a relative NAME up in its folders
+	 * first (not ., .., or names under them). */
+	if (ctx->cd_searches && tolen > 0 && to[0] != '/' && to[0] != '~' &&
+	    !(to[0] == '.' && (tolen == 1 || to[1] == '/' || (to[1] == '.' && (tolen == 2 || to[2] == '/')))))
 		return -1;
 	char tmp[CPOL_PATH_BUF];
 	long n = cpol_path_normalize(ctx->cwd, ctx->cwdlen, ctx->home, ctx->homelen, to, tolen, tmp, sizeof tmp);
@@ -515,7 +521,7 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 			                NULL, 0);
 		risky_env |= names_risky_env(ctx, c);
 		if (lost_cwd)
-			at_least_prompt(&v, "the working folder after `cd -`, `cd ~user` or pushd cannot be known", NULL, 0);
+			at_least_prompt(&v, "the working folder after `cd -`, `cd ~user`, pushd or a cd through CDPATH cannot be known", NULL, 0);
 		if (c->argc >= 1 && cpol_builtin_role(c->argv[0], c->lens[0], dialect) == CPOL_BI_CD &&
 		    cpol_follow_cd(ctx, depth, c) < 0)
 			lost_cwd = 1;

@@ -146,6 +146,7 @@ struct cpol_ctx {
 	uint8_t sh_dialect;           /* what `sh` is here (enum cpol_shell_dialect) */
 	uint8_t names_untrusted;      /* bare names in scripts may find untrusted programs */
 	uint8_t unconfined;           /* the commands will run outside the sandbox */
+	uint8_t cd_searches;          /* their shell has a CDPATH: `cd NAME` may go elsewhere */
 };
 
 #endif

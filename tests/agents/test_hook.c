@@ -454,6 +454,32 @@ Test(hook, leniency_of_the_sandbox_only_inside_it)
 	run_free(&r);
 }
 
+/* Gemini CLI runs the command itself, with the environment the hook shares:
+ * with a CDPATH there, `cd NAME` may land in another folder's NAME, so what
+ * the script does after it is asked about (`cd ./NAME` is not looked up).
+ * Claude Code's command runs under codexrun, which removes CDPATH. */
+Test(hook, cdpath_of_the_agent_shell)
+{
+	const char *opt = "--profile=workspace-write";
+	struct run r;
+	hook_shell(&r, "gemini", NULL, "cd sub && touch x", opt);
+	cr_assert_str_eq(r.out, "{}\n", "without CDPATH: %s", r.out);
+	run_free(&r);
+	setenv("CDPATH", "/", 1);
+	hook_shell(&r, "gemini", NULL, "cd sub && touch x", opt);
+	cr_assert_str_eq(cpol_json_get_str(&r.doc, root(&r), "decision"), "ask", "%s", r.out);
+	const char *why = cpol_json_get_str(&r.doc, root(&r), "reason");
+	cr_assert(why && strstr(why, "CDPATH"), "%s", why);
+	run_free(&r);
+	hook_shell(&r, "gemini", NULL, "cd ./sub && touch x", opt);
+	cr_assert_str_eq(r.out, "{}\n", "cd ./sub: %s", r.out);
+	run_free(&r);
+	hook_shell(&r, "claude", "toolu_9", "cd sub && touch x", opt);
+	cr_assert_str_eq(cpol_json_get_str(&r.doc, specific(&r), "permissionDecision"), "allow", "%s", r.out);
+	run_free(&r);
+	unsetenv("CDPATH");
+}
+
 /* --- bad input: the blocking failure ----------------------------------------- */
 
 static void bad(const char *agent, const char *in, const char *why)

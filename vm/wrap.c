@@ -16,6 +16,8 @@
 #define WRAP_WORDS 128
 /* The longest script a wrapper joins from its words (watch) that is judged. */
 #define WRAP_SCRIPT 4096
+/* The longest prefix of find's start points that its {} is judged with. */
+#define WRAP_PREFIX 255
 
 const struct cpol_img_wrapper *cpol_wrapper_of(const struct cpol_image *im, uint32_t p)
 {
@@ -233,9 +235,77 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 	return 1;
 }
 
+/* The literal text every path find's {} stands for begins with: the common
+ * prefix of its start points, as GNU find reads them. Before the first
+ * marker, after the leading options (-H -L -P, -D VALUE, -O<digits>, "--"
+ * ending them), the start points are the words up to the first that looks
+ * like an expression (-WORD, "(", "!"); none means ".". The prefix
+ * is cut at the first pattern character and at cap bytes, so that it plus
+ * "*" is a glob of exactly that prefix. 0 when unknown: no common prefix, an
+ * expansion among these words, -files0-from (start points from a file), or
+ * -L/-follow (find descends through links: a path named below a start
+ * point may be any file of the system, which the prefix hides). */
+static uint32_t start_prefix(const struct cpol_image *im, const struct cpol_frame *f,
+                             const struct cpol_img_wrapper *w, char *buf, uint32_t cap)
+{
+	uint32_t m = 1, k = 1;
+	for (uint32_t i = 1; i < f->argc; i++)
+		if (word_is(f->argv[i], cpol_alen(f, i), "-files0-from") || word_is(f->argv[i], cpol_alen(f, i), "-follow"))
+			return 0;
+	while (m < f->argc && !cpol_set_has_word(im, w->after, f->argv[m], cpol_alen(f, m)))
+		m++;
+	for (uint32_t i = 1; i < m; i++)
+		if (f->wflags && f->wflags[i])
+			return 0;
+	while (k < m) {
+		const char *s = f->argv[k];
+		uint32_t n = cpol_alen(f, k), d = 2;
+		while (d < n && s[d] >= '0' && s[d] <= '9')
+			d++;
+		if (word_is(s, n, "-L"))
+			return 0;
+		if (word_is(s, n, "-H") || word_is(s, n, "-P") ||
+		    (n > 2 && d == n && s[0] == '-' && s[1] == 'O'))
+			k++;
+		else if (word_is(s, n, "-D") && k + 1 < m)
+			k += 2;
+		else if (word_is(s, n, "-D"))
+			return 0; /* find would take the marker as -D's value */
+		else {
+			k += word_is(s, n, "--");
+			break;
+		}
+	}
+	const char *first = ".";
+	uint32_t pl = 1;
+	for (uint32_t i = k, any = 0; i < m; i++) {
+		const char *s = f->argv[i];
+		uint32_t n = cpol_alen(f, i), j = 0;
+		if ((n > 1 && s[0] == '-') || word_is(s, n, "(") || word_is(s, n, "!"))
+			break; /* find 4.9 reads ")" and "," here as file names */
+		if (!any++) {
+			first = s;
+			pl = n;
+			continue;
+		}
+		while (j < pl && j < n && s[j] == first[j])
+			j++;
+		pl = j;
+	}
+	uint32_t i = 0;
+	while (i < pl && i < cap && !memchr("*?[{\\+@!(", first[i], 10))
+		i++;
+	memcpy(buf, first, i);
+	return i;
+}
+
 /* find -exec CMD ... ; (or +): each command between a marker and its end is
- * judged with "{}" as a word of unknown text, and the wrapper without them
- * is judged as itself. */
+ * judged, and the wrapper without them is judged as itself. A word that is
+ * exactly "{}" after -exec or -ok stands for a path found (after "+", for
+ * many): each begins with the start points' common prefix, so it is judged
+ * as the glob PREFIX* (never an option when the prefix starts with a byte
+ * other than '-'). Any other word holding "{}", and {} after -execdir and
+ * -okdir (./NAME in the found file's folder), is a word of unknown text. */
 static int marker_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const struct cpol_img_wrapper *w,
                           struct cpol_iv *out)
 {
@@ -247,6 +317,9 @@ static int marker_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 	memset(out, 0, sizeof *out);
 	if (f->argc > WRAP_WORDS)
 		return 0;
+	char glob[WRAP_PREFIX + 1];
+	uint32_t gl = start_prefix(im, f, w, glob, WRAP_PREFIX);
+	glob[gl++] = '*';
 	for (uint32_t k = 0; k < f->argc;) {
 		uint32_t n = cpol_alen(f, k);
 		if (k > 0 && f->wflags && f->wflags[k]) {
@@ -268,11 +341,17 @@ static int marker_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 		const char *av[WRAP_WORDS];
 		uint32_t lv[WRAP_WORDS];
 		uint8_t fv[WRAP_WORDS];
+		int dir = word_is(f->argv[k], n, "-execdir") || word_is(f->argv[k], n, "-okdir");
 		for (uint32_t i = start; i < end; i++) {
 			av[i - start] = f->argv[i];
 			lv[i - start] = cpol_alen(f, i);
 			fv[i - start] = (uint8_t)((f->wflags ? f->wflags[i] : 0) |
 			                          (contains(f->argv[i], lv[i - start], "{}", 2) ? CPOL_WORD_QEXPAND : 0));
+			if (gl > 1 && !dir && !(f->wflags && f->wflags[i]) && word_is(av[i - start], lv[i - start], "{}")) {
+				av[i - start] = glob;
+				lv[i - start] = gl;
+				fv[i - start] = CPOL_WORD_GLOB;
+			}
 		}
 		struct cpol_iv v;
 		judge_inner(ctx, f, end - start, av, lv, fv, &v);

@@ -683,14 +683,24 @@ static void simple_command(struct gen *g, struct sb *out, int depth)
 		sb_add(out, PICK(g, cds));
 		return;
 	}
+	const char *end = NULL;
 	if (gen_rnd(g, 12) == 0) {
-		/* xargs replacing text in the words that follow ({} is a word too) */
+		/* xargs replacing text in the words that follow ({} is a word too),
+		 * or find -exec with the start points its {} begins with (the end
+		 * word from the entry, so that other lines draw as before) */
 		static const char *const xr[] = {
 			"xargs -I{} ", "xargs -I {} ", "xargs -i ", "xargs -ia ", "xargs --replace ", "xargs --repl=a ",
 			"xargs -0I% ", "xargs -I{} -n 1 ", "xargs -n1 -Ix ", "xargs -I '' ", "xargs -Ia -I{} ",
 			"xargs -I{} --null ", "xargs -I \"$R\" ", "xargs -I-r ",
+			"find . -exec ", "find src -name x -exec ", "find / -exec ", "find - -exec ", "find -L . -exec ",
+			"find -D tree / -exec ", "find -- /etc -exec ", "find . -files0-from f -exec ", "find . -execdir ",
+			"find src srcb -ok ", "find -O3 /tmp -exec ", "find \\) -exec ", "find .. , / -exec ",
+			"find -H ./a -follow -exec ", "find '!' -exec ", "find -D -exec ", "find a b -exec ", "find ~ -ok ",
 		};
-		sb_add(out, PICK(g, xr));
+		uint32_t x = gen_rnd(g, N(xr));
+		sb_add(out, xr[x]);
+		if (x >= 14)
+			end = x & 1 ? " {} +" : " {} \\;";
 	}
 	if (gen_rnd(g, 8) == 0)
 		sb_add(out, PICK(g, prefixes));
@@ -703,6 +713,8 @@ static void simple_command(struct gen *g, struct sb *out, int depth)
 		shell_word(g, out, w.p ? w.p : "");
 		free(w.p);
 	}
+	if (end)
+		sb_add(out, end);
 	if (gen_rnd(g, 6) == 0) {
 		static const char *const redir[] = { " > ", " >> ", " 2> ", " &> ", " < " };
 		sb_add(out, PICK(g, redir));

@@ -1688,6 +1688,75 @@ static struct ref_verdict inner(struct ref *r, const struct frame *f, size_t arg
 	return judge(r, f->depth + 1, argc, argv, f->redir, f->nredir, &matched);
 }
 
+/* GNU find puts a found path in place of {}, and each found path starts
+ * with the text of the start point it was found under. Writes to out the
+ * text all start points share (cut before any pattern character, and at
+ * cap bytes) and returns its length; 0 when the start points are not
+ * known for sure. Start points: the words before the first marker, after
+ * -H/-P, -D with its value, -O plus digits, and an ending "--", up to a
+ * word of two or more bytes starting with '-', or "(" or "!"; with none,
+ * find starts at ".". -L and -follow (links followed everywhere) and
+ * -files0-from (start points read from a file) make them unknown. */
+static size_t shared_start(const cpol_stmt *w, const struct word *av, size_t ac, char *out, size_t cap)
+{
+	size_t stop = 1, i = 1;
+	for (size_t j = 1; j < ac; j++)
+		if (weq(av[j].s, av[j].n, "-files0-from", 12) || weq(av[j].s, av[j].n, "-follow", 7))
+			return 0;
+	while (stop < ac && !in_list(&w->u.wrapper.after, &av[stop]))
+		stop++;
+	for (size_t j = 1; j < stop; j++)
+		if (av[j].unk)
+			return 0;
+	while (i < stop) {
+		const char *s = av[i].s;
+		size_t n = av[i].n;
+		if (weq(s, n, "-L", 2))
+			return 0;
+		if (weq(s, n, "-H", 2) || weq(s, n, "-P", 2)) {
+			i++;
+			continue;
+		}
+		if (weq(s, n, "-D", 2)) {
+			if (i + 2 > stop)
+				return 0; /* the marker would be -D's value */
+			i += 2;
+			continue;
+		}
+		size_t digits = 2;
+		while (digits < n && s[digits] >= '0' && s[digits] <= '9')
+			digits++;
+		if (n > 2 && starts(s, n, "-O", 2) && digits == n) {
+			i++;
+			continue;
+		}
+		if (weq(s, n, "--", 2))
+			i++;
+		break;
+	}
+	const char *text = ".";
+	size_t len = 1;
+	for (int first = 1; i < stop; i++, first = 0) {
+		const struct word *a = &av[i];
+		if ((a->n >= 2 && a->s[0] == '-') || weq(a->s, a->n, "(", 1) || weq(a->s, a->n, "!", 1))
+			break;
+		if (first) {
+			text = a->s;
+			len = a->n;
+		} else {
+			size_t c = 0;
+			while (c < len && c < a->n && text[c] == a->s[c])
+				c++;
+			len = c;
+		}
+	}
+	size_t keep = 0;
+	while (keep < len && keep < cap && text[keep] && !strchr("*?[{\\+@!(", text[keep]))
+		keep++;
+	memcpy(out, text, keep);
+	return keep;
+}
+
 /* What a wrapper runs, judged: 1 with *out, or 0 when it cannot be found. */
 static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out)
 {
@@ -1703,6 +1772,9 @@ static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out
 		size_t nrest = 0;
 		int have = 0, found = 0;
 		struct ref_verdict best = { CPOL_ALLOW, -1 };
+		char below[256];
+		size_t nbelow = shared_start(w, av, ac, below, 255);
+		below[nbelow++] = '*';
 		for (size_t k = 0; k < ac;) {
 			if (k && av[k].unk) {
 				*out = PROMPT_BUILTIN;
@@ -1717,9 +1789,13 @@ static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out
 				e++;
 			if (e >= ac || e == k + 1)
 				return 0;
+			/* -execdir and -okdir give {} as ./NAME in the file's folder */
+			int in_dir = weq(av[k].s, av[k].n, "-execdir", 8) || weq(av[k].s, av[k].n, "-okdir", 6);
 			for (size_t i = k + 1; i < e; i++) {
 				cmd[i - k - 1] = av[i];
-				if (memmem(av[i].s, av[i].n, "{}", 2))
+				if (!in_dir && nbelow > 1 && !av[i].unk && weq(av[i].s, av[i].n, "{}", 2))
+					cmd[i - k - 1] = (struct word){ below, nbelow, CPOL_WORD_GLOB };
+				else if (memmem(av[i].s, av[i].n, "{}", 2))
 					cmd[i - k - 1].unk |= CPOL_WORD_QEXPAND;
 			}
 			keep_stricter(&best, &have, inner(r, f, e - k - 1, cmd));

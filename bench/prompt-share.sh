@@ -126,7 +126,7 @@ for c in $corpora; do
 			printf "of the clean ones workspace-write allows %d by a rule, %d by its default, prompts %d, forbids %d\n", rule, dflt, ask["prompt"], ask["forbid"]
 			printf "rule-allowed by workspace-write yet not clean: %d\n", bad
 			printf "default-allowed (run confined) by workspace-write yet not clean: %d\n", baddef
-			printf "PROMPT-SHARE %s: %.1f%% of the commands that keep to the sandbox are prompted or refused by workspace-write (%d of %d)\n", name, cl ? 100 * asked / cl : 0, asked, cl
+			printf "PROMPT-SHARE %s: %.2f%% of the commands that keep to the sandbox are prompted or refused by workspace-write (%d of %d)\n", name, cl ? 100 * asked / cl : 0, asked, cl
 		}' "$s/runs"
 	[ -n "${PROMPT_SHARE_KEEP:-}" ] && cp "$s/runs" "$PROMPT_SHARE_KEEP.$name.tsv"
 done

@@ -1877,6 +1877,23 @@ static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out
 
 /* Every rule, in source order; the strictest matching one wins, the first
  * among equals; none matching gives the default (*matched = 0). */
+/* Is the rule bound to the programs its condition names: does a finite
+ * list of programs bound every way the condition can hold (a `program`
+ * test, an `and` with one, an `or` of two such)? For a program word of
+ * unknown text such a rule names no program it is about: only when nothing
+ * else asks does one that might hold, and does not allow, make it ask. */
+static int program_bound(const cpol_cond *c)
+{
+	if (!c)
+		return 0;
+	switch (c->kind) {
+	case CPOL_C_PROGRAM: return 1;
+	case CPOL_C_AND: return program_bound(c->a) || program_bound(c->b);
+	case CPOL_C_OR: return program_bound(c->a) && program_bound(c->b);
+	default: return 0;
+	}
+}
+
 static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const struct word *argv,
                                 const struct cpol_shell_redir *redir, size_t nredir, int *matched)
 {
@@ -1902,9 +1919,11 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 			f.spread = i;
 	}
 	struct ref_verdict best = { m->def, -1 };
-	int have = 0;
+	int have = 0, unkprog = argc && argv[0].unk;
 	for (uint32_t i = 0; i < m->nrules; i++) {
 		const cpol_stmt *s = m->rules[i];
+		if (unkprog && program_bound(s->u.rule.when))
+			continue;
 		f.see = !f.foreign || (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec != CPOL_DEC_ALLOW);
 		int holds;
 		/* an `any value of` may be unsure of a literal command too */
@@ -1934,6 +1953,16 @@ static struct ref_verdict judge(struct ref *r, int depth, size_t argc, const str
 			v = (struct ref_verdict){ s->u.rule.dec, (int)i };
 		}
 		keep_stricter(&best, &have, v);
+	}
+	for (uint32_t i = 0; unkprog && (!have || best.dec < CPOL_PROMPT) && i < m->nrules; i++) {
+		const cpol_stmt *s = m->rules[i];
+		if (!program_bound(s->u.rule.when) || (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec == CPOL_DEC_ALLOW))
+			continue;
+		f.see = !f.foreign || (s->u.rule.action != CPOL_ACT_SCRIPT && s->u.rule.dec != CPOL_DEC_ALLOW);
+		if (and3(cond3(&f, s->u.rule.when), s->u.rule.unless ? not3(cond3(&f, s->u.rule.unless)) : YES) != NO) {
+			keep_stricter(&best, &have, PROMPT_BUILTIN);
+			break;
+		}
 	}
 	int unread = 0;
 	if (f.pname && !f.foreign && !(have && best.dec == CPOL_FORBID)) {

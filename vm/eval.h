@@ -220,8 +220,9 @@ void cpol_iv_keep(struct cpol_ctx *ctx, struct cpol_iv *v);
 /* Append words joined by spaces to the context's text buffer; returns the
  * NUL-terminated copy (truncated when the buffer is full). */
 const char *cpol_join_words(struct cpol_ctx *ctx, uint32_t argc, const char *const *argv, const uint32_t *lens);
-/* `cd DIR` in a script at `depth`: move ctx->cwd there (0), or -1 when the
- * new folder cannot be known. The caller restores the folder afterwards. */
+/* `cd DIR` in a script at `depth`: move ctx->cwd there (0), -1 when the
+ * new folder cannot be known, -2 when an expansion names it (ctx->cwd
+ * unchanged). The caller restores the folder afterwards. */
 int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c);
 void cpol_eval_script(struct cpol_ctx *ctx, struct cpol_frame *f, uint32_t arg, struct cpol_iv *out);
 /* Judge text[0..len) as a script of `dialect` run one level below depth. */

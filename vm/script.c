@@ -398,8 +398,10 @@ static void judge_piped(struct cpol_ctx *ctx, int depth, int dialect, uint32_t r
 
 /* `cd DIR` changes the folder the script's later commands run in: follow it
  * lexically, so that their paths are judged where they really point.
- * Returns 0, or -1 when the new folder cannot be known (cd -, cd ~user,
- * cd NAME when the shell has a CDPATH). */
+ * Returns 0, -1 when the new folder cannot be known (cd -, cd ~user,
+ * cd NAME when the shell has a CDPATH), or -2 when an expansion names it
+ * (cd $D): the folder stays where it was, and the caller knows the later
+ * commands' paths may be elsewhere. */
 int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd *c)
 {
 	const char *to = ctx->home;
@@ -412,6 +414,8 @@ int cpol_follow_cd(struct cpol_ctx *ctx, int depth, const struct cpol_shell_cmd 
 	}
 	if (tolen == 1 && to[0] == '-')
 		return -1;
+	if (c->argc == 2 && c->wflags && c->wflags[1])
+		return -2; /* `cd $D`: a folder an expansion names */
 	/* With a CDPATH, the shell looks a relative NAME up in its folders
 	 * first (not ., .., or names under them). */
 	if (ctx->cd_searches && tolen > 0 && to[0] != '/' && to[0] != '~' &&
@@ -486,7 +490,7 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 		relaxed |= CPOL_SH_SUBST | CPOL_SH_PROCSUBST | CPOL_SH_BACKGROUND;
 	const char *saved_cwd = ctx->cwd;
 	uint32_t saved_cwdlen = ctx->cwdlen;
-	int lost_cwd = 0, rebound = 0, risky_env = 0;
+	int lost_cwd = 0, unsure_cwd = 0, rebound = 0, risky_env = 0;
 	size_t used = so.buflen;
 	uint32_t assign_ok = relaxed ? CPOL_SH_ASSIGN : 0; /* every command's assignments are plain */
 	for (uint32_t k = 0; k < n; k++) {
@@ -522,9 +526,17 @@ void cpol_eval_script_text(struct cpol_ctx *ctx, int fdepth, int dialect, const 
 		risky_env |= names_risky_env(ctx, c);
 		if (lost_cwd)
 			at_least_prompt(&v, "the working folder after `cd -`, `cd ~user`, pushd or a cd through CDPATH cannot be known", NULL, 0);
-		if (c->argc >= 1 && cpol_builtin_role(c->argv[0], c->lens[0], dialect) == CPOL_BI_CD &&
-		    cpol_follow_cd(ctx, depth, c) < 0)
-			lost_cwd = 1;
+		/* a rule judged the paths in a folder the command may not run in */
+		if (unsure_cwd && v.dec == CPOL_ALLOW && v.rule != CPOL_NONE)
+			at_least_prompt(&v, "the working folder after a cd to an expansion is not known: the rule judged its paths "
+			                "in another", NULL, 0);
+		if (c->argc >= 1 && cpol_builtin_role(c->argv[0], c->lens[0], dialect) == CPOL_BI_CD) {
+			int r = cpol_follow_cd(ctx, depth, c);
+			lost_cwd |= r == -1;
+			/* a rule let `cd $D` itself pass (the sandboxed default
+			 * asks wherever the sandbox does not hold the command) */
+			unsure_cwd |= r == -2 && v.dec == CPOL_ALLOW && v.rule != CPOL_NONE;
+		}
 		if (cpol_builtin_moves_cwd(c, dialect))
 			lost_cwd = 1;
 		if (sub)

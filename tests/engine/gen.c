@@ -663,6 +663,7 @@ static void simple_command(struct gen *g, struct sb *out, int depth)
 			"export CFLAGS=-O2", "export A=1 B", "export X=\"$Y\"", "local -n r=x", "cat a > $OUT",
 			"echo x >> \"$LOG\"", "export A=1; cat a", "PATH=/usr/bin ls", "PATH=/usr/bin:/tmp ls",
 			"env PATH=/bin:/usr/bin rm x", "env -i PATH=./bin ls", "PATH=/usr/bin/../../tmp ls",
+			"cd $D; ls", "cd \"$D\" && rm x", "cd $D; cd sub; tee x",
 		};
 		sb_add(out, PICK(g, odd));
 		return;

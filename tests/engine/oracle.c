@@ -1508,7 +1508,7 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 		relaxed |= CPOL_SH_SUBST | CPOL_SH_PROCSUBST | CPOL_SH_BACKGROUND;
 	char saved[CPOL_PATH_BUF];
 	memcpy(saved, r->cwd, sizeof saved);
-	int have = 0, lost = 0, rebound = 0, envset = 0;
+	int have = 0, lost = 0, unsure = 0, rebound = 0, envset = 0;
 	size_t used = s.o.buflen;   /* piped texts go after the words */
 	uint32_t plain = relaxed ? CPOL_SH_ASSIGN : 0;
 	for (uint32_t k = 0; k < n; k++) {
@@ -1553,6 +1553,8 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 		envset |= sets_risky(r, c);
 		if (lost)
 			at_least_prompt(&v);   /* after cd - or cd ~user: where are we? */
+		if (unsure && v.dec == CPOL_ALLOW && v.index >= 0)
+			at_least_prompt(&v);   /* after cd $D a rule saw paths elsewhere */
 		keep_stricter(&best, &have, v);
 		if (c->argc >= 1 && weq(c->argv[0], c->lens[0], "cd", 2)) {
 			const char *to = r->home;
@@ -1562,7 +1564,9 @@ static struct ref_verdict script(struct ref *r, int depth, const struct word *sh
 				tl = c->lens[1];
 			}
 			char p[CPOL_PATH_BUF];
-			if (c->argc > 2 || weq(to, tl, "-", 1) ||
+			if (c->argc == 2 && !weq(to, tl, "-", 1) && c->wflags && c->wflags[1])
+				unsure |= v.dec == CPOL_ALLOW && v.index >= 0; /* a rule let it pass */
+			else if (c->argc > 2 || weq(to, tl, "-", 1) ||
 			    cpol_path_normalize(r->cwd, strlen(r->cwd), r->home, strlen(r->home), to, tl, p, sizeof p) < 0)
 				lost = 1;
 			else

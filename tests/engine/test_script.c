@@ -677,3 +677,35 @@ Test(script, literal_text_piped_into_a_shell)
 	}
 	eng_free(e);
 }
+
+/* `cd $D`: the folder an expansion names. The paths after it are judged
+ * where the script was, so a rule's allow that rests on them asks when a
+ * rule let the cd itself pass; the sandboxed default (the sandbox holds
+ * what runs, wherever) is left as it is. With a CDPATH the shell looks
+ * `cd NAME` up there first: the folder is not known at all. */
+static const char cd_policy[] =
+	"sandbox { write \"$WORKSPACE\", \"/tmp\", \"/dev/null\"; network none; }\n"
+	"default allow inside sandbox;\n"
+	"intent write program \"touch\" target operands;\n"
+	"rule \"cd\" { when program \"cd\"; allow; }\n"
+	"rule \"inside\" { when program \"touch\" and writes inside sandbox.write; allow; }\n"
+	"rule \"shell -c\" { when program \"bash\", \"sh\" and arg 1 in (\"-c\", \"-lc\"); evaluate script arg 2; }\n";
+
+Test(script, cd_to_an_expansion_or_through_cdpath)
+{
+	struct eng *e = eng_new(cd_policy);
+	cr_expect_eq(EV(e, "bash", "-c", "cd sub && touch x"), A);
+	cr_expect_eq(EV(e, "bash", "-c", "cd $D && touch x"), P);
+	cr_expect_str_eq(e->res.verdict.reason,
+	                 "the working folder after a cd to an expansion is not known: the rule judged its paths in another");
+	cr_expect_eq(EV(e, "bash", "-c", "cd \"$D\" && make"), A); /* the sandboxed default */
+	cr_expect_eq(EV(e, "bash", "-c", "touch x; cd $D"), A);
+	cpol_ctx_set_cdpath(e->ctx, "/");
+	cr_expect_eq(EV(e, "bash", "-c", "cd sub && touch x"), P);
+	cr_expect_eq(EV(e, "bash", "-c", "cd ./sub && touch x"), A);
+	cr_expect_eq(EV(e, "bash", "-c", "cd ../sub && touch x"), A);
+	cr_expect_eq(EV(e, "bash", "-c", "cd /abs && touch x"), A);
+	cpol_ctx_set_cdpath(e->ctx, "");
+	cr_expect_eq(EV(e, "bash", "-c", "cd sub && touch x"), A);
+	eng_free(e);
+}

@@ -748,7 +748,7 @@ static const char *builtin_unseen(const struct cpol_ctx *ctx, const struct cpol_
 	uint32_t at;
 	int rb = 0;
 	const char *why = cpol_builtin_unknowable(&c, 0, ctx->sh_dialect, &at, &rb);
-	if (why && rb && at + 1 == n && cpol_path_safe(ctx, c.argv[at], lens[at]))
+	if (why && rb && at + 1 == n && cpol_path_safe(ctx, c.argv[at], lens[at], c.wflags && c.wflags[at]))
 		return NULL; /* export PATH=$PATH:/opt/x/bin */
 	if (why && !rb && cpol_unknown_confined(ctx) && cpol_builtin_sets_plainly(&c, 0, ctx->sh_dialect))
 		return NULL; /* export CFLAGS=-O2, run confined */

@@ -200,8 +200,9 @@ void cpol_intents(struct cpol_ctx *ctx, struct cpol_frame *f);
  * protected path? */
 int cpol_target_inside(const struct cpol_ctx *ctx, const char *s, uint32_t n);
 /* PATH=... that finds no program the command can have put in place (see
- * script.c). */
-int cpol_path_safe(const struct cpol_ctx *ctx, const char *w, uint32_t n);
+ * script.c); expanded: the shell expands a $PATH in w (0: w is the literal
+ * value, as an env argument or a quoted word is). */
+int cpol_path_safe(const struct cpol_ctx *ctx, const char *w, uint32_t n, int expanded);
 /* Is the normalised folder one of the system folders whose programs allow
  * rules trust (/bin, /usr/bin, /usr/local/bin and their sbin)? */
 int cpol_sysdir(const char *dir, uint32_t len);

@@ -177,12 +177,14 @@ static uint32_t after_exec(const struct cpol_shell_cmd *c, int dialect)
  *   before it still finds first, and what it finds only in the new folders
  *   is nothing the command can have put there;
  * - `PATH=/usr/bin:/bin`: system folders only (cpol_sysdir), which is where
- *   allow rules trust a program to be anyway. */
-int cpol_path_safe(const struct cpol_ctx *ctx, const char *w, uint32_t n)
+ *   allow rules trust a program to be anyway.
+ * The first form only where the shell expands $PATH (expanded): the literal
+ * text `$PATH` (env 'PATH=$PATH:/x', a quoted word) names a folder. */
+int cpol_path_safe(const struct cpol_ctx *ctx, const char *w, uint32_t n, int expanded)
 {
 	static const char *const heads[] = { "PATH=$PATH:", "PATH=${PATH}:", "PATH=" };
 	uint32_t at = 0, sys = 0;
-	for (size_t k = 0; k < sizeof heads / sizeof heads[0] && !at; k++) {
+	for (size_t k = expanded ? 0 : 2; k < sizeof heads / sizeof heads[0] && !at; k++) {
 		uint32_t hl = (uint32_t)strlen(heads[k]);
 		if (n > hl && memcmp(w, heads[k], hl) == 0) {
 			at = hl;
@@ -225,12 +227,13 @@ static int names_risky_env(const struct cpol_ctx *ctx, const struct cpol_shell_c
 {
 	for (uint32_t k = 0; k < c->nassign; k++)
 		if (cpol_env_name_risky(c->assign[k], cpol_shell_name_len(c->assign[k], c->alens[k])) &&
-		    !cpol_path_safe(ctx, c->assign[k], c->alens[k]))
+		    !cpol_path_safe(ctx, c->assign[k], c->alens[k], 1))
 			return 1;
 	for (uint32_t k = 1; k < c->argc; k++) {
 		uint32_t nl = cpol_shell_name_len(c->argv[k], c->lens[k]);
 		if (nl && (nl == c->lens[k] || c->argv[k][nl] == '=' || c->argv[k][nl] == '+') &&
-		    cpol_env_name_risky(c->argv[k], nl) && !cpol_path_safe(ctx, c->argv[k], c->lens[k]))
+		    cpol_env_name_risky(c->argv[k], nl) &&
+		    !cpol_path_safe(ctx, c->argv[k], c->lens[k], c->wflags && c->wflags[k]))
 			return 1;
 	}
 	return 0;
@@ -243,7 +246,7 @@ static int assigns_plain(const struct cpol_ctx *ctx, const struct cpol_shell_cmd
 {
 	for (uint32_t k = 0; k < c->nassign; k++) {
 		const char *w = c->assign[k], *eq = memchr(w, '=', c->alens[k]);
-		if (cpol_path_safe(ctx, w, c->alens[k]))
+		if (cpol_path_safe(ctx, w, c->alens[k], 1))
 			continue;
 		if (!eq)
 			return 0;
@@ -265,14 +268,14 @@ static void judge_command(struct cpol_ctx *ctx, int depth, int dialect, uint32_t
 	const char *why = NULL, *m = NULL;
 	uint32_t mlen = 0;
 	for (uint32_t k = 0; k < c->nassign && !why; k++) {
-		if (cpol_path_safe(ctx, c->assign[k], c->alens[k]))
+		if (cpol_path_safe(ctx, c->assign[k], c->alens[k], 1))
 			continue;
 		why = cpol_assign_check(c->assign[k], c->alens[k], &rb);
 		m = c->assign[k];
 		mlen = c->alens[k];
 	}
 	if (!why && (why = cpol_builtin_unknowable(c, skip, dialect, &at, &rb)) != NULL) {
-		if (rb && at + 1 == c->argc && cpol_path_safe(ctx, c->argv[at], c->lens[at])) {
+		if (rb && at + 1 == c->argc && cpol_path_safe(ctx, c->argv[at], c->lens[at], c->wflags && c->wflags[at])) {
 			why = NULL; /* `export PATH=$PATH:/opt/x/bin`, the last word */
 			rb = 0;
 		} else {

@@ -172,7 +172,7 @@ static int prefix_wrapper(struct cpol_ctx *ctx, struct cpol_frame *f, const stru
 			}
 			if (!nl)
 				break;
-			if (!risky && cpol_env_name_risky(f->argv[k], nl) && !cpol_path_safe(ctx, f->argv[k], n)) {
+			if (!risky && cpol_env_name_risky(f->argv[k], nl) && !cpol_path_safe(ctx, f->argv[k], n, 0)) {
 				risky = f->argv[k];
 				risklen = n;
 			}

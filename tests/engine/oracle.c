@@ -1146,15 +1146,16 @@ static int risky_text(const char *t, size_t n)
 
 /* PATH=$PATH:/a (or ${PATH}): only absolute folders with no expansion or
  * glob, none inside the writable roots or the working folder, put after
- * what PATH was; or PATH=/a:/b with system folders only. Written apart
- * from the VM's version, from the rule. */
-static int path_append(const struct ref *r, const char *w, size_t n)
+ * what PATH was (where the shell expands it: expanded); or PATH=/a:/b
+ * with system folders only. Written apart from the VM's version, from the
+ * rule. */
+static int path_append(const struct ref *r, const char *w, size_t n, int expanded)
 {
 	size_t h = 0;
 	int only_sys = 0;
-	if (n > 11 && memcmp(w, "PATH=$PATH:", 11) == 0)
+	if (expanded && n > 11 && memcmp(w, "PATH=$PATH:", 11) == 0)
 		h = 11;
-	else if (n > 13 && memcmp(w, "PATH=${PATH}:", 13) == 0)
+	else if (expanded && n > 13 && memcmp(w, "PATH=${PATH}:", 13) == 0)
 		h = 13;
 	else if (n > 5 && memcmp(w, "PATH=", 5) == 0)
 		h = 5, only_sys = 1;
@@ -1189,7 +1190,7 @@ static int plain_assignments(const struct ref *r, const struct cpol_shell_cmd *c
 {
 	for (uint32_t k = 0; k < c->nassign; k++) {
 		const char *a = c->assign[k], *eq = memchr(a, '=', c->alens[k]);
-		if (path_append(r, a, c->alens[k]))
+		if (path_append(r, a, c->alens[k], 1))
 			continue;
 		if (!eq)
 			return 0;
@@ -1221,12 +1222,12 @@ static struct ref_verdict command(struct ref *r, int depth, int dialect, uint32_
 	int rb = 0, unknowable = 0;
 	uint32_t at;
 	for (uint32_t k = 0; k < c->nassign; k++)
-		if (!path_append(r, c->assign[k], c->alens[k]))
+		if (!path_append(r, c->assign[k], c->alens[k], 1))
 			unknowable |= cpol_assign_check(c->assign[k], c->alens[k], &rb) != NULL;
 	*rebound |= rb;
 	if (!unknowable) {
 		unknowable = cpol_builtin_unknowable(c, (uint32_t)skip, dialect, &at, &rb) != NULL;
-		if (unknowable && rb && at + 1 == c->argc && path_append(r, c->argv[at], c->lens[at]))
+		if (unknowable && rb && at + 1 == c->argc && path_append(r, c->argv[at], c->lens[at], c->wflags && c->wflags[at]))
 			unknowable = rb = 0;
 		*rebound |= rb;
 	}
@@ -1642,12 +1643,12 @@ static int sets_risky(const struct ref *r, const struct cpol_shell_cmd *c)
 {
 	for (uint32_t k = 0; k < c->nassign; k++)
 		if (risky(c->assign[k], name_prefix(c->assign[k], c->alens[k])) &&
-		    !path_append(r, c->assign[k], c->alens[k]))
+		    !path_append(r, c->assign[k], c->alens[k], 1))
 			return 1;
 	for (uint32_t k = 1; k < c->argc; k++) {
 		size_t nl = name_prefix(c->argv[k], c->lens[k]);
 		if (nl && (nl == c->lens[k] || c->argv[k][nl] == '=' || c->argv[k][nl] == '+') &&
-		    risky(c->argv[k], nl) && !path_append(r, c->argv[k], c->lens[k]))
+		    risky(c->argv[k], nl) && !path_append(r, c->argv[k], c->lens[k], c->wflags && c->wflags[k]))
 			return 1;
 	}
 	return 0;
@@ -1834,7 +1835,7 @@ static int wrapped(struct ref *r, const struct frame *f, struct ref_verdict *out
 			size_t nl = name_len(av[k].s, av[k].n);
 			if (!nl)
 				break;
-			bad |= risky(av[k].s, nl) && !path_append(r, av[k].s, av[k].n);
+			bad |= risky(av[k].s, nl) && !path_append(r, av[k].s, av[k].n, 0);
 		}
 	for (uint32_t s = 0; s < w->u.wrapper.skip; s++, k++) {
 		if (k >= ac)
